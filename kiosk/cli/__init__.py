@@ -1,0 +1,1 @@
+"""The ``kiosk`` command. Nothing here imports Qt except ``kiosk run`` (lazily)."""

@@ -1,0 +1,70 @@
+"""Entry point of the ``kiosk`` command: builds the parser from each group and dispatches."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+from kiosk.cli import catalog_cmd, central_cmd, config_cmd, devices, enroll_cmd, queue_cmd, run_cmd
+from kiosk.cli.common import EXIT_FAILURE, EXIT_USAGE, common_options, data_dir_of
+from kiosk.errors import KioskError
+
+log = logging.getLogger(__name__)
+
+# Each group module has register(subparsers, common_parent); order is the order in --help.
+GROUPS = (run_cmd, devices, enroll_cmd, queue_cmd, catalog_cmd, central_cmd, config_cmd)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 1 for bad usage, as docs/cli.md says
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parent = common_options()
+    parser = _Parser(
+        prog="kiosk", parents=[parent],
+        description="Government self-service terminal: run the kiosk or agent application, "
+                    "diagnose devices, manage the offline queue, check the service catalog "
+                    "and run the sandbox platform.",
+        epilog="Exit codes: 0 success, 1 bad usage or input, 2 nothing to do or not found "
+               "in time, 3 device or platform failure. `kiosk COMMAND --help` for details.")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_Parser)
+    for group in GROUPS:
+        group.register(sub, parent)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KioskError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        # A bug, not a known failure: keep the traceback (redacted) in the log and say so.
+        from kiosk import logs
+
+        try:
+            logs.configure(data_dir_of(args), stderr_level="CRITICAL")
+        except OSError:
+            logs.configure(None, stderr_level="CRITICAL")
+        log.exception("cli.bug", extra={"ctx": {"command": args.command}})
+        print("kiosk: internal error; the details are in the log "
+              f"({data_dir_of(args) / 'logs' / 'kiosk.log'}). Please report it.",
+              file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

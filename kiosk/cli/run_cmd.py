@@ -1,0 +1,26 @@
+"""``kiosk run``: the Qt application. Qt is imported only when this command runs."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    run = sub.add_parser("run", parents=[parent], help="start the terminal application",
+                         description="Start the Qt application in citizen (street kiosk), "
+                                     "agent or technician mode.")
+    run.add_argument("--mode", choices=("citizen", "agent", "technician"), default=None,
+                     help="default: citizen on a kiosk, agent on an agent terminal")
+    run.add_argument("--demo", action="store_true",
+                     help="start the sandbox platform and emulated devices on loopback and "
+                          "wire the application to them")
+    run.add_argument("--quit-after-ready", action="store_true",
+                     help="exit 0 once the first screen is interactive, printing "
+                          "'ready in N ms' on stderr")
+    run.set_defaults(func=run_cmd)
+
+
+def run_cmd(args: argparse.Namespace) -> int:
+    from kiosk.app import run  # Qt is imported here, and only here
+
+    return run(args)

@@ -1,0 +1,283 @@
+"""The terminal's configuration, declared once: typed, defaulted, documented, validated.
+
+Loaded from ``<data-dir>/config.toml``; any key can be overridden from the environment as
+``KIOSK_<SECTION>_<KEY>`` (for example ``KIOSK_PLATFORM_URL``). Invalid values fail at
+start-up with a :class:`~kiosk.errors.ConfigError` that names the key, the value and what
+is allowed. Every setting's documentation is its ``doc`` metadata below; ``kiosk config
+show`` prints them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomli_w
+
+from kiosk.errors import ConfigError
+
+CONFIG_FILE = "config.toml"
+ENV_PREFIX = "KIOSK_"
+
+
+def setting(default: Any, doc: str, *, choices: tuple[str, ...] = (),
+            minimum: float | None = None, maximum: float | None = None,
+            check: Callable[[Any], str | None] | None = None, secret: bool = False) -> Any:
+    """Declare one setting: its default, its documentation and what values are allowed."""
+    meta = {"doc": doc, "choices": choices, "minimum": minimum, "maximum": maximum,
+            "check": check, "secret": secret}
+    return field(default=default, metadata=meta)
+
+
+def _device_url(value: str) -> str | None:
+    if value == "" or value.startswith("/"):
+        return None
+    scheme = urlsplit(value).scheme
+    if scheme in {"serial", "tcp", "file", "usb"}:
+        return None
+    return "empty, a device path, or a URL serial://, tcp://HOST:PORT, file:// or usb://"
+
+
+def platform_url_problem(value: str) -> str | None:
+    """HTTPS is required, except for a loopback host (the sandbox)."""
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname:
+        host = parts.hostname
+        try:
+            if host == "localhost" or ipaddress.ip_address(host).is_loopback:
+                return None
+        except ValueError:
+            pass
+        return "plain http:// is only allowed for a loopback host; use https://"
+    return "an https:// URL (http:// only for 127.0.0.1 or localhost)"
+
+
+def _region_code(value: str) -> str | None:
+    return None if len(value) == 6 and value.isdigit() else "six digits (GB/T 2260 code)"
+
+
+@dataclass(frozen=True)
+class TerminalConfig:
+    kind: str = setting("kiosk", "what this terminal is: a street kiosk or a village agent's "
+                        "laptop/tablet", choices=("kiosk", "agent"))
+    site_region_code: str = setting("330122", "administrative region of the site (6 digits)",
+                                    check=_region_code)
+    site_name: str = setting("示范服务点", "name of the site, shown to technicians")
+    language: str = setting("zh", "language a session starts in", choices=("zh", "en"))
+    idle_warning_s: int = setting(60, "seconds without a touch, key or card event before the "
+                                  "'are you still there?' warning", minimum=10, maximum=600)
+    idle_countdown_s: int = setting(20, "seconds the warning counts down before the session "
+                                    "is wiped", minimum=5, maximum=120)
+    hide_cursor: bool = setting(False, "hide the mouse cursor in citizen mode (touch screens)")
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    idcard_port: str = setting("", "ID-card reader: serial device or URL; empty = auto-detect",
+                               check=_device_url)
+    smartcard_reader: str = setting("", "PC/SC reader name for social-security cards; "
+                                    "empty = first reader found")
+    receipt_printer: str = setting("", "receipt printer URL (serial://, tcp://HOST:9100, "
+                                   "file:///dev/usb/lp0); empty = none", check=_device_url)
+    receipt_profile: str = setting("generic-80", "receipt printer model profile")
+    a4_queue: str = setting("", "CUPS queue for A4 documents; empty = none")
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    url: str = setting("http://127.0.0.1:8765", "base URL of the central platform",
+                       check=platform_url_problem)
+    connect_timeout_s: float = setting(5.0, "seconds to wait for a connection",
+                                       minimum=0.5, maximum=60)
+    read_timeout_s: float = setting(20.0, "seconds to wait for an answer",
+                                    minimum=1, maximum=300)
+    sync_interval_s: int = setting(60, "seconds between background syncs",
+                                   minimum=5, maximum=3600)
+    heartbeat_interval_s: int = setting(300, "seconds between heartbeats",
+                                        minimum=30, maximum=3600)
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    retention_days: int = setting(7, "days a delivered submission's data is kept before only "
+                                  "a tombstone with the case number remains",
+                                  minimum=0, maximum=365)
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    technician_pin_hash: str = setting("", "scrypt hash of the technician PIN "
+                                       "(set it with `kiosk config pin`)", secret=True)
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = setting("INFO", "lowest level written to the log",
+                         choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+
+@dataclass(frozen=True)
+class Config:
+    terminal: TerminalConfig = field(default_factory=TerminalConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    platform: PlatformConfig = field(default_factory=PlatformConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    key: str                    # "section.name"
+    type: type
+    default: Any
+    doc: str
+    choices: tuple[str, ...]
+    minimum: float | None
+    maximum: float | None
+    check: Callable[[Any], str | None] | None
+    secret: bool
+
+    def allowed(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.type is bool:
+            return "true or false"
+        kind = {int: "a whole number", float: "a number", str: "text"}[self.type]
+        if self.minimum is not None and self.maximum is not None:
+            return f"{kind} from {self.minimum:g} to {self.maximum:g}"
+        return kind
+
+
+def settings() -> Iterator[SettingInfo]:
+    """Every setting, in declaration order."""
+    for section in dataclasses.fields(Config):
+        section_cls = section.default_factory  # type: ignore[misc]
+        hints = {f.name: f.type for f in dataclasses.fields(section_cls)}
+        for f in dataclasses.fields(section_cls):
+            typ = {"str": str, "int": int, "float": float, "bool": bool}[str(hints[f.name])]
+            m = f.metadata
+            yield SettingInfo(f"{section.name}.{f.name}", typ, f.default, m["doc"], m["choices"],
+                              m["minimum"], m["maximum"], m["check"], m["secret"])
+
+
+def setting_info(key: str) -> SettingInfo:
+    for info in settings():
+        if info.key == key:
+            return info
+    known = ", ".join(i.key for i in settings())
+    raise ConfigError(key, None, f"no such setting; known settings: {known}")
+
+
+def coerce(info: SettingInfo, raw: Any, source: str = "") -> Any:
+    """Turn a TOML value or a string (environment, command line) into a checked value."""
+    value = raw
+    if isinstance(raw, str) and info.type is not str:
+        text = raw.strip()
+        try:
+            if info.type is bool:
+                if text.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                    raise ValueError(text)
+                value = text.lower() in {"true", "1", "yes"}
+            else:
+                value = info.type(text)
+        except ValueError:
+            raise ConfigError(info.key, raw, info.allowed(), source) from None
+    if info.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, info.type) or (info.type is int and isinstance(value, bool)):
+        raise ConfigError(info.key, raw, info.allowed(), source)
+    if info.choices and value not in info.choices:
+        raise ConfigError(info.key, raw, info.allowed(), source)
+    if info.minimum is not None and value < info.minimum:
+        raise ConfigError(info.key, raw, info.allowed(), source)
+    if info.maximum is not None and value > info.maximum:
+        raise ConfigError(info.key, raw, info.allowed(), source)
+    if info.check and (problem := info.check(value)):
+        raise ConfigError(info.key, raw, problem, source)
+    return value
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("(file)", str(path), f"not valid TOML: {exc}") from exc
+
+
+def load(data_dir: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read ``config.toml`` in ``data_dir``, apply environment overrides, validate everything."""
+    environ = os.environ if environ is None else environ
+    path = data_dir / CONFIG_FILE
+    raw = read_toml(path)
+    known_sections = {f.name for f in dataclasses.fields(Config)}
+    for section, values in raw.items():
+        if section not in known_sections or not isinstance(values, dict):
+            raise ConfigError(section, values, "unknown section; known sections: "
+                              + ", ".join(sorted(known_sections)), str(path))
+    sections: dict[str, dict[str, Any]] = {name: {} for name in known_sections}
+    known_keys = set()
+    for info in settings():
+        known_keys.add(info.key)
+        section, name = info.key.split(".")
+        env_name = f"{ENV_PREFIX}{section}_{name}".upper()
+        if env_name in environ:
+            sections[section][name] = coerce(info, environ[env_name], env_name)
+        elif name in raw.get(section, {}):
+            sections[section][name] = coerce(info, raw[section][name], str(path))
+    for section, values in raw.items():
+        for name in values:
+            if f"{section}.{name}" not in known_keys:
+                raise ConfigError(f"{section}.{name}", values[name], "unknown setting",
+                                  str(path))
+    return Config(**{
+        f.name: f.default_factory(**sections[f.name])  # type: ignore[misc]
+        for f in dataclasses.fields(Config)
+    })
+
+
+def as_dict(config: Config, *, show_secrets: bool = False) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for info in settings():
+        section, name = info.key.split(".")
+        value = getattr(getattr(config, section), name)
+        if info.secret and value and not show_secrets:
+            value = "(set)"
+        out.setdefault(section, {})[name] = value
+    return out
+
+
+def set_value(data_dir: Path, key: str, raw: str) -> Any:
+    """Validate and store one setting in ``config.toml``, keeping the others as they are."""
+    info = setting_info(key)
+    value = coerce(info, raw, "command line")
+    path = data_dir / CONFIG_FILE
+    current = read_toml(path)
+    section, name = key.split(".")
+    current.setdefault(section, {})[name] = value
+    write_toml(path, current)
+    return value
+
+
+def write_toml(path: Path, document: dict[str, Any]) -> None:
+    """Replace ``path`` atomically with an owner-only file (it may hold the PIN hash)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".toml.tmp")
+    with tmp.open("wb") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        tomli_w.dump(document, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,36 @@
+"""Errors of the application layer.
+
+KioskError                      something the user or technician can act on
+├── ConfigError                 a configuration value is invalid (names key, value, allowed)
+├── DataDirError                the data directory cannot be used (permissions, missing)
+└── NotAvailableError           a command whose work has not been built yet
+
+Anything else that escapes is a bug: it is logged with its traceback and the user sees a
+generic screen or message.
+"""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """A known, user-facing failure. ``str(exc)`` is the message to show."""
+
+    #: exit code of the ``kiosk`` command for this kind of failure (see docs/cli.md)
+    exit_code: int = 3
+
+
+class ConfigError(KioskError):
+    exit_code = 1
+
+    def __init__(self, key: str, value: object, allowed: str, source: str = "") -> None:
+        self.key, self.value, self.allowed, self.source = key, value, allowed, source
+        where = f" (from {source})" if source else ""
+        super().__init__(f"invalid configuration {key} = {value!r}{where}: {allowed}")
+
+
+class DataDirError(KioskError):
+    exit_code = 3
+
+
+class NotAvailableError(KioskError):
+    exit_code = 3

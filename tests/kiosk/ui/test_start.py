@@ -1,0 +1,30 @@
+"""The application starts to an interactive first screen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import run_kiosk
+
+
+def test_run_quit_after_ready_reports_start_time(data_dir: Path) -> None:
+    """`kiosk run --quit-after-ready` shows the first screen, prints 'ready in N ms', exits 0."""
+    proc = run_kiosk("run", "--quit-after-ready", data_dir=data_dir,
+                     env={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"^ready in \d+ ms$", proc.stderr, re.MULTILINE)
+
+
+def test_first_screen_shows_where_to_put_the_card(qtbot) -> None:
+    """The attract screen tells the citizen, in Chinese and English, to place the card."""
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    texts = " ".join(label.text() for label in window.findChildren(QLabel))
+    assert "请将身份证" in texts and "ID card" in texts
