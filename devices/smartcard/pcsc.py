@@ -210,6 +210,12 @@ class PcscCard:
         hresult, response = sc.SCardTransmit(self._handle, self.protocol, list(apdu))
         if hresult != sc.SCARD_S_SUCCESS:
             raise _card_error(hresult, self.reader, self._context)
+        if len(response) < 2:
+            # vpcd answers "success, no bytes" when the card's connection has just closed.
+            if self._context.card_leaves_within(self.reader, _REMOVAL_GRACE_S):
+                raise CardRemovedError(device=self.reader)
+            raise ReaderFaultError(f"the reader returned {len(response)} bytes, less than a "
+                                   "status word", device=self.reader)
         return bytes(response)
 
     def close(self) -> None:
