@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -11,6 +12,7 @@ from devices.smartcard import (
     NoCardError,
     NotSocialSecurityCardError,
     PcscContext,
+    VirtualReaderRefusedError,
     read_card,
 )
 from devices.smartcard.virtual_applet import CardProfile
@@ -74,3 +76,35 @@ def test_empty_reader_times_out_with_no_card(pcscd: Pcscd, virtual_card: Virtual
     """With nothing inserted, waiting for a card ends in NoCardError after the time-out."""
     with PcscContext(allow_virtual=True) as ctx, pytest.raises(NoCardError):
         read_card(ctx, READER_0, timeout=0.3)
+
+
+def test_t0_card_answering_61xx_and_6cxx_is_read_through_pcscd(
+        pcscd: Pcscd, virtual_card: VirtualCard, profiles: dict[str, CardProfile]) -> None:
+    """A card that wants exact Le (6Cxx) and hands data out by GET RESPONSE (61xx) reads fine."""
+    applet = virtual_card.insert(
+        replace(profiles["R002"], strict_le=True, records_via_61=True))
+    with PcscContext(allow_virtual=True) as ctx:
+        card = read_card(ctx, READER_0, timeout=5)
+    assert (card.name, card.id_number) == ("李秀英", "330110194705060226")
+    status_words = {response[-2] for _, response in applet.transcript}
+    assert {0x61, 0x6C} <= status_words  # both detours really happened on the wire
+
+
+def test_reader_sends_only_select_read_record_and_get_response(
+        pcscd: Pcscd, virtual_card: VirtualCard, profiles: dict[str, CardProfile]) -> None:
+    """Reading a protected card never tries a PIN, an authentication or a write."""
+    applet = virtual_card.insert(profiles["R003"])
+    with PcscContext(allow_virtual=True) as ctx:
+        read_card(ctx, READER_0, timeout=5)
+    assert {command[1] for command, _ in applet.transcript} <= {0xA4, 0xB2, 0xC0}
+
+
+def test_virtual_reader_is_refused_unless_allowed(
+        pcscd: Pcscd, virtual_card: VirtualCard, profiles: dict[str, CardProfile]) -> None:
+    """Outside demo/test mode a 'Virtual PCD' reader is refused with a clear error."""
+    virtual_card.insert(profiles["R001"])
+    with PcscContext() as ctx, pytest.raises(VirtualReaderRefusedError) as caught:
+        read_card(ctx, None, timeout=1)
+    assert "development and tests only" in str(caught.value)
+    with PcscContext() as ctx:
+        assert all(not s.allowed for s in ctx.statuses())
