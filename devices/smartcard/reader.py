@@ -123,6 +123,14 @@ class SocialSecurityCardReader:
             "protected": list(card.protected_fields)}})
         return card
 
+    def is_social_security_card(self) -> bool:
+        """Only SELECT SSSE: whether this card has the application (reads no personal data)."""
+        try:
+            self._select_ssse()
+        except NotSocialSecurityCardError:
+            return False
+        return True
+
     def _select_ssse(self) -> None:
         response = self._channel.send(command(0x00, INS_SELECT, 0x04, 0x00, SSSE_NAME))
         if response.sw in _NO_APPLICATION or response.sw >> 8 == 0x6A:
