@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from kiosk.cli.devices import idcard_emulator
 from kiosk.cli.pending import not_yet
 
 
@@ -11,10 +12,7 @@ def register(actions: argparse._SubParsersAction, parent: argparse.ArgumentParse
     group = actions.add_parser("emulate", parents=[parent],
                                help="run a device emulator for trying the software")
     sub = group.add_subparsers(dest="emulate_action", required=True, metavar="DEVICE")
-    idcard = sub.add_parser("idcard", parents=[parent],
-                            help="an ID-card reader on a pseudo-terminal")
-    idcard.add_argument("--profile", metavar="NAME")
-    idcard.set_defaults(func=not_yet("devices emulate idcard", "the ID-card reader emulator"))
+    idcard_emulator.register(sub, parent)
     printer = sub.add_parser("printer", parents=[parent],
                              help="a receipt printer on a pseudo-terminal and TCP 9100")
     printer.set_defaults(func=not_yet("devices emulate printer", "the printer emulator"))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.cli.common import emit, json_option
-from kiosk.cli.devices import smartcard
+from kiosk.cli.devices import idcard, smartcard
 
 Section = Callable[[argparse.Namespace], dict[str, Any]]
 
@@ -24,7 +24,7 @@ def _not_built(what: str) -> Section:
 
 # key in the JSON output -> the function that fills it; order is the order printed
 SECTIONS: dict[str, Section] = {
-    "serial": _not_built("serial port"),
+    "serial": idcard.serial_section,
     "pcsc": smartcard.pcsc_section,
     "printers": _not_built("printer"),
 }
