@@ -59,6 +59,7 @@ class VirtualCard:
         self.remove()
         sock = self._connect()
         sock.settimeout(None)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         applet = SocialSecurityApplet(profile)
         thread = threading.Thread(target=self._serve, args=(sock, applet),
                                   name="virtual-card", daemon=True)
@@ -141,6 +142,11 @@ class VirtualCard:
 def _read_exact(sock: socket.socket, size: int) -> bytes | None:
     data = bytearray()
     while len(data) < size:
+        # vpcd writes the length and the APDU separately; with Nagle on its side, our
+        # delayed ACK would hold every command back ~40 ms. Linux clears QUICKACK after
+        # use, so it is set again before every read.
+        with contextlib.suppress(OSError, AttributeError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         chunk = sock.recv(size - len(data))
         if not chunk:
             return None

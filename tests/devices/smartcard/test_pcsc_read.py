@@ -59,9 +59,12 @@ def test_card_pulled_out_mid_read_is_reported_as_removed(
     """Dropping the vpcd connection halfway through EF06 raises CardRemovedError."""
     virtual_card.insert(profiles["R001"])
     pcscd.wait_card(READER_0, present=True)
-    virtual_card.pull_out_after(9)  # SELECT SSSE + GET RESPONSE, EF05 and 6 records, then gone
+    # SELECT SSSE + GET RESPONSE, SELECT EF05 + its 5 records, SELECT EF06: then it is gone.
+    applet = virtual_card.applet
+    virtual_card.pull_out_after(9)
     with PcscContext(allow_virtual=True) as ctx, pytest.raises(CardRemovedError):
         read_card(ctx, READER_0, timeout=5)
+    assert applet is not None and applet.transcript[-1][0] == bytes.fromhex("00A4020002EF06")
 
 
 def test_card_without_the_social_security_application_is_refused(
