@@ -2,3 +2,9 @@
 
 No Qt here and nothing from ``kiosk``, ``devices`` or ``central``.
 """
+
+from offline_queue.errors import OutboxError
+from offline_queue.outbox import Outbox
+from offline_queue.states import State
+
+__all__ = ["Outbox", "OutboxError", "State"]

@@ -1,0 +1,75 @@
+"""Errors of the offline outbox.
+
+OutboxError                     something a technician or the screens can act on
+├── StorageError                the queue's storage cannot be used
+│   ├── DiskFullError           the disk is full (SQLITE_FULL / ENOSPC): nothing was queued
+│   ├── ReadOnlyError           the database or data dir is read-only: nothing was queued
+│   └── SchemaTooNewError       the database was written by a newer build: refuse to touch it
+├── KeyPermissionError          the encryption key is readable by others (or unreadable)
+├── InvalidSubmissionError      a submission's shape is wrong (``problems`` per field path)
+├── NotFoundError               no queued item has this id
+├── NotDeadError                retry asked for an item that was not rejected
+└── NotEnrolledError            no platform credentials in the data dir (run ``kiosk enroll``)
+
+Lower-level errors (``sqlite3`` by ``sqlite_errorcode``, ``OSError`` by errno) are
+translated in ``store.py`` with ``raise ... from exc``. Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class OutboxError(Exception):
+    """A known failure; ``str(exc)`` says what happened and what to do."""
+
+
+class StorageError(OutboxError):
+    pass
+
+
+class DiskFullError(StorageError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"磁盘已满，提交未能保存，请联系技术人员清理空间。 / The disk is full "
+                         f"({where}): the submission was NOT queued; free some space and retry.")
+
+
+class ReadOnlyError(StorageError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"存储为只读，提交未能保存，请联系技术人员。 / The queue storage is "
+                         f"read-only ({where}): the submission was NOT queued; check the data "
+                         "dir's mount and permissions.")
+
+
+class SchemaTooNewError(StorageError):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"the queue database has schema version {found}, newer than this build "
+                         f"understands ({known}); install the newer version of the application "
+                         "instead of downgrading")
+
+
+class KeyPermissionError(OutboxError):
+    pass
+
+
+class InvalidSubmissionError(OutboxError):
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        listed = "; ".join(f"{k}: {v}" for k, v in sorted(problems.items()))
+        super().__init__(f"the submission is not well-formed: {listed}")
+
+
+class NotFoundError(OutboxError):
+    def __init__(self, submission_id: str) -> None:
+        super().__init__(f"no queued submission has id {submission_id}")
+
+
+class NotDeadError(OutboxError):
+    def __init__(self, submission_id: str, state: str) -> None:
+        super().__init__(f"submission {submission_id} is {state}, not dead: only a rejected "
+                         "submission can be corrected and queued again")
+
+
+class NotEnrolledError(OutboxError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("this terminal is not enrolled with a platform"
+                         + (f" ({detail})" if detail else "")
+                         + "; run `kiosk enroll --platform URL --code CODE --kind kiosk|agent`")

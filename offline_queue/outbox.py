@@ -1,0 +1,158 @@
+"""The outbox the screens and the command line use (see docs/outbox.md and cli.md)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from offline_queue.crypto import load_or_create_key
+from offline_queue.errors import InvalidSubmissionError, NotDeadError, NotFoundError
+from offline_queue.shape import shape_problems, uuid7
+from offline_queue.states import State
+from offline_queue.store import Store
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[dict[str, Any]], None]
+DEFAULT_RETENTION_S = 7 * 24 * 3600
+
+
+class Outbox:
+    """Durable, encrypted queue of submissions. ``with Outbox(data_dir) as box: ...``"""
+
+    def __init__(self, data_dir: Path | str, *, retention_s: float = DEFAULT_RETENTION_S,
+                 max_db_bytes: int | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.data_dir = Path(data_dir)
+        self.retention_s = retention_s
+        self.clock = clock
+        self._max_db_bytes = max_db_bytes
+        self._store: Store | None = None
+        self._listeners: list[Listener] = []
+        self._listeners_lock = threading.Lock()
+
+    def open(self) -> Outbox:
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        sealer = load_or_create_key(self.data_dir)
+        self._store = Store(self.data_dir, sealer, max_db_bytes=self._max_db_bytes).open()
+        self.purge()
+        return self
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Outbox:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("Outbox used before open() or after close()")
+        return self._store
+
+    # -- listeners ---------------------------------------------------------------------
+    def add_listener(self, callback: Listener) -> Callable[[], None]:
+        """Register ``callback(event)``; called from the sync thread. Returns a remover."""
+        with self._listeners_lock:
+            self._listeners.append(callback)
+
+        def remove() -> None:
+            with self._listeners_lock:
+                if callback in self._listeners:
+                    self._listeners.remove(callback)
+        return remove
+
+    def notify(self, event: dict[str, Any]) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:  # a listener's bug must not stop delivery
+                log.exception("outbox.listener_failed", extra={"ctx": {"kind": event.get("kind")}})
+
+    # -- queueing ----------------------------------------------------------------------
+    def enqueue(self, submission: dict[str, Any],
+                attachments: Iterable[bytes | Path] = ()) -> str:
+        """Queue one submission; returns its id once it is committed and fsynced."""
+        if not isinstance(submission, dict):
+            raise InvalidSubmissionError({"": "a submission must be a JSON object"})
+        sub = dict(submission)
+        if not sub.get("submission_id"):
+            sub["submission_id"] = uuid7()
+        problems = shape_problems(sub)
+        if problems:
+            raise InvalidSubmissionError(problems)
+        store = self.store
+        given: set[str] = set()
+        for content in attachments:  # blobs are fsynced before the row that names them
+            data = content.read_bytes() if isinstance(content, Path) else bytes(content)
+            given.add(store.put_blob(data))
+        named = sorted({a["sha256"] for a in sub.get("attachments", [])})
+        missing = [sha for sha in named if sha not in given and not store.has_blob(sha)]
+        if missing:
+            raise InvalidSubmissionError({"attachments": "no content given for "
+                                          + ", ".join(s[:12] for s in missing)})
+        sid = store.insert(sub, named, self.clock())
+        log.info("outbox.enqueued", extra={"ctx": {"submission_id": sid}})
+        self.notify({"kind": "state", "submission_id": sid, "state": str(State.PENDING)})
+        return sid
+
+    def retry(self, submission_id: str, corrected: dict[str, Any],
+              attachments: Iterable[bytes | Path] = ()) -> str:
+        """Queue a corrected copy of a dead item as a new submission that ``replaces`` it."""
+        row = self.store.row(submission_id)
+        if row is None:
+            raise NotFoundError(submission_id)
+        if row["state"] != State.DEAD:
+            raise NotDeadError(submission_id, row["state"])
+        sub = {k: v for k, v in corrected.items() if k not in ("submission_id", "local_receipt")}
+        sub["replaces"] = submission_id
+        return self.enqueue(sub, attachments)
+
+    # -- reading -----------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        counts: dict[str, Any] = dict(self.store.counts())
+        counts["paused"] = bool(self.store.get_meta("paused", False))
+        oldest = self.store.oldest_pending_at()
+        counts["oldest_pending_at"] = None if oldest is None else _rfc3339(oldest)
+        return counts
+
+    def get(self, submission_id: str) -> dict[str, Any]:
+        row = self.store.row(submission_id)
+        if row is None:
+            raise NotFoundError(submission_id)
+        return self._view(row, detail=True)
+
+    def items(self, state: State | str | None = None) -> list[dict[str, Any]]:
+        return [self._view(r, detail=False)
+                for r in self.store.rows(None if state is None else str(State(state)))]
+
+    def _view(self, row: dict[str, Any], *, detail: bool) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "submission_id": row["id"], "state": row["state"],
+            "local_receipt": row["local_receipt"], "case_number": row["case_number"],
+            "platform_status": row["platform_status"], "attempts": row["attempts"],
+            "last_error": row["last_error"], "http_status": row["http_status"],
+            "enqueued_at": _rfc3339(row["enqueued_at"]), "replaces": row["replaces"],
+            "purged": bool(row["purged"])}
+        if row["state"] == State.DEAD:
+            view["reasons"] = self.store.reasons(row)
+        if detail:
+            view["status_updates"] = self.store.status_updates(row["id"])
+        return view
+
+    def purge(self) -> int:
+        return self.store.purge(self.clock() - self.retention_s)
+
+
+def _rfc3339(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))

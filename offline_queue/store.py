@@ -1,0 +1,418 @@
+"""The outbox's durable store: SQLite (through sqlite-utils) plus encrypted blob files.
+
+One writer connection per process, WAL, ``synchronous=FULL``: a commit is on disk when it
+returns. Migrations are recorded in the transaction that applies them; a database whose
+schema is newer than :data:`SCHEMA_VERSION` is refused. Personal data (the submission body,
+the platform's field messages, attachments) is sealed with the terminal's key; ids, states
+and times stay in clear so they can be queried.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from offline_queue.crypto import Sealer
+from offline_queue.errors import DiskFullError, ReadOnlyError, SchemaTooNewError, StorageError
+from offline_queue.states import State
+
+SCHEMA_VERSION = 1
+DB_NAME = "outbox.db"
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_initial", """
+CREATE TABLE items (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    local_receipt TEXT,
+    enqueued_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    http_status INTEGER,
+    case_number TEXT,
+    platform_status TEXT,
+    status_at TEXT,
+    sent_at REAL,
+    replaces TEXT,
+    blobs TEXT NOT NULL DEFAULT '[]',
+    payload BLOB,
+    reasons BLOB,
+    purged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX items_deliverable ON items (state, next_attempt_at, seq);
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    http_status INTEGER,
+    detail TEXT
+);
+CREATE TRIGGER attempts_append_only BEFORE UPDATE ON attempts
+BEGIN SELECT RAISE(ABORT, 'the attempts log is append-only'); END;
+CREATE TABLE status_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT,
+    message BLOB
+);
+CREATE INDEX status_updates_by_item ON status_updates (submission_id);
+CREATE TABLE uploaded_blobs (sha256 TEXT PRIMARY KEY);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""),
+)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An item taken for one delivery attempt: its exact body bytes and the blobs it names."""
+
+    id: str
+    body: bytes
+    blobs: tuple[str, ...]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt of one item came to."""
+
+    id: str
+    state: State
+    http_status: int | None = None
+    error: str | None = None
+    delay_s: float = 0.0
+    case_number: str | None = None
+    platform_status: str | None = None
+    reasons: dict[str, Any] | None = None
+    count_attempt: bool = True
+
+
+def translate(exc: BaseException, where: str) -> StorageError:
+    """SQLite and OS errors to the outbox's tree (the one boundary where this happens)."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == sqlite3.SQLITE_FULL:
+            return DiskFullError(where)
+        if code == sqlite3.SQLITE_READONLY:
+            return ReadOnlyError(where)
+        if code == sqlite3.SQLITE_IOERR and "disk" in str(exc).lower():
+            return DiskFullError(where)
+        return StorageError(f"the queue database failed at {where}: {exc}")
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFullError(where)
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return ReadOnlyError(where)
+        return StorageError(f"the queue storage failed at {where}: {exc.strerror}")
+    raise TypeError(f"not a storage error: {exc!r}")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """Open with :meth:`open`, or use as a context manager. Thread-safe (one lock)."""
+
+    def __init__(self, data_dir: Path, sealer: Sealer, *, max_db_bytes: int | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.blob_dir = self.data_dir / "blobs"
+        self._sealer = sealer
+        self._max_db_bytes = max_db_bytes
+        self._lock = threading.RLock()
+        self._db: sqlite_utils.Database | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def open(self) -> Store:
+        try:
+            self.blob_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.data_dir / DB_NAME, isolation_level=None,
+                                   check_same_thread=False, timeout=30)
+            self._db = sqlite_utils.Database(conn)
+            self._pragmas(conn)
+            self._migrate()
+            with self.tx() as db:   # a previous process died mid-request: try again later
+                db.execute("UPDATE items SET state = ? WHERE state = ?",
+                           [State.PENDING, State.IN_FLIGHT])
+            os.chmod(self.data_dir / DB_NAME, 0o600)
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            raise translate(exc, "opening the queue") from exc
+        return self
+
+    def _pragmas(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        if self._max_db_bytes is not None:
+            page = conn.execute("PRAGMA page_size").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count={max(1, self._max_db_bytes // page)}")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.conn.close()
+                self._db = None
+
+    def __enter__(self) -> Store:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            raise StorageError("the outbox is closed")
+        return self._db
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, taken with the write lock at its start (BEGIN IMMEDIATE)."""
+        with self._lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:  # SQLITE_FULL has already rolled back itself
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, "
+                   "applied_at REAL NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)")
+        row = db.execute("SELECT version FROM _schema").fetchone()
+        if row is not None and row[0] > SCHEMA_VERSION:
+            raise SchemaTooNewError(row[0], SCHEMA_VERSION)
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations").fetchall()}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.tx() as t:   # the record and the change commit together or not at all
+                for statement in filter(str.strip, sql.split(";\n")):
+                    t.execute(statement)
+                t.execute("INSERT INTO _migrations VALUES (?, ?)", [name, time.time()])
+                t.execute("DELETE FROM _schema")
+                t.execute("INSERT INTO _schema VALUES (?)", [SCHEMA_VERSION])
+
+    # -- meta --------------------------------------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_meta(self, **values: Any) -> None:
+        try:
+            with self.tx() as db:
+                for key, value in values.items():
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                               [key, json.dumps(value)])
+        except sqlite3.Error as exc:
+            raise translate(exc, "saving the queue's state") from exc
+
+    # -- blobs -------------------------------------------------------------------------
+    def put_blob(self, content: bytes) -> str:
+        """Seal and store one attachment, fsynced, before any row names it."""
+        sha = hashlib.sha256(content).hexdigest()
+        path = self.blob_dir / sha
+        if path.exists():
+            return sha
+        tmp = self.blob_dir / f".{sha}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, self._sealer.seal(content, f"blob:{sha}"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+            _fsync_dir(self.blob_dir)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise translate(exc, "saving an attachment") from exc
+        return sha
+
+    def has_blob(self, sha: str) -> bool:
+        return (self.blob_dir / sha).exists()
+
+    def read_blob(self, sha: str) -> bytes:
+        return self._sealer.open((self.blob_dir / sha).read_bytes(), f"blob:{sha}")
+
+    def blob_uploaded(self, sha: str) -> bool:
+        with self._lock:
+            return self.db.execute("SELECT 1 FROM uploaded_blobs WHERE sha256 = ?",
+                                   [sha]).fetchone() is not None
+
+    def mark_uploaded(self, sha: str) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR IGNORE INTO uploaded_blobs VALUES (?)", [sha])
+
+    # -- items -------------------------------------------------------------------------
+    def insert(self, submission: dict[str, Any], blobs: list[str], now: float) -> str:
+        """Commit one submission (``local_receipt`` assigned here when absent)."""
+        sid = str(submission["submission_id"])
+        try:
+            with self.tx() as db:
+                seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
+                if not submission.get("local_receipt"):
+                    day = time.strftime("%Y%m%d", time.localtime(now))
+                    submission = {**submission, "local_receipt": f"LR{day}-{seq:06d}"}
+                body = json.dumps(submission, ensure_ascii=False, separators=(",", ":"))
+                db.execute(
+                    "INSERT INTO items (id, state, local_receipt, enqueued_at, replaces, blobs, "
+                    "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [sid, State.PENDING, submission["local_receipt"], now,
+                     submission.get("replaces"), json.dumps(blobs),
+                     self._sealer.seal(body.encode(), f"item:{sid}")])
+        except sqlite3.IntegrityError as exc:
+            raise StorageError(f"submission {sid} is already queued") from exc
+        except sqlite3.Error as exc:
+            raise translate(exc, "queueing a submission") from exc
+        return sid
+
+    def row(self, sid: str) -> dict[str, Any] | None:
+        with self._lock:
+            rows = list(self.db.query("SELECT * FROM items WHERE id = ?", [sid]))
+        return rows[0] if rows else None
+
+    def body(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        if row["payload"] is None:
+            return None
+        doc: dict[str, Any] = json.loads(self._sealer.open(row["payload"], f"item:{row['id']}"))
+        return doc
+
+    def reasons(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        if row["reasons"] is None:
+            return None
+        doc: dict[str, Any] = json.loads(self._sealer.open(row["reasons"],
+                                                           f"reasons:{row['id']}"))
+        return doc
+
+    def rows(self, state: str | None = None) -> Iterator[dict[str, Any]]:
+        sql, args = "SELECT * FROM items", []
+        if state is not None:
+            sql, args = sql + " WHERE state = ?", [state]
+        with self._lock:
+            found = list(self.db.query(sql + " ORDER BY seq", args))
+        yield from found
+
+    def status_updates(self, sid: str) -> list[dict[str, Any]]:
+        with self._lock:
+            found = list(self.db.query("SELECT status, at, message FROM status_updates "
+                                       "WHERE submission_id = ? ORDER BY id", [sid]))
+        for update in found:
+            msg = update["message"]
+            update["message"] = (None if msg is None else
+                                 self._sealer.open(msg, f"status:{sid}").decode())
+        return found
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            found = dict(self.db.execute("SELECT state, COUNT(*) FROM items GROUP BY state"
+                                         ).fetchall())
+        return {str(s): int(found.get(str(s), 0)) for s in State}
+
+    def oldest_pending_at(self) -> float | None:
+        with self._lock:
+            row = self.db.execute("SELECT MIN(enqueued_at) FROM items WHERE state IN (?, ?, ?)",
+                                  [State.PENDING, State.RETRY_WAIT, State.IN_FLIGHT]).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    def next_due(self) -> float | None:
+        """When the earliest deliverable item may be tried (None: nothing to deliver)."""
+        with self._lock:
+            row = self.db.execute("SELECT MIN(next_attempt_at) FROM items WHERE state IN (?, ?)",
+                                  [State.PENDING, State.RETRY_WAIT]).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    def claim(self, limit: int, now: float) -> list[Claimed]:
+        """Take up to ``limit`` due items, oldest first, and mark them in flight (committed)."""
+        with self.tx() as db:
+            rows = db.execute(
+                "SELECT id, payload, blobs, attempts FROM items WHERE state IN (?, ?) "
+                "AND next_attempt_at <= ? ORDER BY seq LIMIT ?",
+                [State.PENDING, State.RETRY_WAIT, now, limit]).fetchall()
+            db.conn.executemany("UPDATE items SET state = ? WHERE id = ?",
+                           [(State.IN_FLIGHT, r[0]) for r in rows])
+        return [Claimed(r[0], self._sealer.open(r[1], f"item:{r[0]}"),
+                        tuple(json.loads(r[2])), r[3]) for r in rows]
+
+    def record(self, outcomes: list[Outcome], now: float) -> None:
+        """Write the outcome of one request for many items in one commit."""
+        with self.tx() as db:
+            for o in outcomes:
+                reasons = (None if o.reasons is None else self._sealer.seal(
+                    json.dumps(o.reasons, ensure_ascii=False).encode(), f"reasons:{o.id}"))
+                db.execute(
+                    "UPDATE items SET state = ?, attempts = attempts + ?, next_attempt_at = ?, "
+                    "last_error = ?, http_status = ?, case_number = COALESCE(?, case_number), "
+                    "platform_status = COALESCE(?, platform_status), "
+                    "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
+                    "reasons = COALESCE(?, reasons) WHERE id = ?",
+                    [o.state, int(o.count_attempt), now + o.delay_s, o.error, o.http_status,
+                     o.case_number, o.platform_status, o.state, now, reasons, o.id])
+                db.execute("INSERT INTO attempts (submission_id, at, outcome, http_status, "
+                           "detail) VALUES (?, ?, ?, ?, ?)",
+                           [o.id, now, o.state, o.http_status, o.error])
+
+    def record_changes(self, changes: list[dict[str, Any]], cursor: str | None) -> list[str]:
+        """Status updates from the platform's changes feed; returns the ids they touched."""
+        touched = []
+        with self.tx() as db:
+            for c in changes:
+                sid = str(c.get("submission_id"))
+                msg = c.get("message")
+                sealed = None if msg is None else self._sealer.seal(str(msg).encode(),
+                                                                    f"status:{sid}")
+                db.execute("INSERT INTO status_updates (submission_id, status, at, message) "
+                           "VALUES (?, ?, ?, ?)", [sid, str(c.get("status")), c.get("at"),
+                                                   sealed])
+                db.execute("UPDATE items SET platform_status = ?, status_at = ?, "
+                           "case_number = COALESCE(case_number, ?) WHERE id = ?",
+                           [c.get("status"), c.get("at"), c.get("case_number"), sid])
+                touched.append(sid)
+            if cursor is not None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('changes_cursor', ?)",
+                           [json.dumps(cursor)])
+        return touched
+
+    def purge(self, older_than: float) -> int:
+        """Discard the data of items delivered before ``older_than``: a tombstone remains."""
+        with self.tx() as db:
+            n = db.execute("UPDATE items SET payload = NULL, reasons = NULL, purged = 1 "
+                           "WHERE state = ? AND purged = 0 AND sent_at < ?",
+                           [State.SENT, older_than]).rowcount
+            live = {sha for (blobs,) in db.execute(
+                "SELECT blobs FROM items WHERE purged = 0").fetchall()
+                for sha in json.loads(blobs)}
+        # A blob written for an enqueue that has not committed yet is young: keep it.
+        young = time.time() - 3600
+        for path in self.blob_dir.iterdir():
+            if (not path.name.startswith(".") and path.name not in live
+                    and path.stat().st_mtime < young):
+                path.unlink(missing_ok=True)
+        return int(n)

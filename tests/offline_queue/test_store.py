@@ -1,0 +1,192 @@
+"""The outbox's store: durability, encryption, migrations, states, purge and disk errors."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from offline_queue import Outbox, State
+from offline_queue.errors import (
+    DiskFullError,
+    InvalidSubmissionError,
+    KeyPermissionError,
+    NotDeadError,
+    ReadOnlyError,
+    SchemaTooNewError,
+)
+from offline_queue.shape import uuid7
+from offline_queue.store import DB_NAME, Outcome
+from tests.offline_queue.conftest import ADDRESS, ID_NUMBER, NAME, SIGNATURE, make_submission
+
+
+def test_enqueue_then_reopen_keeps_item_pending(data_dir: Path, submission: dict[str, Any]) -> None:
+    """An enqueued item is found pending, with a local receipt, after the outbox is reopened."""
+    with Outbox(data_dir) as box:
+        sid = box.enqueue(submission, [SIGNATURE])
+    with Outbox(data_dir) as box:
+        item = box.get(sid)
+        assert item["state"] == State.PENDING
+        assert item["local_receipt"].startswith("LR")
+        assert box.stats()["pending"] == 1
+        assert box.stats()["oldest_pending_at"] is not None
+
+
+def test_enqueue_assigns_uuid7_when_absent(data_dir: Path) -> None:
+    """A submission without an id gets a version-7 UUID."""
+    sub = make_submission()
+    del sub["submission_id"]
+    with Outbox(data_dir) as box:
+        sid = box.enqueue(sub, [SIGNATURE])
+    assert uuid.UUID(sid).version == 7
+    assert uuid7() > sid or uuid7()[:8] >= sid[:8]  # time-ordered prefix
+
+
+def test_enqueue_refuses_bad_shape_and_missing_attachment(data_dir: Path) -> None:
+    """A submission without applicant, or naming an attachment not given, is refused by field."""
+    with Outbox(data_dir) as box:
+        with pytest.raises(InvalidSubmissionError) as bad:
+            box.enqueue(make_submission(applicant=None, channel="fax"), [SIGNATURE])
+        assert {"applicant", "channel"} <= set(bad.value.problems)
+        with pytest.raises(InvalidSubmissionError) as missing:
+            box.enqueue(make_submission())
+        assert "attachments" in missing.value.problems
+        assert box.stats()["pending"] == 0
+
+
+def test_in_flight_items_return_to_pending_at_open(data_dir: Path) -> None:
+    """Items a dead process left in flight are pending again when the outbox opens."""
+    with Outbox(data_dir) as box:
+        sid = box.enqueue(make_submission(), [SIGNATURE])
+        claimed = box.store.claim(10, now=10**10)
+        assert [c.id for c in claimed] == [sid]
+        assert box.get(sid)["state"] == State.IN_FLIGHT
+    with Outbox(data_dir) as box:
+        assert box.get(sid)["state"] == State.PENDING
+
+
+def test_personal_data_is_encrypted_but_states_queryable(data_dir: Path) -> None:
+    """The raw database holds no name, ID number or address, yet states are plain SQL."""
+    with Outbox(data_dir) as box:
+        box.enqueue(make_submission(), [SIGNATURE])
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    assert conn.execute("SELECT state FROM items").fetchall() == [("pending",)]
+    conn.close()
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            for secret in (NAME, ID_NUMBER, ADDRESS):
+                for enc in ("utf-8", "utf-16-le", "gbk"):
+                    assert secret.encode(enc) not in raw, (path, secret, enc)
+            assert SIGNATURE not in raw
+
+
+def test_ciphertext_moved_to_another_row_fails(data_dir: Path) -> None:
+    """Associated data binds a sealed body to its row: swapping payloads is detected."""
+    with Outbox(data_dir) as box:
+        a = box.enqueue(make_submission(), [SIGNATURE])
+        b = box.enqueue(make_submission(), [SIGNATURE])
+        with box.store.tx() as db:
+            db.execute("UPDATE items SET payload = (SELECT payload FROM items WHERE id = ?) "
+                       "WHERE id = ?", [a, b])
+        with pytest.raises(Exception, match="does not match"):
+            box.store.claim(10, now=10**10)
+
+
+def test_key_readable_by_others_is_refused(data_dir: Path) -> None:
+    """A key file with group/other permissions is refused with a message saying what to do."""
+    with Outbox(data_dir):
+        pass
+    key = data_dir / "keys" / "outbox.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    os.chmod(key, 0o644)
+    with pytest.raises(KeyPermissionError, match="chmod 600"):
+        Outbox(data_dir).open()
+
+
+def test_newer_schema_is_refused(data_dir: Path) -> None:
+    """A database from a newer build is refused instead of being misread."""
+    with Outbox(data_dir):
+        pass
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute("UPDATE _schema SET version = 99")
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaTooNewError, match="newer"):
+        Outbox(data_dir).open()
+
+
+def test_migrations_recorded_once(data_dir: Path) -> None:
+    """Each migration is recorded, and reopening applies none twice."""
+    for _ in range(2):
+        with Outbox(data_dir):
+            pass
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    assert conn.execute("SELECT name FROM _migrations").fetchall() == [("0001_initial",)]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_disk_full_refuses_and_keeps_earlier(data_dir: Path) -> None:
+    """When SQLite reports SQLITE_FULL, enqueue says so and every earlier item survives."""
+    with Outbox(data_dir, max_db_bytes=200_000) as box:
+        kept = []
+        with pytest.raises(DiskFullError, match="disk is full"):
+            for _ in range(10_000):
+                big = make_submission(form={"text": os.urandom(2000).hex()})
+                kept.append(box.enqueue(big, [SIGNATURE]))
+        assert len(kept) > 5
+    with Outbox(data_dir) as box:
+        assert [i["submission_id"] for i in box.items()] == kept
+
+
+def test_read_only_database_refuses_and_keeps_earlier(data_dir: Path) -> None:
+    """A read-only database turns into a clear error and loses nothing already queued."""
+    with Outbox(data_dir) as box:
+        sid = box.enqueue(make_submission(), [SIGNATURE])
+        box.store.db.execute("PRAGMA query_only = ON")  # what a read-only mount reports
+        with pytest.raises(ReadOnlyError, match="read-only"):
+            box.enqueue(make_submission(), [SIGNATURE])
+    with Outbox(data_dir) as box:
+        assert [i["submission_id"] for i in box.items()] == [sid]
+
+
+def test_retry_creates_replacing_submission(data_dir: Path) -> None:
+    """Only a dead item can be retried, and the copy is a new id whose replaces names it."""
+    with Outbox(data_dir) as box:
+        sid = box.enqueue(make_submission(), [SIGNATURE])
+        with pytest.raises(NotDeadError):
+            box.retry(sid, make_submission())
+        box.store.record([Outcome(sid, State.DEAD, 422, "validation",
+                                  reasons={"reason": {"zh": "太短", "en": "too short"}})], 1.0)
+        assert box.items(State.DEAD)[0]["reasons"]["reason"]["en"] == "too short"
+        new = box.retry(sid, make_submission())
+        assert new != sid
+        assert box.get(new)["replaces"] == sid
+
+
+def test_purge_leaves_tombstone_with_case_number(data_dir: Path) -> None:
+    """A delivered item older than the retention keeps only its id, state and case number."""
+    now = [1_000_000.0]
+    with Outbox(data_dir, retention_s=100, clock=lambda: now[0]) as box:
+        sid = box.enqueue(make_submission(), [SIGNATURE])
+        box.store.record([Outcome(sid, State.SENT, 201, case_number="C-1")], now[0])
+        now[0] += 101
+        assert box.purge() == 1
+        row = box.store.row(sid)
+        assert row is not None and row["payload"] is None
+        assert box.get(sid)["case_number"] == "C-1" and box.get(sid)["purged"]
+
+
+def test_listener_hears_enqueue(data_dir: Path) -> None:
+    """A registered listener is told about a new pending item."""
+    events: list[dict[str, Any]] = []
+    with Outbox(data_dir) as box:
+        box.add_listener(events.append)
+        sid = box.enqueue(make_submission(), [SIGNATURE])
+    assert {"kind": "state", "submission_id": sid, "state": "pending"} in events
