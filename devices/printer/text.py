@@ -16,6 +16,9 @@ FULLWIDTH_SUBSTITUTES = {
     "\u00a0": " ", "\u2009": " ", "\u202f": " ",
 }
 
+# Closing punctuation that Chinese typesetting never puts at the start of a line.
+NO_LINE_START = frozenset("，。、；：？！）》」』”’%,.;:?!)]")
+
 
 def char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
@@ -56,6 +59,10 @@ def wrap(text: str, columns: int) -> list[str]:
                 if cut > 0 and current[cut + 1:].isascii():
                     lines.append(current[:cut])
                     current = current[cut + 1:]
+                elif char in NO_LINE_START and len(current) > 1:
+                    # 。，etc. never start a line: take the last character along with them.
+                    lines.append(current[:-1])
+                    current = current[-1]
                 else:
                     lines.append(current)
                     current = ""

@@ -137,3 +137,10 @@ def test_status_queries_and_recovery_commands() -> None:
     assert cmd.CLEAR_BUFFERS == b"\x10\x05\x02" and cmd.END_OF_JOB == b"\x1dr\x01"
     with pytest.raises(ValueError):
         cmd.status_query(5)
+
+
+def test_wrapping_never_starts_a_line_with_closing_punctuation() -> None:
+    """A full stop that would open a line takes the previous character with it."""
+    from devices.printer.text import wrap
+
+    assert wrap("汉" * 16 + "。", 32) == ["汉" * 15, "汉。"]

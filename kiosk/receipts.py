@@ -1,0 +1,119 @@
+"""The citizen's submission receipt, designed once for paper and for the screen.
+
+:func:`submission_receipt` builds the slip as a printer document (``devices.printer``):
+title, item, case number (online) or local receipt number (offline), date, the citizen's
+*masked* name and ID number, what happens next, and a QR code of the platform's tracking
+URL for the submission.
+
+"Rendered the same" is guaranteed by construction: :func:`slip_bytes` encodes the slip
+once; the printer receives those bytes, and :func:`preview_png` runs the printer
+emulator's decoder and renderer on *the same bytes* to draw the on-screen preview. The
+preview is therefore what the printer was told to print, not a second layout that could
+drift from it. Qt-free: the screen just shows the PNG.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from devices.printer import (
+    Align,
+    Encoder,
+    Feed,
+    PrinterProfile,
+    QrCode,
+    Receipt,
+    Row,
+    Separator,
+    Text,
+)
+from devices.printer.emulator.decoder import decode
+from devices.printer.emulator.render import slip_png
+from devices.printer.glyphs import GlyphRenderer
+from kiosk.pii import Personal
+
+PLACEHOLDER = "{submission_id}"
+
+
+def tracking_url(template: str, submission_id: str) -> str:
+    """The tracking URL from the enrolment answer's ``tracking_url_template``."""
+    if PLACEHOLDER not in template:
+        raise ValueError(f"tracking_url_template has no {PLACEHOLDER} placeholder")
+    url = template.replace(PLACEHOLDER, quote(submission_id, safe=""))
+    if not url.isascii():
+        raise ValueError("the tracking URL must be ASCII to fit a receipt QR code")
+    return url
+
+
+@dataclass(frozen=True)
+class SubmissionReceipt:
+    """What a submission's slip says. Name and ID number are :class:`Personal`: masked in
+    ``repr`` and only ever printed masked."""
+
+    item_name: str
+    submission_id: str
+    submitted_at: dt.datetime
+    applicant_name: Personal
+    applicant_id_number: Personal
+    tracking_url_template: str
+    case_number: str | None = None
+    local_receipt_number: str | None = None
+    next_steps: str = ""
+    site_name: str = ""
+    extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not (self.case_number or self.local_receipt_number):
+            raise ValueError("a receipt needs a case number (online) or a local receipt "
+                             "number (offline)")
+        for name, kind in (("applicant_name", "name"), ("applicant_id_number", "id_number")):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, Personal(value, kind))
+
+    @property
+    def offline(self) -> bool:
+        return not self.case_number
+
+
+def submission_receipt(info: SubmissionReceipt) -> Receipt:
+    """The slip as a printer document; only masked personal data goes into it."""
+    url = tracking_url(info.tracking_url_template, info.submission_id)
+    title = "提交回执" if info.offline else "受理回执"
+    elements: list = [Text(title, align=Align.CENTER, bold=True, width=2, height=2)]
+    if info.site_name:
+        elements.append(Text(info.site_name, align=Align.CENTER))
+    elements += [Separator(), Row("办理事项", info.item_name)]
+    if info.offline:
+        elements += [Row("本地回执号", info.local_receipt_number or ""),
+                     Text("网络恢复后自动提交，受理编号届时可扫码查询。")]
+    else:
+        elements.append(Row("受理编号", info.case_number or ""))
+    elements += [
+        Row("提交时间", info.submitted_at.strftime("%Y-%m-%d %H:%M")),
+        Row("申请人", info.applicant_name.masked()),
+        Row("证件号码", info.applicant_id_number.masked()),
+        *(Row(label, value) for label, value in info.extra),
+        Separator(),
+    ]
+    if info.next_steps:
+        elements += [Text("后续事项", bold=True), Text(info.next_steps)]
+    elements += [Feed(1), QrCode(url), Text("扫码查询办理进度", align=Align.CENTER),
+                 Feed(1), Text("请妥善保管本回执", align=Align.CENTER)]
+    return Receipt(tuple(elements), name="submission-receipt")
+
+
+def slip_bytes(receipt: Receipt, profile: PrinterProfile,
+               encoder: Encoder | None = None) -> bytes:
+    """The exact bytes for the printer; print these and preview these."""
+    return (encoder or Encoder(profile)).encode(receipt)
+
+
+def preview_png(data: bytes, profile: PrinterProfile,
+                glyphs: GlyphRenderer | None = None) -> bytes:
+    """The on-screen preview: the printer emulator's decoding and drawing of ``data``."""
+    decoded = decode(data)
+    slips = decoded.slips or [decoded.current]
+    return slip_png(slips[0], profile.dots, glyphs)

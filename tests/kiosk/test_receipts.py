@@ -1,0 +1,103 @@
+"""The submission receipt: content, masking, tracking QR, and paper = preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tomllib
+
+import pytest
+from PIL import Image
+
+from devices.printer import get_profile
+from devices.printer.emulator.decoder import decode
+from devices.printer.emulator.render import slip_png
+from devices.printer.emulator.server import PrinterEmulator
+from devices.printer.printer import ReceiptPrinter
+from devices.printer.url import transport_for
+from kiosk.receipts import (
+    SubmissionReceipt,
+    preview_png,
+    slip_bytes,
+    submission_receipt,
+    tracking_url,
+)
+from tests.conftest import REPO
+
+TEMPLATE = "http://127.0.0.1:8765/v1/track/{submission_id}"
+SUBMISSION = "0192f0c2-7b1e-7c3a-9d4e-5f6a7b8c9d0e"
+P80 = get_profile("generic-80")
+
+
+@pytest.fixture
+def resident() -> dict:
+    residents = tomllib.loads((REPO / "seeds" / "residents.toml").read_text("utf-8"))
+    return residents["residents"][0]
+
+
+def receipt_for(resident: dict, **changes) -> SubmissionReceipt:
+    fields = dict(item_name="城乡居民基本养老保险参保登记", submission_id=SUBMISSION,
+                  submitted_at=dt.datetime(2026, 11, 22, 14, 3),
+                  applicant_name=resident["name"], applicant_id_number=resident["id_number"],
+                  tracking_url_template=TEMPLATE, case_number="ZJ2026112200042",
+                  next_steps="社保经办机构将在5个工作日内审核，结果以短信通知。",
+                  site_name="良渚街道便民服务点")
+    fields.update(changes)
+    return SubmissionReceipt(**fields)
+
+
+def test_online_receipt_content(resident) -> None:
+    """Title, item, case number, date, masked name and ID, next steps and the tracking QR."""
+    data = slip_bytes(submission_receipt(receipt_for(resident)), P80)
+    (slip,) = decode(data).slips
+    text = "\n".join(slip.lines)
+    assert slip.lines[0] == "受理回执"
+    for expected in ("城乡居民基本养老保险参保登记", "ZJ2026112200042", "2026-11-22 14:03",
+                     "张**", "330***********0210", "5个工作日内审核"):
+        assert expected in text
+    assert [q.data for q in slip.qr_codes] == [f"http://127.0.0.1:8765/v1/track/{SUBMISSION}"]
+
+
+def test_personal_data_is_only_ever_masked(resident) -> None:
+    """Neither the real name nor the ID number appears in the bytes or the repr."""
+    info = receipt_for(resident)
+    data = slip_bytes(submission_receipt(info), P80)
+    assert resident["id_number"].encode() not in data
+    assert resident["name"].encode("gbk") not in data
+    assert resident["id_number"] not in repr(info) and resident["name"] not in repr(info)
+
+
+def test_offline_receipt_shows_the_local_number(resident) -> None:
+    """Offline, the slip carries the local receipt number and says it will be sent later."""
+    info = receipt_for(resident, case_number=None, local_receipt_number="L-0007-000123")
+    (slip,) = decode(slip_bytes(submission_receipt(info), P80)).slips
+    text = "\n".join(slip.lines)
+    assert slip.lines[0] == "提交回执" and "L-0007-000123" in text and "网络恢复后" in text
+    assert "受理编号  " not in text
+
+
+def test_receipt_without_any_number_is_a_bug(resident) -> None:
+    """A receipt with neither case number nor local number is refused."""
+    with pytest.raises(ValueError):
+        receipt_for(resident, case_number=None)
+
+
+def test_tracking_url_fills_the_placeholder() -> None:
+    """The template's {submission_id} is replaced; a template without it is refused."""
+    assert tracking_url("https://p.example.cn/track/{submission_id}", "a b") == \
+        "https://p.example.cn/track/a%20b"
+    with pytest.raises(ValueError):
+        tracking_url("https://p.example.cn/track/", "x")
+
+
+def test_preview_is_exactly_what_the_printer_prints(resident) -> None:
+    """The preview PNG equals the emulator's picture of the slip it received on the pty."""
+    data = slip_bytes(submission_receipt(receipt_for(resident)), P80)
+    preview = preview_png(data, P80)
+    with PrinterEmulator(tcp_port=None) as emulator:
+        printer = ReceiptPrinter(lambda: transport_for(emulator.serial_url), P80)
+        printer.print_bytes(data)
+        (printed,) = emulator.mechanism.slips
+    assert slip_png(printed, P80.dots) == preview
+    image = Image.open(io.BytesIO(preview))
+    assert image.width == P80.dots + 32 and image.height > 600
