@@ -1,37 +1,168 @@
-"""``kiosk central``: the sandbox central platform."""
+"""``kiosk central``: the sandbox central platform (one of the few importers of ``central``)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
 
-from kiosk.cli.common import json_option
-from kiosk.cli.pending import not_yet
+from kiosk.cli.common import EXIT_OK, data_dir_of, emit, json_option, say
+from kiosk.errors import KioskError
 
-WHAT = "the sandbox central platform"
+CENTRAL_SUBDIR = "central"
+
+
+class CentralError(KioskError):
+    exit_code = 1
+
+
+def _central_dir(args: argparse.Namespace) -> Path:
+    # The sandbox keeps its own database next to (not inside) a terminal's state.
+    return data_dir_of(args) / CENTRAL_SUBDIR
+
+
+def _fault_option(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError("use KEY=VALUE, e.g. error_503=0.2")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key.strip(), value
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     group = sub.add_parser("central", parents=[parent], help="the sandbox central platform",
                            description="Run and administer the sandbox platform that stands "
-                                       "in for the province's servers in demos and tests.")
+                                       "in for the province's servers in demos and tests. Its "
+                                       "state lives in <data-dir>/central/.")
     actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
-    serve = actions.add_parser("serve", parents=[parent], help="run the sandbox platform")
+    serve = actions.add_parser(
+        "serve", parents=[parent], help="run the sandbox platform",
+        description="Serve the terminal API. On first start it prints an enrolment code. "
+                    "Faults can be injected with --fault KEY=VALUE (drop_before, drop_after, "
+                    "error_500, error_503, error_429 and truncate are fractions of requests; "
+                    "delay with delay_s; retry_after_s; batch_disabled=true) and changed at run "
+                    "time through PUT/PATCH /v1/_sandbox/faults on loopback.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.set_defaults(func=not_yet("central serve", WHAT))
+    serve.add_argument("--fault", type=_fault_option, action="append", default=[],
+                       metavar="KEY=VALUE")
+    serve.add_argument("--workflow-step-s", type=float, default=5.0, metavar="S",
+                       help="seconds between case status changes (0: only on request)")
+    serve.set_defaults(func=serve_cmd)
     code = actions.add_parser("enrollment-code", parents=[parent], help="issue an enrolment code")
     code.add_argument("--kind", choices=("kiosk", "agent"))
-    code.set_defaults(func=not_yet("central enrollment-code", WHAT))
+    json_option(code)
+    code.set_defaults(func=code_cmd)
     agent = actions.add_parser("agent", parents=[parent], help="village agents")
     agent_actions = agent.add_subparsers(dest="agent_action", required=True, metavar="ACTION")
     add = agent_actions.add_parser("add", parents=[parent], help="create a village agent")
     add.add_argument("number", metavar="NUMBER")
     add.add_argument("--pin", required=True)
     add.add_argument("--area", required=True, metavar="VILLAGE")
-    add.set_defaults(func=not_yet("central agent add", WHAT))
+    add.add_argument("--name", help="display name")
+    json_option(add)
+    add.set_defaults(func=agent_add_cmd)
     revoke = actions.add_parser("revoke", parents=[parent], help="revoke a terminal's token")
     revoke.add_argument("device_id", metavar="DEVICE_ID")
-    revoke.set_defaults(func=not_yet("central revoke", WHAT))
+    revoke.set_defaults(func=revoke_cmd)
     fleet = actions.add_parser("fleet", parents=[parent], help="each terminal's last heartbeat")
     json_option(fleet)
-    fleet.set_defaults(func=not_yet("central fleet", WHAT))
+    fleet.set_defaults(func=fleet_cmd)
+
+
+def serve_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+    from central.faults import FaultPlan
+    from central.platform import SandboxServer, SandboxSettings
+    from central.workflow import WorkflowSchedule
+    from kiosk import logs
+
+    directory = _central_dir(args)
+    first_start = not (directory / "central.sqlite3").exists()
+    logs.configure(directory, level="INFO", stderr_level="WARNING")
+    try:
+        faults = FaultPlan.from_dict(dict(args.fault))
+    except Exception as exc:  # the plan's own message names the fault
+        raise CentralError(f"bad --fault: {exc}") from None
+    settings = SandboxSettings(directory, faults=faults,
+                               workflow=WorkflowSchedule(step_s=args.workflow_step_s))
+    try:
+        server = SandboxServer(settings, host=args.host, port=args.port)
+    except OSError as exc:
+        raise CentralError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}; "
+                           "choose another --port") from None
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with server:
+        say(f"sandbox platform listening on {server.url} (data in {directory})")
+        if first_start:
+            code = admin.issue_enrollment_code(directory)
+            say(f"enrolment code for a new terminal: {code}")
+            say(f"  enrol with: kiosk enroll --platform {server.url} --code {code} --kind kiosk")
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    say("sandbox platform stopped")
+    return EXIT_OK
+
+
+def code_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+
+    code = admin.issue_enrollment_code(_central_dir(args), args.kind)
+    emit({"enrollment_code": code, "kind": args.kind}, args.json, human=code)
+    return EXIT_OK
+
+
+def agent_add_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+
+    try:
+        agent_id = admin.add_agent(_central_dir(args), args.number, args.pin, args.area,
+                                   args.name)
+    except admin.AdminError as exc:
+        raise CentralError(str(exc)) from None
+    emit({"agent_id": agent_id, "number": args.number, "area": args.area}, args.json,
+         human=agent_id)
+    return EXIT_OK
+
+
+def revoke_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+
+    try:
+        admin.revoke(_central_dir(args), args.device_id)
+    except admin.AdminError as exc:
+        raise CentralError(str(exc)) from None
+    say(f"revoked {args.device_id}; it must be enrolled again")
+    return EXIT_OK
+
+
+def fleet_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+
+    rows = admin.fleet(_central_dir(args))
+    if args.json:
+        emit({"terminals": rows}, True)
+        return EXIT_OK
+    if not rows:
+        print("no terminal is enrolled")
+    for row in rows:
+        beat = row["heartbeat"] or {}
+        queue = beat.get("queue", {})
+        devices = beat.get("devices", {})
+        printer = (devices.get("printer") or {}).get("state", "?")
+        print(f"{row['device_id']:<22} {row['kind']:<6} {'REVOKED ' if row['revoked'] else ''}"
+              f"last {row['last_heartbeat_at'] or 'never'}  v{beat.get('app_version', '?')} "
+              f"pending {queue.get('pending', '?')} dead {queue.get('dead', '?')} "
+              f"skew {beat.get('clock_skew_s', '?')}s idcard {devices.get('idcard', '?')} "
+              f"printer {printer}")
+    sys.stdout.flush()
+    return EXIT_OK

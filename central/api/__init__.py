@@ -1,0 +1,17 @@
+"""The endpoints of ../shared/specs/platform-api.md, one module per resource."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from central.http.router import Router
+
+if TYPE_CHECKING:
+    from central.platform import Platform
+
+
+def register_all(router: Router, platform: Platform) -> None:
+    from central.api import agents, blobs, catalog, devices, residents, sandbox, submissions, system
+
+    for module in (system, devices, catalog, blobs, submissions, residents, agents, sandbox):
+        module.register(router, platform)

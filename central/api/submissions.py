@@ -1,0 +1,145 @@
+"""Submissions (single and batch), their status, the public tracking page, the changes feed."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import TYPE_CHECKING, Any
+
+from central.auth import agent_of
+from central.clock import rfc3339
+from central.errors import BadRequest, Forbidden, NotFound, Problem
+from central.http.messages import Request, Response, dump
+from central.http.router import Router
+from central.submission_shape import is_uuid
+
+if TYPE_CHECKING:
+    from central.auth import Device
+    from central.platform import Platform
+
+MAX_BATCH = 100
+STATUS_FIELDS = ("submission_id", "case_number", "status", "updated_at", "message")
+
+
+def encode_cursor(change_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c1:{change_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = raw.partition(":")
+        if prefix != "c1" or not number.isdigit():
+            raise ValueError(raw)
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest("bad_cursor", "this cursor was not issued by the platform") from None
+
+
+def register(router: Router, platform: Platform) -> None:
+    def signed_in_agent(request: Request) -> str | None:
+        device: Device = request.device
+        if device.kind != "agent":
+            return None
+        with platform.db.session() as conn:
+            agent = agent_of(conn, request, device, rfc3339(platform.clock()), required=False)
+        return agent.agent_id if agent else None
+
+    def submit_one(request: Request, key: str | None, body: Any,
+                   agent_id: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        try:
+            outcome = platform.desk.submit(request.device, key, body, agent_id)
+        except Problem as problem:
+            return problem.status, problem.body(), dict(problem.headers)
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+        if outcome.replayed:
+            platform.counters.event("submissions_replayed")
+        return outcome.status, outcome.body, headers
+
+    def post_submission(request: Request) -> Response:
+        body = request.json()
+        agent_id = signed_in_agent(request)
+        status, doc, headers = submit_one(request, request.header("idempotency-key"), body,
+                                          agent_id)
+        if status >= 400:
+            return Response(status, dump(doc), "application/problem+json", headers)
+        return Response.json(status, doc, headers)
+
+    def post_batch(request: Request) -> Response:
+        if platform.faults.plan.batch_disabled:
+            raise NotFound("not_found", "this platform does not offer batch submission")
+        doc = request.json_object()
+        items = doc.get("submissions")
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+            raise BadRequest("bad_batch", f"submissions must be a list of 1 to {MAX_BATCH}")
+        agent_id = signed_in_agent(request)
+        results = []
+        for item in items:
+            key = item.get("submission_id") if isinstance(item, dict) else None
+            status, body, headers = submit_one(
+                request, key if isinstance(key, str) else None, item, agent_id)
+            # "replayed" extends the spec's element: the batch's answer to Idempotent-Replayed.
+            results.append({"submission_id": key if isinstance(key, str) else None,
+                            "status": status, "body": body,
+                            "replayed": "Idempotent-Replayed" in headers})
+        return Response.json(200, {"results": results})
+
+    def get_submission(request: Request) -> Response:
+        submission_id = request.params["submission_id"]
+        with platform.db.session() as conn:
+            row = conn.execute("SELECT * FROM submissions WHERE submission_id = ?",
+                               (submission_id,)).fetchone()
+        if row is None:
+            raise NotFound("submission_not_found", "no submission with this id")
+        if row["device_id"] != request.device.device_id:
+            agent_id = signed_in_agent(request)
+            if agent_id is None or agent_id != row["agent_id"]:
+                raise Forbidden("not_yours", "only the terminal that sent a submission (or its "
+                                             "agent) may read it")
+        return Response.json(200, {key: row[key] for key in STATUS_FIELDS})
+
+    def track(request: Request) -> Response:
+        submission_id = request.params["submission_id"]
+        if not is_uuid(submission_id):
+            raise NotFound("submission_not_found", "not a submission id")
+        with platform.db.session() as conn:
+            row = conn.execute("SELECT * FROM submissions WHERE submission_id = ?",
+                               (submission_id,)).fetchone()
+            rejected = conn.execute("SELECT rejected_at FROM rejected WHERE submission_id = ?",
+                                    (submission_id,)).fetchone()
+        if row is not None:
+            return Response.json(200, {key: row[key] for key in STATUS_FIELDS})
+        if rejected is not None:
+            return Response.json(200, {
+                "submission_id": submission_id, "case_number": None,
+                "status": "rejected_on_receipt", "updated_at": rejected["rejected_at"],
+                "message": "申请内容未通过校验，请到自助终端或服务大厅重新提交 / The application "
+                           "was not accepted as sent; please submit it again at a terminal "
+                           "or the service hall"})
+        return Response.json(200, {
+            "submission_id": submission_id, "case_number": None, "status": "not_yet_received",
+            "updated_at": None, "message": "终端尚未送达，联网后将自动发送 / The terminal has not "
+                                           "delivered it yet; it is sent automatically once "
+                                           "the terminal is online"})
+
+    def changes(request: Request) -> Response:
+        after_raw = request.query("after")
+        after = decode_cursor(after_raw) if after_raw else 0
+        limit_raw = request.query("limit") or "100"
+        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 1000:
+            raise BadRequest("bad_limit", "limit is a whole number from 1 to 1000")
+        with platform.db.session() as conn:
+            rows = conn.execute(
+                "SELECT * FROM changes WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?",
+                (request.device.device_id, after, int(limit_raw))).fetchall()
+        items = [{"cursor": encode_cursor(r["id"]), "submission_id": r["submission_id"],
+                  "case_number": r["case_number"], "status": r["status"],
+                  "message": r["message"], "at": r["at"]} for r in rows]
+        next_cursor = items[-1]["cursor"] if items else encode_cursor(after)
+        return Response.json(200, {"changes": items, "next": next_cursor})
+
+    router.add("POST", "/v1/submissions", post_submission)
+    router.add("POST", "/v1/submissions:batch", post_batch)
+    router.add("GET", "/v1/submissions/{submission_id}", get_submission)
+    router.add("GET", "/v1/track/{submission_id}", track, auth=False)
+    router.add("GET", "/v1/changes", changes)

@@ -1,0 +1,25 @@
+"""Health and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from central.http.messages import Request, Response
+from central.http.router import Router
+from central.openapi import openapi_document
+
+if TYPE_CHECKING:
+    from central.platform import Platform
+
+
+def register(router: Router, platform: Platform) -> None:
+    from central.platform import PLATFORM_VERSION
+
+    def health(request: Request) -> Response:
+        return Response.json(200, {"status": "ok", "version": PLATFORM_VERSION})
+
+    def openapi(request: Request) -> Response:
+        return Response.json(200, openapi_document(platform.public_url))
+
+    router.add("GET", "/v1/health", health, auth=False)
+    router.add("GET", "/v1/openapi.json", openapi, auth=False)

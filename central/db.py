@@ -1,0 +1,123 @@
+"""The sandbox's SQLite database: schema, migrations, connections.
+
+The sandbox stores no personal data: a submission is kept as its ids, item, case number,
+status and a hash of its body (enough to recognise a replay), never its applicant or form.
+
+Every request opens its own short-lived connection; writes run in ``BEGIN IMMEDIATE``
+transactions, so concurrent requests are serialised by SQLite itself and the primary keys
+decide races (two requests with one idempotency key can never both create a record).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE enrollment_codes (
+        code TEXT PRIMARY KEY, kind TEXT, issued_at TEXT NOT NULL,
+        used_at TEXT, used_by TEXT);
+    CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY, kind TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+        hostname TEXT, app_version TEXT, region_code TEXT, site_name TEXT,
+        enrolled_at TEXT NOT NULL, revoked_at TEXT);
+    CREATE TABLE agents (
+        agent_id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+        area TEXT NOT NULL, pin_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until TEXT);
+    CREATE TABLE agent_tokens (
+        token_hash TEXT PRIMARY KEY, agent_id TEXT NOT NULL REFERENCES agents(agent_id),
+        device_id TEXT NOT NULL REFERENCES devices(device_id), issued_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL);
+    CREATE TABLE catalog_versions (
+        version TEXT PRIMARY KEY, document BLOB NOT NULL, first_served_at TEXT NOT NULL);
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, media_type TEXT NOT NULL,
+        stored_at TEXT NOT NULL);
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY, device_id TEXT NOT NULL, body_hash TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
+        status INTEGER, response BLOB, started_at TEXT NOT NULL, finished_at TEXT);
+    CREATE TABLE submissions (
+        submission_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, agent_id TEXT,
+        item_code TEXT NOT NULL, catalog_version TEXT NOT NULL, channel TEXT NOT NULL,
+        case_number TEXT NOT NULL UNIQUE, status TEXT NOT NULL, message TEXT NOT NULL,
+        received_at TEXT NOT NULL, updated_at TEXT NOT NULL, replaces TEXT,
+        next_step_at TEXT);
+    CREATE INDEX submissions_due ON submissions(next_step_at);
+    CREATE TABLE rejected (
+        submission_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, rejected_at TEXT NOT NULL);
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, submission_id TEXT NOT NULL,
+        device_id TEXT NOT NULL, case_number TEXT NOT NULL, status TEXT NOT NULL,
+        message TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX changes_by_device ON changes(device_id, id);
+    CREATE TABLE case_sequence (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+    CREATE TABLE heartbeats (
+        device_id TEXT PRIMARY KEY, received_at TEXT NOT NULL, body BLOB NOT NULL);
+    CREATE TABLE prefill_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, device_id TEXT NOT NULL,
+        agent_id TEXT, item_code TEXT NOT NULL, resident_hash TEXT NOT NULL,
+        outcome TEXT NOT NULL);
+    """,
+}
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer sandbox; refuse rather than misread it."""
+
+
+class Database:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self.connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._migrate(conn)
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    @contextmanager
+    def session(self) -> Iterator[sqlite3.Connection]:
+        conn = self.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        with write(conn):
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise SchemaTooNew(f"{self.path} has schema {current}; this sandbox knows "
+                                   f"up to {SCHEMA_VERSION}")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                # Recorded in the same transaction that applies the migration.
+                conn.execute(f"PRAGMA user_version={version}")
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the database's write lock up front."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

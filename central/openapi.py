@@ -1,0 +1,265 @@
+"""The OpenAPI 3.1 document of the terminal API, served at /v1/openapi.json.
+
+Written by hand from ../shared/specs/platform-api.md; the contract tests and schemathesis
+check it against the live server. The sandbox's own controls are left out on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM: {"schema": _ref("Problem")}}}
+
+
+def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+_AUTH = [{"bearer": []}]
+_SHA = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_COMMON = {"400": _problem("malformed request"), "401": _problem("token unknown or revoked"),
+           "429": _problem("throttled; see Retry-After"),
+           "503": _problem("unavailable; see Retry-After")}
+_TEXT = {"type": "string"}
+_TIME = {"type": "string", "format": "date-time"}
+_STATUS = {"type": "string", "enum": ["received", "accepted", "in_review", "approved",
+                                      "rejected", "completed"]}
+
+
+def _schemas() -> dict[str, Any]:
+    i18n = {"type": "object", "required": ["zh", "en"],
+            "properties": {"zh": _TEXT, "en": _TEXT}}
+    applicant = {"type": "object",
+                 "required": ["id_type", "identified_by", "id_number", "name", "gender",
+                              "birth_date"],
+                 "properties": {
+                     "id_type": {"enum": ["resident", "foreign_permanent", "hmt_residence"]},
+                     "identified_by": {"enum": ["id_card", "social_security_card",
+                                                "agent_verified"]},
+                     "id_number": _TEXT, "name": _TEXT, "gender": _TEXT,
+                     "birth_date": {"type": "string", "format": "date"},
+                     "address": {"type": ["string", "null"]}}}
+    submission = {
+        "type": "object",
+        "required": ["submission_id", "item_code", "catalog_version", "channel", "created_at",
+                     "applicant", "form", "attachments", "consent"],
+        "properties": {
+            "submission_id": {"type": "string", "format": "uuid"},
+            "item_code": _TEXT, "catalog_version": _TEXT,
+            "channel": {"enum": ["kiosk", "agent"]},
+            "created_at": _TIME, "applicant": applicant,
+            "form": {"type": "object"},
+            "attachments": {"type": "array", "items": {
+                "type": "object", "required": ["sha256", "size", "media_type", "role"],
+                "properties": {"sha256": _SHA, "size": {"type": "integer", "minimum": 0},
+                               "media_type": _TEXT,
+                               "role": {"enum": ["signature", "document", "photo"]}}}},
+            "agent": {"type": "object", "required": ["agent_id"],
+                      "properties": {"agent_id": _TEXT}},
+            "consent": {"type": "object",
+                        "required": ["signed_at", "signature_sha256", "prefill_authorised"],
+                        "properties": {"signed_at": _TIME, "signature_sha256": _SHA,
+                                       "prefill_authorised": {"type": "boolean"}}},
+            "replaces": {"type": ["string", "null"], "format": "uuid"},
+            "local_receipt": {"type": ["string", "null"], "maxLength": 50}}}
+    status = {"type": "object",
+              "required": ["submission_id", "case_number", "status", "updated_at", "message"],
+              "properties": {"submission_id": _TEXT, "case_number": {"type": ["string", "null"]},
+                             "status": _STATUS, "updated_at": {"type": ["string", "null"]},
+                             "message": _TEXT}}
+    return {
+        "Problem": {"type": "object", "required": ["type", "title", "status", "detail", "code"],
+                    "properties": {"type": _TEXT, "title": _TEXT, "status": {"type": "integer"},
+                                   "detail": _TEXT, "code": _TEXT,
+                                   "fields": {"type": "object", "additionalProperties": i18n},
+                                   "missing": {"type": "array", "items": _SHA}}},
+        "Submission": submission,
+        "Accepted": {"type": "object",
+                     "required": ["submission_id", "case_number", "status", "received_at"],
+                     "properties": {"submission_id": _TEXT, "case_number": _TEXT,
+                                    "status": {"const": "received"}, "received_at": _TIME}},
+        "SubmissionStatus": status,
+        "TrackingStatus": {**status, "properties": {**status["properties"], "status": {
+            "enum": [*_STATUS["enum"], "rejected_on_receipt", "not_yet_received"]}}},
+        "Item": {"type": "object",
+                 "required": ["code", "name", "department", "item_type", "life_events", "mode",
+                              "visits_required", "promised_days", "fee", "materials", "form",
+                              "eligibility"],
+                 "properties": {"code": _TEXT, "name": i18n,
+                                "mode": {"enum": ["apply", "query_print", "agent_only"]},
+                                "visits_required": {"enum": [0, 1]},
+                                "materials": {"type": "array"}}},
+    }
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    code_param = {"name": "sha256", "in": "path", "required": True, "schema": _SHA}
+    sid_param = {"name": "submission_id", "in": "path", "required": True, "schema": _TEXT}
+    paths: dict[str, Any] = {
+        "/v1/health": {"get": {"operationId": "health", "security": [], "responses": {
+            "200": _ok("the platform is up", {
+                "type": "object", "required": ["status", "version"],
+                "properties": {"status": {"const": "ok"}, "version": _TEXT}})}}},
+        "/v1/devices/enroll": {"post": {
+            "operationId": "enroll", "security": [],
+            "requestBody": _body({"type": "object", "required": ["enrollment_code", "kind"],
+                                  "properties": {
+                                      "enrollment_code": _TEXT,
+                                      "kind": {"enum": ["kiosk", "agent"]},
+                                      "hostname": _TEXT, "app_version": _TEXT,
+                                      "site": {"type": "object", "properties": {
+                                          "region_code": {"type": "string",
+                                                          "pattern": "^[0-9]{6}$"},
+                                          "name": _TEXT}}}}),
+            "responses": {"201": _ok("enrolled", {
+                "type": "object", "required": ["device_id", "token", "kind", "platform_time",
+                                               "tracking_url_template"],
+                "properties": {"device_id": _TEXT, "token": _TEXT, "kind": _TEXT,
+                               "platform_time": _TIME, "tracking_url_template": _TEXT}}),
+                "400": _problem("malformed"), "403": _problem("enrollment_refused"),
+                "415": _problem("not JSON")}}},
+        "/v1/catalog": {"get": {"operationId": "catalog", "security": _AUTH, "parameters": [
+            {"name": "If-None-Match", "in": "header", "required": False, "schema": _TEXT}],
+            "responses": {"200": _ok("the catalog", {
+                "type": "object", "required": ["version", "generated_at", "items"],
+                "properties": {"version": _TEXT, "generated_at": _TEXT,
+                               "items": {"type": "array", "items": _ref("Item")}}}),
+                "304": {"description": "not modified"}, **_COMMON}}},
+        "/v1/blobs/{sha256}": {
+            "put": {"operationId": "putBlob", "security": _AUTH, "parameters": [code_param],
+                    "requestBody": {"required": True, "content": {"*/*": {"schema": {
+                        "type": "string", "format": "binary"}}}},
+                    "responses": {"201": {"description": "stored"},
+                                  "200": {"description": "already stored"},
+                                  "413": _problem("larger than 20 MiB"), **_COMMON}},
+            "head": {"operationId": "headBlob", "security": _AUTH, "parameters": [code_param],
+                     "responses": {"200": {"description": "stored"},
+                                   "404": {"description": "not stored"}, **_COMMON}}},
+        "/v1/submissions": {"post": {
+            "operationId": "submit", "security": _AUTH,
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
+                            "schema": _TEXT}],
+            "requestBody": _body(_ref("Submission")),
+            "responses": {"201": _ok("received (or replayed: Idempotent-Replayed: true)",
+                                     _ref("Accepted")),
+                          "403": _problem("this device or agent may not submit this"),
+                          "409": _problem("in_progress or missing_blobs"),
+                          "413": _problem("too large"), "415": _problem("not JSON"),
+                          "422": _problem("validation or idempotency_key_reused"), **_COMMON}}},
+        "/v1/submissions:batch": {"post": {
+            "operationId": "submitBatch", "security": _AUTH,
+            "requestBody": _body({"type": "object", "required": ["submissions"], "properties": {
+                "submissions": {"type": "array", "minItems": 1, "maxItems": 100,
+                                "items": _ref("Submission")}}}),
+            "responses": {"200": _ok("one result per submission, in order", {
+                "type": "object", "required": ["results"], "properties": {"results": {
+                    "type": "array", "items": {
+                        "type": "object", "required": ["submission_id", "status", "body"],
+                        "properties": {"submission_id": {"type": ["string", "null"]},
+                                       "status": {"type": "integer"},
+                                       "body": {"type": "object"},
+                                       "replayed": {"type": "boolean"}}}}}}),
+                "404": _problem("batch not offered"), "413": _problem("too large"),
+                "415": _problem("not JSON"), **_COMMON}}},
+        "/v1/submissions/{submission_id}": {"get": {
+            "operationId": "submissionStatus", "security": _AUTH, "parameters": [sid_param],
+            "responses": {"200": _ok("status", _ref("SubmissionStatus")),
+                          "403": _problem("sent by another device"),
+                          "404": _problem("unknown"), **_COMMON}}},
+        "/v1/track/{submission_id}": {"get": {
+            "operationId": "track", "security": [], "parameters": [sid_param],
+            "responses": {"200": _ok("public status", _ref("TrackingStatus")),
+                          "404": _problem("not a submission id")}}},
+        "/v1/changes": {"get": {
+            "operationId": "changes", "security": _AUTH, "parameters": [
+                {"name": "after", "in": "query", "required": False, "schema": _TEXT},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+            "responses": {"200": _ok("changes after the cursor", {
+                "type": "object", "required": ["changes", "next"], "properties": {
+                    "next": _TEXT, "changes": {"type": "array", "items": {
+                        "type": "object", "required": ["cursor", "submission_id", "case_number",
+                                                       "status", "message", "at"],
+                        "properties": {"cursor": _TEXT, "submission_id": _TEXT,
+                                       "case_number": _TEXT, "status": _STATUS,
+                                       "message": _TEXT, "at": _TIME}}}}}), **_COMMON}}},
+        "/v1/residents/{id_number}/prefill": {"get": {
+            "operationId": "prefill", "security": _AUTH, "parameters": [
+                {"name": "id_number", "in": "path", "required": True, "schema": _TEXT},
+                {"name": "item_code", "in": "query", "required": True, "schema": _TEXT}],
+            "responses": {"200": _ok("shared data", {
+                "type": "object", "required": ["fields", "exempt_materials"],
+                "properties": {"fields": {"type": "object"},
+                               "exempt_materials": {"type": "array", "items": _TEXT}}}),
+                "403": _problem("agent session invalid"),
+                "404": _problem("nothing held"), **_COMMON}}},
+        "/v1/worklist": {"get": {
+            "operationId": "worklist", "security": _AUTH, "parameters": [
+                {"name": "X-Agent-Token", "in": "header", "required": False, "schema": _TEXT}],
+            "responses": {"200": _ok("the agent's residents", {
+                "type": "object", "required": ["generated_at", "valid_until", "salt",
+                                               "residents"],
+                "properties": {"generated_at": _TIME, "valid_until": _TIME, "salt": _TEXT,
+                               "residents": {"type": "array", "items": {
+                                   "type": "object",
+                                   "required": ["resident_ref", "name_masked", "id_hash",
+                                                "village", "eligible"],
+                                   "properties": {"id_hash": _SHA, "eligible": {
+                                       "type": "array", "items": {
+                                           "type": "object",
+                                           "required": ["item_code", "reason"]}}}}}}}),
+                "403": _problem("not an agent device, or no agent signed in"), **_COMMON}}},
+        "/v1/agents/sign-in": {"post": {
+            "operationId": "agentSignIn", "security": _AUTH,
+            "requestBody": _body({"type": "object", "required": ["agent_number", "pin"],
+                                  "properties": {"agent_number": _TEXT, "pin": _TEXT}}),
+            "responses": {"200": _ok("signed in", {
+                "type": "object", "required": ["agent_id", "display_name", "area",
+                                               "agent_token", "offline_days"],
+                "properties": {"agent_id": _TEXT, "display_name": _TEXT, "area": _TEXT,
+                               "agent_token": _TEXT, "offline_days": {"type": "integer"}}}),
+                "401": _problem("bad_credentials (or the device token is unknown)"),
+                "403": _problem("not an agent device"), "415": _problem("not JSON"),
+                "400": _problem("malformed"), "429": _problem("too many attempts"),
+                "503": _problem("unavailable")}}},
+        "/v1/heartbeat": {"post": {
+            "operationId": "heartbeat", "security": _AUTH,
+            "requestBody": _body({"type": "object",
+                                  "required": ["app_version", "uptime_s", "clock_skew_s",
+                                               "queue", "devices"],
+                                  "properties": {"app_version": _TEXT,
+                                                 "uptime_s": {"type": "number"},
+                                                 "clock_skew_s": {"type": "number"},
+                                                 "queue": {"type": "object"},
+                                                 "devices": {"type": "object"},
+                                                 "last_sync_at": {"type": ["string", "null"]}}}),
+            "responses": {"200": _ok("recorded", {
+                "type": "object", "required": ["server_time", "config"],
+                "properties": {"server_time": _TIME, "config": {"type": "object"}}}),
+                "415": _problem("not JSON"), **_COMMON}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Terminal API of the provincial service platform (sandbox)",
+                 "version": "1",
+                 "description": "The integration contract between self-service terminals "
+                                "and the central platform; see platform-api.md."},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": _schemas(),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": _AUTH,
+    }

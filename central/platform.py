@@ -1,0 +1,115 @@
+"""The sandbox platform: one object that owns the database, the catalog, the workflow, the
+fault injector and the routes, and answers :class:`~central.http.messages.Request` values.
+
+:class:`SandboxServer` puts it behind a real HTTP server on a port of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from central import api
+from central.auth import authenticate
+from central.blobs import BlobStore
+from central.catalog_source import CatalogSource
+from central.clock import Clock, utc_now
+from central.db import Database
+from central.errors import Problem
+from central.faults import Counters, FaultInjector, FaultPlan
+from central.http.messages import Request, Response
+from central.http.router import Router
+from central.http.server import PlatformHTTPServer, ServerThread
+from central.submissions import SubmissionDesk
+from central.workflow import Workflow, WorkflowSchedule
+
+log = logging.getLogger(__name__)
+
+PLATFORM_VERSION = "sandbox-1.0"
+DB_FILE = "central.sqlite3"
+
+
+def default_seeds_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    data_dir: Path
+    seeds_dir: Path = field(default_factory=default_seeds_dir)
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    workflow: WorkflowSchedule = field(default_factory=WorkflowSchedule)
+    public_url: str = ""             # set by the server once its port is known
+    agent_offline_days: int = 7
+    worklist_valid_days: int = 7
+    processing_delay_s: float = 0.0  # how long a submission takes to process (for 409 tests)
+
+
+class Platform:
+    def __init__(self, settings: SandboxSettings, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = Database(settings.data_dir / DB_FILE)
+        self.faults = FaultInjector(settings.faults)
+        self.counters = Counters()
+        self.catalog = CatalogSource(settings.seeds_dir, self.db, clock)
+        self.blobs = BlobStore(settings.data_dir / "blobs", self.db, clock)
+        self.workflow = Workflow(self.db, clock, settings.workflow)
+        self.processing_delay_s = settings.processing_delay_s
+        self.desk = SubmissionDesk(self.db, clock, self.catalog.validate_form, self.blobs.exists,
+                                   on_received=self._received,
+                                   processing_delay=lambda: self.processing_delay_s)
+        self.public_url = settings.public_url
+        self.router = Router()
+        api.register_all(self.router, self)
+
+    def _received(self, submission_id: str) -> None:
+        self.counters.event("submissions_created")
+        self.workflow.schedule_first_step(submission_id)
+
+    def handle(self, request: Request) -> Response:
+        try:
+            route, params = self.router.resolve(request.method, request.path)
+            request.params, request.route = params, route.pattern
+            if route.auth:
+                with self.db.session() as conn:
+                    request.device = authenticate(conn, request)
+            return route.handler(request)
+        except Problem as problem:
+            return Response.problem(problem)
+        except Exception:
+            log.exception("central.bug", extra={"ctx": {"route": request.route}})
+            return Response.problem(Problem("internal", "the sandbox failed; see its log"))
+
+
+class SandboxServer:
+    """The platform on a real HTTP server; a context manager that starts and stops both."""
+
+    def __init__(self, settings: SandboxSettings, host: str = "127.0.0.1", port: int = 0,
+                 clock: Clock = utc_now) -> None:
+        self.platform = Platform(settings, clock)
+        self._http = PlatformHTTPServer((host, port), self.platform)
+        bound_host, bound_port = self._http.server_address[:2]
+        shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+        self.url = f"http://{shown}:{bound_port}"
+        self.port = int(bound_port)
+        self.platform.public_url = settings.public_url or self.url
+        self._thread = ServerThread(self._http)
+
+    def start(self) -> SandboxServer:
+        self._thread.start()
+        self.platform.workflow.start()
+        log.info("central.started", extra={"ctx": {"url": self.url}})
+        return self
+
+    def stop(self) -> None:
+        self.platform.workflow.stop()
+        self._thread.stop()
+        log.info("central.stopped")
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
