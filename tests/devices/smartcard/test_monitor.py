@@ -113,3 +113,27 @@ def test_atr_of_virtual_card_is_reported(
         while not seen and time.monotonic() < deadline:
             time.sleep(0.02)
     assert seen and seen[0] == CardPresence(READER_0, SOCIAL_SECURITY_ATR)
+
+
+def test_failing_observer_is_logged_and_does_not_stop_the_others(
+        pcscd: Pcscd, virtual_card: VirtualCard, profiles: dict[str, CardProfile],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An observer that raises is logged with its traceback; later observers still hear."""
+
+    class Broken:
+        def readers_changed(self, added: Sequence[str], removed: Sequence[str]) -> None:
+            raise ValueError("observer bug")
+
+        def cards_changed(self, inserted: Sequence[CardPresence],
+                          removed: Sequence[CardPresence]) -> None:
+            raise ValueError("observer bug")
+
+    recorder = Recorder()
+    with caplog.at_level("ERROR", logger="devices.smartcard.monitor"), \
+            PcscMonitor(allow_virtual=True, poll_ms=100) as monitor:
+        monitor.add_observer(Broken())
+        monitor.add_observer(recorder)
+        virtual_card.insert(profiles["R001"])
+        recorder.wait_for(lambda ev: ("cards", (READER_0,), ()) in ev)
+    failures = [r for r in caplog.records if r.getMessage() == "smartcard.monitor.observer_failed"]
+    assert failures and failures[0].exc_info is not None
