@@ -37,6 +37,7 @@ from devices.idcard.transport import Transport
 log = logging.getLogger(__name__)
 
 _READ_POLL = 0.05   # longest single wait for bytes, so a stalled false start is noticed
+_GAP_AFTER_BAD_FRAME = 0.15   # spec 1.7: tolerate >= 100 ms between bursts
 
 
 @dataclass(frozen=True)
@@ -212,10 +213,10 @@ class IdCardReader:
         transport.reset_input()
         reader = FrameReader()
         transport.write(frame)
-        deadline = time.monotonic() + timeout
+        hard_deadline = deadline = time.monotonic() + timeout
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            now = time.monotonic()
+            if now >= deadline:
                 # Overdue: a complete answer may sit behind a stalled false start.
                 found = reader.next_frame(look_past_incomplete=True)
                 if found is not None:
@@ -228,12 +229,17 @@ class IdCardReader:
                     f"{timeout:.1f} s; check its cable, its power and the port.",
                     f"身份证阅读器（{self.device}）在 {timeout:.1f} 秒内未应答，"
                     "请检查连接线、电源和端口。", device=self.device)
-            chunk = transport.read(min(remaining, _READ_POLL))
+            chunk = transport.read(min(deadline - now, _READ_POLL))
             if chunk:
                 reader.feed(chunk)
                 found = reader.next_frame()
                 if found is not None:
                     break
+                deadline = hard_deadline
+                if reader.stats.bad_checksums and not reader.pending:
+                    # A garbled reply and nothing after it yet: allow the inter-byte gap
+                    # for a good frame to follow, not the whole time-out.
+                    deadline = min(hard_deadline, time.monotonic() + _GAP_AFTER_BAD_FRAME)
         if reader.stats.garbage_bytes or reader.stats.bad_checksums or reader.stats.bad_lengths:
             log.debug("idcard.resynced", extra={"ctx": {
                 "device": self.device, "command": spec.name,

@@ -120,9 +120,8 @@ class FrameReader:
 
     @property
     def pending(self) -> bool:
-        """True while a frame has started (preamble and plausible LEN seen) but is incomplete."""
-        start = self._buf.find(PREAMBLE)
-        return start >= 0
+        """True while the buffer holds a preamble: a frame may still be arriving."""
+        return PREAMBLE in self._buf
 
     def clear(self) -> None:
         self._buf.clear()

@@ -1,0 +1,51 @@
+"""Fixtures for the ID-card reader tests: demo cards, an emulated reader on a real pty.
+
+The emulator's timing model is off here (replies at once) to keep the suite fast; the
+tests about timing switch it on themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.idcard import IdCardReader, Timeouts, connect
+from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
+
+REPO = Path(__file__).resolve().parents[3]
+RESIDENTS = REPO / "seeds" / "residents.toml"
+
+#: short time-outs: the emulator answers in milliseconds, so failures show up fast
+FAST = Timeouts(short=0.5, reset=0.5, read=1.0, read_fingerprint=1.0, probe=0.2)
+
+
+@pytest.fixture(scope="session")
+def profiles() -> dict[str, CardProfile]:
+    return load_profiles(RESIDENTS)
+
+
+@pytest.fixture
+def link(tmp_path: Path) -> Path:
+    """The reader's stable path (a symlink the emulator points at its current pty)."""
+    return tmp_path / "ttyIDCARD"
+
+
+@pytest.fixture
+def emulator(profiles: dict[str, CardProfile], link: Path) -> Iterator[IdCardEmulator]:
+    emu = IdCardEmulator(profiles, link_path=link, pacing=False, seed=1)
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture
+def reader(emulator: IdCardEmulator) -> Iterator[IdCardReader]:
+    r = connect(emulator.device_path, timeouts=FAST)
+    try:
+        yield r
+    finally:
+        r.close()
