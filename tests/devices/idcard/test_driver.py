@@ -140,7 +140,7 @@ def test_fragmented_and_noisy_replies_still_read(emulator: IdCardEmulator, reade
 
 def test_slow_replies_within_and_beyond_the_time_out(emulator: IdCardEmulator,
                                                      reader: IdCardReader) -> None:
-    """A SAM slower than usual still reads; one slower than the time-out gives ReaderTimeout and closes the port."""
+    """A slow SAM still reads; one slower than the time-out raises ReaderTimeout, port closed."""
     emulator.place("R005")
     emulator.set_faults(reply_delay=0.15)
     assert reader.read_card() is not None
