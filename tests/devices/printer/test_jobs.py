@@ -16,7 +16,7 @@ from devices.printer import (
     encode,
 )
 from devices.printer.emulator.server import PrinterEmulator
-from tests.devices.printer.conftest import printer_at
+from tests.devices.printer.conftest import printer_at, wait_until
 
 RECEIPT = Receipt((Text("受理回执"), Separator(), *(Text(f"第{i}行 line {i}") for i in range(40)),
                    QrCode("https://t.example.cn/s/1")), name="test")
@@ -85,7 +85,7 @@ def test_mid_job_paper_out_fails_the_job_and_discards_the_rest(emulator, profile
     assert caught.value.status is not None
     assert caught.value.status.state is PrinterState.PAPER_OUT
     mech = emulator.mechanism
-    assert mech.held == 0                              # DLE ENQ 2 cleared the buffer
+    assert wait_until(lambda: mech.held == 0)          # DLE ENQ 2 cleared the buffer
     emulator.set_state(PrinterState.OK)                # staff change the roll
     assert mech.slips == [] and mech.current.cut is None
     assert "第39行 line 39" not in mech.current.lines
