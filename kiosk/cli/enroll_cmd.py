@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import socket
 
-from kiosk.cli.pending import not_yet
+from kiosk import __version__
+from kiosk.cli.common import EXIT_OK, data_dir_of, say
+from kiosk.config import platform_url_problem
+from kiosk.errors import ConfigError, KioskError
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -16,4 +20,29 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     enroll.add_argument("--platform", required=True, metavar="URL")
     enroll.add_argument("--code", required=True)
     enroll.add_argument("--kind", choices=("kiosk", "agent"), required=True)
-    enroll.set_defaults(func=not_yet("enroll", "enrolment (the offline outbox issue)"))
+    enroll.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from offline_queue import OutboxError, credentials
+
+    problem = platform_url_problem(args.platform)
+    if problem:
+        raise ConfigError("--platform", args.platform, problem)
+    data_dir = data_dir_of(args)
+    site = {"region_code": "330122", "name": "示范服务点"}
+    try:
+        from kiosk import config
+
+        terminal = config.load(data_dir).terminal
+        site = {"region_code": terminal.site_region_code, "name": terminal.site_name}
+    except KioskError:
+        pass  # enrolment works before any configuration is written
+    try:
+        creds = credentials.enroll(data_dir, args.platform, args.code, args.kind,
+                                   hostname=socket.gethostname(), app_version=__version__,
+                                   site=site)
+    except OutboxError as exc:
+        raise KioskError(str(exc)) from exc
+    say(f"enrolled as {creds.kind} device {creds.device_id} with {creds.platform_url}")
+    return EXIT_OK

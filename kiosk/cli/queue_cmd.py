@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import json
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from kiosk.cli.common import json_option
-from kiosk.cli.pending import not_yet
+from kiosk.cli.common import EXIT_NOTHING, EXIT_OK, data_dir_of, emit, json_option, say
+from kiosk.errors import KioskError
 
-WHAT = "the offline outbox"
+
+class QueueCommandError(KioskError):
+    exit_code = 3
+
+
+class QueueInputError(KioskError):
+    exit_code = 1
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -19,18 +29,125 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     enqueue = actions.add_parser("enqueue", parents=[parent], help="durably queue one submission")
     enqueue.add_argument("--submission", type=Path, required=True, metavar="FILE.json")
     enqueue.add_argument("--attach", type=Path, action="append", default=[], metavar="FILE")
-    enqueue.set_defaults(func=not_yet("queue enqueue", WHAT))
+    enqueue.set_defaults(func=_guard(_enqueue))
     sync = actions.add_parser("sync", parents=[parent], help="deliver what is queued")
     sync.add_argument("--until-empty", action="store_true")
     sync.add_argument("--max-seconds", type=float, default=300.0, metavar="S")
-    sync.set_defaults(func=not_yet("queue sync", WHAT))
+    sync.set_defaults(func=_guard(_sync))
     stats = actions.add_parser("stats", parents=[parent], help="counts by state")
     json_option(stats)
-    stats.set_defaults(func=not_yet("queue stats", WHAT))
+    stats.set_defaults(func=_guard(_stats))
     dead = actions.add_parser("dead", parents=[parent], help="items the platform rejected")
     json_option(dead)
-    dead.set_defaults(func=not_yet("queue dead", WHAT))
+    dead.set_defaults(func=_guard(_dead))
     retry = actions.add_parser("retry", parents=[parent], help="queue a corrected copy")
     retry.add_argument("id", metavar="ID")
     retry.add_argument("--submission", type=Path, required=True, metavar="FILE.json")
-    retry.set_defaults(func=not_yet("queue retry", WHAT))
+    retry.set_defaults(func=_guard(_retry))
+
+
+def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Translate the outbox's known errors to the command's exit codes (one boundary)."""
+    def handler(args: argparse.Namespace) -> int:
+        from offline_queue import errors
+
+        try:
+            return fn(args)
+        except (errors.InvalidSubmissionError, errors.NotFoundError,
+                errors.NotDeadError) as exc:
+            raise QueueInputError(str(exc)) from exc
+        except errors.OutboxError as exc:
+            raise QueueCommandError(str(exc)) from exc
+    return handler
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise QueueInputError(f"cannot read {path} as JSON: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise QueueInputError(f"{path} must hold one JSON object (a Submission)")
+    return doc
+
+
+def _outbox(args: argparse.Namespace) -> Any:
+    from offline_queue import Outbox
+
+    retention_days = 7
+    try:
+        from kiosk import config
+
+        retention_days = config.load(data_dir_of(args)).queue.retention_days
+    except KioskError:
+        pass
+    return Outbox(data_dir_of(args), retention_s=retention_days * 86400)
+
+
+def _enqueue(args: argparse.Namespace) -> int:
+    doc = _read_json(args.submission)
+    for path in args.attach:
+        if not path.is_file():
+            raise QueueInputError(f"attachment {path} does not exist")
+    with _outbox(args) as box:
+        sid = box.enqueue(doc, list(args.attach))
+    print(sid, flush=True)
+    return EXIT_OK
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from offline_queue import credentials
+    from offline_queue.sync import SyncEngine
+
+    deadline = time.monotonic() + args.max_seconds
+    with _outbox(args) as box:
+        creds = credentials.load(data_dir_of(args))
+        with SyncEngine(box, creds) as engine:
+            while True:
+                report = engine.sync_once()
+                stopped = f"; stopped: {report.stopped}" if report.stopped else ""
+                say(f"sent {report.sent}, retry later {report.retry}, dead {report.dead}"
+                    + stopped)
+                if report.stopped == "paused":
+                    raise QueueCommandError("the platform refused this device's credentials: "
+                                            "re-enrol with `kiosk enroll`; nothing was lost")
+                due = box.store.next_due()
+                if due is None:
+                    return EXIT_OK
+                if not args.until_empty:
+                    return EXIT_OK if report.stopped is None else EXIT_NOTHING
+                hold = box.store.get_meta("hold_until", 0.0)
+                wait = max(due, hold) - box.clock()
+                if time.monotonic() + max(wait, 0) > deadline:
+                    say(f"items remain; stopping after {args.max_seconds:g} s")
+                    return EXIT_NOTHING
+                if wait > 0:
+                    time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
+
+
+def _stats(args: argparse.Namespace) -> int:
+    with _outbox(args) as box:
+        emit(box.stats(), args.json)
+    return EXIT_OK
+
+
+def _dead(args: argparse.Namespace) -> int:
+    with _outbox(args) as box:
+        dead = box.items("dead")
+    if args.json:
+        emit({"dead": dead}, True)
+    else:
+        for item in dead:
+            reasons = item.get("reasons") or {}
+            print(f"{item['submission_id']}  {item['last_error']}  {reasons.get('detail') or ''}")
+            for key, msg in (reasons.get("fields") or {}).items():
+                print(f"    {key}: {msg.get('zh', '')} / {msg.get('en', '')}")
+    return EXIT_OK if dead else EXIT_NOTHING
+
+
+def _retry(args: argparse.Namespace) -> int:
+    doc = _read_json(args.submission)
+    with _outbox(args) as box:
+        new = box.retry(args.id, doc)
+    print(new, flush=True)
+    return EXIT_OK

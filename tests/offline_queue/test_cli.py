@@ -1,0 +1,49 @@
+"""The `kiosk queue` and `kiosk enroll` commands through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_kiosk
+from tests.offline_queue.conftest import ID_NUMBER, SIGNATURE, make_submission
+
+
+def test_enqueue_then_stats_json(data_dir: Path, tmp_path: Path) -> None:
+    """`queue enqueue` prints the id and `queue stats --json` counts it pending."""
+    sub, sig = tmp_path / "sub.json", tmp_path / "sig.png"
+    body = make_submission()
+    del body["submission_id"]
+    sub.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    sig.write_bytes(SIGNATURE)
+    done = run_kiosk("queue", "enqueue", "--submission", str(sub), "--attach", str(sig),
+                     data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip()) == 36
+    stats = run_kiosk("queue", "stats", "--json", data_dir=data_dir)
+    doc = json.loads(stats.stdout)
+    assert doc["pending"] == 1 and doc["paused"] is False
+    assert ID_NUMBER not in stats.stdout + stats.stderr
+
+
+def test_enqueue_bad_shape_exits_1(data_dir: Path, tmp_path: Path) -> None:
+    """A malformed submission is refused with exit 1 and the field named."""
+    sub = tmp_path / "sub.json"
+    sub.write_text(json.dumps({"item_code": "X"}), encoding="utf-8")
+    done = run_kiosk("queue", "enqueue", "--submission", str(sub), data_dir=data_dir)
+    assert done.returncode == 1 and "applicant" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_dead_empty_exits_2_and_sync_unenrolled_exits_3(data_dir: Path) -> None:
+    """No dead items is exit 2; syncing without enrolment says to enrol, exit 3."""
+    assert run_kiosk("queue", "dead", "--json", data_dir=data_dir).returncode == 2
+    done = run_kiosk("queue", "sync", data_dir=data_dir)
+    assert done.returncode == 3 and "kiosk enroll" in done.stderr
+
+
+def test_enroll_refuses_plain_http_remote(data_dir: Path) -> None:
+    """A plain http:// platform URL on a non-loopback host is refused with exit 1."""
+    done = run_kiosk("enroll", "--platform", "http://example.com", "--code", "x",
+                     "--kind", "kiosk", data_dir=data_dir)
+    assert done.returncode == 1 and "https" in done.stderr
