@@ -37,7 +37,7 @@ THREAD_NAME = "idcard-monitor"
 
 
 class EventKind(StrEnum):
-    READER_READY = "reader_ready"      # the first successful connection
+    READER_READY = "reader_ready"      # connected, and no loss was reported before
     READER_LOST = "reader_lost"        # the port failed or nothing answers; ``error`` says why
     READER_BACK = "reader_back"        # answering again after READER_LOST
     CARD_PLACED = "card_placed"        # a new card was read; ``card`` holds it
@@ -157,10 +157,9 @@ class ReaderMonitor:
                     if reader is None:
                         self._stop.wait(self._reopen_interval)
                         continue
-                    self._reader_ok = True
-                    self._lost_reported = False
-                    kind = EventKind.READER_BACK if ever_connected else EventKind.READER_READY
-                    ever_connected = True
+                    recovered = ever_connected or self._lost_reported
+                    kind = EventKind.READER_BACK if recovered else EventKind.READER_READY
+                    self._reader_ok, self._lost_reported, ever_connected = True, False, True
                     self._emit(ReaderEvent(kind))
                 started = time.monotonic()
                 try:
