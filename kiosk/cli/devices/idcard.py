@@ -161,6 +161,8 @@ def serial_section(args: argparse.Namespace) -> dict[str, Any]:
     printer_path = (parse_serial_url(printer_url).path
                     if printer_url and is_serial_url(printer_url) else None)
     idcard_url = config.devices.idcard_port
+    if idcard_url and not is_serial_url(idcard_url):
+        idcard_url = ""   # a network or USB reader: not a serial port to list here
     if idcard_url:
         path = parse_serial_url(idcard_url).path
         ports.setdefault(path, {"path": path, "description": "configured", "usb_id": None})
