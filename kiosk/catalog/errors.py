@@ -1,0 +1,51 @@
+"""Errors of the service catalog.
+
+CatalogError (kiosk.errors.KioskError)   the catalog or the residents cannot be used
+├── CatalogInvalid        a catalog (seed files or a served document) has problems; carries
+│                         every :class:`~kiosk.catalog.problems.Problem`, each naming file and item
+├── ResidentsInvalid      seeds/residents.toml has problems (same shape as CatalogInvalid)
+└── RuleSyntaxError       an eligibility expression does not parse (position and reason)
+
+A form that a citizen filled in wrongly is not an error: ``Form.validate`` returns the
+messages. Anything else escaping this package is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kiosk.errors import KioskError
+
+if TYPE_CHECKING:
+    from kiosk.catalog.problems import Problem
+
+
+class CatalogError(KioskError):
+    """The catalog (or the demo residents) cannot be used as it is."""
+
+    exit_code = 1
+
+
+class CatalogInvalid(CatalogError):
+    """Every problem found, so that one run of ``kiosk catalog check`` lists them all."""
+
+    what = "catalog"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"the {self.what} has {len(self.problems)} problem(s):\n{shown}{more}")
+
+
+class ResidentsInvalid(CatalogInvalid):
+    what = "residents file"
+
+
+class RuleSyntaxError(CatalogError):
+    """An eligibility expression is not well formed; ``position`` is a 0-based offset."""
+
+    def __init__(self, expression: str, position: int, reason: str) -> None:
+        self.expression, self.position, self.reason = expression, position, reason
+        super().__init__(f"{reason} at position {position} in {expression!r}")

@@ -1,0 +1,45 @@
+"""Bilingual text: every user-facing string in the catalog has Chinese and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.catalog.problems import Place
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.zh
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+def read_text(raw: Any, place: Place, *, required: bool = True) -> Text | None:
+    """A ``{zh, en}`` table from seed data; a missing language is a problem, never a blank."""
+    if raw is None:
+        if required:
+            place.report("missing text (a table with zh and en)")
+        return None
+    if not isinstance(raw, dict):
+        place.report(f"expected a table with zh and en, got {type(raw).__name__}")
+        return None
+    missing = [lang for lang in ("zh", "en")
+               if not isinstance(raw.get(lang), str) or not raw[lang].strip()]
+    for lang in missing:
+        name = "Chinese" if lang == "zh" else "English"
+        place.report(f"missing {name} text ({lang}) — every user-facing text needs zh and en")
+    extra = sorted(set(raw) - {"zh", "en"})
+    if extra:
+        place.report(f"unknown language key(s) {extra}: only zh and en")
+    if missing:
+        return None
+    return Text(raw["zh"].strip(), raw["en"].strip())
