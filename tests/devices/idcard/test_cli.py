@@ -160,3 +160,28 @@ def test_emulate_refuses_an_unknown_profile() -> None:
     """An unknown --profile is bad usage naming the known cards."""
     proc = run_kiosk("devices", "emulate", "idcard", "--profile", "X999")
     assert proc.returncode == 1 and "R001" in proc.stderr
+
+
+def test_emulate_without_stdin_serves_until_terminated(tmp_path: Path) -> None:
+    """With stdin closed (as a demo starts it) it keeps serving; SIGTERM stops it cleanly."""
+    link = tmp_path / "ttyBG"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli.main", "devices", "emulate", "idcard", "--link",
+         str(link), "--profile", "r005", "--no-pacing"], stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == str(link)
+        read = run_kiosk("devices", "idcard", "read", "--port", str(link), "--json")
+        assert read.returncode == 0, read.stderr
+        assert json.loads(read.stdout)["valid_until"] == "2036-03-01"
+        proc.terminate()
+        assert proc.wait(10) == 0
+        assert not link.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
