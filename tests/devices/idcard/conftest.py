@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[3]
 RESIDENTS = REPO / "seeds" / "residents.toml"
 
 #: short time-outs: the emulator answers in milliseconds, so failures show up fast
-FAST = Timeouts(short=0.5, reset=0.5, read=1.0, read_fingerprint=1.0, probe=0.2)
+FAST = Timeouts(short=0.5, reset=0.5, read=1.0, read_fingerprint=1.0, probe=0.4)
 
 
 @pytest.fixture(scope="session")
