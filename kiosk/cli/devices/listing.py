@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.cli.common import emit, json_option
-from kiosk.cli.devices import idcard, smartcard
+from kiosk.cli.devices import idcard, printer, smartcard
 
 Section = Callable[[argparse.Namespace], dict[str, Any]]
 
@@ -26,7 +26,7 @@ def _not_built(what: str) -> Section:
 SECTIONS: dict[str, Section] = {
     "serial": idcard.serial_section,
     "pcsc": smartcard.pcsc_section,
-    "printers": _not_built("printer"),
+    "printers": printer.printers_section,
 }
 
 
