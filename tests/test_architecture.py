@@ -9,7 +9,8 @@ import textwrap
 from tests.conftest import REPO
 
 # Everything in kiosk is Qt-free except the screens, the composition root and the demo.
-QT_PARTS_OF_KIOSK = ["kiosk.ui", "kiosk.app", "kiosk.demo"]
+QT_PARTS_OF_KIOSK = ["kiosk.ui", "kiosk.app", "kiosk.demo",
+                     "kiosk.documents.layout", "kiosk.documents.pdf"]  # A4 layout with Qt
 
 _BLOCK_QT = textwrap.dedent("""
     import importlib, importlib.abc, pkgutil, sys
