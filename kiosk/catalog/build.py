@@ -156,7 +156,7 @@ def _item(raw: Any, place: Place, ctx: _Context) -> Item | None:
         if event not in ctx.life_events:
             place.report(f"unknown life event {event!r}")
     try:
-        mode = Mode(raw.get("mode"))
+        mode = Mode(str(raw.get("mode")))
     except ValueError:
         place.report(f"mode must be one of {', '.join(m.value for m in Mode)}")
         return None
@@ -222,7 +222,7 @@ def _numbers(raw: dict[str, Any], place: Place) -> tuple[int, int, int | None, D
         return None
     if not ok:
         return None
-    return visits, promised, legal, fee, popularity
+    return int(visits), int(promised), None if legal is None else int(legal), fee, popularity  # type: ignore[arg-type]
 
 
 def _materials(raw: Any, place: Place, code: str, ctx: _Context) -> tuple[Material, ...] | None:
@@ -270,7 +270,7 @@ def _output(raw: Any, mode: Mode, place: Place) -> Output | None:
         place.report("missing output (receipt, a4_proof or referral)")
         return None
     try:
-        kind = OutputKind(raw.get("kind"))
+        kind = OutputKind(str(raw.get("kind")))
     except ValueError:
         place.report(f"unknown output kind {raw.get('kind')!r}")
         return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kiosk.catalog import expr
 from kiosk.catalog.expr import Outcome, Verdict
@@ -73,7 +73,7 @@ class Assessment:
 
 def _profile_of(profile: Any) -> Mapping[str, Any]:
     as_profile = getattr(profile, "as_profile", None)
-    return as_profile() if callable(as_profile) else profile
+    return cast("Mapping[str, Any]", as_profile() if callable(as_profile) else profile)
 
 
 def assess(item: Item, profile: Any, today: dt.date) -> Verdict | None:

@@ -103,7 +103,7 @@ def read_field(raw: Any, place: Place, parts: FormParts,
         here.report(f"unknown attribute {unknown!r}")
     ok = True
     try:
-        kind = FieldType(raw.get("type"))
+        kind = FieldType(str(raw.get("type")))
     except ValueError:
         here.report(f"unknown field type {raw.get('type')!r} "
                     f"(allowed: {', '.join(t.value for t in FieldType)})")
@@ -171,16 +171,16 @@ def read_rule(raw: Any, place: Place, keys: Mapping[str, Field],
         place.report("a form rule must be a table")
         return None
     try:
-        kind = RuleKind(raw.get("kind"))
+        kind = RuleKind(str(raw.get("kind")))
     except ValueError:
         place.report(f"unknown rule kind {raw.get('kind')!r} "
                      f"(allowed: {', '.join(k.value for k in RuleKind)})")
         return None
     field, other = raw.get("field"), raw.get("other")
-    bad = [name for name in (field, other) if name not in keys]
+    bad = [name for name in (field, other) if not isinstance(name, str) or name not in keys]
     for name in bad:
         place.report(f"{kind.value} rule names field {name!r}, which the form does not have")
-    if bad:
+    if bad or not isinstance(field, str) or not isinstance(other, str):
         return None
     if kind != RuleKind.REQUIRED_IF and not all(
             keys[k].type == FieldType.DATE for k in (field, other)):

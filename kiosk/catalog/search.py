@@ -70,7 +70,8 @@ def spell(text: str, cache: dict[str, _Spelling] | None = None) -> _Spelling:
     tokens: list[tuple[str, str]] = []
     for run in _RUN.findall(text.lower()):
         if _HAN.match(run):
-            syllables = lazy_pinyin(run, errors=lambda chars: list(chars))
+            # one syllable per character, even for characters pypinyin cannot read
+            syllables = lazy_pinyin(run, errors=lambda chars: list(chars))  # type: ignore[arg-type,return-value]
             if len(syllables) != len(run):       # a character pypinyin does not know
                 syllables = [lazy_pinyin(ch)[0] for ch in run]
             tokens.extend(zip(run, syllables, strict=True))

@@ -6,6 +6,8 @@ writes are then the reviewed source of the catalog; edit them, not this script, 
 re-run it over reviewed files (it overwrites them). Kept to show how the seed data was made.
 """
 
+# ruff: noqa: E501  (tables of Chinese and English text read better on one line)
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +21,16 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(REPO)]
 
-from catalog_parts import (BLOCKS, CHOICE_LISTS, DEPARTMENTS, DOMAIN_FIELDS,  # noqa: E402
-                           ITEM_TYPES, LIBRARY, LIFE_EVENTS, f)
+from catalog_parts import (  # noqa: E402
+    BLOCKS,
+    CHOICE_LISTS,
+    DEPARTMENTS,
+    DOMAIN_FIELDS,
+    ITEM_TYPES,
+    LIBRARY,
+    LIFE_EVENTS,
+    f,
+)
 from detailed_forms import DETAILED  # noqa: E402
 from rules import RULES  # noqa: E402
 
@@ -362,18 +372,17 @@ def write_items(key: str, items: list[dict[str, Any]], dept_zh: str, dept_en: st
         lines += table_lines(simple, long_lists=("materials",))
         output = item["output"]
         if output["kind"] == "a4_proof":
-            lines += ["", "[items.output]"] + table_lines(output, long_lists=("fields",))
+            lines += ["", "[items.output]", *table_lines(output, long_lists=("fields",))]
         else:
             lines.append(f"output = {val(output)}")
         if "handling" in item:
-            lines += ["", "[items.handling]"] + table_lines(item["handling"])
+            lines += ["", "[items.handling]", *table_lines(item["handling"])]
         form = item["form"]
-        lines += ["", "[items.form]"] + table_lines(
-            {k: v for k, v in form.items() if k not in ("fields", "rules")})
+        lines += ["", "[items.form]", *table_lines({k: v for k, v in form.items() if k not in ("fields", "rules")})]
         for field in form.get("fields", []):
-            lines += ["", "[[items.form.fields]]"] + table_lines(field, long_lists=("choices",))
+            lines += ["", "[[items.form.fields]]", *table_lines(field, long_lists=("choices",))]
         for rule in form.get("rules", []):
-            lines += ["", "[[items.form.rules]]"] + table_lines(rule)
+            lines += ["", "[[items.form.rules]]", *table_lines(rule)]
     (OUT / "items" / f"{key}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -403,16 +412,15 @@ def write_blocks() -> None:
     for name, entries in CHOICE_LISTS.items():
         lines += [f"{name} = ["] + [f"  {val(e)}," for e in entries] + ["]"]
     for key, field in LIBRARY.items():
-        lines += ["", f"[fields.{key}]"] + table_lines(
-            {k: v for k, v in field.items() if k != "key"}, long_lists=("choices",))
+        lines += ["", f"[fields.{key}]", *table_lines({k: v for k, v in field.items() if k != "key"}, long_lists=("choices",))]
     for name, block in BLOCKS.items():
         lines += ["", f"[blocks.{name}]", f"label = {val(block['label'])}"]
         if block.get("at_end"):
             lines.append("at_end = true")
         for field in block["fields"]:
-            lines += ["", f"[[blocks.{name}.fields]]"] + table_lines(field, long_lists=("choices",))
+            lines += ["", f"[[blocks.{name}.fields]]", *table_lines(field, long_lists=("choices",))]
         for rule in block.get("rules", []):
-            lines += ["", f"[[blocks.{name}.rules]]"] + table_lines(rule)
+            lines += ["", f"[[blocks.{name}.rules]]", *table_lines(rule)]
     (OUT / "blocks.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

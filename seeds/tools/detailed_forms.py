@@ -4,6 +4,8 @@ Each entry: blocks, library fields, own fields and cross-field rules. Used once 
 build_catalog.py; the generated TOML is the reviewed source.
 """
 
+
+
 from __future__ import annotations
 
 from catalog_parts import f

@@ -1,5 +1,7 @@
 """Eligibility rules of reference §4, attached to CSV items by name (used by build_catalog.py)."""
 
+# ruff: noqa: E501  (tables of Chinese and English text read better on one line)
+
 from __future__ import annotations
 
 # CSV item name -> (reference rule id, expression, reason zh, reason en)

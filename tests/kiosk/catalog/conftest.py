@@ -1,0 +1,42 @@
+"""Fixtures for the catalog tests: the real seed catalog, and copies of it to break."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalog import Catalog, Resident, load_catalog, load_residents
+from tests.conftest import REPO
+
+SEEDS = REPO / "seeds"
+TODAY = dt.date(2026, 11, 22)      # the day the demo residents' ages are reckoned from
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def residents() -> dict[str, Resident]:
+    return {r.ref: r for r in load_residents(SEEDS / "residents.toml")}
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of seeds/ (catalog and residents) that a test may break."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS / "catalog", target / "catalog",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(SEEDS / "residents.toml", target / "residents.toml")
+    return target
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in a seed file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
