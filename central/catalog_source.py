@@ -54,11 +54,10 @@ class CatalogSource:
             return {"catalog_version": {"zh": "服务目录版本未知，请更新目录后重新填写",
                                         "en": "unknown catalog version; update the catalog "
                                               "and fill the form in again"}}
-        item = catalog.get(item_code)
-        if item is None:
+        if item_code not in catalog:
             return {"item_code": {"zh": "该事项不在此版本的服务目录中",
                                   "en": "the item is not in this catalog version"}}
-        return dict(item.form.validate(form, today=today))
+        return dict(catalog.get(item_code).form.validate(form, today=today))
 
     def resident_by_id(self, id_number: str) -> Any | None:
         wanted = id_number.strip().upper()

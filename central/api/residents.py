@@ -39,7 +39,8 @@ def register(router: Router, platform: Platform) -> None:
         now = platform.clock()
         with platform.db.session() as conn:
             agent = agent_of(conn, request, request.device, rfc3339(now), required=False)
-        item = platform.catalog.catalog.get(item_code)
+        catalog = platform.catalog.catalog
+        item = catalog.get(item_code) if item_code in catalog else None
         resident = platform.catalog.resident_by_id(request.params["id_number"])
         outcome = "found" if item is not None and resident is not None else "not_found"
         with platform.db.session() as conn, write(conn):

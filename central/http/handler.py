@@ -42,10 +42,12 @@ class PlatformRequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the access log below records routes, never raw paths."""
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_PUT = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+    def __getattr__(self, name: str) -> Any:
+        # Every method reaches the router, which answers 405 (with Allow) for those a
+        # resource does not take; the base class would answer 501 to TRACE and friends.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     @property
     def platform(self) -> Platform:
