@@ -57,20 +57,6 @@ DataDir /usr/share/cups
 """
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _pyside6_none_refcount_guard() -> None:
-    """Work around shiboken6 6.12 on Python 3.11: every call of a PySide6 method that
-    returns None *decrements* None's reference count (Python 3.12+ makes None immortal,
-    which hides it), so a process that paints enough aborts with "none_dealloc" at exit.
-    Give None a large cushion of references for this test process. The application needs
-    the same fix (or Python >= 3.12, or another PySide6); see docs/printing.md."""
-    import ctypes
-    import sys
-
-    if sys.version_info < (3, 12):
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
-
-
 @dataclass(frozen=True)
 class PdfQueue:
     name: str
