@@ -3,7 +3,10 @@
 KioskError                      something the user or technician can act on
 ├── ConfigError                 a configuration value is invalid (names key, value, allowed)
 ├── DataDirError                the data directory cannot be used (permissions, missing)
-└── NotAvailableError           a command whose work has not been built yet
+├── NotAvailableError           a command whose work has not been built yet
+└── IdentityRefused             a card was read but cannot identify the citizen here
+    ├── CardExpired             (or not yet valid)
+    └── HolderDataProtected     a 3rd-generation social-security card withholds name and ID
 
 Anything else that escapes is a bug: it is logged with its traceback and the user sees a
 generic screen or message.
@@ -34,3 +37,26 @@ class DataDirError(KioskError):
 
 class NotAvailableError(KioskError):
     exit_code = 3
+
+
+class IdentityRefused(KioskError):
+    """A card that was read but cannot identify its holder here; ``zh``/``en`` say why and
+    what to do, in the words shown on screen."""
+
+    exit_code = 3
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    @property
+    def user_message(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+class CardExpired(IdentityRefused):
+    pass
+
+
+class HolderDataProtected(IdentityRefused):
+    pass

@@ -1,0 +1,141 @@
+"""The identified person: one model whichever card identified them.
+
+A resident ID card (or a foreign permanent-resident card, or a residence permit for Hong
+Kong, Macao and Taiwan residents) and a social-security card are two ways of identifying the
+same person. Both card models (``devices``) become an :class:`Identity`, which the flows,
+forms and submissions use. Personal fields are :class:`~kiosk.pii.Personal`, so an identity
+printed, logged or shown in a traceback is masked; :meth:`Identity.applicant` and
+:meth:`Identity.card_fields` reveal them deliberately, for the platform and the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from devices.idcard.card import IdCard
+from devices.idcard.layout import CardType
+from devices.smartcard.model import SocialSecurityCard
+from kiosk.errors import CardExpired, HolderDataProtected
+from kiosk.pii import Personal
+
+
+class IdType(StrEnum):
+    """The platform's ``applicant.id_type``."""
+
+    RESIDENT = "resident"
+    FOREIGN_PERMANENT = "foreign_permanent"
+    HMT_RESIDENCE = "hmt_residence"
+
+
+class IdentifiedBy(StrEnum):
+    """The platform's ``applicant.identified_by``."""
+
+    ID_CARD = "id_card"
+    SOCIAL_SECURITY_CARD = "social_security_card"
+    AGENT_VERIFIED = "agent_verified"
+
+
+_ID_TYPES = {CardType.RESIDENT: IdType.RESIDENT,
+             CardType.FOREIGN_PERMANENT: IdType.FOREIGN_PERMANENT,
+             CardType.FOREIGN_PERMANENT_2023: IdType.FOREIGN_PERMANENT,
+             CardType.HMT_RESIDENCE: IdType.HMT_RESIDENCE}
+
+_EXPIRED = ("This card has expired ({date}), so it cannot be used here. Please renew it at "
+            "the police station's service hall, or use another valid card.",
+            "您的证件已过有效期（{date}），不能在此使用。请到公安服务大厅换领，或使用其他有效证件。")
+_NOT_YET_VALID = ("This card is not valid yet (from {date}). Please use your current card.",
+                  "您的证件尚未生效（{date}起有效），请使用当前有效的证件。")
+_NEEDS_ID_CARD = ("{reason} Please place your resident ID card on the reader instead.",
+                  "{reason}请将居民身份证放在读卡区。")
+
+
+@dataclass(frozen=True, repr=False)
+class Identity:
+    id_type: IdType
+    identified_by: IdentifiedBy
+    card_type: str                    # CardType value, or "social_security"
+    id_number: Personal
+    name: Personal
+    gender: str                       # GB/T 2261.1 code as on the card
+    birth_date: dt.date
+    nation: str | None = None         # GB 3304 code (resident cards, social-security cards)
+    address: Personal | None = None   # the newest address the card holds
+    name_en: Personal | None = None   # foreign cards
+    valid_until: dt.date | None = None  # None: long-term, or not on the card
+    photo: bytes = field(default=b"", compare=False)  # raw card photo, this session only
+
+    def age_on(self, today: dt.date) -> int:
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def applicant(self) -> dict[str, Any]:
+        """The platform-API ``applicant`` object (reveals the personal fields)."""
+        return {"id_type": str(self.id_type), "identified_by": str(self.identified_by),
+                "id_number": self.id_number.reveal(),
+                "name": self.name.reveal() or (self.name_en.reveal() if self.name_en else ""),
+                "gender": self.gender, "birth_date": self.birth_date.isoformat(),
+                "address": self.address.reveal() if self.address else None}
+
+    def card_fields(self) -> dict[str, Any]:
+        """Values for the catalog's ``card:<field>`` prefill sources."""
+        return {"name": self.applicant()["name"], "gender": self.gender, "nation": self.nation,
+                "birth_date": self.birth_date.isoformat(),
+                "address": self.address.reveal() if self.address else None,
+                "id_number": self.id_number.reveal()}
+
+    def __repr__(self) -> str:
+        return (f"Identity({self.id_type}, by={self.identified_by}, id={self.id_number}, "
+                f"name={self.name})")
+
+    __str__ = __repr__
+
+
+def _check_dates(valid_from: dt.date | None, valid_until: dt.date | None,
+                 today: dt.date) -> None:
+    if valid_until is not None and valid_until < today:
+        en, zh = _EXPIRED
+        raise CardExpired(en.format(date=valid_until.isoformat()),
+                          zh.format(date=valid_until.isoformat()))
+    if valid_from is not None and valid_from > today:
+        en, zh = _NOT_YET_VALID
+        raise CardExpired(en.format(date=valid_from.isoformat()),
+                          zh.format(date=valid_from.isoformat()))
+
+
+def from_id_card(card: IdCard, today: dt.date) -> Identity:
+    """The identity on an ID card; :class:`CardExpired` when it is not valid today."""
+    valid_until = card.valid_until if isinstance(card.valid_until, dt.date) else None
+    _check_dates(card.valid_from, valid_until, today)
+    address = card.current_address
+    return Identity(
+        id_type=_ID_TYPES[card.card_type], identified_by=IdentifiedBy.ID_CARD,
+        card_type=str(card.card_type), id_number=Personal(card.id_number, "id_number"),
+        name=Personal(card.name, "name"), gender=card.gender, birth_date=card.birth_date,
+        nation=card.nation, address=Personal(address, "address") if address else None,
+        name_en=Personal(card.name_en, "name") if card.name_en else None,
+        valid_until=valid_until, photo=card.photo)
+
+
+def from_social_security_card(card: SocialSecurityCard, today: dt.date) -> Identity:
+    """The identity on a social-security card.
+
+    A third-generation card read without a security module withholds the name and the ID
+    number: it cannot identify anyone on its own, and :class:`HolderDataProtected` asks for
+    the ID card instead.
+    """
+    if not card.identifies_holder or card.birth_date is None or card.gender is None:
+        reason = card.protected_message or {"en": "This card did not give the holder's name "
+                                                  "and ID number.",
+                                            "zh": "这张卡未能读出持卡人的姓名和证件号码。"}
+        en, zh = _NEEDS_ID_CARD
+        raise HolderDataProtected(en.format(reason=reason["en"]), zh.format(reason=reason["zh"]))
+    _check_dates(None, card.expiry_date, today)
+    assert card.id_number is not None and card.name is not None
+    return Identity(
+        id_type=IdType.RESIDENT, identified_by=IdentifiedBy.SOCIAL_SECURITY_CARD,
+        card_type="social_security", id_number=Personal(card.id_number, "id_number"),
+        name=Personal(card.name, "name"), gender=card.gender, birth_date=card.birth_date,
+        nation=card.nation, valid_until=card.expiry_date)
