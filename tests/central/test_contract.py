@@ -441,3 +441,13 @@ def test_access_log_holds_routes_not_id_numbers(sandbox, enrol, caplog) -> None:
     records = [r for r in caplog.records if r.name == "central.access"]
     assert records[-1].ctx["route"] == "/v1/residents/{id_number}/prefill"
     assert all(resident.id_number not in r.getMessage() + str(r.ctx) for r in records)
+
+
+def test_delays_outlast_a_short_client_time_out(enrol, control) -> None:
+    """A delayed answer makes a client with a short read time-out give up (a transient)."""
+    client = enrol()
+    control.put("/v1/_sandbox/faults", json={"delay": 1.0, "delay_s": 0.5})
+    with pytest.raises(httpx.ReadTimeout):
+        client.get("/v1/changes", timeout=httpx.Timeout(5, read=0.1))
+    control.put("/v1/_sandbox/faults", json={})
+    assert client.get("/v1/changes").status_code == 200
