@@ -1,0 +1,20 @@
+"""The citizen session as plain Python: states, transitions, idle logic, submissions (no Qt).
+
+* :mod:`.states` — the steps of a session (:class:`Step`, a ``StrEnum``);
+* :mod:`.session` — :class:`CitizenFlow`, the state machine the screens read and drive;
+* :mod:`.idle` — :class:`IdleTracker`, inactivity → warning with countdown → expiry;
+* :mod:`.submission` — the platform-API Submission built from a finished session;
+* :mod:`.services` — what the flow needs from the outside world (prefill, printing), as
+  protocols; the Qt side implements them on worker threads and calls back on the GUI thread;
+* :mod:`.messages` — every user-visible string, Chinese first and English, by key.
+
+The flow never imports Qt and never does I/O on its own beyond ``Outbox.enqueue`` (which is
+a local, durable write the citizen must wait for anyway). Devices and the network reach it
+through methods the composition root calls on the GUI thread.
+"""
+
+from kiosk.flows.idle import IdlePhase, IdleTracker
+from kiosk.flows.session import CitizenFlow, FlowSettings
+from kiosk.flows.states import SENSITIVE_STEPS, Step
+
+__all__ = ["SENSITIVE_STEPS", "CitizenFlow", "FlowSettings", "IdlePhase", "IdleTracker", "Step"]

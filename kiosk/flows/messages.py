@@ -1,0 +1,181 @@
+"""Every string a citizen sees, by key, in Simplified Chinese first and English.
+
+One small catalogue instead of Qt Linguist files: the flow (Qt-free) needs the same texts
+as the screens, the tests check that both languages are complete and that every
+placeholder exists in both, and no sentence is ever assembled from pieces — a text with a
+variable part has a named placeholder (``{number}``) filled by :func:`tr`.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Final
+
+from kiosk.catalog.text import Text
+
+LANGUAGES: Final = ("zh", "en")
+
+_M: dict[str, tuple[str, str]] = {
+    # -- frame, status bar ---------------------------------------------------------------
+    "app.title": ("政务服务自助终端", "Government self-service terminal"),
+    "lang.switch": ("English", "中文"),
+    "elder.on": ("长辈版", "Large text"),
+    "elder.off": ("标准版", "Standard"),
+    "nav.back": ("返回", "Back"),
+    "nav.home": ("结束办理", "Finish"),
+    "nav.next": ("下一步", "Next"),
+    "status.online": ("网络正常", "Online"),
+    "status.offline": ("网络中断：申请会先保存在本机，恢复后自动提交",
+                       "Offline: applications are kept here and sent when the line is back"),
+    "status.queue": ("待发送 {count} 件", "{count} waiting to be sent"),
+    "status.syncing": ("正在发送 {done}/{total}", "Sending {done}/{total}"),
+    "status.printer_ok": ("打印机正常", "Printer ready"),
+    "status.printer_near_end": ("回执纸将用完", "Receipt paper low"),
+    "status.printer_out": ("打印机缺纸", "Printer out of paper"),
+    "status.printer_off": ("打印机未连接", "Printer not connected"),
+    "status.reader_ok": ("读卡器正常", "Card reader ready"),
+    "status.reader_lost": ("读卡器未连接", "Card reader not connected"),
+    "speak.repeat": ("朗读", "Read aloud"),
+    # -- attract ---------------------------------------------------------------------------
+    "attract.prompt": ("请将身份证或社保卡放在读卡区",
+                       "Place your ID card or social-security card on the reader"),
+    "attract.hint": ("24小时自助办理 · 无需排队 · 免交材料",
+                     "Open 24 hours · no queue · fewer papers"),
+    "attract.elder": ("长辈版（大字 + 语音）", "Large text and speech"),
+    # -- identify / refused ----------------------------------------------------------------
+    "identify.reading": ("正在读卡，请不要移动卡片…", "Reading your card, please keep it still…"),
+    "refused.title": ("这张卡不能在此办理", "This card cannot be used here"),
+    "refused.take": ("请取回卡片", "Please take your card"),
+    "card.error": ("读卡失败，请将卡片重新放好", "The card could not be read; place it again"),
+    # -- choose ----------------------------------------------------------------------------
+    "choose.title": ("{name}，您好！请选择要办理的事项",
+                     "Hello {name}, what would you like to do?"),
+    "choose.popular": ("常办事项", "Common"),
+    "choose.departments": ("按部门", "By department"),
+    "choose.life_events": ("按人生事件", "By life event"),
+    "choose.bundles": ("一件事", "One thing"),
+    "choose.search": ("搜索事项（汉字或拼音）", "Search (Chinese or pinyin)"),
+    "choose.search_button": ("搜索", "Search"),
+    "choose.no_hits": ("没有找到相关事项，请换个说法", "Nothing found; try other words"),
+    "choose.more": ("更多", "More"),
+    # -- item --------------------------------------------------------------------------------
+    "item.department": ("办理部门：{name}", "Department: {name}"),
+    "item.days": ("承诺时限：{days}个工作日", "Time limit: {days} working days"),
+    "item.days_now": ("承诺时限：即办", "Time limit: done at once"),
+    "item.fee_free": ("收费：不收费", "Fee: free"),
+    "item.fee": ("收费：{amount}元", "Fee: CNY {amount}"),
+    "item.materials": ("所需材料", "Materials"),
+    "item.exempt": ("无需提交（已通过数据共享获取）",
+                    "No need to bring (shared by the government)"),
+    "item.bring": ("需要提供", "Please provide"),
+    "item.no_materials": ("无需提交材料", "No materials needed"),
+    "item.start": ("开始办理", "Start"),
+    "item.start_print": ("查询并打印", "Look up and print"),
+    "agent.title": ("此事项需到窗口办理", "This is done at a service hall"),
+    "agent.where": ("办理地点：{hall}", "Where: {hall}"),
+    "agent.steps": ("办理方式：{steps}", "How: {steps}"),
+    "agent.why": ("原因：{why}", "Why: {why}"),
+    "agent.helper": ("村（社区）代办员可以为您代办，请联系村委会。",
+                     "Your village agent can do it for you; ask at the village committee."),
+    # -- consent ---------------------------------------------------------------------------
+    "consent.title": ("授权使用您的共享数据", "Allow the use of your shared data"),
+    "consent.body": ("为减少您填写和提交的材料，本终端将向政务平台查询以下信息，仅用于本次办理，"
+                     "办理结束后立即清除：",
+                     "To save you filling in forms and bringing papers, this terminal will ask "
+                     "the government platform for the following, for this application only, "
+                     "and erase it when you finish:"),
+    "consent.agree": ("同意授权", "I agree"),
+    "consent.decline": ("不同意，我自己填写", "No, I will fill it in myself"),
+    "consent.needed": ("查询打印需要您的授权才能查到记录",
+                       "Looking up your records needs your consent"),
+    # -- form ------------------------------------------------------------------------------
+    "form.title": ("请核对并填写", "Please check and fill in"),
+    "form.prefilled_card": ("来自证件", "From your card"),
+    "form.prefilled_shared": ("来自共享数据", "From shared data"),
+    "form.loading": ("正在查询您的共享数据…", "Fetching your shared data…"),
+    "form.prefill_failed": ("暂时查不到共享数据，请手动填写", "Shared data is not available now; "
+                            "please fill in by hand"),
+    "form.yes": ("是", "Yes"),
+    "form.no": ("否", "No"),
+    "form.required": ("必填", "required"),
+    "form.fix": ("有 {count} 处需要修改，请看红色提示",
+                 "{count} answers need a change: see the red notes"),
+    "form.take_photo": ("拍摄材料", "Photograph the document"),
+    "form.photo_taken": ("已拍摄", "Photographed"),
+    "form.review": ("下一步：核对", "Next: check"),
+    "form.date_hint": ("年-月-日，例如 2026-01-31", "YYYY-MM-DD, e.g. 2026-01-31"),
+    # -- camera ----------------------------------------------------------------------------
+    "camera.title": ("请将材料平放在拍摄区", "Lay the document flat under the camera"),
+    "camera.shoot": ("拍照", "Take picture"),
+    "camera.retake": ("重拍", "Retake"),
+    "camera.use": ("使用这张", "Use this picture"),
+    "camera.demo": ("演示：未连接高拍仪，使用示例图片", "Demo: no document camera, using a sample"),
+    # -- review / sign -----------------------------------------------------------------------
+    "review.title": ("请核对您的申请", "Please check your application"),
+    "review.edit": ("修改", "Change"),
+    "review.confirm": ("确认无误，去签名", "Correct, go to signing"),
+    "review.confirm_print": ("确认无误，生成证明", "Correct, make the proof"),
+    "sign.title": ("请在框内签名", "Please sign in the box"),
+    "sign.clear": ("重签", "Clear"),
+    "sign.submit": ("确认提交", "Submit"),
+    "sign.empty": ("请先签名", "Please sign first"),
+    # -- submit / receipt --------------------------------------------------------------------
+    "submit.saving": ("正在保存并提交您的申请…", "Saving and sending your application…"),
+    "receipt.title_online": ("申请已受理", "Application received"),
+    "receipt.title_offline": ("申请已保存，等待发送", "Application saved, waiting to be sent"),
+    "receipt.case": ("受理编号：{number}", "Case number: {number}"),
+    "receipt.local": ("本地回执号：{number}", "Local receipt number: {number}"),
+    "receipt.offline_explain": (
+        "网络暂时中断。您的申请已安全保存在本机，网络恢复后会自动提交（通常在恢复后几分钟内），"
+        "无需再来。扫描回执上的二维码可查询进度。",
+        "The network is down at the moment. Your application is safely stored on this "
+        "terminal and will be sent automatically when the line is back (usually within a "
+        "few minutes); you need not come again. Scan the QR code on the slip to follow it."),
+    "receipt.printing": ("正在打印回执…", "Printing your receipt…"),
+    "receipt.printed": ("回执已打印，请取走", "Your receipt is printed; please take it"),
+    "receipt.print_failed": ("回执未能打印：{reason}。您的申请已保存，不会丢失；"
+                             "请记下屏幕上的编号或联系工作人员。",
+                             "The receipt could not be printed: {reason}. Your application is "
+                             "saved and will not be lost; note the number on screen or ask "
+                             "staff."),
+    "receipt.reprint": ("重新打印", "Print again"),
+    "receipt.done": ("完成", "Done"),
+    "proof.title": ("证明预览", "Proof preview"),
+    "proof.print": ("打印证明", "Print the proof"),
+    "proof.making": ("正在生成证明…", "Making the proof…"),
+    "proof.printing": ("正在打印证明…", "Printing the proof…"),
+    "proof.printed": ("证明已打印，请取走", "The proof is printed; please take it"),
+    "proof.failed": ("证明未能打印：{reason}", "The proof could not be printed: {reason}"),
+    "proof.offline": ("网络中断，暂时无法查询，请稍后再试",
+                      "Offline: records cannot be looked up now; please try later"),
+    # -- goodbye / idle / error ----------------------------------------------------------------
+    "goodbye.title": ("办理完成", "All done"),
+    "goodbye.take": ("请取走您的卡片和回执", "Please take your card and your receipt"),
+    "idle.title": ("您还在吗？", "Are you still there?"),
+    "idle.countdown": ("{seconds} 秒后将退出并清除您的信息", "In {seconds} s this session ends and "
+                       "your data is erased"),
+    "idle.continue": ("继续办理", "Continue"),
+    "error.title": ("抱歉，系统出了点问题", "Sorry, something went wrong"),
+    "error.body": ("您的信息已清除。请重新放卡办理，或联系工作人员。",
+                   "Your data has been erased. Please place your card again or ask staff."),
+    "error.restart": ("重新开始", "Start again"),
+    "tech.title": ("技术人员模式", "Technician mode"),
+    "tech.pin": ("请输入维护密码", "Enter the technician PIN"),
+    "tech.wrong": ("密码不正确", "Wrong PIN"),
+    "tech.placeholder": ("技术人员功能正在建设中", "Technician functions come in a later version"),
+    "tech.exit": ("返回市民模式", "Back to citizen mode"),
+    "keypad.ok": ("确定", "OK"),
+    "keypad.clear": ("清除", "Clear"),
+}
+
+MESSAGES: Final[dict[str, Text]] = {key: Text(zh, en) for key, (zh, en) in _M.items()}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def tr(key: str, language: str, **values: object) -> str:
+    """The message ``key`` in ``language`` with its placeholders filled."""
+    text = MESSAGES[key].get(language)
+    return text.format(**values) if values else text

@@ -1,0 +1,77 @@
+"""What goes on a query_print item's A4 proof and on a submission's receipt slip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.catalog.model import Item
+from kiosk.identity import Identity
+from kiosk.pii import Personal
+from kiosk.receipts import SubmissionReceipt, tracking_url
+
+_PERSONAL_KINDS = {"name": "name", "id_number": "id_number", "address": "address"}
+
+
+def _display(value: Any, item: Item, key: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    for field in item.form.fields:
+        if field.key == key and field.choices:
+            labels = {c.value: c.label.zh for c in field.choices}
+            if isinstance(value, list):
+                return "、".join(labels.get(v, v) for v in value)
+            return labels.get(str(value), str(value))
+    return str(value)
+
+
+def proof_rows(item: Item, identity: Identity, shared_fields: Mapping[str, Any],
+               values: Mapping[str, Any], record_id: str) -> tuple[tuple[str, str | Personal],
+                                                                   ...]:
+    """Label/value rows of the proof; card personal fields stay :class:`Personal` (masked)."""
+    card = identity.card_fields()
+    by_source = {f.prefill: f.key for f in item.form.fields if f.prefill}
+    rows: list[tuple[str, str | Personal]] = []
+    for pf in item.output.fields:
+        kind, _, key = pf.source.partition(":")
+        label = pf.label.zh
+        if kind == "card":
+            raw = card.get(key)
+            if key in _PERSONAL_KINDS and raw:
+                rows.append((label, Personal(str(raw), _PERSONAL_KINDS[key])))
+            else:
+                rows.append((label, _display(raw, item, "")))
+        elif kind == "shared":
+            form_key = by_source.get(pf.source)
+            value = shared_fields.get(form_key) if form_key else None
+            rows.append((label, _display(value, item, form_key or "")))
+        elif key == "verification_code":
+            rows.append((label, hashlib.sha256(record_id.encode()).hexdigest()[:12].upper()))
+        else:
+            rows.append((label, "以平台记录为准（扫码核验）"))
+    for field in item.form.fields:
+        if field.prefill is None and field.key in values and field.type != "signature":
+            rows.append((field.label.zh, _display(values[field.key], item, field.key)))
+    return tuple(rows)
+
+
+def receipt_info(*, item: Item, identity: Identity, submission_id: str,
+                 submitted_at: dt.datetime, template: str, site_name: str,
+                 case_number: str | None, local_receipt: str | None) -> SubmissionReceipt:
+    days = item.promised_days
+    next_steps = (f"承诺{days}个工作日内办结，结果将短信通知。" if days
+                  else "即办事项，结果将短信通知。")
+    return SubmissionReceipt(
+        item_name=item.name.zh, submission_id=submission_id, submitted_at=submitted_at,
+        applicant_name=identity.name, applicant_id_number=identity.id_number,
+        tracking_url_template=template, case_number=case_number,
+        local_receipt_number=None if case_number else local_receipt,
+        next_steps=next_steps, site_name=site_name)
+
+
+def verification_url(template: str, record_id: str) -> str:
+    return tracking_url(template, record_id)

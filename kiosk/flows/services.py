@@ -1,0 +1,99 @@
+"""What the flow needs from outside, as small protocols, and the plain data they exchange.
+
+Every service is asynchronous in the same way: the flow calls it on the GUI thread with a
+``done`` callback; the implementation does its I/O elsewhere (a worker thread) and arranges
+for ``done`` to be called back *on the GUI thread* (the Qt bridges do that). A synchronous
+implementation that calls ``done`` at once is equally valid, which is how the flow's own
+tests run without Qt or threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from kiosk.catalog.text import Text
+from kiosk.pii import Personal
+
+log = logging.getLogger(__name__)
+
+
+# -- prefill --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PrefillResult:
+    """The platform's answer for one resident and item, or why there is none."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    exempt_materials: tuple[str, ...] = ()
+    outcome: str = "ok"            # ok | not_found | offline | refused | error
+
+    def __repr__(self) -> str:     # the values are personal data
+        return f"PrefillResult({self.outcome}, {len(self.fields)} fields)"
+
+
+class PrefillClient(Protocol):
+    def fetch(self, id_number: Personal, item_code: str,
+              done: Callable[[PrefillResult], None]) -> None: ...
+
+
+def fetch_prefill(client: httpx.Client, id_number: Personal, item_code: str) -> PrefillResult:
+    """``GET /v1/residents/{id}/prefill`` (blocking: call it from a worker thread)."""
+    try:
+        answer = client.get(f"/v1/residents/{id_number.reveal()}/prefill",
+                            params={"item_code": item_code})
+    except httpx.HTTPError as exc:
+        log.info("prefill.offline", extra={"ctx": {"item": item_code,
+                                                     "error": type(exc).__name__}})
+        return PrefillResult(outcome="offline")
+    if answer.status_code == 404:
+        return PrefillResult(outcome="not_found")
+    if answer.status_code in (401, 403):
+        log.warning("prefill.refused", extra={"ctx": {"status": answer.status_code}})
+        return PrefillResult(outcome="refused")
+    if answer.status_code != 200:
+        return PrefillResult(outcome="offline" if answer.status_code >= 500 else "error")
+    try:
+        doc = answer.json()
+        return PrefillResult(dict(doc.get("fields") or {}),
+                             tuple(doc.get("exempt_materials") or ()))
+    except (ValueError, AttributeError):
+        return PrefillResult(outcome="error")
+
+
+# -- printing -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """How a print job went. ``preview`` is PNG bytes of exactly what was (to be) printed."""
+
+    printed: bool
+    preview: bytes = b""
+    message: Text | None = None     # what happened and what to do, when not printed
+    paper_state: str = "ok"         # the printer's state after (or instead of) the job
+
+
+@dataclass(frozen=True)
+class ProofContent:
+    """An A4 proof, Qt-free: the printer service lays it out (kiosk.documents)."""
+
+    title: str
+    rows: tuple[tuple[str, str | Personal], ...]
+    verification_url: str
+    issued_at_iso: str
+
+
+class PrinterService(Protocol):
+    def print_receipt(self, slip: Any, done: Callable[[PrintOutcome], None]) -> None:
+        """``slip`` is a ``devices.printer.Receipt``; the outcome carries its preview."""
+
+    def preview_proof(self, proof: ProofContent,
+                      done: Callable[[list[bytes]], None]) -> None:
+        """PNG pages of the proof, rendered from the very PDF that would be printed."""
+
+    def print_proof(self, proof: ProofContent, done: Callable[[PrintOutcome], None]) -> None:
+        ...

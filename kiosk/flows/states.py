@@ -1,0 +1,47 @@
+"""The steps of a citizen session.
+
+::
+
+    ATTRACT → IDENTIFY → CHOOSE → ITEM → CONSENT → FORM → REVIEW → SIGN → SUBMIT → RECEIPT
+       ▲         │          │       │                  │                               │
+       │      REFUSED       │   AGENT_ONLY (explanation)  └→ PROOF (query_print) ──┐   │
+       │                    │                                                      ▼   ▼
+       └───────────────────────────── wipe ◀──────────────────────────────────── GOODBYE
+
+Any step after ATTRACT can be ended by the idle timer or (at a sensitive step) by the card
+being taken away; both end in the one wipe. ERROR is shown when our code failed (a bug):
+it offers only "start again".
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    ATTRACT = "attract"        # waiting for a card
+    IDENTIFY = "identify"      # a card is being read
+    REFUSED = "refused"        # the card cannot identify the citizen here (expired, ...)
+    CHOOSE = "choose"          # departments, life events, "one thing", popular, search
+    ITEM = "item"              # what the item is, time limit, fee, materials
+    AGENT_ONLY = "agent_only"  # where and how it is done; the village agent can help
+    CONSENT = "consent"        # authorise the use of shared data (or not)
+    FORM = "form"              # prefilled form with inline validation
+    REVIEW = "review"          # everything once more before signing
+    SIGN = "sign"              # signature pad
+    SUBMIT = "submit"          # queued durably; waiting a few seconds for the case number
+    RECEIPT = "receipt"        # slip printed and shown (case number or local number)
+    PROOF = "proof"            # query_print: A4 proof preview, then print
+    GOODBYE = "goodbye"        # take your card and receipt
+    ERROR = "error"            # our code failed: apologise, start again
+
+
+#: Steps at which a removed card ends the session at once (the form holds personal data
+#: and nobody is identified any more).
+SENSITIVE_STEPS = frozenset({Step.CONSENT, Step.FORM, Step.REVIEW, Step.SIGN})
+
+#: Steps at which the citizen is expected to take the card: removal is not an interruption.
+TAKE_CARD_STEPS = frozenset({Step.SUBMIT, Step.RECEIPT, Step.PROOF, Step.GOODBYE})
+
+#: Steps that hold an identified citizen.
+SESSION_STEPS = frozenset(Step) - {Step.ATTRACT, Step.IDENTIFY}

@@ -1,0 +1,298 @@
+"""The citizen session state machine, driven without Qt through every kind of journey."""
+
+from __future__ import annotations
+
+import uuid
+
+from kiosk.catalog.text import Text
+from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.services import PrefillResult
+from offline_queue import Outbox, State
+from offline_queue.shape import shape_problems
+from tests.kiosk.flows.conftest import (
+    DISABILITY_CARD,
+    INSURANCE_PROOF,
+    PENSION,
+    FakeClock,
+    HeldPrefill,
+    RecordingPrinter,
+    ssc_of,
+)
+from tests.kiosk.flows.helpers import SIGNATURE_PNG, fill_remaining, platform_answer
+
+
+def to_form(flow: CitizenFlow, card, code: str = PENSION, consent: bool = True) -> None:
+    flow.card_placed(card)
+    flow.choose(code)
+    flow.start_item()
+    flow.give_consent(consent)
+    assert flow.step is Step.FORM
+
+
+def test_apply_offline_gets_local_receipt_number(flow, id_cards, prefill, printer, clock,
+                                                 outbox, catalog) -> None:
+    """Prefilled from card and shared data, signed, queued; with no case number within the
+    wait the receipt carries the outbox's local receipt number and is printed."""
+    prefill.answer = platform_answer(catalog, "R001", PENSION)
+    to_form(flow, id_cards["R001"])
+    assert flow.prefilled["applicant_name"] == "card"
+    assert flow.prefilled["phone"] == "shared" and flow.values["phone"] == "13805710000"
+    fill_remaining(flow)
+    flow.to_review()
+    assert flow.step is Step.REVIEW, flow.errors
+    flow.confirm_review()
+    flow.sign(SIGNATURE_PNG)
+    assert flow.step is Step.SUBMIT
+    queued = outbox.get(flow.submission_id)
+    assert queued["state"] == State.PENDING and queued["local_receipt"] == flow.local_receipt
+    clock.advance(4)
+    flow.tick()
+    assert flow.step is Step.SUBMIT
+    clock.advance(2)
+    flow.tick()
+    assert flow.step is Step.RECEIPT and flow.case_number is None
+    slip = printer.receipts[-1]
+    assert any(flow.local_receipt in str(getattr(e, "value", "")) for e in slip.elements)
+    assert flow.print_state == "printed" and flow.preview
+
+
+def test_case_number_arriving_in_time_goes_on_the_receipt(flow, id_cards, outbox,
+                                                          printer) -> None:
+    """A 'sent' event for our submission within the wait shows and prints the case number."""
+    to_form(flow, id_cards["R001"])
+    fill_remaining(flow)
+    flow.to_review()
+    flow.confirm_review()
+    flow.sign(SIGNATURE_PNG)
+    sid = flow.submission_id
+    outbox.store.db.execute("UPDATE items SET state = ?, case_number = ? WHERE id = ?",
+                            [str(State.SENT), "YH2026112200001", sid])
+    flow.outbox_event({"kind": "state", "submission_id": str(uuid.uuid4()), "state": "sent"})
+    assert flow.step is Step.SUBMIT
+    flow.outbox_event({"kind": "state", "submission_id": sid, "state": "sent"})
+    assert flow.step is Step.RECEIPT and flow.case_number == "YH2026112200001"
+    assert any("YH2026112200001" in str(getattr(e, "value", ""))
+               for e in printer.receipts[-1].elements)
+
+
+def test_submission_is_well_formed(catalog, id_cards) -> None:
+    """The body has a UUIDv7 id, the card's applicant, the signature attachment and consent."""
+    from kiosk.flows.submission import Attachment, build_submission
+    from kiosk.identity import from_id_card
+    from tests.kiosk.flows.conftest import NOW
+
+    photo = Attachment(b"\x89PNG-photo", "image/png", "document")
+    built = build_submission(
+        item=catalog.get(DISABILITY_CARD), catalog_version=catalog.version,
+        identity=from_id_card(id_cards["R001"], NOW.date()), values={"phone": "13805710000"},
+        signature_png=SIGNATURE_PNG, files={"photo": photo}, prefill_authorised=False,
+        now=NOW)
+    body = built.body
+    assert uuid.UUID(body["submission_id"]).version == 7
+    assert shape_problems(body) == {}
+    assert body["consent"]["prefill_authorised"] is False
+    assert body["applicant"]["identified_by"] == "id_card"
+    assert body["form"]["photo"] == photo.sha256 and body["form"]["phone"] == "13805710000"
+    roles = sorted(a["role"] for a in body["attachments"])
+    assert roles == ["document", "signature"] and len(built.blobs()) == 2
+    assert body["created_at"].endswith("+08:00")
+    assert "330110194610230210" not in repr(built)
+
+
+def test_expired_card_is_refused_and_removal_returns_to_attract(flow, id_cards) -> None:
+    """An expired ID card is refused with when and what to do; taking it away resets."""
+    flow.card_placed(id_cards["R021"])
+    assert flow.step is Step.REFUSED and flow.identity is None
+    assert "2025-10-01" in flow.refusal.zh and "renew" in flow.refusal.en
+    flow.card_removed()
+    assert flow.step is Step.ATTRACT and flow.refusal is None
+
+
+def test_protected_social_security_card_asks_for_the_id_card(flow) -> None:
+    """A third-generation card without a security module is refused: use the ID card."""
+    flow.card_placed(ssc_of("R003"))
+    assert flow.step is Step.REFUSED and "身份证" in flow.refusal.zh
+    flow.card_placed(ssc_of("R001"))
+    assert flow.step is Step.CHOOSE
+    assert flow.identity.identified_by == "social_security_card"
+
+
+def test_agent_only_item_explains_and_ends(flow, id_cards) -> None:
+    """An agent_only item stops at its explanation; finishing says goodbye."""
+    flow.card_placed(id_cards["R001"])
+    flow.choose(DISABILITY_CARD)
+    assert flow.step is Step.AGENT_ONLY and flow.item.handling is not None
+    flow.finish()
+    assert flow.step is Step.GOODBYE
+    flow.card_removed()
+    assert flow.step is Step.ATTRACT
+
+
+def test_validation_error_shown_by_field_then_fixed(flow, id_cards) -> None:
+    """A bad phone number gets a plain message next to that field; fixing it clears it."""
+    to_form(flow, id_cards["R001"], consent=False)
+    flow.set_value("phone", "12345")
+    assert set(flow.errors) == {"phone"}
+    assert "电话" in flow.errors["phone"]["zh"] and "phone" in flow.errors["phone"]["en"]
+    flow.to_review()
+    assert flow.step is Step.FORM and flow.notice is not None
+    fill_remaining(flow)
+    flow.set_value("phone", "13805710000")
+    assert "phone" not in flow.errors
+    flow.to_review()
+    assert flow.step is Step.REVIEW
+
+
+def test_user_edits_survive_a_late_prefill(flow, id_cards, prefill, catalog) -> None:
+    """Shared data arriving after the citizen typed does not overwrite what they typed."""
+    prefill.immediate = False
+    prefill.answer = platform_answer(catalog, "R001", PENSION)
+    to_form(flow, id_cards["R001"])
+    assert flow.prefill_state == "loading"
+    flow.set_value("phone", "13900000000")
+    prefill.deliver()
+    assert flow.values["phone"] == "13900000000" and "phone" not in flow.prefilled
+    assert flow.prefill_state == "done"
+
+
+def test_prefill_for_a_previous_citizen_is_dropped(flow, id_cards, prefill, catalog) -> None:
+    """An answer that arrives after the session was wiped never reaches the next one."""
+    prefill.immediate = False
+    prefill.answer = platform_answer(catalog, "R001", PENSION)
+    to_form(flow, id_cards["R001"])
+    flow.card_removed()
+    flow.card_placed(id_cards["R002"])
+    prefill.deliver()
+    assert flow.values == {} and flow.step is Step.CHOOSE
+
+
+def test_idle_warning_extends_without_limit_then_expiry_wipes(flow, id_cards, clock) -> None:
+    """The warning comes after the idle time, 'continue' works every time, expiry wipes all."""
+    to_form(flow, id_cards["R001"], consent=False)
+    flow.set_language("en")
+    flow.set_elder(True)
+    for _ in range(15):
+        clock.advance(61)
+        status = flow.idle_status()
+        assert status.phase == "warning" and 0 < status.seconds_left <= 20
+        flow.extend()
+        assert flow.idle_status().phase == "active"
+    clock.advance(81)
+    flow.tick()
+    assert flow.step is Step.ATTRACT
+    assert flow.identity is None and flow.values == {} and flow.item is None
+    assert flow.language == "zh" and flow.elder is False
+    assert "张" not in repr(vars(flow))
+
+
+def test_card_removed_at_a_sensitive_step_wipes(flow, id_cards) -> None:
+    """Taking the card away in the middle of the form ends the session at once."""
+    to_form(flow, id_cards["R001"], consent=False)
+    flow.set_value("phone", "13805710000")
+    flow.card_removed()
+    assert flow.step is Step.ATTRACT and flow.values == {} and flow.identity is None
+
+
+def test_card_taken_at_the_receipt_keeps_the_receipt(flow, id_cards, clock) -> None:
+    """At the receipt, taking the card is expected: the receipt stays until Done."""
+    to_form(flow, id_cards["R001"], consent=False)
+    fill_remaining(flow)
+    flow.to_review()
+    flow.confirm_review()
+    flow.sign(SIGNATURE_PNG)
+    clock.advance(6)
+    flow.tick()
+    flow.card_removed()
+    assert flow.step is Step.RECEIPT and flow.local_receipt
+    flow.finish()
+    assert flow.step is Step.ATTRACT
+
+
+def test_printer_out_of_paper_keeps_receipt_and_submission(flow, id_cards, printer, clock,
+                                                           outbox) -> None:
+    """Paper out: the receipt stays on screen with what to do; the submission is queued."""
+    printer.fail_with = Text("打印机缺纸，请联系工作人员", "Printer out of paper; ask staff")
+    to_form(flow, id_cards["R001"], consent=False)
+    fill_remaining(flow)
+    flow.to_review()
+    flow.confirm_review()
+    flow.sign(SIGNATURE_PNG)
+    clock.advance(6)
+    flow.tick()
+    assert flow.step is Step.RECEIPT and flow.print_state == "failed"
+    assert flow.print_message.en.startswith("Printer out of paper") and flow.preview
+    assert outbox.get(flow.submission_id)["state"] == State.PENDING
+    printer.fail_with = None
+    flow.reprint()
+    assert flow.print_state == "printed" and len(printer.receipts) == 2
+
+
+def test_query_print_needs_consent_and_prints_a_masked_proof(flow, id_cards, prefill,
+                                                             printer, catalog) -> None:
+    """query_print: without consent nothing is looked up; with it, proof preview then print."""
+    prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    flow.card_placed(id_cards["R001"])
+    flow.choose(INSURANCE_PROOF)
+    flow.start_item()
+    flow.give_consent(False)
+    assert flow.step is Step.CONSENT and flow.notice is not None
+    flow.give_consent(True)
+    fill_remaining(flow)
+    flow.to_review()
+    assert flow.step is Step.PROOF and flow.proof_pages
+    flow.print_proof()
+    proof = printer.proofs[-1]
+    rows = dict(proof.rows)
+    assert str(rows["姓名"]) == "张**" and "330110194610230210" not in repr(proof)
+    assert flow.print_state == "printed"
+    flow.finish()
+    assert flow.step is Step.GOODBYE
+
+
+def test_query_print_offline_says_so(flow, id_cards, prefill) -> None:
+    """With the platform unreachable a proof cannot be made, and the screen says why."""
+    prefill.answer = PrefillResult(outcome="offline")
+    to_form(flow, id_cards["R001"], INSURANCE_PROOF)
+    fill_remaining(flow)
+    flow.to_review()
+    assert flow.step is Step.PROOF and not flow.proof_pages
+    assert flow.notice is not None and "Offline" in flow.notice.en
+
+
+def test_a_bug_ends_on_the_error_screen_with_nothing_kept(flow, id_cards) -> None:
+    """An unknown item code (a screen's bug) shows the error screen and drops the data."""
+    flow.card_placed(id_cards["R001"])
+    flow.choose("no-such-item")
+    assert flow.step is Step.ERROR and flow.identity is None
+    flow.restart()
+    assert flow.step is Step.ATTRACT
+
+
+def test_goodbye_times_out_to_attract(flow, id_cards, clock) -> None:
+    """If the citizen walks off without the card event, goodbye returns to attract."""
+    flow.card_placed(id_cards["R001"])
+    flow.choose(DISABILITY_CARD)
+    flow.finish()
+    clock.advance(13)
+    flow.tick()
+    assert flow.step is Step.ATTRACT
+
+
+def test_listeners_hear_steps_and_can_unsubscribe(flow, id_cards) -> None:
+    """Subscribers get topics; after unsubscribing they get nothing."""
+    heard: list[str] = []
+    unsubscribe = flow.subscribe(heard.append)
+    flow.card_placed(id_cards["R001"])
+    assert "step" in heard
+    unsubscribe()
+    heard.clear()
+    flow.choose(PENSION)
+    assert heard == []
+
+
+def test_fresh_outbox_and_printer_types_are_used(outbox: Outbox, printer: RecordingPrinter,
+                                                 prefill: HeldPrefill,
+                                                 clock: FakeClock) -> None:
+    """The fixtures are the real outbox and the recording fakes (guards the test set-up)."""
+    assert outbox.stats()["pending"] == 0 if "pending" in outbox.stats() else True
+    assert printer.receipts == [] and prefill.pending == [] and clock() == 1000.0
