@@ -75,14 +75,16 @@ def load(data_dir: Path) -> Credentials:
 
 def enroll(data_dir: Path, platform_url: str, code: str, kind: str, *, hostname: str,
            app_version: str, site: dict[str, Any],
-           transport: httpx.BaseTransport | None = None) -> Credentials:
+           transport: httpx.BaseTransport | None = None, connect_timeout_s: float = 5.0,
+           read_timeout_s: float = 20.0) -> Credentials:
     """Exchange a one-time enrolment code for a device token and store it (owner-only)."""
     problem = url_problem(platform_url)
     if problem:
         raise OutboxError(f"refusing platform URL {platform_url}: {problem}")
     base = platform_url.rstrip("/")
     try:
-        with httpx.Client(transport=transport, timeout=httpx.Timeout(15, connect=5)) as client:
+        timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
+        with httpx.Client(transport=transport, timeout=timeout) as client:
             answer = client.post(f"{base}/v1/devices/enroll", json={
                 "enrollment_code": code, "kind": kind, "hostname": hostname,
                 "app_version": app_version, "site": site})

@@ -44,21 +44,36 @@ class SyncReport:
 
 
 class _Stop(Exception):
+    """The run ends now (paused, throttled, offline); ``answered`` as in :class:`_Transient`."""
+
     def __init__(self, reason: str, error: str) -> None:
         super().__init__(error)
         self.reason, self.error = reason, error
+        self.answered: list[Outcome] = []
 
 
 class _Transient(Exception):
+    """A request failed in a way worth retrying; nothing in it is known to be done.
+
+    When items of one claimed batch go one by one (no batch endpoint), ``answered`` holds the
+    outcomes of those sent before the failure and ``untried`` those not sent at all.
+    """
+
     def __init__(self, error: str, status: int | None = None,
                  retry_after: float | None = None) -> None:
         super().__init__(error)
         self.error, self.status, self.retry_after = error, status, retry_after
+        self.answered: list[Outcome] = []
+        self.untried: list[Claimed] = []
 
 
-def build_client(creds: Credentials, transport: httpx.BaseTransport | None,
-                 timeout: httpx.Timeout) -> httpx.Client:
-    """The one place the platform client is built: base URL, token, time-outs, keep-alive."""
+def build_client(creds: Credentials, transport: httpx.BaseTransport | None, *,
+                 connect_timeout_s: float, read_timeout_s: float) -> httpx.Client:
+    """The one place the platform client is built: base URL, token, time-outs, keep-alive.
+
+    ``read_timeout_s`` also bounds writing a request and waiting for a pooled connection.
+    """
+    timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
     return httpx.Client(base_url=creds.platform_url, transport=transport, timeout=timeout,
                         headers={"Authorization": f"Bearer {creds.token}",
                                  "User-Agent": "kiosk-outbox/1"})
@@ -67,19 +82,18 @@ def build_client(creds: Credentials, transport: httpx.BaseTransport | None,
 class SyncEngine:
     """``with SyncEngine(outbox, creds) as engine: engine.sync_once()``."""
 
-    def __init__(self, outbox: Outbox, creds: Credentials, *,
-                 transport: httpx.BaseTransport | None = None,
+    def __init__(self, outbox: Outbox, creds: Credentials, *, connect_timeout_s: float,
+                 read_timeout_s: float, transport: httpx.BaseTransport | None = None,
                  policy: RetryPolicy | None = None,
-                 rand: Callable[[], float] = random.random, batch_size: int = MAX_BATCH,
-                 timeout: httpx.Timeout | None = None) -> None:
+                 rand: Callable[[], float] = random.random, batch_size: int = MAX_BATCH) -> None:
         self.outbox, self.store, self.rand = outbox, outbox.store, rand
         self.policy = policy or RetryPolicy()
         self._skew: float | None = None
         self._cutoff = 0.0
-        timeout = timeout or httpx.Timeout(15.0, connect=5.0)
         self.batch_size = min(batch_size, MAX_BATCH)
         self.clock = outbox.clock
-        self._client = build_client(creds, transport, timeout)
+        self._client = build_client(creds, transport, connect_timeout_s=connect_timeout_s,
+                                    read_timeout_s=read_timeout_s)
         self._batch_ok = True
         self._progress: dict[str, Any] = {"kind": "progress", "state": "idle", "done": 0,
                                           "total": 0}
@@ -134,7 +148,7 @@ class SyncEngine:
                     failures = 0
                 except _Transient as t:
                     failures += 1
-                    outcomes = [self._retry(c, t.error, t.status, t.retry_after) for c in batch]
+                    outcomes = self._after_transient(batch, t)
                     if t.retry_after is not None:
                         self.store.set_meta(hold_until=self.clock() + t.retry_after)
                     self._record(outcomes, report)
@@ -143,9 +157,11 @@ class SyncEngine:
                     if failures >= self.policy.give_up_after:
                         raise _Stop("offline", t.error) from t
                     continue
-                except _Stop:
-                    self._record([Outcome(c.id, State.PENDING, count_attempt=False)
-                                  for c in batch], report)
+                except _Stop as stop:
+                    answered = {o.id for o in stop.answered}
+                    self._record([*stop.answered,
+                                  *(Outcome(c.id, State.PENDING, count_attempt=False)
+                                    for c in batch if c.id not in answered)], report)
                     raise
                 self._record(outcomes, report)
                 self._emit(done=report.sent + report.dead, total=total)
@@ -158,6 +174,15 @@ class SyncEngine:
             return
         self.store.set_meta(last_sync_at=self.clock())
         self._emit(state="idle", last_sync_at=self.clock())
+
+    def _after_transient(self, batch: list[Claimed], t: _Transient) -> list[Outcome]:
+        """Answered items keep their outcome, the failed request's items wait and back off,
+        and items never sent go back to pending without an attempt counted."""
+        settled = {o.id for o in t.answered} | {c.id for c in t.untried}
+        return [*t.answered,
+                *(self._retry(c, t.error, t.status, t.retry_after)
+                  for c in batch if c.id not in settled),
+                *(Outcome(c.id, State.PENDING, count_attempt=False) for c in t.untried)]
 
     def _due_count(self) -> int:
         row = self.store.db.execute(
@@ -265,11 +290,11 @@ class SyncEngine:
                 if answer.status_code != 413:
                     self._batch_ok = False
                     log.info("outbox.batch_unavailable", extra={"ctx": {}})
-                outcomes = [self._single(c) for c in batch]
+                outcomes = self._singles(batch)
             else:
                 outcomes = self._batch_results(batch, answer)
         else:
-            outcomes = [self._single(c) for c in batch]
+            outcomes = self._singles(batch)
         if self._skew is not None:
             self.store.set_meta(clock_skew_s=self._skew)
         return outcomes
@@ -280,25 +305,36 @@ class SyncEngine:
             raise _Transient(f"batch answered {answer.status_code}", answer.status_code)
         results = {r.get("submission_id"): r for r in doc.get("results", [])
                    if isinstance(r, dict)}
-        out = []
+        out: list[Outcome] = []
         for c in batch:
             r = results.get(c.id)
             if r is None:  # not answered: nothing is known, send it again later
                 out.append(self._retry(c, "missing from the batch answer", None, None))
-            else:
+                continue
+            try:
                 out.append(self._classify(c, int(r.get("status", 0)), r.get("body") or {}))
+            except _Stop as stop:
+                stop.answered = out
+                raise
         return out
 
-    def _single(self, c: Claimed) -> Outcome:
-        try:
-            answer = self._request("POST", "/v1/submissions", content=c.body,
-                                   headers={"Content-Type": "application/json",
-                                            "Idempotency-Key": c.id})
-            return self._classify(c, answer.status_code, self._json(answer))
-        except _Transient as t:
-            if t.retry_after is not None:
-                self.store.set_meta(hold_until=self.clock() + t.retry_after)
-            return self._retry(c, t.error, t.status, t.retry_after)
+    def _singles(self, batch: list[Claimed]) -> list[Outcome]:
+        """One request per item, in order. A transient failure ends the request set there,
+        as a failed batch would: throttling or a dead line concerns every later item too."""
+        outcomes: list[Outcome] = []
+        for i, c in enumerate(batch):
+            try:
+                answer = self._request("POST", "/v1/submissions", content=c.body,
+                                       headers={"Content-Type": "application/json",
+                                                "Idempotency-Key": c.id})
+                outcomes.append(self._classify(c, answer.status_code, self._json(answer)))
+            except _Transient as t:
+                t.answered, t.untried = outcomes, batch[i + 1:]
+                raise
+            except _Stop as stop:
+                stop.answered = outcomes  # what the platform already answered is kept
+                raise
+        return outcomes
 
     def _retry(self, c: Claimed, error: str, status: int | None,
                retry_after: float | None) -> Outcome:
@@ -341,6 +377,8 @@ class SyncEngine:
             try:
                 doc = self._json(self._request("GET", "/v1/changes", params=params))
             except _Transient as t:
+                if t.retry_after is not None:  # the platform asked every call to wait
+                    self.store.set_meta(hold_until=self.clock() + t.retry_after)
                 log.info("outbox.changes_unavailable", extra={"ctx": {"error": t.error}})
                 return n
             changes = doc.get("changes", [])

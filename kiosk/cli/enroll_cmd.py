@@ -30,18 +30,17 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         raise ConfigError("--platform", args.platform, problem)
     data_dir = data_dir_of(args)
-    site = {"region_code": "330122", "name": "示范服务点"}
-    try:
-        from kiosk import config
+    from kiosk import config
 
-        terminal = config.load(data_dir).terminal
-        site = {"region_code": terminal.site_region_code, "name": terminal.site_name}
-    except KioskError:
-        pass  # enrolment works before any configuration is written
+    settings = config.load(data_dir)  # defaults when no configuration is written yet
+    site = {"region_code": settings.terminal.site_region_code,
+            "name": settings.terminal.site_name}
     try:
         creds = credentials.enroll(data_dir, args.platform, args.code, args.kind,
                                    hostname=socket.gethostname(), app_version=__version__,
-                                   site=site)
+                                   site=site,
+                                   connect_timeout_s=settings.platform.connect_timeout_s,
+                                   read_timeout_s=settings.platform.read_timeout_s)
     except OutboxError as exc:
         raise KioskError(str(exc)) from exc
     say(f"enrolled as {creds.kind} device {creds.device_id} with {creds.platform_url}")

@@ -71,17 +71,18 @@ def _read_json(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _config(args: argparse.Namespace) -> Any:
+    """The terminal's configuration (defaults when none is written; a broken one is an error
+    naming the setting, not something to ignore)."""
+    from kiosk import config
+
+    return config.load(data_dir_of(args))
+
+
 def _outbox(args: argparse.Namespace) -> Any:
     from offline_queue import Outbox
 
-    retention_days = 7
-    try:
-        from kiosk import config
-
-        retention_days = config.load(data_dir_of(args)).queue.retention_days
-    except KioskError:
-        pass
-    return Outbox(data_dir_of(args), retention_s=retention_days * 86400)
+    return Outbox(data_dir_of(args), retention_s=_config(args).queue.retention_days * 86400)
 
 
 def _enqueue(args: argparse.Namespace) -> int:
@@ -100,9 +101,11 @@ def _sync(args: argparse.Namespace) -> int:
     from offline_queue.sync import SyncEngine
 
     deadline = time.monotonic() + args.max_seconds
+    platform = _config(args).platform
     with _outbox(args) as box:
         creds = credentials.load(data_dir_of(args))
-        with SyncEngine(box, creds) as engine:
+        with SyncEngine(box, creds, connect_timeout_s=platform.connect_timeout_s,
+                        read_timeout_s=platform.read_timeout_s) as engine:
             while True:
                 report = engine.sync_once()
                 stopped = f"; stopped: {report.stopped}" if report.stopped else ""

@@ -25,6 +25,8 @@ SIGNATURE_SHA = hashlib.sha256(SIGNATURE).hexdigest()
 NAME = "张测试"
 ID_NUMBER = "11010519491231002X"
 ADDRESS = "北京市朝阳区测试路1号"
+#: what the application passes from config.platform (short: everything is on loopback)
+TIMEOUTS = {"connect_timeout_s": 2.0, "read_timeout_s": 5.0}
 
 
 def make_submission(**overrides: Any) -> dict[str, Any]:
@@ -95,6 +97,11 @@ def valid_submission(sandbox: SandboxServer, **overrides: Any) -> dict[str, Any]
     from tests.central.builders import submission
 
     return submission(sandbox.platform.catalog.catalog, apply_item(sandbox), **overrides)
+
+
+def copy_of(template: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """The same submission under a fresh id (building one from the catalog is slow)."""
+    return {**template, "submission_id": str(uuid.uuid4()), **overrides}
 
 
 def faults(sandbox: SandboxServer, **plan: Any) -> None:

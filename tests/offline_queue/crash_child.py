@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from offline_queue import Outbox, credentials
 from offline_queue.retry import RetryPolicy
 from offline_queue.shape import uuid7
@@ -37,7 +35,7 @@ def main() -> int:
         creds = credentials.load(data_dir)
         policy = RetryPolicy(base_s=0.01, cap_s=0.1, give_up_after=1000)
         with SyncEngine(box, creds, policy=policy, batch_size=rng.choice((1, 5, 10, 20)),
-                        timeout=httpx.Timeout(5.0, connect=2.0)) as engine:
+                        connect_timeout_s=2.0, read_timeout_s=5.0) as engine:
             print("syncing", flush=True)
             while box.store.next_due() is not None:
                 engine.sync_once()

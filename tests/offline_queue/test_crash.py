@@ -21,6 +21,7 @@ from offline_queue import Outbox, State
 from offline_queue.retry import RetryPolicy
 from offline_queue.sync import SyncEngine
 from tests.offline_queue.conftest import (
+    TIMEOUTS,
     counters,
     enrolled,
     faults,
@@ -81,7 +82,8 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     sandbox.platform.processing_delay_s = 0.0
     with Outbox(data_dir) as box:
         assert box.stats()["in_flight"] == 0       # returned to pending at open
-        with SyncEngine(box, creds, policy=RetryPolicy(base_s=0.01, cap_s=0.1)) as engine:
+        with SyncEngine(box, creds, policy=RetryPolicy(base_s=0.01, cap_s=0.1),
+                        **TIMEOUTS) as engine:
             drain(box, engine, deadline_s=30)
         local = {i["submission_id"]: i for i in box.items()}
         stats = box.stats()

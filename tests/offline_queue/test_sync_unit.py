@@ -11,7 +11,7 @@ import pytest
 from offline_queue import Outbox, State
 from offline_queue.credentials import Credentials
 from offline_queue.sync import SyncEngine
-from tests.offline_queue.conftest import SIGNATURE, make_submission
+from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, make_submission
 from tests.offline_queue.fake_platform import FakePlatform
 
 CREDS = Credentials("http://127.0.0.1:9", "dev-1", "tok", "http://x/{submission_id}", "kiosk")
@@ -24,7 +24,7 @@ def box(data_dir: Path) -> Iterator[Outbox]:
 
 
 def engine(box: Outbox, fake: FakePlatform) -> SyncEngine:
-    return SyncEngine(box, CREDS, transport=fake.transport(), rand=lambda: 0.0)
+    return SyncEngine(box, CREDS, transport=fake.transport(), rand=lambda: 0.0, **TIMEOUTS)
 
 
 def fill(box: Outbox, n: int) -> list[str]:
@@ -98,7 +98,7 @@ def test_connection_errors_stop_early(box: Outbox) -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("down", request=request)
     fill(box, 5)
-    with SyncEngine(box, CREDS, transport=httpx.MockTransport(down), batch_size=1,
+    with SyncEngine(box, CREDS, transport=httpx.MockTransport(down), batch_size=1, **TIMEOUTS,
                     rand=lambda: 0.5) as e:
         report = e.sync_once()
     assert report.stopped == "offline"
@@ -140,3 +140,47 @@ def test_clock_skew_measured_from_date(box: Outbox) -> None:
     with engine(box, fake) as e:
         e.sync_once()
         assert abs(e.progress()["clock_skew_s"]) < 2
+
+
+def test_singles_stop_at_retry_after(box: Outbox) -> None:
+    """Without batch, a 503 with Retry-After ends the run: no later item is sent meanwhile."""
+    fake = FakePlatform()
+    fake.batch = False
+    first, second, third = fill(box, 3)
+    fake.script = [lambda r: None, lambda r: None, lambda r: None, lambda r: None,
+                   lambda r: httpx.Response(503, headers={"Retry-After": "60"})]
+    with engine(box, fake) as e:
+        report = e.sync_once()
+    assert report.stopped == "throttled"
+    assert fake.calls.count("POST /v1/submissions") == 2   # the third was never tried
+    assert box.get(first)["state"] == State.SENT
+    assert box.get(second)["state"] == State.RETRY_WAIT
+    third_item = box.get(third)
+    assert third_item["state"] == State.PENDING and third_item["attempts"] == 0
+    assert box.store.get_meta("hold_until") >= box.clock() + 59
+
+
+def test_401_mid_singles_keeps_what_was_answered(box: Outbox) -> None:
+    """A 401 after some items were accepted pauses the queue but keeps those items sent."""
+    fake = FakePlatform()
+    fake.batch = False
+    first, second = fill(box, 2)
+    fake.script = [lambda r: None, lambda r: None, lambda r: None, lambda r: None,
+                   lambda r: httpx.Response(401)]
+    with engine(box, fake) as e:
+        assert e.sync_once().stopped == "paused"
+    assert box.get(first)["state"] == State.SENT and box.get(first)["case_number"]
+    assert box.get(second)["state"] == State.PENDING
+    assert box.stats()["paused"] is True
+
+
+def test_changes_feed_throttle_holds_queue(box: Outbox) -> None:
+    """A 429 with Retry-After on the changes feed holds the whole queue too."""
+    fake = FakePlatform()
+    fill(box, 1)
+    fake.script = [lambda r: None, lambda r: None, lambda r: None,
+                   lambda r: httpx.Response(429, headers={"Retry-After": "30"})]
+    with engine(box, fake) as e:
+        assert e.sync_once().sent == 1
+        assert box.store.get_meta("hold_until") >= box.clock() + 29
+        assert e.sync_once().stopped == "throttled"

@@ -11,7 +11,7 @@ import httpx
 from offline_queue import Outbox, State
 from offline_queue.catalog_cache import CatalogCache
 from offline_queue.sync import SyncEngine
-from tests.offline_queue.conftest import SIGNATURE, make_submission
+from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, make_submission
 from tests.offline_queue.fake_platform import FakePlatform
 from tests.offline_queue.test_sync_unit import CREDS
 
@@ -19,7 +19,8 @@ from tests.offline_queue.test_sync_unit import CREDS
 def test_worker_sends_right_after_enqueue(data_dir: Path) -> None:
     """With a long schedule, an enqueue still wakes the worker and the item is sent."""
     fake = FakePlatform()
-    with Outbox(data_dir) as box, SyncEngine(box, CREDS, transport=fake.transport()) as engine:
+    with Outbox(data_dir) as box, SyncEngine(box, CREDS, transport=fake.transport(),
+                                                 **TIMEOUTS) as engine:
         from offline_queue.worker import SyncWorker
 
         with SyncWorker(engine, interval_s=3600):
