@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from offline_queue.files import write_durably
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,4 @@ class CatalogCache:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        write_durably(path, data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from offline_queue.errors import KeyPermissionError, NotEnrolledError, OutboxError
+from offline_queue.files import write_durably
 
 FILE_NAME = "credentials.json"
 
@@ -48,14 +48,7 @@ def url_problem(url: str) -> str | None:
 
 def save(data_dir: Path, creds: Credentials) -> None:
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path, tmp = data_dir / FILE_NAME, data_dir / (FILE_NAME + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, json.dumps(asdict(creds)).encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_durably(data_dir / FILE_NAME, json.dumps(asdict(creds)).encode())
 
 
 def load(data_dir: Path) -> Credentials:

@@ -16,9 +16,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from offline_queue.errors import KeyPermissionError, StorageError
+from offline_queue.files import write_durably
 
 KEY_NAME = "outbox.key"
 NONCE_LEN = 12
+#: a sealed text is this much longer than the plain one: the nonce and GCM's 16-byte tag
+SEAL_OVERHEAD = NONCE_LEN + 16
 
 
 class Sealer:
@@ -53,20 +56,7 @@ def load_or_create_key(data_dir: Path) -> Sealer:
     _check_private(keys, 0o700)
     path = keys / KEY_NAME
     if not path.exists():
-        key = AESGCM.generate_key(bit_length=256)
-        tmp = keys / (KEY_NAME + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, key)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        dfd = os.open(keys, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        write_durably(path, AESGCM.generate_key(bit_length=256))
     _check_private(path, 0o600)
     try:
         key = path.read_bytes()

@@ -34,9 +34,10 @@ class DiskFullError(StorageError):
 
 class ReadOnlyError(StorageError):
     def __init__(self, where: str) -> None:
-        super().__init__(f"存储为只读，提交未能保存，请联系技术人员。 / The queue storage is "
-                         f"read-only ({where}): the submission was NOT queued; check the data "
-                         "dir's mount and permissions.")
+        super().__init__(f"存储为只读，新的提交无法保存（已保存的不会丢失），请联系技术人员。 / "
+                         f"The queue storage is read-only ({where}): nothing new can be queued "
+                         "(what is already queued is kept); check the data dir's mount and "
+                         "permissions.")
 
 
 class SchemaTooNewError(StorageError):

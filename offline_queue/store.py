@@ -24,8 +24,9 @@ from typing import Any
 
 import sqlite_utils
 
-from offline_queue.crypto import Sealer
+from offline_queue.crypto import SEAL_OVERHEAD, Sealer
 from offline_queue.errors import DiskFullError, ReadOnlyError, SchemaTooNewError, StorageError
+from offline_queue.files import write_durably
 from offline_queue.states import State
 
 SCHEMA_VERSION = 1
@@ -123,12 +124,14 @@ def translate(exc: BaseException, where: str) -> StorageError:
     raise TypeError(f"not a storage error: {exc!r}")
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _read_only(path: Path) -> bool:
+    """True when nothing can be written under ``path`` (read-only mount or permissions)."""
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK)
 
 
 class Store:
@@ -144,19 +147,27 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------------
     def open(self) -> Store:
+        path = self.data_dir / DB_NAME
         try:
             self.blob_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.data_dir / DB_NAME, isolation_level=None,
-                                   check_same_thread=False, timeout=30)
+            # Created owner-only before SQLite sees it: SQLite gives the -wal and -shm files
+            # the database file's permissions.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                   timeout=30)
             self._db = sqlite_utils.Database(conn)
             self._pragmas(conn)
             self._migrate()
             with self.tx() as db:   # a previous process died mid-request: try again later
                 db.execute("UPDATE items SET state = ? WHERE state = ?",
                            [State.PENDING, State.IN_FLIGHT])
-            os.chmod(self.data_dir / DB_NAME, 0o600)
+            for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+                if (self.data_dir / name).exists():
+                    os.chmod(self.data_dir / name, 0o600)
         except (sqlite3.Error, OSError) as exc:
             self.close()
+            if _read_only(self.data_dir):  # SQLite says only "unable to open database file"
+                raise ReadOnlyError("opening the queue") from exc
             raise translate(exc, "opening the queue") from exc
         return self
 
@@ -239,20 +250,17 @@ class Store:
         """Seal and store one attachment, fsynced, before any row names it."""
         sha = hashlib.sha256(content).hexdigest()
         path = self.blob_dir / sha
-        if path.exists():
-            return sha
-        tmp = self.blob_dir / f".{sha}.{os.getpid()}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(fd, self._sealer.seal(content, f"blob:{sha}"))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, path)
-            _fsync_dir(self.blob_dir)
+            # Already stored (the same signature, a resent scan): keep it, if it is whole.
+            if path.stat().st_size == len(content) + SEAL_OVERHEAD:
+                return sha
+        except FileNotFoundError:
+            pass
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            raise translate(exc, "saving an attachment") from exc
+        try:
+            write_durably(path, self._sealer.seal(content, f"blob:{sha}"))
+        except OSError as exc:
             raise translate(exc, "saving an attachment") from exc
         return sha
 
@@ -409,10 +417,10 @@ class Store:
             live = {sha for (blobs,) in db.execute(
                 "SELECT blobs FROM items WHERE purged = 0").fetchall()
                 for sha in json.loads(blobs)}
-        # A blob written for an enqueue that has not committed yet is young: keep it.
+        # A blob written for an enqueue that has not committed yet is young: keep it. Old
+        # dot-files are temporaries of a process that died while writing.
         young = time.time() - 3600
         for path in self.blob_dir.iterdir():
-            if (not path.name.startswith(".") and path.name not in live
-                    and path.stat().st_mtime < young):
+            if path.name not in live and path.stat().st_mtime < young:
                 path.unlink(missing_ok=True)
         return int(n)

@@ -190,3 +190,13 @@ def test_listener_hears_enqueue(data_dir: Path) -> None:
         box.add_listener(events.append)
         sid = box.enqueue(make_submission(), [SIGNATURE])
     assert {"kind": "state", "submission_id": sid, "state": "pending"} in events
+
+
+def test_partial_blob_file_is_rewritten(data_dir: Path) -> None:
+    """A blob file cut short (a crash or full disk in an older build) is rewritten, not trusted."""
+    with Outbox(data_dir) as box:
+        sha = box.store.put_blob(SIGNATURE)
+        path = data_dir / "blobs" / sha
+        path.write_bytes(path.read_bytes()[:10])
+        box.enqueue(make_submission(), [SIGNATURE])
+        assert box.store.read_blob(sha) == SIGNATURE

@@ -1,0 +1,151 @@
+"""Disk full and read-only storage on a real, size-limited filesystem (a small tmpfs).
+
+Mounting needs root: CI runs as root; elsewhere these tests skip (and the permission-based
+read-only test runs instead, since root ignores file permissions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from offline_queue import Outbox
+from offline_queue.errors import DiskFullError, ReadOnlyError
+from tests.conftest import IN_CI, require_tool
+from tests.offline_queue.conftest import SIGNATURE, make_submission
+
+BALLAST = 256 * 1024   # deleted to "free some space"
+
+Mount = Callable[..., None]
+
+
+def _need_root(why: str) -> None:
+    if os.geteuid() != 0:
+        message = f"needs root to mount a small tmpfs ({why}); CI runs these as root"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[tuple[Path, Mount]]:
+    """A 1.5 MiB tmpfs with a ballast file in it; yields (mount point, mount(options))."""
+    _need_root("disk-full and read-only tests on a real filesystem")
+    mount = require_tool("mount", "the disk tests mount a size-limited tmpfs")
+    umount = require_tool("umount", "the disk tests mount a size-limited tmpfs")
+    point = tmp_path / "fs"
+    point.mkdir()
+    subprocess.run([mount, "-t", "tmpfs", "-o", "size=1536k,mode=0700", "tmpfs", str(point)],
+                   check=True, capture_output=True)
+
+    def remount(options: str) -> None:
+        subprocess.run([mount, "-o", f"remount,{options}", str(point)], check=True,
+                       capture_output=True)
+
+    (point / "ballast").write_bytes(os.urandom(BALLAST))
+    try:
+        yield point, remount
+    finally:
+        subprocess.run([umount, str(point)], check=False, capture_output=True)
+
+
+def test_database_full_refuses_then_recovers(small_fs: tuple[Path, Mount]) -> None:
+    """When the database cannot grow, enqueue refuses clearly, keeps all, and works once freed."""
+    point, _ = small_fs
+    data_dir = point / "data"
+    kept: list[str] = []
+    with Outbox(data_dir) as box:
+        with pytest.raises(DiskFullError, match="disk is full") as full:
+            for _ in range(10_000):   # same attachment: only the database grows
+                sub = make_submission(form={"text": os.urandom(3000).hex()})
+                kept.append(box.enqueue(sub, [SIGNATURE]))
+        assert "NOT queued" in str(full.value) and "queueing" in str(full.value)
+        assert len(kept) > 20
+        with pytest.raises(DiskFullError):   # still full: refused again, the same way
+            box.enqueue(make_submission(), [SIGNATURE])
+        assert [i["submission_id"] for i in box.items()] == kept
+        (point / "ballast").unlink()
+        kept.append(box.enqueue(make_submission(), [SIGNATURE]))
+    with Outbox(data_dir) as box:
+        assert [i["submission_id"] for i in box.items()] == kept
+        assert box.stats()["pending"] == len(kept)
+
+
+def test_attachments_full_refuses_then_recovers(small_fs: tuple[Path, Mount]) -> None:
+    """When an attachment cannot be written, nothing is queued, no partial file stays."""
+    point, _ = small_fs
+    data_dir = point / "data"
+    kept: list[tuple[str, bytes]] = []
+    with Outbox(data_dir) as box:
+        with pytest.raises(DiskFullError, match="saving an attachment"):
+            for _ in range(1000):
+                photo = os.urandom(200_000)
+                sub = make_submission(attachments=[
+                    *make_submission()["attachments"],
+                    {"sha256": hashlib.sha256(photo).hexdigest(),
+                     "size": len(photo), "media_type": "image/jpeg", "role": "photo"}])
+                kept.append((box.enqueue(sub, [SIGNATURE, photo]), photo))
+        assert len(kept) >= 3
+        blobs = list((data_dir / "blobs").iterdir())
+        assert not [p for p in blobs if p.name.startswith(".")]      # no temporary left
+        sizes = {len(c) + 28 for _, c in kept} | {len(SIGNATURE) + 28}
+        assert {p.stat().st_size for p in blobs} <= sizes           # no partial blob
+        assert [i["submission_id"] for i in box.items()] == [sid for sid, _ in kept]
+        (point / "ballast").unlink()
+        photo = os.urandom(200_000)
+        sha = hashlib.sha256(photo).hexdigest()
+        box.enqueue(make_submission(attachments=[
+            *make_submission()["attachments"],
+            {"sha256": sha, "size": len(photo), "media_type": "image/jpeg", "role": "photo"}]),
+            [SIGNATURE, photo])
+    with Outbox(data_dir) as box:
+        assert len(box.items()) == len(kept) + 1
+        for _sid, content in kept:   # every earlier attachment is intact and decrypts
+            assert box.store.read_blob(hashlib.sha256(content).hexdigest()) \
+                == content
+
+
+def test_read_only_mount_refuses_and_keeps_everything(small_fs: tuple[Path, Mount]) -> None:
+    """On a read-only mount the outbox says so clearly; after remounting nothing is lost."""
+    point, remount = small_fs
+    data_dir = point / "data"
+    with Outbox(data_dir) as box:
+        ids = [box.enqueue(make_submission(), [SIGNATURE]) for _ in range(3)]
+    remount("ro")
+    with pytest.raises(ReadOnlyError, match="read-only") as refused:
+        Outbox(data_dir).open()
+    assert "kept" in str(refused.value)
+    remount("rw")
+    with Outbox(data_dir) as box:
+        assert [i["submission_id"] for i in box.items()] == ids
+        ids.append(box.enqueue(make_submission(), [SIGNATURE]))
+        assert box.stats()["pending"] == 4
+
+
+def test_read_only_permissions_refuse_and_keep_everything(data_dir: Path) -> None:
+    """A data dir the terminal's user may not write is reported read-only; nothing is lost."""
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions; the read-only mount test covers this")
+    with Outbox(data_dir) as box:
+        ids = [box.enqueue(make_submission(), [SIGNATURE]) for _ in range(2)]
+    os.chmod(data_dir, 0o500)
+    try:
+        with pytest.raises(ReadOnlyError, match="read-only"):
+            Outbox(data_dir).open()
+    finally:
+        os.chmod(data_dir, 0o700)
+    with Outbox(data_dir) as box:
+        assert [i["submission_id"] for i in box.items()] == ids
+
+
+def test_database_files_are_owner_only(data_dir: Path) -> None:
+    """The database and its WAL and shared-memory files are readable by the owner only."""
+    with Outbox(data_dir) as box:
+        box.enqueue(make_submission(), [SIGNATURE])
+        for name in ("outbox.db", "outbox.db-wal", "outbox.db-shm"):
+            assert (data_dir / name).stat().st_mode & 0o077 == 0, name
