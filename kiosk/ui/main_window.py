@@ -1,18 +1,197 @@
-"""The top-level window: a stack of screens, nothing else."""
+"""The top-level window: top bar, a stack of screens, status bar, overlays. Nothing else.
+
+The window follows the flow: on every step change it shows that step's screen (which
+subscribes to the flow while shown), and once a second it ticks the flow (idle, the wait
+for a case number, goodbye) and shows the idle warning while it counts down.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+import time
+from collections.abc import Callable
 
-from kiosk.ui.attract import AttractScreen
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.flows import CitizenFlow, IdlePhase, Step
+from kiosk.flows.messages import tr
+from kiosk.ui.overlays import IdleWarning, PinEntry
+from kiosk.ui.screens.agent_only import AgentOnlyScreen
+from kiosk.ui.screens.attract import AttractScreen
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.choose import ChooseScreen
+from kiosk.ui.screens.consent import ConsentScreen
+from kiosk.ui.screens.error import ErrorScreen
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.goodbye import GoodbyeScreen
+from kiosk.ui.screens.identify import IdentifyScreen
+from kiosk.ui.screens.item import ItemScreen
+from kiosk.ui.screens.proof import ProofScreen
+from kiosk.ui.screens.receipt import ReceiptScreen
+from kiosk.ui.screens.refused import RefusedScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.sign import SignScreen
+from kiosk.ui.screens.submit import SubmitScreen
+from kiosk.ui.screens.technician import TechnicianScreen
+from kiosk.ui.statusbar import StatusBar
+from kiosk.ui.theme import stylesheet, theme_for
+
+SCREENS: tuple[type[Screen], ...] = (
+    AttractScreen, IdentifyScreen, RefusedScreen, ChooseScreen, ItemScreen, AgentOnlyScreen,
+    ConsentScreen, FormScreen, ReviewScreen, SignScreen, SubmitScreen, ReceiptScreen,
+    ProofScreen, GoodbyeScreen, ErrorScreen)
+
+#: taps on the hidden corner, within this many seconds, that open the PIN entry
+GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, flow: CitizenFlow, *, check_pin: Callable[[str], bool] = lambda _p: False,
+                 tick_ms: int = 1000, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("政务服务自助终端")
-        self.stack = QStackedWidget(self)
-        self.attract = AttractScreen(self.stack)
-        self.stack.addWidget(self.attract)
-        self.setCentralWidget(self.stack)
+        self.flow = flow
+        self.setWindowTitle(tr("app.title", "zh"))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._top_bar(central))
+        self.stack = QStackedWidget(central)
+        self.screens: dict[Step, Screen] = {}
+        for cls in SCREENS:
+            screen = cls(flow, self.stack)
+            self.screens[cls.step] = screen
+            self.stack.addWidget(screen)
+        self.attract = self.screens[Step.ATTRACT]
+        self.technician = TechnicianScreen(self._leave_technician, lambda: flow.language,
+                                           self.stack)
+        self.stack.addWidget(self.technician)
+        layout.addWidget(self.stack, 1)
+        self.status = StatusBar(central)
+        layout.addWidget(self.status)
+        #: a slot at the bottom for the on-screen keyboard (kiosk.ui.keyboard)
+        self.keyboard_slot = QVBoxLayout()
+        layout.addLayout(self.keyboard_slot)
+        self.idle_warning = IdleWarning(central, flow.extend)
+        self.pin_entry = PinEntry(central, check_pin, self._open_technician,
+                                  lambda: flow.language)
+        self._taps: list[float] = []
+        self._current: Screen | None = None
+        self._unsubscribe = flow.subscribe(self._on_topic)
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.apply_prefs()
+        self.show_step()
         self.resize(1280, 800)
+
+    def _top_bar(self, parent: QWidget) -> QWidget:
+        bar = QWidget(parent)
+        bar.setObjectName("topbar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.corner = QPushButton(bar)          # the hidden technician gesture: 5 taps
+        self.corner.setFlat(True)
+        self.corner.setFixedSize(64, 64)
+        self.corner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.corner.setStyleSheet("background: transparent; border: none;")
+        self.corner.clicked.connect(lambda _c=False: self.corner_tapped())
+        self.title = QLabel(bar)
+        self.title.setObjectName("big")
+        self.language_button = QPushButton(bar)
+        self.language_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
+            "en" if self.flow.language == "zh" else "zh"))
+        self.elder_button = QPushButton(bar)
+        self.elder_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
+            not self.flow.elder))
+        row.addWidget(self.corner)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.elder_button)
+        row.addWidget(self.language_button)
+        return bar
+
+    # -- following the flow -----------------------------------------------------------------
+    def _on_topic(self, topic: str) -> None:
+        if topic == "step":
+            self.show_step()
+        elif topic in ("prefs", "wiped"):
+            self.apply_prefs()
+        elif topic == "idle" and self.flow.idle_status().phase is IdlePhase.ACTIVE:
+            self.idle_warning.hide()
+
+    def show_step(self) -> None:
+        screen = self.screens[self.flow.step]
+        if self._current is not screen:
+            if self._current is not None:
+                self._current.leave()
+            self._current = screen
+            self.stack.setCurrentWidget(screen)
+        self.idle_warning.hide()
+        screen.enter()
+
+    def apply_prefs(self) -> None:
+        theme = theme_for(self.flow.elder)
+        self.setStyleSheet(stylesheet(theme))
+        lang = self.flow.language
+        self.title.setText(tr("app.title", lang))
+        self.language_button.setText(tr("lang.switch", lang))
+        self.elder_button.setText(tr("elder.off" if self.flow.elder else "elder.on", lang))
+        self.status.set_language(lang)
+        for screen in self.screens.values():
+            screen.theme = theme
+        if self._current is not None:
+            self._current.refresh()
+
+    def tick(self) -> None:
+        self.flow.tick()
+        status = self.flow.idle_status()
+        if status.phase is IdlePhase.WARNING:
+            self.idle_warning.show_countdown(status.seconds_left, self.flow.language)
+        else:
+            self.idle_warning.hide()
+
+    # -- technician mode ----------------------------------------------------------------------
+    def corner_tapped(self) -> None:
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t < GESTURE_WINDOW_S] + [now]
+        if len(self._taps) >= GESTURE_TAPS and self.flow.step is Step.ATTRACT:
+            self._taps = []
+            self.pin_entry.open_entry()
+
+    def _open_technician(self) -> None:
+        self.timer.stop()
+        self.technician.refresh()
+        self.stack.setCurrentWidget(self.technician)
+
+    def _leave_technician(self) -> None:
+        self.timer.start()
+        self._current = None
+        self.show_step()
+
+    # -- Qt -----------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for overlay in (self.idle_warning, self.pin_entry):
+            if overlay.isVisible():
+                overlay.setGeometry(self.centralWidget().rect())
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self._unsubscribe()
+        for screen in self.screens.values():
+            screen.leave()

@@ -68,6 +68,19 @@ def ssc_of(ref: str) -> SocialSecurityCard:
     return SocialSecurityCardReader(applet).read()
 
 
+def tiny_png(width: int = 40, height: int = 60) -> bytes:
+    """A real PNG (white with a black bar) standing in for a rendered slip or page."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    ImageDraw.Draw(image).rectangle((4, 4, width - 4, 10), fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.t = 1000.0
@@ -110,11 +123,11 @@ class RecordingPrinter:
 
     def print_receipt(self, slip: Any, done: Callable[[PrintOutcome], None]) -> None:
         self.receipts.append(slip)
-        done(PrintOutcome(self.fail_with is None, b"\x89PNG-preview", self.fail_with,
+        done(PrintOutcome(self.fail_with is None, tiny_png(), self.fail_with,
                           "ok" if self.fail_with is None else "paper_out"))
 
     def preview_proof(self, proof: ProofContent, done: Callable[[list[bytes]], None]) -> None:
-        done([b"\x89PNG-page-1"])
+        done([tiny_png(60, 85)])
 
     def print_proof(self, proof: ProofContent, done: Callable[[PrintOutcome], None]) -> None:
         self.proofs.append(proof)

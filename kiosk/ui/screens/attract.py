@@ -1,0 +1,47 @@
+"""The first screen: where to put the card, and the one-tap elder mode (长辈版)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.messages import tr
+from kiosk.ui.screens.base import Screen
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+class AttractScreen(Screen):
+    step = Step.ATTRACT
+
+    def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
+        super().__init__(flow, parent)
+        self.title = self.label("title", align=CENTER)
+        # Nobody has chosen a language yet: the prompt is shown in both.
+        self.prompt = self.label("big", align=CENTER)
+        self.prompt_other = self.label("subtitle", align=CENTER)
+        self.hint = self.label("muted", align=CENTER)
+        self.elder = self.button(self._toggle_elder, primary=True, name="elder")
+        self.elder.setCheckable(True)
+        self.root.addStretch(1)
+        for widget in (self.title, self.prompt, self.prompt_other, self.hint):
+            self.root.addWidget(widget)
+        self.root.addSpacing(24)
+        self.root.addLayout(self.row(self.elder, stretch_first=True))
+        self.root.itemAt(self.root.count() - 1).layout().addStretch(1)
+        self.root.addStretch(2)
+        self.refresh()
+
+    def _toggle_elder(self) -> None:
+        self.flow.set_elder(not self.flow.elder)
+
+    def refresh(self) -> None:
+        lang = self.flow.language
+        other = "en" if lang == "zh" else "zh"
+        self.title.setText(self.t("app.title"))
+        self.prompt.setText(self.t("attract.prompt"))
+        self.prompt_other.setText(tr("attract.prompt", other))
+        self.hint.setText(self.t("attract.hint"))
+        self.elder.setText(self.t("elder.off" if self.flow.elder else "attract.elder"))
+        self.elder.setChecked(self.flow.elder)

@@ -1,0 +1,109 @@
+"""What every screen shares: flow subscription, translation, theme, widget helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.messages import tr
+from kiosk.ui.theme import NORMAL, Theme
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget and sub-layout of ``layout``."""
+    while layout.count():
+        entry = layout.takeAt(0)
+        widget = entry.widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+        elif entry.layout() is not None:
+            clear_layout(entry.layout())
+
+
+class Screen(QWidget):
+    step: Step = Step.ATTRACT
+    #: topics (besides "prefs") that make this screen redraw while shown
+    topics: frozenset[str] = frozenset()
+
+    def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self.theme: Theme = NORMAL
+        self._unsubscribe: Callable[[], None] | None = None
+        self.setObjectName(f"screen_{self.step}")
+        self.root = QVBoxLayout(self)
+        self.root.setContentsMargins(40, 24, 40, 24)
+        self.root.setSpacing(16)
+
+    # -- life cycle -------------------------------------------------------------------------
+    def enter(self) -> None:
+        if self._unsubscribe is None:
+            self._unsubscribe = self.flow.subscribe(self._on_topic)
+        self.refresh()
+
+    def leave(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.leave()
+        super().closeEvent(event)
+
+    def _on_topic(self, topic: str) -> None:
+        if topic == "prefs" or topic in self.topics:
+            self.refresh()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        if self.isVisible():
+            self.refresh()
+
+    # -- to implement -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw every text from the flow's state in the flow's language."""
+
+    def clear(self) -> None:
+        """Empty every widget that may show personal data."""
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def t(self, key: str, **values: object) -> str:
+        return tr(key, self.flow.language, **values)
+
+    def label(self, role: str = "", *, wrap: bool = True,
+              align: Qt.AlignmentFlag | None = None) -> QLabel:
+        widget = QLabel(self)
+        if role:
+            widget.setObjectName(role)
+        widget.setWordWrap(wrap)
+        if align is not None:
+            widget.setAlignment(align)
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        return widget
+
+    def button(self, on_click: Callable[[], None], *, primary: bool = False,
+               name: str = "") -> QPushButton:
+        widget = QPushButton(self)
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if primary:
+            widget.setObjectName("primary")
+        if name:
+            widget.setAccessibleName(name)
+            widget.setProperty("role", name)
+        widget.clicked.connect(lambda _checked=False: on_click())
+        return widget
+
+    def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
+        layout = QHBoxLayout()
+        layout.setSpacing(self.theme.gap_px)
+        if stretch_first:
+            layout.addStretch(1)
+        for widget in widgets:
+            layout.addWidget(widget)
+        return layout

@@ -1,0 +1,142 @@
+"""Choosing the matter: common items, by department, by life event, "one thing", search.
+
+Elder mode shows one column and four choices at a time; normal mode a 3×3 grid. Search
+takes Chinese, full pinyin or initials (``catalog.search``) from the on-screen keyboard.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QWidget
+
+from kiosk.flows import CitizenFlow, Step
+from kiosk.ui.screens.base import Screen, clear_layout
+from kiosk.ui.widgets import ChoiceButton
+
+MODES = ("popular", "departments", "life_events", "bundles")
+SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+
+
+class ChooseScreen(Screen):
+    step = Step.CHOOSE
+
+    def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
+        super().__init__(flow, parent)
+        self.mode = "popular"
+        self.group: str | None = None          # the department / life event / bundle open
+        self.page = 0
+        self.hits: list[str] | None = None     # item codes found by the last search
+        self.greeting = self.label("title")
+        self.mode_buttons: dict[str, QPushButton] = {}
+        for mode in MODES:
+            button = self.button(lambda m=mode: self.set_mode(m), name=f"mode_{mode}")
+            button.setCheckable(True)
+            self.mode_buttons[mode] = button
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        # What someone searched for is not learned for the next citizen.
+        self.search.setInputMethodHints(SENSITIVE)
+        self.search.returnPressed.connect(self.run_search)
+        self.search_button = self.button(self.run_search, primary=True, name="search")
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+        self.empty = self.label("notice")
+        self.prev = self.button(lambda: self.turn(-1), name="prev")
+        self.next = self.button(lambda: self.turn(1), name="next")
+        self.up = self.button(self.close_group, name="up")
+        self.root.addWidget(self.greeting)
+        self.root.addLayout(self.row(*self.mode_buttons.values()))
+        search_row = self.row(self.search, self.search_button)
+        search_row.setStretch(0, 1)
+        self.root.addLayout(search_row)
+        self.root.addWidget(self.empty)
+        self.root.addLayout(self.grid, 1)
+        self.root.addLayout(self.row(self.up, self.prev, self.next, stretch_first=True))
+
+    # -- actions -----------------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.flow.activity()
+        self.mode, self.group, self.page, self.hits = mode, None, 0, None
+        self.refresh()
+
+    def open_group(self, key: str) -> None:
+        self.flow.activity()
+        self.group, self.page = key, 0
+        self.refresh()
+
+    def close_group(self) -> None:
+        self.group, self.page, self.hits = None, 0, None
+        self.refresh()
+
+    def turn(self, delta: int) -> None:
+        self.flow.activity()
+        self.page = max(0, self.page + delta)
+        self.refresh()
+
+    def run_search(self) -> None:
+        self.flow.activity()
+        query = self.search.text().strip()
+        self.hits = [hit.item.code for hit in self.flow.catalog.search(query, limit=40)] \
+            if query else None
+        self.page = 0
+        self.refresh()
+
+    # -- drawing -----------------------------------------------------------------------------
+    def entries(self) -> list[tuple[str, str, bool]]:
+        """(key, caption, is_item) of what the grid shows now."""
+        lang, catalog = self.flow.language, self.flow.catalog
+        if self.hits is not None:
+            return [(c, catalog.get(c).name.get(lang), True) for c in self.hits]
+        if self.mode == "popular":
+            items = catalog.popular(24)
+        elif self.group is None:
+            groups = {"departments": catalog.departments, "life_events": catalog.life_events,
+                      "bundles": catalog.bundles}[self.mode]
+            return [(key, g.name.get(lang), False) for key, g in groups.items()]
+        elif self.mode == "departments":
+            items = catalog.by_department(self.group)
+        elif self.mode == "life_events":
+            items = catalog.by_life_event(self.group)
+        else:
+            items = catalog.bundle_items(self.group)
+        return [(i.code, i.name.get(lang), True) for i in items]
+
+    def refresh(self) -> None:
+        identity = self.flow.identity
+        name = identity.name.masked() if identity else ""
+        self.greeting.setText(self.t("choose.title", name=name))
+        for mode, button in self.mode_buttons.items():
+            button.setText(self.t(f"choose.{mode}"))
+            button.setChecked(mode == self.mode and self.hits is None)
+        self.search.setPlaceholderText(self.t("choose.search"))
+        self.search_button.setText(self.t("choose.search_button"))
+        self.prev.setText("◀")
+        self.next.setText("▶")
+        self.up.setText(self.t("nav.back"))
+        entries = self.entries()
+        per_page = self.theme.per_page
+        pages = max(1, -(-len(entries) // per_page))
+        self.page = min(self.page, pages - 1)
+        shown = entries[self.page * per_page:(self.page + 1) * per_page]
+        clear_layout(self.grid)
+        columns = self.theme.columns
+        for i, (key, caption, is_item) in enumerate(shown):
+            action = (lambda k=key: self.flow.choose(k)) if is_item else \
+                (lambda k=key: self.open_group(k))
+            button = ChoiceButton(caption, action, key=key, min_height=self.theme.target_px,
+                                  parent=self)
+            self.grid.addWidget(button, i // columns, i % columns)
+            button.show()
+        self.empty.setText(self.t("choose.no_hits"))
+        self.empty.setVisible(self.hits is not None and not entries)
+        self.prev.setEnabled(self.page > 0)
+        self.next.setEnabled(self.page < pages - 1)
+        self.up.setVisible(self.group is not None or self.hits is not None)
+
+    def item_buttons(self) -> list[ChoiceButton]:
+        return self.findChildren(ChoiceButton)
+
+    def clear(self) -> None:
+        self.search.clear()
+        self.mode, self.group, self.page, self.hits = "popular", None, 0, None
+        clear_layout(self.grid)

@@ -1,0 +1,57 @@
+"""query_print: the A4 proof's preview (pages of the very PDF that is printed), then print."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.flows import CitizenFlow, Step
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.widgets import ImageView
+
+
+class ProofScreen(Screen):
+    step = Step.PROOF
+    topics = frozenset({"print", "notice"})
+
+    def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
+        super().__init__(flow, parent)
+        self.title = self.label("title")
+        self.status = self.label("notice")
+        self.page = ImageView(self)
+        self.page.setObjectName("proof_preview")
+        self.back = self.button(self.flow.back, name="back")
+        self.print_button = self.button(self.flow.print_proof, primary=True, name="print")
+        self.done = self.button(self.flow.finish, name="done")
+        self.root.addWidget(self.title)
+        self.root.addWidget(self.status)
+        self.root.addWidget(self.page, 1)
+        self.root.addLayout(self.row(self.back, self.done, self.print_button,
+                                     stretch_first=True))
+
+    def refresh(self) -> None:
+        flow, lang = self.flow, self.flow.language
+        self.title.setText(self.t("proof.title"))
+        state = flow.print_state
+        if flow.notice is not None:
+            text = flow.notice.get(lang)
+        elif state == "preparing":
+            text = self.t("proof.making")
+        elif state == "printing":
+            text = self.t("proof.printing")
+        elif state == "printed":
+            text = self.t("proof.printed")
+        elif state == "failed" and flow.print_message:
+            text = self.t("proof.failed", reason=flow.print_message.get(lang))
+        else:
+            text = ""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.page.set_png(flow.proof_pages[0] if flow.proof_pages else b"")
+        self.print_button.setText(self.t("proof.print"))
+        self.print_button.setEnabled(bool(flow.proof_pages) and state not in ("printing",
+                                                                             "printed"))
+        self.back.setText(self.t("nav.back"))
+        self.done.setText(self.t("receipt.done"))
+
+    def clear(self) -> None:
+        self.page.clear_image()

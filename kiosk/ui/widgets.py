@@ -1,0 +1,128 @@
+"""Small widgets the screens share: a wrapping touch button, an image view, a numeric pad."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.flows.messages import tr
+
+
+class ChoiceButton(QPushButton):
+    """A big touch target whose (long, bilingual) text wraps instead of being clipped."""
+
+    def __init__(self, text: str, on_click: Callable[[], None], *, key: str = "",
+                 min_height: int = 64, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.key = key
+        self.setProperty("key", key)
+        self.caption = QLabel(text, self)
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.caption.setStyleSheet("background: transparent; color: inherit;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.caption)
+        self.setMinimumHeight(min_height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.clicked.connect(lambda _c=False: on_click())
+
+    def label_text(self) -> str:
+        return self.caption.text()
+
+
+class ImageView(QLabel):
+    """Shows PNG bytes scaled to fit, keeping the aspect ratio."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._pixmap = QPixmap()
+        self.setMinimumSize(200, 200)
+
+    def set_png(self, data: bytes) -> None:
+        self._pixmap = QPixmap()
+        if data:
+            self._pixmap.loadFromData(data, "PNG")
+        self._rescale()
+
+    def clear_image(self) -> None:
+        self._pixmap = QPixmap()
+        self.clear()
+
+    def has_image(self) -> bool:
+        return not self._pixmap.isNull()
+
+    def resizeEvent(self, event: object) -> None:
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self._pixmap.isNull():
+            self.clear()
+            return
+        self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+
+
+class NumericPad(QWidget):
+    """Digits for phone, ID and bank numbers: types into the line edit it is given."""
+
+    KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "⌫")
+
+    def __init__(self, language: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("numpad")
+        self._target: QLineEdit | None = None
+        self._language = language
+        grid = QGridLayout(self)
+        grid.setSpacing(10)
+        self.keys: dict[str, QPushButton] = {}
+        for i, key in enumerate(self.KEYS):
+            button = QPushButton(key, self)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, k=key: self.press(k))
+            grid.addWidget(button, i // 3, i % 3)
+            self.keys[key] = button
+        self.ok = QPushButton(self)
+        self.ok.setObjectName("primary")
+        self.ok.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ok.clicked.connect(lambda _c=False: self.done())
+        grid.addWidget(self.ok, 4, 0, 1, 3)
+        self.retranslate()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.ok.setText(tr("keypad.ok", self._language()))
+
+    def attach(self, target: QLineEdit | None, allow_x: bool = False,
+               allow_dash: bool = False) -> None:
+        self._target = target
+        self.keys["X"].setText("-" if allow_dash else "X")
+        self.keys["X"].setEnabled(allow_x or allow_dash)
+        self.setVisible(target is not None)
+
+    def press(self, key: str) -> None:
+        if self._target is None:
+            return
+        if key == "⌫":
+            self._target.backspace()
+        else:
+            self._target.insert(self.keys[key].text() if key == "X" else key)
+
+    def done(self) -> None:
+        if self._target is not None:
+            self._target.editingFinished.emit()
+        self.attach(None)

@@ -1,0 +1,89 @@
+"""The screens through their real widgets, over the flow with recording services."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from kiosk.flows import Step
+from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, PENSION
+from tests.kiosk.flows.helpers import platform_answer
+from tests.kiosk.ui.driver import choose_by_search, current, fill_form, role, sign, tap, texts
+
+
+def test_apply_journey_through_the_widgets(qtbot, window, flow, id_cards, prefill, printer,
+                                           clock, catalog) -> None:
+    """Card, search, item, consent, prefilled form (marks), review, signature, receipt."""
+    prefill.answer = platform_answer(catalog, "R001", PENSION)
+    flow.card_placed(id_cards["R001"])
+    assert current(window) is window.screens[Step.CHOOSE]
+    assert "张**" in texts(current(window)) and "张建国" not in texts(current(window))
+    choose_by_search(qtbot, window, "yanglao", PENSION)
+    assert flow.step is Step.ITEM
+    assert "无需提交" in texts(current(window)) or "需要提供" in texts(current(window))
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "agree"))
+    form = current(window)
+    assert flow.step is Step.FORM
+    assert form.rows["phone"].mark.isVisible() and "共享" in form.rows["phone"].mark.text()
+    assert form.rows["applicant_name"].edit.isReadOnly()
+    fill_form(qtbot, window)
+    tap(qtbot, role(window, "next"))
+    assert flow.step is Step.REVIEW, flow.errors
+    tap(qtbot, role(window, "confirm"))
+    sign(qtbot, window)
+    tap(qtbot, role(window, "submit"))
+    assert flow.step is Step.SUBMIT
+    clock.advance(6)
+    window.tick()
+    assert flow.step is Step.RECEIPT
+    screen = current(window)
+    assert flow.local_receipt in screen.number.text() and screen.preview.has_image()
+    tap(qtbot, role(window, "done"))
+    assert flow.step is Step.GOODBYE
+
+
+def test_validation_error_is_shown_beside_the_field_and_fixed(qtbot, window, flow,
+                                                              id_cards) -> None:
+    """A wrong phone number shows a plain message under the field, in the chosen language."""
+    flow.card_placed(id_cards["R001"])
+    flow.set_language("en")
+    flow.choose(PENSION)
+    flow.start_item()
+    tap(qtbot, role(window, "decline"))
+    row = current(window).rows["phone"]
+    row.edit.setFocus()
+    qtbot.keyClicks(row.edit, "12345")
+    qtbot.keyClick(row.edit, Qt.Key.Key_Return)
+    assert row.error.isVisible() and "phone" in row.error.text()
+    assert current(window).pad.isVisible()     # the numeric pad serves phone numbers
+    row.edit.clear()
+    qtbot.keyClicks(row.edit, "13805710000")
+    qtbot.keyClick(row.edit, Qt.Key.Key_Return)
+    assert not row.error.isVisible()
+
+
+def test_agent_only_and_query_print_screens(qtbot, window, flow, id_cards, prefill, catalog,
+                                            printer) -> None:
+    """agent_only explains where to go; query_print shows the proof preview and prints it."""
+    flow.card_placed(id_cards["R001"])
+    flow.choose(DISABILITY_CARD)
+    assert "代办" in texts(current(window))
+    tap(qtbot, role(window, "back"))
+    prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    flow.choose(INSURANCE_PROOF)
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "agree"))
+    fill_form(qtbot, window)
+    tap(qtbot, role(window, "next"))
+    assert flow.step is Step.PROOF and current(window).page.has_image()
+    tap(qtbot, role(window, "print"))
+    assert printer.proofs and flow.print_state == "printed"
+
+
+def test_language_switch_on_every_screen(qtbot, window, flow, id_cards) -> None:
+    """The top bar's language button switches the current screen at once, both ways."""
+    flow.card_placed(id_cards["R001"])
+    tap(qtbot, window.language_button)
+    assert flow.language == "en" and "what would you like" in texts(current(window))
+    tap(qtbot, window.language_button)
+    assert flow.language == "zh" and "请选择" in texts(current(window))
