@@ -1,0 +1,166 @@
+"""The agent's queue dashboard as plain data: pending, sent, dead, and what to do about them.
+
+Only the signed-in agent's items are shown (the agent id is inside each sealed body). The
+applicant appears masked (``张**``). Dead items carry the platform's reasons (``fields``
+with zh/en messages) and can be corrected and resent with :meth:`QueueDashboard.resend`
+(``Outbox.retry``: a new submission that ``replaces`` the dead one). Items refused only
+because the agent's platform session had lapsed are resent as they are after the next
+online sign-in.
+
+:meth:`QueueDashboard.sync_now` does network I/O (renewing the agent's token): call it on
+a worker thread. Everything else reads the local outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.agent.errors import AgentError
+from kiosk.agent.signin import AgentAuth
+from kiosk.agent.submission import as_agent_submission
+from kiosk.pii import mask_name
+from offline_queue import Outbox, State
+
+log = logging.getLogger(__name__)
+
+#: platform codes meaning "the agent's session was not valid", not "the content is wrong"
+SESSION_REFUSALS = ("agent_token_invalid", "agent_sign_in_required", "agent_mismatch")
+_WAITING = (State.PENDING, State.IN_FLIGHT, State.RETRY_WAIT)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    submission_id: str
+    state: str
+    item_code: str
+    applicant_masked: str
+    enqueued_at: str
+    local_receipt: str | None = None
+    case_number: str | None = None
+    platform_status: str | None = None
+    last_error: str | None = None
+    status_updates: tuple[dict[str, Any], ...] = ()
+    #: dead items: {"code", "title", "detail", "fields": {key: {"zh", "en"}}}
+    reasons: dict[str, Any] | None = None
+    replaces: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    pending: tuple[QueueEntry, ...]
+    sent: tuple[QueueEntry, ...]
+    dead: tuple[QueueEntry, ...]
+    progress: dict[str, Any] = field(default_factory=dict)
+
+
+class QueueDashboard:
+    """``QueueDashboard(outbox, auth, trigger=worker.trigger, progress=engine.progress)``."""
+
+    def __init__(self, outbox: Outbox, auth: AgentAuth, *,
+                 trigger: Callable[[], None] = lambda: None,
+                 progress: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.outbox, self.auth = outbox, auth
+        self._trigger, self._progress_source = trigger, progress
+        self._progress: dict[str, Any] = {"state": "idle", "done": 0, "total": 0}
+        self._lock = threading.Lock()
+        self._remove = outbox.add_listener(self._on_event)
+
+    def close(self) -> None:
+        self._remove()
+
+    def _on_event(self, event: dict[str, Any]) -> None:     # the sync thread
+        if event.get("kind") == "progress":
+            with self._lock:
+                self._progress.update({k: v for k, v in event.items() if k != "kind"})
+
+    def progress(self) -> dict[str, Any]:
+        """state (idle, syncing, offline, throttled, paused), done/total, last_sync_at."""
+        with self._lock:
+            current = dict(self._progress)
+        if self._progress_source is not None:
+            stored = self._progress_source()
+            current["last_sync_at"] = stored.get("last_sync_at")
+            current.setdefault("last_error", stored.get("last_error"))
+        return current
+
+    # -- reading ---------------------------------------------------------------------------
+    def _body(self, submission_id: str) -> dict[str, Any] | None:
+        row = self.outbox.store.row(submission_id)
+        return None if row is None else self.outbox.store.body(row)
+
+    def _entry(self, view: dict[str, Any], body: dict[str, Any],
+               detail: bool) -> QueueEntry:
+        applicant = body.get("applicant") or {}
+        updates = (tuple(self.outbox.get(view["submission_id"])["status_updates"])
+                   if detail else ())
+        return QueueEntry(
+            view["submission_id"], view["state"], str(body.get("item_code", "")),
+            mask_name(str(applicant.get("name", ""))), view["enqueued_at"],
+            view["local_receipt"], view["case_number"], view["platform_status"],
+            view["last_error"], updates, view.get("reasons"), view["replaces"])
+
+    def entries(self, agent_id: str) -> list[tuple[QueueEntry, dict[str, Any]]]:
+        out = []
+        for view in self.outbox.items():
+            body = self._body(view["submission_id"])
+            if body is None or (body.get("agent") or {}).get("agent_id") != agent_id:
+                continue                        # purged, or another agent's / the kiosk's
+            out.append((self._entry(view, body, view["state"] == State.SENT), body))
+        return out
+
+    def view(self) -> DashboardView:
+        agent_id = self.auth.session().agent_id
+        entries = [e for e, _ in self.entries(agent_id)]
+        return DashboardView(
+            pending=tuple(e for e in entries if e.state in _WAITING),
+            sent=tuple(e for e in entries if e.state == State.SENT),
+            dead=tuple(e for e in entries if e.state == State.DEAD),
+            progress=self.progress())
+
+    # -- acting ----------------------------------------------------------------------------
+    def correction(self, submission_id: str) -> dict[str, Any]:
+        """The dead submission's body, for the form to be corrected (this agent's only)."""
+        agent_id = self.auth.session().agent_id
+        body = self._body(submission_id)
+        if body is None or (body.get("agent") or {}).get("agent_id") != agent_id:
+            raise AgentError("This item is not in your queue.", "该办件不在您的队列中。")
+        return body
+
+    def resend(self, submission_id: str, corrected: dict[str, Any],
+               attachments: Iterable[bytes | Path] = ()) -> str:
+        """Queue the corrected copy of a dead item; returns the new submission id."""
+        session = self.auth.session()
+        self.correction(submission_id)
+        new_id = self.outbox.retry(submission_id,
+                                   as_agent_submission(corrected, session.agent_id),
+                                   attachments)
+        log.info("agent.resent", extra={"ctx": {"replaces": submission_id,
+                                                 "submission_id": new_id}})
+        return new_id
+
+    def resend_session_refusals(self) -> list[str]:
+        """Resend, unchanged, this agent's items refused only for a lapsed session."""
+        agent_id = self.auth.session().agent_id
+        resent = []
+        for entry, body in self.entries(agent_id):
+            code = (entry.reasons or {}).get("code")
+            if entry.state == State.DEAD and code in SESSION_REFUSALS:
+                resent.append(self.outbox.retry(entry.submission_id, body))
+        return resent
+
+    def sync_now(self) -> bool:
+        """The sync button (worker thread): renew the agent's token, then wake the sync.
+
+        False when the platform cannot be reached (the queue waits; nothing is lost).
+        """
+        online = self.auth.renew_token()
+        if online:
+            self.resend_session_refusals()
+        self._trigger()
+        return online
+

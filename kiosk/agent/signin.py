@@ -1,0 +1,241 @@
+"""Agent sign-in: online through the platform, offline against a slow salted PIN hash.
+
+Online (``POST /v1/agents/sign-in``): on success the terminal keeps, sealed in the data
+dir, the agent's id, name, area and an scrypt hash of the PIN (``kiosk.security``), valid
+for the ``offline_days`` the platform gave. Offline (network down, time-out, 5xx), the PIN
+is checked against that hash until then. Wrong PINs, online or offline, count towards a
+lock-out kept in the same sealed file, so restarting the app does not reset it. A 401
+``bad_credentials`` online also drops the stored hash: the platform just said that PIN is
+not (or no longer) the agent's.
+
+The wall clock is not trusted to go backwards: the latest time seen is kept, and an
+earlier clock counts as that time, so turning the clock back neither extends offline
+sign-in nor ends a lock-out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.agent.errors import (
+    LockedOut,
+    NotSignedIn,
+    OfflineSignInUnavailable,
+    PlatformRefused,
+    PlatformUnreachable,
+    SignInRefused,
+    SignInThrottled,
+    TerminalNotReady,
+)
+from kiosk.agent.lockout import Attempts, LockoutPolicy
+from kiosk.agent.platform import Platform, problem_code
+from kiosk.agent.session import AgentProfile, AgentSession, Inactivity
+from kiosk.agent.vault import Vault
+from kiosk.security import hash_pin, verify_pin
+from offline_queue.retry import parse_retry_after
+
+log = logging.getLogger(__name__)
+
+RECORDS = "agents"
+DAY_S = 86400.0
+#: offline sign-in never lasts longer than this, whatever the platform says
+MAX_OFFLINE_DAYS = 30
+DEFAULT_INACTIVITY_S = 15 * 60.0
+
+
+class AgentAuth:
+    """Signs agents in and out; ``current`` is the signed-in session or None.
+
+    ``clock`` is the wall clock (offline validity and lock-outs survive restarts);
+    ``monotonic`` drives the inactivity sign-out.
+    """
+
+    def __init__(self, platform: Platform, vault: Vault, *,
+                 policy: LockoutPolicy | None = None,
+                 inactivity_s: float = DEFAULT_INACTIVITY_S,
+                 clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.platform, self.vault = platform, vault
+        self.policy = policy or LockoutPolicy()
+        self.inactivity_s = inactivity_s
+        self.clock, self.monotonic = clock, monotonic
+        self.current: AgentSession | None = None
+        self._idle: Inactivity | None = None
+
+    # -- records ----------------------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        doc = self.vault.get(RECORDS) or {}
+        doc.setdefault("agents", {})
+        return doc
+
+    def _now(self, doc: dict[str, Any]) -> float:
+        seen = doc.get("latest_time_seen")
+        now = self.clock()
+        if isinstance(seen, int | float) and seen > now:
+            log.warning("agent.clock_behind", extra={"ctx": {"behind_s": round(seen - now)}})
+            return float(seen)
+        doc["latest_time_seen"] = now
+        return now
+
+    def _save(self, doc: dict[str, Any]) -> None:
+        self.vault.put(RECORDS, doc)
+
+    # -- signing in --------------------------------------------------------------------------
+    def sign_in(self, agent_number: str, pin: str, *, allow_offline: bool = True) -> AgentSession:
+        """Sign in online if the platform answers, offline if it cannot be reached.
+
+        With ``allow_offline=False`` an unreachable platform raises PlatformUnreachable.
+        """
+        number = agent_number.strip()
+        doc = self._load()
+        now = self._now(doc)
+        record: dict[str, Any] = doc["agents"].setdefault(number, {})
+        attempts = Attempts.from_dict(record.get("attempts"))
+        if attempts.locked(now):
+            self._save(doc)
+            assert attempts.locked_until is not None
+            raise LockedOut(attempts.locked_until, now)
+        try:
+            answer = self.platform.call("POST", "/v1/agents/sign-in",
+                                        json={"agent_number": number, "pin": pin})
+        except PlatformUnreachable as down:
+            if not allow_offline:
+                self._save(doc)
+                raise
+            log.info("agent.sign_in_offline", extra={"ctx": {"why": down.detail}})
+            return self._offline(doc, number, pin, now)
+        if answer.status_code == 200:
+            return self._online(doc, number, pin, now, answer.json())
+        if answer.status_code == 401:            # bad_credentials (Platform.call checked)
+            record.pop("pin_hash", None)
+            self._failed(doc, number, now)
+        if answer.status_code == 429:
+            self._save(doc)
+            after = parse_retry_after(answer.headers.get("Retry-After"), self.clock())
+            raise SignInThrottled(after if after is not None else 15 * 60)
+        self._save(doc)
+        if answer.status_code == 403:
+            raise TerminalNotReady(
+                "This terminal is not enrolled as an agent terminal, so agents cannot sign in "
+                "here; ask a technician.",
+                "本终端未登记为代办终端，代办员不能在此登录，请联系技术人员。")
+        raise PlatformRefused(f"The platform refused the sign-in ({answer.status_code} "
+                              f"{problem_code(answer)}).".replace(" )", ")"),
+                              "平台拒绝了登录请求，请稍后再试或联系技术人员。")
+
+    def _online(self, doc: dict[str, Any], number: str, pin: str, now: float,
+                body: dict[str, Any]) -> AgentSession:
+        days = body.get("offline_days", 0)
+        days = min(float(days), MAX_OFFLINE_DAYS) if isinstance(days, int | float) else 0.0
+        profile = AgentProfile(str(body["agent_id"]), str(body.get("display_name", "")),
+                               str(body.get("area", "")), number)
+        doc["agents"][number] = {
+            "agent_id": profile.agent_id, "display_name": profile.display_name,
+            "area": profile.area, "pin_hash": hash_pin(pin),
+            "offline_until": now + days * DAY_S, "attempts": Attempts().as_dict()}
+        self._save(doc)
+        log.info("agent.signed_in", extra={"ctx": {"agent_id": profile.agent_id,
+                                                    "online": True}})
+        return self._start(AgentSession(profile, token=str(body["agent_token"]), pin=pin,
+                                        signed_in_at=now, offline_until=now + days * DAY_S))
+
+    def _offline(self, doc: dict[str, Any], number: str, pin: str,
+                 now: float) -> AgentSession:
+        record = doc["agents"][number]
+        stored = record.get("pin_hash")
+        if not stored:
+            self._save(doc)
+            raise OfflineSignInUnavailable("never")
+        if float(record.get("offline_until", 0)) <= now:
+            self._save(doc)
+            raise OfflineSignInUnavailable("expired")
+        if not verify_pin(pin, stored):
+            self._failed(doc, number, now)
+        record["attempts"] = Attempts().as_dict()
+        self._save(doc)
+        profile = AgentProfile(str(record["agent_id"]), str(record.get("display_name", "")),
+                               str(record.get("area", "")), number)
+        log.info("agent.signed_in", extra={"ctx": {"agent_id": profile.agent_id,
+                                                    "online": False}})
+        return self._start(AgentSession(profile, token=None, pin=pin, signed_in_at=now,
+                                        offline_until=float(record["offline_until"])))
+
+    def _failed(self, doc: dict[str, Any], number: str, now: float) -> None:
+        """Count a wrong PIN, persist it, and raise what the agent should see."""
+        record = doc["agents"][number]
+        attempts = Attempts.from_dict(record.get("attempts")).after_failure(self.policy, now)
+        record["attempts"] = attempts.as_dict()
+        self._save(doc)
+        log.warning("agent.sign_in_refused", extra={"ctx": {"locked": attempts.locked(now)}})
+        if attempts.locked_until is not None:
+            raise LockedOut(attempts.locked_until, now)
+        raise SignInRefused(attempts.left(self.policy))
+
+    def _start(self, session: AgentSession) -> AgentSession:
+        if self.current is not None:
+            self.current.forget()
+        self.current = session
+        self._idle = Inactivity(self.inactivity_s, self.monotonic)
+        return session
+
+    # -- during a session ---------------------------------------------------------------------
+    def activity(self) -> None:
+        """A touch, key or card event: the agent is there."""
+        if self._idle is not None:
+            self._idle.activity()
+
+    def check_inactivity(self) -> bool:
+        """Sign out if the agent has been away too long; True when that happened now."""
+        if self.current is not None and self._idle is not None and self._idle.due():
+            self.sign_out("inactivity")
+            return True
+        return False
+
+    def session(self) -> AgentSession:
+        """The signed-in session (after the inactivity check), or :class:`NotSignedIn`."""
+        self.check_inactivity()
+        if self.current is None:
+            raise NotSignedIn()
+        return self.current
+
+    def token(self) -> str | None:
+        """For :class:`~kiosk.agent.platform.AgentTokenTransport` (any thread)."""
+        current = self.current
+        return current.token() if current is not None else None
+
+    def renew_token(self) -> bool:
+        """Get a platform token for an offline session with the PIN it holds in memory.
+
+        True when the session is online afterwards; False when the platform still cannot
+        be reached. A PIN the platform refuses ends the session (:class:`SignInRefused`).
+        """
+        session = self.session()
+        if session.online:
+            return True
+        pin = session.pin()
+        if pin is None:
+            raise NotSignedIn()
+        try:
+            fresh = self.sign_in(session.profile.agent_number, pin, allow_offline=False)
+        except PlatformUnreachable:
+            return False
+        except SignInRefused:
+            self.sign_out("pin_refused")
+            raise
+        return fresh.online
+
+    def token_rejected(self) -> None:
+        """The platform said the session token is unknown or expired: drop it."""
+        if self.current is not None:
+            self.current.set_token(None)
+
+    def sign_out(self, reason: str = "agent") -> None:
+        if self.current is not None:
+            log.info("agent.signed_out", extra={"ctx": {"agent_id": self.current.agent_id,
+                                                         "reason": reason}})
+            self.current.forget()
+        self.current = None
+        self._idle = None

@@ -1,0 +1,88 @@
+"""Small encrypted documents of the agent's services in ``<data-dir>/agent/``.
+
+Each document is one JSON object sealed with the terminal's AES-GCM key (the outbox's key,
+``offline_queue.crypto``), under associated data ``agent:<name>``, so a file renamed to
+another document's name fails to open instead of being read as that document. Files are
+owner-only and replaced atomically (write, fsync, rename, fsync the directory).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from kiosk.agent.errors import StorageFailed
+from offline_queue.crypto import Sealer, load_or_create_key
+from offline_queue.errors import KeyPermissionError, StorageError
+
+log = logging.getLogger(__name__)
+
+SUBDIR = "agent"
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
+class Vault:
+    """``Vault(data_dir).put("worklist-A1", doc)``; ``get`` returns None when absent."""
+
+    def __init__(self, data_dir: Path, sealer: Sealer | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.dir = self.data_dir / SUBDIR
+        try:
+            self._sealer = sealer or load_or_create_key(self.data_dir)
+            self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except KeyPermissionError as exc:
+            raise StorageFailed(str(exc)) from exc
+        except OSError as exc:
+            raise StorageFailed(f"{self.dir}: {exc.strerror}") from exc
+
+    def _path(self, name: str) -> Path:
+        if not _NAME.match(name):
+            raise ValueError(f"not a document name: {name!r}")
+        return self.dir / f"{name}.sealed"
+
+    def put(self, name: str, doc: dict[str, Any]) -> None:
+        data = self._sealer.seal(json.dumps(doc, ensure_ascii=False).encode(), f"agent:{name}")
+        path = self._path(name)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+            dfd = os.open(self.dir, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise StorageFailed(f"{path.name}: {exc.strerror}") from exc
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        """The document, or None when it is absent or cannot be opened with this key."""
+        path = self._path(name)
+        try:
+            sealed = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageFailed(f"{path.name}: {exc.strerror}") from exc
+        try:
+            doc = json.loads(self._sealer.open(sealed, f"agent:{name}"))
+        except (StorageError, ValueError):
+            # Tampered, truncated or another terminal's key: unusable, as if absent.
+            log.warning("agent.vault_unreadable", extra={"ctx": {"document": name}})
+            return None
+        return doc if isinstance(doc, dict) else None
+
+    def delete(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
