@@ -1,0 +1,222 @@
+"""The agent's day without Qt: sign in, sync, go offline, visit, queue, come back, see status.
+
+Also the "no personal data in plain text on disk" scan of everything the agent's offline
+work leaves in the data dir (work list, sign-in record, queue), in the encodings a name or
+an ID number could be written in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from devices.idcard.card import IdCard
+from kiosk.agent import AgentOutbox, AgentTokenTransport, QueueDashboard, WorklistBook
+from kiosk.catalog.model import Catalog
+from kiosk.catalog.residents import Resident
+from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
+from kiosk.identity import Identity
+from offline_queue import Outbox, State, credentials
+from offline_queue.sync import SyncEngine
+from tests.central.builders import valid_form
+from tests.kiosk.agent.conftest import PIN, TIMEOUTS, Terminal, advance_cases, identity_of
+
+if TYPE_CHECKING:
+    from central.platform import SandboxServer
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-resident-at-home"
+ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "gbk")
+
+
+@pytest.fixture(scope="module")
+def catalog(sandbox: SandboxServer) -> tuple[Catalog, str]:
+    catalog = sandbox.platform.catalog.catalog
+    return catalog, str(catalog.to_document()["version"])
+
+
+def application(catalog: tuple[Catalog, str], item_code: str, identity: Identity,
+                **form: Any) -> BuiltSubmission:
+    """What the citizen flow builds when the agent completes the form with the resident."""
+    model, version = catalog
+    item = model.get(item_code)
+    values = {**valid_form(item.form, dt.date.today()), **form}
+    for field in item.form.fields:
+        if str(field.type) == "id_number":
+            values[field.key] = identity.id_number.reveal()
+    files = {f.key: Attachment(b"\x89PNG-scan-" + f.key.encode(), "image/png", "document")
+             for f in item.form.fields if str(f.type) == "file"}
+    return build_submission(item=item, catalog_version=version, identity=identity,
+                            values=values, signature_png=SIGNATURE, files=files,
+                            prefill_authorised=True, now=dt.datetime.now().astimezone(),
+                            channel="agent")
+
+
+def fillable(catalog: tuple[Catalog, str], codes: list[str]) -> list[str]:
+    """Items whose sample form the sandbox accepts (no bank account: see builders)."""
+    model, _ = catalog
+    return [c for c in codes if c in model and str(model.get(c).mode) != "query_print"
+            and all(str(f.type) != "bank_account" for f in model.get(c).form.fields)]
+
+
+def plain_text_hits(data_dir: Path, secrets: list[str]) -> list[str]:
+    hits = []
+    for path in data_dir.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        for secret in secrets:
+            for encoding in ENCODINGS:
+                if secret.encode(encoding) in data:
+                    hits.append(f"{path.relative_to(data_dir)}: {encoding}")
+    return hits
+
+
+def secrets_of(residents: dict[str, Resident], refs: list[str]) -> list[str]:
+    found = []
+    for ref in refs:
+        r = residents[ref]
+        found += [r.name, r.id_number, r.id_number.lower(), r.id_number[6:14]]
+        if r.address:
+            found.append(r.address)
+    return found
+
+
+def test_agent_day_offline_then_sent_with_status(
+        terminal: Terminal, sandbox: SandboxServer, id_cards: dict[str, IdCard],
+        residents: dict[str, Resident], catalog: tuple[Catalog, str]) -> None:
+    """Two applications queued offline reach the platform on return; status updates arrive,
+    and no name, ID number or address was ever on disk in plain text."""
+    auth = terminal.auth()
+    auth.sign_in(terminal.agent_number, PIN)
+    WorklistBook(terminal.platform, terminal.vault, auth).sync()
+    auth.sign_out()
+
+    terminal.line.down()                                       # out to the village
+    auth = terminal.auth()
+    assert not auth.sign_in(terminal.agent_number, PIN).online
+    book = WorklistBook(terminal.platform, terminal.vault, auth)
+    ref = next(iter(id_cards))
+    identity = identity_of(id_cards[ref])
+    resident = book.match(identity)
+    assert resident is not None
+    codes = fillable(catalog, [e.item_code for e in resident.eligible])
+    assert len(codes) >= 1
+    codes = (codes * 2)[:2]
+    now = [dt.datetime.now(dt.UTC).timestamp()]
+    with Outbox(terminal.data_dir, clock=lambda: now[0]) as outbox:
+        queue = AgentOutbox(outbox, auth)
+        ids = []
+        for code in codes:
+            built = application(catalog, code, identity)
+            ids.append(queue.enqueue(built.body, built.blobs()))
+        dashboard = QueueDashboard(outbox, auth)
+        try:
+            view = dashboard.view()
+            assert [e.submission_id for e in view.pending] == ids
+            assert all(e.applicant_masked == residents[ref].name[0] + "*" *
+                       (len(residents[ref].name) - 1) for e in view.pending)
+            hits = plain_text_hits(terminal.data_dir, secrets_of(residents, [ref]))
+            assert not hits, hits
+
+            # Still offline: the sync runs, nothing is lost and nothing is dead.
+            creds = credentials.load(terminal.data_dir)
+            with SyncEngine(outbox, creds, transport=AgentTokenTransport(auth.token),
+                            **TIMEOUTS) as engine:
+                engine.sync_once()
+            assert outbox.stats()[State.DEAD] == 0
+
+            terminal.line.up()                                 # back where there is signal
+            now[0] += 3600                                     # the back-off has passed
+            assert dashboard.sync_now()
+            creds = credentials.load(terminal.data_dir)
+            with SyncEngine(outbox, creds, transport=AgentTokenTransport(auth.token),
+                            **TIMEOUTS) as engine:
+                report = engine.sync_once()
+                assert report.sent == 2, report
+                advance_cases(sandbox, 2)
+                engine.pull_changes()
+                dashboard = QueueDashboard(outbox, auth, progress=engine.progress)
+                view = dashboard.view()
+            assert {e.submission_id for e in view.sent} == set(ids)
+            for entry in view.sent:
+                assert entry.case_number
+                assert [u["status"] for u in entry.status_updates][:1] == ["received"]
+                assert entry.platform_status not in (None, "received")
+            assert view.progress["last_sync_at"] is not None
+            with sandbox.platform.db.session() as conn:
+                rows = conn.execute("SELECT agent_id, channel FROM submissions WHERE "
+                                    "submission_id IN (?, ?)", ids).fetchall()
+            assert {(r["agent_id"], r["channel"]) for r in rows} == {
+                (auth.session().agent_id, "agent")}
+            hits = plain_text_hits(terminal.data_dir, secrets_of(residents, [ref]))
+            assert not hits, hits
+        finally:
+            dashboard.close()
+
+
+def test_dead_item_shows_reasons_and_is_corrected(
+        terminal: Terminal, id_cards: dict[str, IdCard], catalog: tuple[Catalog, str]) -> None:
+    """A rejected application shows the platform's field messages; the corrected copy is sent
+    and replaces it."""
+    auth = terminal.auth()
+    auth.sign_in(terminal.agent_number, PIN)
+    book = WorklistBook(terminal.platform, terminal.vault, auth)
+    book.sync()
+    identity = identity_of(id_cards[next(iter(id_cards))])
+    resident = book.match(identity)
+    assert resident is not None
+    code = fillable(catalog, [e.item_code for e in resident.eligible])[0]
+    built = application(catalog, code, identity)
+    broken = {**built.body, "form": {**built.body["form"], "__no_such_field__": "x"}}
+    creds = credentials.load(terminal.data_dir)
+    with Outbox(terminal.data_dir) as outbox, SyncEngine(
+            outbox, creds, transport=AgentTokenTransport(auth.token), **TIMEOUTS) as engine:
+        dead_id = AgentOutbox(outbox, auth).enqueue(broken, built.blobs())
+        engine.sync_once()
+        dashboard = QueueDashboard(outbox, auth)
+        try:
+            (dead,) = dashboard.view().dead
+            assert dead.submission_id == dead_id and dead.reasons is not None
+            assert dead.reasons["code"] == "validation"
+            messages = next(iter(dead.reasons["fields"].values()))
+            assert messages["zh"] and messages["en"]
+            corrected = dashboard.correction(dead_id)
+            corrected["form"].pop("__no_such_field__")
+            new_id = dashboard.resend(dead_id, corrected)
+            assert engine.sync_once().sent == 1
+            (sent,) = dashboard.view().sent
+            assert sent.submission_id == new_id and sent.replaces == dead_id
+        finally:
+            dashboard.close()
+
+
+def test_without_an_agent_session_submissions_wait(
+        terminal: Terminal, id_cards: dict[str, IdCard], catalog: tuple[Catalog, str]) -> None:
+    """With no platform token the engine does not send agent items: they wait, none is dead."""
+    auth = terminal.auth()
+    auth.sign_in(terminal.agent_number, PIN)
+    book = WorklistBook(terminal.platform, terminal.vault, auth)
+    book.sync()
+    identity = identity_of(id_cards[next(iter(id_cards))])
+    resident = book.match(identity)
+    assert resident is not None
+    built = application(catalog, fillable(catalog, [e.item_code for e in resident.eligible])[0],
+                        identity)
+    creds = credentials.load(terminal.data_dir)
+    with Outbox(terminal.data_dir) as outbox, SyncEngine(
+            outbox, creds, transport=AgentTokenTransport(lambda: None), **TIMEOUTS) as engine:
+        AgentOutbox(outbox, auth).enqueue(built.body, built.blobs())
+        report = engine.sync_once()
+        assert report.sent == 0 and report.dead == 0
+        assert outbox.stats()[State.RETRY_WAIT] == 1
+
+
+def test_the_scan_finds_plain_text(tmp_path: Path) -> None:
+    """The scan itself is not blind: a name written in GBK or UTF-16 is found."""
+    (tmp_path / "a").write_bytes("张建国".encode("gbk"))
+    (tmp_path / "b").write_bytes("x330110194610230210".encode("utf-16-le"))
+    hits = plain_text_hits(tmp_path, ["张建国", "330110194610230210"])
+    assert "a: gbk" in hits and "b: utf-16-le" in hits
