@@ -61,6 +61,7 @@ class KioskApp:
         from kiosk.ui.keyboard import VirtualKeyboard
         from kiosk.ui.lockdown import SessionEventFilter, lock_down
         from kiosk.ui.main_window import MainWindow
+        from kiosk.ui.narrator import Narrator
         from kiosk.ui.speech import QtSpeaker
         from kiosk.ui.wipe import Wiper
         from offline_queue import Outbox
@@ -96,6 +97,8 @@ class KioskApp:
             self.window.keyboard_slot.addWidget(panel)
         self.wiper = Wiper(self.flow, self.window, self.keyboard, self.speaker)
         self._closers.append(self.wiper.close)
+        self.narrator = Narrator(self.flow, self.speaker)
+        self._closers.append(self.narrator.close)
         self.outbox_bridge = OutboxBridge(self.outbox)
         self._closers.append(self.outbox_bridge.close)
         self.outbox_bridge.event.connect(self.flow.outbox_event)

@@ -137,6 +137,7 @@ class ChooseScreen(Screen):
         return self.findChildren(ChoiceButton)
 
     def clear(self) -> None:
+        self.greeting.clear()
         self.search.clear()
         self.mode, self.group, self.page, self.hits = "popular", None, 0, None
         clear_layout(self.grid)

@@ -46,7 +46,9 @@ class FormScreen(Screen):
 
     # -- actions -----------------------------------------------------------------------------
     def commit(self, key: str, value: Any) -> None:
-        self.flow.set_value(key, value)
+        # A field losing focus because the session just ended must not write into the next
+        if self.flow.step is Step.FORM and key in self.rows:
+            self.flow.set_value(key, value)
 
     def focused(self, row: FieldRow) -> None:
         self.flow.activity()

@@ -33,10 +33,22 @@ def window(qtbot, flow: CitizenFlow) -> Iterator[object]:  # noqa: F811
     from kiosk.ui.main_window import MainWindow
 
     QApplication.instance().setFont(ui_font())
+    from kiosk.ui.keyboard import VirtualKeyboard
+    from kiosk.ui.narrator import Narrator
+    from kiosk.ui.speech import NullSpeaker
+    from kiosk.ui.wipe import Wiper
+
     win = MainWindow(flow, tick_ms=3_600_000)   # the tests tick the flow themselves
     qtbot.addWidget(win)
+    win.keyboard = VirtualKeyboard()
+    win.speaker = NullSpeaker()
+    win.wiper = Wiper(flow, win, win.keyboard, win.speaker)
+    win.narrator = Narrator(flow, win.speaker)
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
     yield win
+    win.narrator.close()
+    win.wiper.close()
+    win.keyboard.close()
     win.shutdown()

@@ -1,0 +1,56 @@
+"""Speech prompts in elder mode: each new screen's title and instruction, and the idle
+warning. Only fixed prompts are spoken — never a form value, a name or an ID number
+(and :func:`kiosk.ui.speech.speakable` masks any ID number that slipped in)."""
+
+from __future__ import annotations
+
+from kiosk.flows import CitizenFlow, IdlePhase, Step
+from kiosk.flows.messages import tr
+from kiosk.ui.speech import Speaker
+
+#: what is read aloud on entering each step (message keys)
+PROMPTS: dict[Step, tuple[str, ...]] = {
+    Step.ATTRACT: ("attract.prompt",),
+    Step.IDENTIFY: ("identify.reading",),
+    Step.REFUSED: ("refused.title", "refused.take"),
+    Step.CHOOSE: ("choose.search",),
+    Step.ITEM: ("item.materials",),
+    Step.AGENT_ONLY: ("agent.title", "agent.helper"),
+    Step.CONSENT: ("consent.title", "consent.body"),
+    Step.FORM: ("form.title",),
+    Step.REVIEW: ("review.title",),
+    Step.SIGN: ("sign.title",),
+    Step.SUBMIT: ("submit.saving",),
+    Step.RECEIPT: ("receipt.printing",),
+    Step.PROOF: ("proof.title",),
+    Step.GOODBYE: ("goodbye.title", "goodbye.take"),
+    Step.ERROR: ("error.title", "error.body"),
+}
+
+
+class Narrator:
+    def __init__(self, flow: CitizenFlow, speaker: Speaker) -> None:
+        self.flow, self.speaker = flow, speaker
+        self._warned = False
+        self._unsubscribe = flow.subscribe(self._on_topic)
+
+    def _on_topic(self, topic: str) -> None:
+        if not self.flow.elder:
+            return
+        lang = self.flow.language
+        if topic in ("step", "prefs"):
+            self._warned = False
+            self.speaker.stop()
+            for key in PROMPTS.get(self.flow.step, ()):
+                self.speaker.say(tr(key, lang), lang)
+        elif topic == "idle":
+            status = self.flow.idle_status()
+            if status.phase is IdlePhase.WARNING and not self._warned:
+                self._warned = True
+                self.speaker.say(tr("idle.title", lang), lang)
+                self.speaker.say(tr("idle.countdown", lang, seconds=status.seconds_left), lang)
+            elif status.phase is IdlePhase.ACTIVE:
+                self._warned = False
+
+    def close(self) -> None:
+        self._unsubscribe()
