@@ -1,0 +1,261 @@
+"""The fleet heartbeat: ``POST /v1/heartbeat`` on a schedule, and at once on paper trouble.
+
+Operators watch terminals through it (``kiosk central fleet`` on the sandbox). The body
+(platform-api.md) carries the app version, uptime, the clock skew the sync engine measured
+from the platform's ``Date``, the queue (counts, ``oldest_pending_at`` and the ids of dead
+items, so the platform can follow up with a citizen who has left; never their content), the
+devices' states and the last successful sync.
+
+Device workers own their devices; they *report* states into :class:`DeviceStates` (any
+thread), and the heartbeat thread only reads that snapshot. A receipt printer turning
+``paper_near_end`` or ``paper_out`` wakes the heartbeat at once. The A4 queue's state comes
+from CUPS (``lpstat``, a subprocess, not a device handle) when the heartbeat is built.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk.documents.cups import QueueState, queue_state
+from offline_queue import Outbox, State, credentials
+from offline_queue.errors import OutboxError
+from offline_queue.sync import build_client
+
+log = logging.getLogger(__name__)
+
+DEVICE_STATES = ("ok", "absent", "error")
+PRINTER_STATES = ("ok", "paper_near_end", "paper_out", "cover_open", "error", "offline")
+#: printer states that raise a heartbeat at once (someone must bring paper)
+URGENT_PRINTER_STATES = ("paper_near_end", "paper_out")
+MAX_DEAD_IDS = 100
+
+
+def _rfc3339(ts: float | None) -> str | None:
+    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+class DeviceStates:
+    """The last state each device worker reported; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idcard = "absent"
+        self._smartcard = "absent"
+        self._printer: dict[str, str] | None = None
+        self._urgent: list[Callable[[], None]] = []
+
+    def on_urgent(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback()`` when the printer turns paper-near-end or paper-out."""
+        with self._lock:
+            self._urgent.append(callback)
+
+        def remove() -> None:
+            with self._lock:
+                if callback in self._urgent:
+                    self._urgent.remove(callback)
+        return remove
+
+    def report_idcard(self, state: str) -> None:
+        with self._lock:
+            self._idcard = _checked(state, DEVICE_STATES)
+
+    def report_smartcard(self, state: str) -> None:
+        with self._lock:
+            self._smartcard = _checked(state, DEVICE_STATES)
+
+    def report_printer(self, state: str, detail: str = "") -> None:
+        """The receipt printer's state (``PrinterState`` values); urgent ones wake the
+        heartbeat when they are new."""
+        state = _checked(str(state), PRINTER_STATES)
+        with self._lock:
+            before = self._printer["state"] if self._printer else None
+            self._printer = {"state": state, "detail": detail}
+            callbacks = list(self._urgent) if state in URGENT_PRINTER_STATES \
+                and state != before else []
+        for callback in callbacks:
+            callback()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            doc: dict[str, Any] = {"idcard": self._idcard, "smartcard": self._smartcard}
+            if self._printer is not None:
+                doc["printer"] = dict(self._printer)
+        return doc
+
+
+def _checked(state: str, allowed: tuple[str, ...]) -> str:
+    if state not in allowed:
+        raise ValueError(f"device state {state!r} is not one of {', '.join(allowed)}")
+    return state
+
+
+def queue_summary(outbox: Outbox) -> dict[str, Any]:
+    """The heartbeat's ``queue``: counts, oldest pending, dead ids. No personal data."""
+    stats = outbox.stats()
+    waiting = sum(int(stats.get(str(s), 0))
+                  for s in (State.PENDING, State.IN_FLIGHT, State.RETRY_WAIT))
+    dead = [item["submission_id"] for item in outbox.items(State.DEAD)]
+    return {"pending": waiting, "dead": len(dead), "dead_ids": dead[:MAX_DEAD_IDS],
+            "oldest_pending_at": stats.get("oldest_pending_at"),
+            "paused": bool(stats.get("paused", False))}
+
+
+def a4_summary(state: QueueState) -> dict[str, Any]:
+    return {"state": state.state, "reasons": list(state.reasons),
+            "accepting": state.accepting}
+
+
+def build_heartbeat(*, app_version: str, uptime_s: float, outbox: Outbox,
+                    devices: dict[str, Any], a4: QueueState | None,
+                    sync: dict[str, Any]) -> dict[str, Any]:
+    """The ``POST /v1/heartbeat`` body. ``sync`` is the engine's progress (or its meta)."""
+    body_devices = dict(devices)
+    if a4 is not None:
+        body_devices["a4_printer"] = a4_summary(a4)
+    skew = sync.get("clock_skew_s")
+    last = sync.get("last_sync_at")
+    return {"app_version": app_version, "uptime_s": int(uptime_s),
+            "clock_skew_s": float(skew) if isinstance(skew, int | float) else 0.0,
+            "queue": queue_summary(outbox), "devices": body_devices,
+            "last_sync_at": _rfc3339(last) if isinstance(last, int | float) else last}
+
+
+@dataclass(frozen=True)
+class HeartbeatResult:
+    ok: bool
+    #: why not: not_enrolled, unreachable, refused (401/4xx), or the HTTP status
+    error: str | None = None
+    server_time: str | None = None
+    at: float = 0.0
+
+
+class HeartbeatSender:
+    """Builds and sends heartbeats; ``start()`` runs them on the ``heartbeat`` thread.
+
+    ``sync_progress`` is ``SyncEngine.progress`` when the app has an engine; without it the
+    skew and last sync time are read from the outbox's records.
+    """
+
+    def __init__(self, outbox: Outbox, data_dir: Path, *, app_version: str,
+                 devices: DeviceStates, a4_queue: str = "",
+                 a4_state: Callable[[str], QueueState] = queue_state,
+                 sync_progress: Callable[[], dict[str, Any]] | None = None,
+                 interval_s: float = 300.0, follow_platform_interval: bool = True,
+                 connect_timeout_s: float = 5.0,
+                 read_timeout_s: float = 20.0, transport: httpx.BaseTransport | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.outbox, self.data_dir, self.app_version = outbox, Path(data_dir), app_version
+        self.devices, self.a4_queue, self._a4_state = devices, a4_queue, a4_state
+        self._sync_progress = sync_progress
+        self.interval_s = interval_s
+        self.follow_platform_interval = follow_platform_interval
+        self._timeouts = {"connect_timeout_s": connect_timeout_s,
+                          "read_timeout_s": read_timeout_s}
+        self._transport, self._monotonic = transport, monotonic
+        self._started = monotonic()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._remove_urgent: Callable[[], None] | None = None
+        self.last_result: HeartbeatResult | None = None
+
+    # -- one heartbeat ---------------------------------------------------------------------
+    def _sync_state(self) -> dict[str, Any]:
+        if self._sync_progress is not None:
+            return self._sync_progress()
+        store = self.outbox.store
+        return {"clock_skew_s": store.get_meta("clock_skew_s"),
+                "last_sync_at": store.get_meta("last_sync_at")}
+
+    def body(self) -> dict[str, Any]:
+        a4 = self._a4_state(self.a4_queue) if self.a4_queue else None
+        return build_heartbeat(app_version=self.app_version,
+                               uptime_s=self._monotonic() - self._started, outbox=self.outbox,
+                               devices=self.devices.snapshot(), a4=a4, sync=self._sync_state())
+
+    def send_once(self) -> HeartbeatResult:
+        """Build and send one heartbeat; failures of the world are a result, not raised."""
+        try:
+            creds = credentials.load(self.data_dir)
+        except OutboxError as exc:
+            return self._done(HeartbeatResult(False, "not_enrolled"), str(exc))
+        body = self.body()
+        try:
+            with build_client(creds, self._transport, **self._timeouts) as client:
+                answer = client.post("/v1/heartbeat", json=body)
+        except httpx.HTTPError as exc:
+            return self._done(HeartbeatResult(False, "unreachable"), type(exc).__name__)
+        if answer.status_code != 200:
+            return self._done(HeartbeatResult(False, "refused" if answer.status_code == 401
+                                              else str(answer.status_code)),
+                              f"platform answered {answer.status_code}")
+        try:
+            doc = answer.json()
+        except ValueError:
+            doc = {}
+        self._adopt(doc.get("config") if isinstance(doc, dict) else None)
+        return self._done(HeartbeatResult(True, None, doc.get("server_time")), None)
+
+    def _adopt(self, config: Any) -> None:
+        """The platform may ask for another cadence; within 30 s .. 1 h it is followed."""
+        wanted = config.get("heartbeat_interval_s") if isinstance(config, dict) else None
+        if self.follow_platform_interval and isinstance(wanted, int | float) \
+                and 30 <= wanted <= 3600:
+            self.interval_s = float(wanted)
+
+    def _done(self, result: HeartbeatResult, detail: str | None) -> HeartbeatResult:
+        result = HeartbeatResult(result.ok, result.error, result.server_time, time.time())
+        self.last_result = result
+        if result.ok:
+            log.info("fleet.heartbeat_sent", extra={"ctx": {}})
+        else:
+            log.warning("fleet.heartbeat_failed", extra={"ctx": {"error": result.error,
+                                                                  "detail": detail}})
+        return result
+
+    # -- the thread ------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("HeartbeatSender already started")
+        self._stopping.clear()
+        self._remove_urgent = self.devices.on_urgent(self.trigger)
+        self._thread = threading.Thread(target=self._loop, name="heartbeat", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._remove_urgent is not None:
+            self._remove_urgent()
+            self._remove_urgent = None
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def __enter__(self) -> HeartbeatSender:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def trigger(self) -> None:
+        """Send now (paper trouble, a technician's test)."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.send_once()
+            except Exception:  # a bug: keep the traceback, keep the heartbeat alive
+                log.exception("fleet.heartbeat_bug", extra={"ctx": {}})
+            self._wake.wait(self.interval_s)
+            self._wake.clear()
