@@ -16,7 +16,7 @@ from typing import Any
 from devices import gb11643
 from devices.idcard import IdCard, connect
 from devices.idcard.errors import CardError, IdCardError, ReaderError
-from devices.serialurl import is_serial_url, parse_serial_url
+from devices.serialurl import parse_serial_url
 from kiosk.cli.common import EXIT_FAILURE, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, emit, json_option
 from kiosk.cli.common import say as _say
 
@@ -127,50 +127,19 @@ def _human(card: IdCard) -> str:
     return "\n".join(f"{key}: {value}" for key, value in fields.items())
 
 
-# -- kiosk devices list -------------------------------------------------------------------
+# -- kiosk devices list ---------------------------------------------------------------------
+# The logic lives in kiosk.technician.discovery, shared with the technician's screens.
 def probe_port(url: str) -> dict[str, Any]:
     """What answers on one serial port as an ID-card reader (nothing is left open)."""
-    try:
-        reader = connect(url)
-    except ValueError as exc:
-        return {"answers": False, "detail": str(exc)}
-    except IdCardError as exc:
-        return {"answers": False, "detail": exc.en}
-    with reader:
-        return {"answers": True, "baudrate": reader.baudrate,
-                "sam_id": str(reader.sam_identity) if reader.sam_identity else None}
+    from kiosk.technician.discovery import probe_port as probe
+
+    return probe(url)
 
 
 def serial_section(args: argparse.Namespace) -> dict[str, Any]:
-    """Serial ports (system ports and the configured ID-card port) and what answers.
-
-    The configured receipt printer's port is listed but never probed: the reader's probe
-    frames would be printed as garbage.
-    """
-    from serial.tools import list_ports
-
+    """Serial ports (system ports and the configured ID-card port) and what answers."""
     from kiosk.cli.common import data_dir_of
     from kiosk.config import load
+    from kiosk.technician.discovery import serial_ports
 
-    config = load(data_dir_of(args))
-    ports: dict[str, dict[str, Any]] = {}
-    for info in sorted(list_ports.comports(), key=lambda p: p.device):
-        ports[info.device] = {"path": info.device, "description": info.description,
-                              "usb_id": f"{info.vid:04x}:{info.pid:04x}" if info.vid else None}
-    printer_url = config.devices.receipt_printer
-    printer_path = (parse_serial_url(printer_url).path
-                    if printer_url and is_serial_url(printer_url) else None)
-    idcard_url = config.devices.idcard_port
-    if idcard_url and not is_serial_url(idcard_url):
-        idcard_url = ""   # a network or USB reader: not a serial port to list here
-    if idcard_url:
-        path = parse_serial_url(idcard_url).path
-        ports.setdefault(path, {"path": path, "description": "configured", "usb_id": None})
-        ports[path]["configured_as"] = "idcard"
-    for path, entry in ports.items():
-        if path == printer_path:
-            entry["configured_as"] = "receipt_printer"
-            continue
-        url = idcard_url if entry.get("configured_as") == "idcard" else path
-        entry["idcard"] = probe_port(url)
-    return {"ports": list(ports.values())}
+    return serial_ports(load(data_dir_of(args)).devices)

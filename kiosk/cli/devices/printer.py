@@ -29,7 +29,6 @@ from devices.printer import (
 )
 from kiosk import config as kiosk_config
 from kiosk.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, data_dir_of, emit, json_option
-from kiosk.documents.cups import queue_state  # Qt-free: lpstat only
 from kiosk.errors import ConfigError, KioskError
 
 
@@ -126,20 +125,10 @@ def _test(args: argparse.Namespace) -> int:
 
 def printers_section(args: argparse.Namespace) -> dict[str, Any]:
     """``kiosk devices list``: the configured receipt printer and A4 queue, and their state."""
+    from kiosk.technician.discovery import printers
+
     try:
         devices = kiosk_config.load(data_dir_of(args)).devices
     except ConfigError as exc:
         return {"detail": f"configuration cannot be read: {exc}"}
-    receipt: dict[str, Any] | None = None
-    if devices.receipt_printer:
-        receipt = {"url": devices.receipt_printer, "profile": devices.receipt_profile}
-        try:
-            printer = ReceiptPrinter(lambda: transport_for(devices.receipt_printer),
-                                     get_profile(devices.receipt_profile))
-            receipt.update(printer.status().as_dict())
-        except (PrinterUrlError, KeyError) as exc:
-            receipt.update({"state": "offline", "detail": str(exc)})
-    a4: dict[str, Any] | None = None
-    if devices.a4_queue:
-        a4 = {"queue": devices.a4_queue, **queue_state(devices.a4_queue).as_dict()}
-    return {"receipt": receipt, "a4": a4}
+    return printers(devices)

@@ -23,7 +23,6 @@ from devices.smartcard import (
     VirtualReaderRefusedError,
     read_card,
 )
-from devices.smartcard.reader import SocialSecurityCardReader
 from kiosk.cli.common import EXIT_FAILURE, EXIT_NOTHING, EXIT_USAGE, emit, json_option, say
 from kiosk.errors import KioskError
 
@@ -93,29 +92,8 @@ def pcsc_section(args: argparse.Namespace) -> dict[str, Any]:
     """The PC/SC part of ``kiosk devices list``: pcscd, its readers, and what answers in each.
 
     A card in an allowed reader is probed with SELECT SSSE only (no personal data is read).
+    The logic lives in kiosk.technician.discovery, shared with the technician's screens.
     """
-    try:
-        with PcscContext(allow_virtual=allow_virtual(args)) as context:
-            readers = [_describe(context, status) for status in context.statuses()]
-    except SmartCardError as exc:
-        return {"service": False, "detail": str(exc), "readers": []}
-    return {"service": True, "detail": None, "readers": readers}
+    from kiosk.technician.discovery import pcsc_readers
 
-
-def _describe(context: PcscContext, status: Any) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": status.name, "virtual": status.virtual, "allowed": status.allowed,
-        "card_present": status.card_present,
-        "atr": status.atr.hex(" ").upper() if status.card_present else None,
-        "card": None,
-    }
-    if status.card_present and status.allowed:
-        try:
-            with context.connect(status.name) as card:
-                entry["card"] = "social_security" if SocialSecurityCardReader(
-                    card, reader_name=status.name).is_social_security_card() else "other"
-        except SmartCardError as exc:
-            entry["card"] = f"error: {exc.en}"
-    elif status.virtual and not status.allowed:
-        entry["card"] = "refused: virtual reader (development only; --allow-virtual)"
-    return entry
+    return pcsc_readers(allow_virtual(args))
