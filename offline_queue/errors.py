@@ -9,13 +9,20 @@ OutboxError                     something a technician or the screens can act on
 ├── InvalidSubmissionError      a submission's shape is wrong (``problems`` per field path)
 ├── NotFoundError               no queued item has this id
 ├── NotDeadError                retry asked for an item that was not rejected
+├── AlreadyReplacedError        retry asked again for an item a correction already replaces
 └── NotEnrolledError            no platform credentials in the data dir (run ``kiosk enroll``)
 
 Lower-level errors (``sqlite3`` by ``sqlite_errorcode``, ``OSError`` by errno) are
-translated in ``store.py`` with ``raise ... from exc``. Anything else escaping is a bug.
+translated by :func:`translate` (called where the store touches SQLite or files) with
+``raise ... from exc``. Anything else escaping is a bug.
 """
 
 from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
 
 
 class OutboxError(Exception):
@@ -69,8 +76,44 @@ class NotDeadError(OutboxError):
                          "submission can be corrected and queued again")
 
 
+class AlreadyReplacedError(OutboxError):
+    def __init__(self, submission_id: str, replaced_by: str) -> None:
+        super().__init__(f"submission {submission_id} was already corrected as {replaced_by}; "
+                         "if that one was rejected too, correct that one instead")
+
+
 class NotEnrolledError(OutboxError):
     def __init__(self, detail: str = "") -> None:
         super().__init__("this terminal is not enrolled with a platform"
                          + (f" ({detail})" if detail else "")
                          + "; run `kiosk enroll --platform URL --code CODE --kind kiosk|agent`")
+
+
+def translate(exc: BaseException, where: str) -> StorageError:
+    """SQLite and OS errors to the outbox's tree (the one boundary where this happens)."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == sqlite3.SQLITE_FULL:
+            return DiskFullError(where)
+        if code == sqlite3.SQLITE_READONLY:
+            return ReadOnlyError(where)
+        if code == sqlite3.SQLITE_IOERR and "disk" in str(exc).lower():
+            return DiskFullError(where)
+        return StorageError(f"the queue database failed at {where}: {exc}")
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFullError(where)
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return ReadOnlyError(where)
+        return StorageError(f"the queue storage failed at {where}: {exc.strerror}")
+    raise TypeError(f"not a storage error: {exc!r}")
+
+
+def read_only(path: Path) -> bool:
+    """True when nothing can be written under ``path`` (read-only mount or permissions)."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from offline_queue.crypto import load_or_create_key
-from offline_queue.errors import InvalidSubmissionError, NotDeadError, NotFoundError
+from offline_queue.errors import (
+    AlreadyReplacedError,
+    InvalidSubmissionError,
+    NotDeadError,
+    NotFoundError,
+)
 from offline_queue.shape import shape_problems, uuid7
 from offline_queue.states import State
 from offline_queue.store import Store
@@ -83,6 +88,10 @@ class Outbox:
     def enqueue(self, submission: dict[str, Any],
                 attachments: Iterable[bytes | Path] = ()) -> str:
         """Queue one submission; returns its id once it is committed and fsynced."""
+        return self._enqueue(submission, attachments, strict_replace=False)
+
+    def _enqueue(self, submission: dict[str, Any], attachments: Iterable[bytes | Path], *,
+                 strict_replace: bool) -> str:
         if not isinstance(submission, dict):
             raise InvalidSubmissionError({"": "a submission must be a JSON object"})
         sub = dict(submission)
@@ -101,7 +110,7 @@ class Outbox:
         if missing:
             raise InvalidSubmissionError({"attachments": "no content given for "
                                           + ", ".join(s[:12] for s in missing)})
-        sid = store.insert(sub, named, self.clock())
+        sid = store.insert(sub, named, self.clock(), strict_replace=strict_replace)
         log.info("outbox.enqueued", extra={"ctx": {"submission_id": sid}})
         self.notify({"kind": "state", "submission_id": sid, "state": str(State.PENDING)})
         return sid
@@ -114,9 +123,12 @@ class Outbox:
             raise NotFoundError(submission_id)
         if row["state"] != State.DEAD:
             raise NotDeadError(submission_id, row["state"])
+        if row["replaced_by"] is not None:
+            raise AlreadyReplacedError(submission_id, row["replaced_by"])
+        # The store checks all this again in the commit that queues the correction.
         sub = {k: v for k, v in corrected.items() if k not in ("submission_id", "local_receipt")}
         sub["replaces"] = submission_id
-        return self.enqueue(sub, attachments)
+        return self._enqueue(sub, attachments, strict_replace=True)
 
     # -- reading -----------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -132,17 +144,33 @@ class Outbox:
             raise NotFoundError(submission_id)
         return self._view(row, detail=True)
 
-    def items(self, state: State | str | None = None) -> list[dict[str, Any]]:
-        return [self._view(r, detail=False)
-                for r in self.store.rows(None if state is None else str(State(state)))]
+    def items(self, state: State | str | None = None, *, open_only: bool = False,
+              after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """Items in queue order; ``limit`` and ``after`` (an item's ``seq``) page through a
+        long queue, ``open_only`` keeps dead items nobody has dealt with yet."""
+        return list(self.iter_items(state, open_only=open_only, after=after, limit=limit))
+
+    def iter_items(self, state: State | str | None = None, *, open_only: bool = False,
+                   after: int = 0, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Like :meth:`items`, streamed: memory stays flat however long the queue is."""
+        rows = self.store.rows(None if state is None else str(State(state)),
+                               open_only=open_only, after=after, limit=limit)
+        return (self._view(r, detail=False) for r in rows)
+
+    def dismiss(self, submission_id: str) -> None:
+        """Mark a dead item as dealt with (no correction will follow); its reasons stay."""
+        self.store.dismiss(submission_id, self.clock())
+        self.notify({"kind": "state", "submission_id": submission_id, "state": "dismissed"})
 
     def _view(self, row: dict[str, Any], *, detail: bool) -> dict[str, Any]:
         view: dict[str, Any] = {
-            "submission_id": row["id"], "state": row["state"],
+            "seq": row["seq"], "submission_id": row["id"], "state": row["state"],
             "local_receipt": row["local_receipt"], "case_number": row["case_number"],
             "platform_status": row["platform_status"], "attempts": row["attempts"],
             "last_error": row["last_error"], "http_status": row["http_status"],
             "enqueued_at": _rfc3339(row["enqueued_at"]), "replaces": row["replaces"],
+            "replaced_by": row["replaced_by"],
+            "resolved_at": None if row["resolved_at"] is None else _rfc3339(row["resolved_at"]),
             "purged": bool(row["purged"])}
         if row["state"] == State.DEAD:
             view["reasons"] = self.store.reasons(row)

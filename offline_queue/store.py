@@ -9,7 +9,6 @@ and times stay in clear so they can be queried.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -25,58 +24,26 @@ from typing import Any
 import sqlite_utils
 
 from offline_queue.crypto import SEAL_OVERHEAD, Sealer
-from offline_queue.errors import DiskFullError, ReadOnlyError, SchemaTooNewError, StorageError
+from offline_queue.errors import (
+    AlreadyReplacedError,
+    NotDeadError,
+    NotFoundError,
+    OutboxError,
+    ReadOnlyError,
+    StorageError,
+    read_only,
+    translate,
+)
 from offline_queue.files import write_durably
+from offline_queue.schema import migrate
 from offline_queue.states import State
 
-SCHEMA_VERSION = 1
 DB_NAME = "outbox.db"
-
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("0001_initial", """
-CREATE TABLE items (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    state TEXT NOT NULL,
-    local_receipt TEXT,
-    enqueued_at REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL DEFAULT 0,
-    last_error TEXT,
-    http_status INTEGER,
-    case_number TEXT,
-    platform_status TEXT,
-    status_at TEXT,
-    sent_at REAL,
-    replaces TEXT,
-    blobs TEXT NOT NULL DEFAULT '[]',
-    payload BLOB,
-    reasons BLOB,
-    purged INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX items_deliverable ON items (state, next_attempt_at, seq);
-CREATE TABLE attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    submission_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    outcome TEXT NOT NULL,
-    http_status INTEGER,
-    detail TEXT
-);
-CREATE TRIGGER attempts_append_only BEFORE UPDATE ON attempts
-BEGIN SELECT RAISE(ABORT, 'the attempts log is append-only'); END;
-CREATE TABLE status_updates (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    submission_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    at TEXT,
-    message BLOB
-);
-CREATE INDEX status_updates_by_item ON status_updates (submission_id);
-CREATE TABLE uploaded_blobs (sha256 TEXT PRIMARY KEY);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""),
-)
+#: what the screens and technicians read of an item (never the sealed body)
+VIEW_COLUMNS = ("seq, id, state, local_receipt, enqueued_at, attempts, last_error, http_status, "
+                "case_number, platform_status, replaces, replaced_by, resolved_at, reasons, "
+                "purged")
+PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -104,36 +71,6 @@ class Outcome:
     count_attempt: bool = True
 
 
-def translate(exc: BaseException, where: str) -> StorageError:
-    """SQLite and OS errors to the outbox's tree (the one boundary where this happens)."""
-    if isinstance(exc, sqlite3.Error):
-        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        if code == sqlite3.SQLITE_FULL:
-            return DiskFullError(where)
-        if code == sqlite3.SQLITE_READONLY:
-            return ReadOnlyError(where)
-        if code == sqlite3.SQLITE_IOERR and "disk" in str(exc).lower():
-            return DiskFullError(where)
-        return StorageError(f"the queue database failed at {where}: {exc}")
-    if isinstance(exc, OSError):
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DiskFullError(where)
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return ReadOnlyError(where)
-        return StorageError(f"the queue storage failed at {where}: {exc.strerror}")
-    raise TypeError(f"not a storage error: {exc!r}")
-
-
-def _read_only(path: Path) -> bool:
-    """True when nothing can be written under ``path`` (read-only mount or permissions)."""
-    try:
-        if os.statvfs(path).f_flag & os.ST_RDONLY:
-            return True
-    except OSError:
-        return False
-    return not os.access(path, os.W_OK)
-
-
 class Store:
     """Open with :meth:`open`, or use as a context manager. Thread-safe (one lock)."""
 
@@ -157,7 +94,7 @@ class Store:
                                    timeout=30)
             self._db = sqlite_utils.Database(conn)
             self._pragmas(conn)
-            self._migrate()
+            migrate(self.db, self.tx)
             with self.tx() as db:   # a previous process died mid-request: try again later
                 db.execute("UPDATE items SET state = ? WHERE state = ?",
                            [State.PENDING, State.IN_FLIGHT])
@@ -166,7 +103,7 @@ class Store:
                     os.chmod(self.data_dir / name, 0o600)
         except (sqlite3.Error, OSError) as exc:
             self.close()
-            if _read_only(self.data_dir):  # SQLite says only "unable to open database file"
+            if read_only(self.data_dir):  # SQLite says only "unable to open database file"
                 raise ReadOnlyError("opening the queue") from exc
             raise translate(exc, "opening the queue") from exc
         return self
@@ -210,25 +147,6 @@ class Store:
                     db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        db = self.db
-        db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, "
-                   "applied_at REAL NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)")
-        row = db.execute("SELECT version FROM _schema").fetchone()
-        if row is not None and row[0] > SCHEMA_VERSION:
-            raise SchemaTooNewError(row[0], SCHEMA_VERSION)
-        done = {r[0] for r in db.execute("SELECT name FROM _migrations").fetchall()}
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            with self.tx() as t:   # the record and the change commit together or not at all
-                for statement in filter(str.strip, sql.split(";\n")):
-                    t.execute(statement)
-                t.execute("INSERT INTO _migrations VALUES (?, ?)", [name, time.time()])
-                t.execute("DELETE FROM _schema")
-                t.execute("INSERT INTO _schema VALUES (?)", [SCHEMA_VERSION])
 
     # -- meta --------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
@@ -280,11 +198,22 @@ class Store:
             db.execute("INSERT OR IGNORE INTO uploaded_blobs VALUES (?)", [sha])
 
     # -- items -------------------------------------------------------------------------
-    def insert(self, submission: dict[str, Any], blobs: list[str], now: float) -> str:
-        """Commit one submission (``local_receipt`` assigned here when absent)."""
+    def insert(self, submission: dict[str, Any], blobs: list[str], now: float, *,
+               strict_replace: bool = False) -> str:
+        """Commit one submission (``local_receipt`` assigned here when absent).
+
+        A submission that ``replaces`` a dead item of this queue resolves it in the same
+        commit, so a correction is never queued without the rejected item showing it was
+        dealt with. With ``strict_replace`` (a retry) that item must be here, dead and not
+        corrected yet; otherwise ``replaces`` may name a submission of another terminal.
+        """
         sid = str(submission["submission_id"])
+        replaces = submission.get("replaces")
         try:
             with self.tx() as db:
+                if replaces is not None:
+                    self._resolve(db, str(replaces), now, replaced_by=sid,
+                                  strict=strict_replace)
                 seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
                 if not submission.get("local_receipt"):
                     day = time.strftime("%Y%m%d", time.localtime(now))
@@ -301,6 +230,31 @@ class Store:
         except sqlite3.Error as exc:
             raise translate(exc, "queueing a submission") from exc
         return sid
+
+    def _resolve(self, db: sqlite_utils.Database, sid: str, now: float, *,
+                 replaced_by: str | None, strict: bool = True) -> None:
+        row = db.execute("SELECT state, replaced_by FROM items WHERE id = ?", [sid]).fetchone()
+        problem: OutboxError | None = None
+        if row is None:
+            problem = NotFoundError(sid)
+        elif row[0] != State.DEAD:
+            problem = NotDeadError(sid, row[0])
+        elif row[1] is not None:
+            problem = AlreadyReplacedError(sid, row[1])
+        if problem is not None:
+            if strict:
+                raise problem
+            return
+        db.execute("UPDATE items SET replaced_by = ?, resolved_at = COALESCE(resolved_at, ?) "
+                   "WHERE id = ?", [replaced_by, now, sid])
+
+    def dismiss(self, sid: str, now: float) -> None:
+        """A person dealt with a dead item without a correction; its reasons stay readable."""
+        try:
+            with self.tx() as db:
+                self._resolve(db, sid, now, replaced_by=None)
+        except sqlite3.Error as exc:
+            raise translate(exc, "dismissing a rejected submission") from exc
 
     def row(self, sid: str) -> dict[str, Any] | None:
         with self._lock:
@@ -320,13 +274,28 @@ class Store:
                                                            f"reasons:{row['id']}"))
         return doc
 
-    def rows(self, state: str | None = None) -> Iterator[dict[str, Any]]:
-        sql, args = "SELECT * FROM items", []
+    def rows(self, state: str | None = None, *, open_only: bool = False,
+             after: int = 0, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Items in queue order without their sealed bodies, read a page at a time, so that
+        listing 100 000 items holds one page in memory (the lock is taken per page)."""
+        where, args = ["seq > ?"], [after, *([] if state is None else [state])]
         if state is not None:
-            sql, args = sql + " WHERE state = ?", [state]
-        with self._lock:
-            found = list(self.db.query(sql + " ORDER BY seq", args))
-        yield from found
+            where.append("state = ?")
+        if open_only:
+            where.append("resolved_at IS NULL")
+        left = limit
+        while left is None or left > 0:
+            page = PAGE if left is None else min(PAGE, left)
+            with self._lock:
+                found = list(self.db.query(
+                    f"SELECT {VIEW_COLUMNS} FROM items WHERE {' AND '.join(where)} "
+                    "ORDER BY seq LIMIT ?", [*args, page]))
+            yield from found
+            if len(found) < page:
+                return
+            args[0] = found[-1]["seq"]
+            if left is not None:
+                left -= len(found)
 
     def status_updates(self, sid: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -342,7 +311,10 @@ class Store:
         with self._lock:
             found = dict(self.db.execute("SELECT state, COUNT(*) FROM items GROUP BY state"
                                          ).fetchall())
-        return {str(s): int(found.get(str(s), 0)) for s in State}
+            open_dead = self.db.execute("SELECT COUNT(*) FROM items WHERE state = ? AND "
+                                        "resolved_at IS NULL", [State.DEAD]).fetchone()[0]
+        return {**{str(s): int(found.get(str(s), 0)) for s in State},
+                "dead_open": int(open_dead)}
 
     def oldest_pending_at(self) -> float | None:
         with self._lock:
@@ -414,9 +386,8 @@ class Store:
             n = db.execute("UPDATE items SET payload = NULL, reasons = NULL, purged = 1 "
                            "WHERE state = ? AND purged = 0 AND sent_at < ?",
                            [State.SENT, older_than]).rowcount
-            live = {sha for (blobs,) in db.execute(
-                "SELECT blobs FROM items WHERE purged = 0").fetchall()
-                for sha in json.loads(blobs)}
+            live = {sha for (blobs,) in db.execute("SELECT blobs FROM items WHERE purged = 0")
+                    for sha in json.loads(blobs)}
         # A blob written for an enqueue that has not committed yet is young: keep it. Old
         # dot-files are temporaries of a process that died while writing.
         young = time.time() - 3600

@@ -37,9 +37,17 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     stats = actions.add_parser("stats", parents=[parent], help="counts by state")
     json_option(stats)
     stats.set_defaults(func=_guard(_stats))
-    dead = actions.add_parser("dead", parents=[parent], help="items the platform rejected")
+    dead = actions.add_parser("dead", parents=[parent], help="items the platform rejected",
+                              description="Rejected items nobody has dealt with yet (corrected "
+                                          "with `retry` or dismissed), with the reasons.")
+    dead.add_argument("--all", action="store_true",
+                      help="also those already corrected or dismissed")
     json_option(dead)
     dead.set_defaults(func=_guard(_dead))
+    dismiss = actions.add_parser("dismiss", parents=[parent],
+                                 help="mark a rejected item as dealt with (no correction)")
+    dismiss.add_argument("id", metavar="ID")
+    dismiss.set_defaults(func=_guard(_dismiss))
     retry = actions.add_parser("retry", parents=[parent], help="queue a corrected copy")
     retry.add_argument("id", metavar="ID")
     retry.add_argument("--submission", type=Path, required=True, metavar="FILE.json")
@@ -54,7 +62,7 @@ def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namesp
         try:
             return fn(args)
         except (errors.InvalidSubmissionError, errors.NotFoundError,
-                errors.NotDeadError) as exc:
+                errors.NotDeadError, errors.AlreadyReplacedError) as exc:
             raise QueueInputError(str(exc)) from exc
         except errors.OutboxError as exc:
             raise QueueCommandError(str(exc)) from exc
@@ -136,16 +144,26 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _dead(args: argparse.Namespace) -> int:
     with _outbox(args) as box:
-        dead = box.items("dead")
+        dead = box.items("dead", open_only=not args.all)
     if args.json:
         emit({"dead": dead}, True)
     else:
         for item in dead:
             reasons = item.get("reasons") or {}
-            print(f"{item['submission_id']}  {item['last_error']}  {reasons.get('detail') or ''}")
+            done = (f"  (corrected as {item['replaced_by']})" if item["replaced_by"] else
+                    "  (dismissed)" if item["resolved_at"] else "")
+            print(f"{item['submission_id']}  {item['last_error']}  "
+                  f"{reasons.get('detail') or ''}{done}")
             for key, msg in (reasons.get("fields") or {}).items():
                 print(f"    {key}: {msg.get('zh', '')} / {msg.get('en', '')}")
     return EXIT_OK if dead else EXIT_NOTHING
+
+
+def _dismiss(args: argparse.Namespace) -> int:
+    with _outbox(args) as box:
+        box.dismiss(args.id)
+    say(f"{args.id} marked as dealt with; its reasons stay in `kiosk queue dead --all`")
+    return EXIT_OK
 
 
 def _retry(args: argparse.Namespace) -> int:

@@ -47,3 +47,20 @@ def test_enroll_refuses_plain_http_remote(data_dir: Path) -> None:
     done = run_kiosk("enroll", "--platform", "http://example.com", "--code", "x",
                      "--kind", "kiosk", data_dir=data_dir)
     assert done.returncode == 1 and "https" in done.stderr
+
+
+def test_dead_lists_open_ones_and_dismiss_resolves(data_dir: Path) -> None:
+    """`queue dead` shows rejected items with reasons until `queue dismiss`; `--all` keeps them."""
+    from offline_queue import Outbox, State
+    from offline_queue.store import Outcome
+
+    with Outbox(data_dir) as box:
+        sid = box.enqueue(make_submission(), [SIGNATURE])
+        box.store.record([Outcome(sid, State.DEAD, 422, "422 validation", reasons={
+            "fields": {"reason": {"zh": "太短", "en": "too short"}}})], 1.0)
+    listed = run_kiosk("queue", "dead", data_dir=data_dir)
+    assert listed.returncode == 0 and sid in listed.stdout and "too short" in listed.stdout
+    assert run_kiosk("queue", "dismiss", sid, data_dir=data_dir).returncode == 0
+    assert run_kiosk("queue", "dead", data_dir=data_dir).returncode == 2
+    kept = json.loads(run_kiosk("queue", "dead", "--all", "--json", data_dir=data_dir).stdout)
+    assert kept["dead"][0]["reasons"]["fields"]["reason"]["zh"] == "太短"

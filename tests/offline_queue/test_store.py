@@ -13,6 +13,7 @@ import pytest
 
 from offline_queue import Outbox, State
 from offline_queue.errors import (
+    AlreadyReplacedError,
     DiskFullError,
     InvalidSubmissionError,
     KeyPermissionError,
@@ -20,6 +21,7 @@ from offline_queue.errors import (
     ReadOnlyError,
     SchemaTooNewError,
 )
+from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION
 from offline_queue.shape import uuid7
 from offline_queue.store import DB_NAME, Outcome
 from tests.offline_queue.conftest import ADDRESS, ID_NUMBER, NAME, SIGNATURE, make_submission
@@ -127,7 +129,9 @@ def test_migrations_recorded_once(data_dir: Path) -> None:
         with Outbox(data_dir):
             pass
     conn = sqlite3.connect(data_dir / DB_NAME)
-    assert conn.execute("SELECT name FROM _migrations").fetchall() == [("0001_initial",)]
+    assert conn.execute("SELECT name FROM _migrations").fetchall() == [
+        ("0001_initial",), ("0002_dead_resolution",)]
+    assert conn.execute("SELECT version FROM _schema").fetchall() == [(SCHEMA_VERSION,)]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 
@@ -200,3 +204,62 @@ def test_partial_blob_file_is_rewritten(data_dir: Path) -> None:
         path.write_bytes(path.read_bytes()[:10])
         box.enqueue(make_submission(), [SIGNATURE])
         assert box.store.read_blob(sha) == SIGNATURE
+
+
+def test_version_1_database_is_migrated_keeping_items(data_dir: Path) -> None:
+    """A database written by the first schema gains the new columns and keeps every item."""
+    import sqlite_utils
+
+    from offline_queue.crypto import load_or_create_key
+
+    sealer = load_or_create_key(data_dir)
+    conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    conn.executescript(MIGRATIONS[0][1] + "; CREATE TABLE _migrations (name TEXT PRIMARY KEY, "
+                       "applied_at REAL NOT NULL); CREATE TABLE _schema (version INTEGER);"
+                       "INSERT INTO _migrations VALUES ('0001_initial', 0);"
+                       "INSERT INTO _schema VALUES (1);")
+    sid = str(uuid.uuid4())
+    sqlite_utils.Database(conn)["items"].insert({
+        "id": sid, "state": "dead", "enqueued_at": 1.0,
+        "payload": sealer.seal(b"{}", f"item:{sid}")})
+    conn.close()
+    with Outbox(data_dir) as box:
+        item = box.get(sid)
+        assert item["state"] == State.DEAD and item["resolved_at"] is None
+        assert box.stats()["dead_open"] == 1
+
+
+def test_dead_reasons_stay_until_dealt_with(data_dir: Path) -> None:
+    """A dead item keeps its reasons through purges and reopening; a correction resolves it
+    in the same commit, a second correction of it is refused, a dismissal resolves too."""
+    fields = {"reason": {"zh": "太短", "en": "too short"}}
+    with Outbox(data_dir, retention_s=0) as box:
+        first, second = (box.enqueue(make_submission(), [SIGNATURE]) for _ in range(2))
+        box.store.record([Outcome(s, State.DEAD, 422, "validation", reasons={"fields": fields})
+                          for s in (first, second)], 1.0)
+        box.purge()
+        assert box.stats()["dead_open"] == 2
+    with Outbox(data_dir, retention_s=0) as box:
+        assert [d["submission_id"] for d in box.items(State.DEAD, open_only=True)] == [
+            first, second]
+        fixed = box.retry(first, make_submission())
+        with pytest.raises(AlreadyReplacedError):
+            box.retry(first, make_submission())
+        box.dismiss(second)
+        assert box.items(State.DEAD, open_only=True) == []
+        assert box.stats()["dead_open"] == 0
+        old = box.get(first)
+        assert old["replaced_by"] == fixed and old["resolved_at"] is not None
+        assert old["reasons"]["fields"] == fields          # still there for a person to read
+        assert box.get(second)["reasons"]["fields"] == fields
+        assert len(box.items(State.DEAD)) == 2
+
+
+def test_items_pages_through_a_long_queue(data_dir: Path) -> None:
+    """Listing reads the queue in pages, in order, and can resume after a given item."""
+    with Outbox(data_dir) as box:
+        ids = [box.enqueue(make_submission(), [SIGNATURE]) for _ in range(1203)]
+        assert [i["submission_id"] for i in box.iter_items()] == ids
+        page = box.items(limit=10, after=box.get(ids[99])["seq"])
+        assert [i["submission_id"] for i in page] == ids[100:110]
+        assert "payload" not in page[0] and "body" not in page[0]
