@@ -85,12 +85,16 @@ class KioskApp:
                                 tracking_url_template=template, language=t.language,
                                 idle_warning_s=t.idle_warning_s,
                                 idle_countdown_s=t.idle_countdown_s)
+        import dataclasses
+
+        settings = dataclasses.replace(settings, **self.wiring.extra.get("flow", {}))
         self.flow = CitizenFlow(self._catalog, self.outbox, self.prefill, self.printer,
                                 settings=settings)
         self.keyboard = VirtualKeyboard()
         self._closers.append(self.keyboard.close)
         self.speaker = QtSpeaker()
-        self.window = MainWindow(self.flow, check_pin=self._check_pin)
+        self.window = MainWindow(self.flow, check_pin=self._check_pin,
+                                 tick_ms=self.wiring.extra.get("tick_ms", 1000))
         self._closers.append(self._close_window)
         panel = self.keyboard.build(self.window)
         if panel is not None:
@@ -102,6 +106,7 @@ class KioskApp:
         self.outbox_bridge = OutboxBridge(self.outbox)
         self._closers.append(self.outbox_bridge.close)
         self.outbox_bridge.event.connect(self.flow.outbox_event)
+        self.flow.subscribe(self._on_flow_topic)
         self.outbox_bridge.summary.connect(self.window.status.set_network)
         self.printer.paper_state.connect(self.window.status.set_paper)
         app = QApplication.instance()
@@ -173,12 +178,15 @@ class KioskApp:
         if self.creds is None:
             self.outbox_bridge.online = False
             return
+        from offline_queue.retry import RetryPolicy
         from offline_queue.sync import SyncEngine
         from offline_queue.worker import SyncWorker
 
         p = self.config.platform
+        cap = self.wiring.extra.get("retry_cap_s")      # the demo keeps back-off short
+        policy = RetryPolicy(base_s=min(1.0, cap), cap_s=cap) if cap else None
         self.engine = SyncEngine(self.outbox, self.creds, connect_timeout_s=p.connect_timeout_s,
-                                 read_timeout_s=p.read_timeout_s)
+                                 read_timeout_s=p.read_timeout_s, policy=policy)
         self.sync = SyncWorker(self.engine, interval_s=p.sync_interval_s,
                                offline_probe_s=self.wiring.extra.get("offline_probe_s", 15.0))
         self.sync.start()
@@ -216,6 +224,11 @@ class KioskApp:
         self.smartcard.failed.connect(self._card_failed)
         self.smartcard.start()
         self._closers.append(self.smartcard.stop)
+
+    def _on_flow_topic(self, topic: str) -> None:
+        # a prefill that found the platform unreachable is a connectivity signal too
+        if topic == "prefill" and self.flow.prefill_state == "failed":
+            self.outbox_bridge.set_online(False)
 
     def _card_failed(self, error: Any) -> None:
         from kiosk.catalog.text import Text
@@ -283,6 +296,16 @@ def run(args: argparse.Namespace) -> int:
         kiosk.start_background()
         if demo is not None:
             demo.open_simulator(kiosk)
+
+    # SIGTERM (systemd, the demo's Ctrl-C) ends the event loop, so close() still runs; the
+    # idle timer gives the interpreter a chance to run the handler.
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(500)
 
     # A zero-delay timer fires once the event loop runs, i.e. when the shown window can
     # take input: that is the moment "ready" means.

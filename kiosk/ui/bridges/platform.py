@@ -41,6 +41,7 @@ class PrefillBridge:
 
 
 class OutboxBridge(QObject):
+    _raw = Signal(object)                   # from the listener, any thread
     event = Signal(object)                  # every outbox event, on the GUI thread
     summary = Signal(object)                # {"online": bool, "waiting": int, ...}
 
@@ -48,19 +49,31 @@ class OutboxBridge(QObject):
         super().__init__(parent)
         self.outbox = outbox
         self.online = True
-        self._remove = outbox.add_listener(self.event.emit)
-        self.event.connect(self._on_event)
+        self._closed = False
+        self._remove = outbox.add_listener(self._raw.emit)
+        self._raw.connect(self._on_event)
 
     def _on_event(self, event: dict[str, Any]) -> None:
-        if event.get("kind") == "progress":
-            state = event.get("state")
-            if state == "offline":
-                self.online = False
-            elif state in ("idle", "syncing") and not event.get("last_error"):
-                self.online = True
+        # The outbox says nothing about "the network" as such: a transient failure of a
+        # delivery (retry_wait) or a run stopped as offline means down; a delivery means up.
+        if self._closed:                    # queued before close, delivered after
+            return
+        self.event.emit(event)
+        kind, state = event.get("kind"), event.get("state")
+        if (kind == "progress" and state == "offline") or (kind == "state"
+                                                           and state == "retry_wait"):
+            self.online = False
+        elif kind == "state" and state == "sent":
+            self.online = True
         self.publish(event)
 
+    def set_online(self, online: bool) -> None:
+        self.online = online
+        self.publish()
+
     def publish(self, event: dict[str, Any] | None = None) -> None:
+        if self._closed:
+            return
         stats = self.outbox.stats()
         waiting = sum(int(stats.get(s, 0) or 0) for s in ("pending", "in_flight",
                                                           "retry_wait"))
@@ -70,4 +83,5 @@ class OutboxBridge(QObject):
         self.summary.emit(info)
 
     def close(self) -> None:
+        self._closed = True
         self._remove()

@@ -1,0 +1,136 @@
+"""Starting and stopping the demo's platform and devices (no Qt here; see simulator.py)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from devices.idcard.emulator.device import IdCardEmulator
+from devices.idcard.emulator.profiles import load_profiles as load_idcard_profiles
+from devices.printer import PrinterState
+from devices.printer.emulator.server import PrinterEmulator
+from kiosk import config as cfg
+from kiosk.app import SEEDS, Wiring
+from kiosk.catalog import Resident, load_residents
+
+log = logging.getLogger(__name__)
+RESIDENTS = SEEDS / "residents.toml"
+
+
+def vpcd_available() -> bool:
+    """A running pcscd with vsmartcard's vpcd driver configured (connecting to its port
+    would insert a card, so the port itself is not probed)."""
+    return Path("/run/pcscd/pcscd.comm").exists() and any(
+        Path(p).exists() for p in ("/etc/reader.conf.d/vpcd", "/etc/reader.conf.d/vpcd.conf"))
+
+
+class Demo:
+    """The demo environment; ``start()`` → :class:`Wiring`, ``stop()`` stops everything."""
+
+    def __init__(self, data_dir: Path, config: cfg.Config, *, pacing: bool = True,
+                 workflow_step_s: float = 20.0, virtual_card: bool | None = None) -> None:
+        self.data_dir, self.config = data_dir, config
+        self.root = data_dir / "demo"
+        self.pacing, self.workflow_step_s = pacing, workflow_step_s
+        self._want_virtual = virtual_card
+        self.residents: list[Resident] = load_residents(RESIDENTS)
+        self.slips: list[Path] = []
+        self.on_slip: Callable[[Path], None] = lambda _p: None
+        self._stoppers: list[Callable[[], None]] = []
+        self.virtual_card: Any = None
+        self.network_cut = False
+
+    # -- life cycle --------------------------------------------------------------------------
+    def start(self) -> Wiring:
+        from central.platform import SandboxServer, SandboxSettings
+        from central.workflow import WorkflowSchedule
+
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.sandbox = SandboxServer(SandboxSettings(
+            self.root / "central", workflow=WorkflowSchedule(step_s=self.workflow_step_s)))
+        self.sandbox.start()
+        self._stoppers.append(self.sandbox.stop)
+        self.enrol(self.data_dir)
+        self.idcard = IdCardEmulator(load_idcard_profiles(RESIDENTS),
+                                     link_path=self.root / "ttyIDCARD", pacing=self.pacing)
+        self.idcard.start()
+        self._stoppers.append(self.idcard.stop)
+        (self.root / "slips").mkdir(exist_ok=True)
+        self.printer = PrinterEmulator(pty=False, tcp_port=0, png_dir=self.root / "slips",
+                                       on_slip=self._slip)
+        self.printer.start()
+        self._stoppers.append(self.printer.stop)
+        use_pcsc = vpcd_available() if self._want_virtual is None else self._want_virtual
+        if use_pcsc:
+            from devices.smartcard.virtual_card import VirtualCard
+
+            self.virtual_card = VirtualCard()
+            self._stoppers.append(self.virtual_card.remove)
+        log.info("demo.started", extra={"ctx": {"platform": self.sandbox.url,
+                                                "pcsc": use_pcsc}})
+        return Wiring(idcard_url=self.idcard.device_path, printer_url=self.printer.tcp_url,
+                      allow_virtual_reader=True, use_pcsc=use_pcsc,
+                      a4_out_dir=self.root / "a4", lockdown=False,
+                      extra={"offline_probe_s": 3.0, "retry_cap_s": 10.0})
+
+    def enrol(self, data_dir: Path) -> None:
+        """Enrol the terminal whose state is ``data_dir`` with the sandbox."""
+        from central import admin
+        from offline_queue import credentials
+
+        code = admin.issue_enrollment_code(self.sandbox.platform.settings.data_dir, "kiosk")
+        t = self.config.terminal
+        credentials.enroll(data_dir, self.sandbox.url, code, "kiosk",
+                           hostname=socket.gethostname(), app_version="demo",
+                           site={"region_code": t.site_region_code, "name": t.site_name})
+
+    def open_simulator(self, kiosk: Any) -> None:
+        from kiosk.demo.simulator import SimulatorWindow
+
+        self.simulator = SimulatorWindow(self, kiosk)
+        self.simulator.show()
+        self._stoppers.append(self.simulator.close)
+
+    def stop(self) -> None:
+        while self._stoppers:
+            stopper = self._stoppers.pop()
+            try:
+                stopper()
+            except Exception:  # stop the rest regardless; the traceback is logged
+                log.exception("demo.stop_failed", extra={"ctx": {}})
+
+    # -- what the simulator (or a test) does -------------------------------------------------
+    def place_id_card(self, ref: str) -> None:
+        self.idcard.place(ref)
+
+    def remove_id_card(self) -> None:
+        self.idcard.remove()
+
+    def insert_social_security_card(self, ref: str) -> None:
+        from devices.smartcard.virtual_profiles import load_profiles
+
+        if self.virtual_card is not None:
+            self.virtual_card.insert(load_profiles(RESIDENTS)[ref])
+
+    def remove_social_security_card(self) -> None:
+        if self.virtual_card is not None:
+            self.virtual_card.remove()
+
+    def cut_network(self, cut: bool = True) -> None:
+        """Every request to the platform is dropped before it is handled (or not)."""
+        plan = {"drop_before": 1.0} if cut else {}
+        httpx.put(f"{self.sandbox.url}/v1/_sandbox/faults", json=plan, timeout=5)
+        self.network_cut = cut
+
+    def set_paper(self, state: PrinterState) -> None:
+        self.printer.set_state(state)
+
+    def _slip(self, _slip: Any, path: Path | None) -> None:   # printer-emulator thread
+        if path is not None:
+            self.slips.append(path)
+            self.on_slip(path)
