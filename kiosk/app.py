@@ -38,6 +38,7 @@ class Wiring:
     use_pcsc: bool = True
     a4_out_dir: Path | None = None
     lockdown: bool = True
+    probe_camera: bool = True         # ask Qt Multimedia for a document camera
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,7 +95,9 @@ class KioskApp:
         self._closers.append(self.keyboard.close)
         self.speaker = QtSpeaker()
         self.window = MainWindow(self.flow, check_pin=self._check_pin,
-                                 tick_ms=self.wiring.extra.get("tick_ms", 1000))
+                                 tick_ms=self.wiring.extra.get("tick_ms", 1000),
+                                 has_camera=None if self.wiring.probe_camera
+                                 else (lambda: False))
         self._closers.append(self._close_window)
         panel = self.keyboard.build(self.window)
         if panel is not None:

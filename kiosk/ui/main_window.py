@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.flows import CitizenFlow, IdlePhase, Step
 from kiosk.flows.messages import tr
+from kiosk.ui.camera import CameraOverlay
 from kiosk.ui.overlays import IdleWarning, PinEntry
 from kiosk.ui.screens.agent_only import AgentOnlyScreen
 from kiosk.ui.screens.attract import AttractScreen
@@ -56,7 +57,8 @@ GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
 
 class MainWindow(QMainWindow):
     def __init__(self, flow: CitizenFlow, *, check_pin: Callable[[str], bool] = lambda _p: False,
-                 tick_ms: int = 1000, parent: QWidget | None = None) -> None:
+                 tick_ms: int = 1000, has_camera: Callable[[], bool] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow = flow
         self.setWindowTitle(tr("app.title", "zh"))
@@ -86,6 +88,10 @@ class MainWindow(QMainWindow):
         self.idle_warning = IdleWarning(central, flow.extend)
         self.pin_entry = PinEntry(central, check_pin, self._open_technician,
                                   lambda: flow.language)
+        self.camera = CameraOverlay(central, lambda: flow.language, has_camera)
+        form = self.screens[Step.FORM]
+        assert isinstance(form, FormScreen)
+        form.take_photo = self.camera.open_camera
         self._taps: list[float] = []
         self._current: Screen | None = None
         self._unsubscribe = flow.subscribe(self._on_topic)
@@ -186,7 +192,7 @@ class MainWindow(QMainWindow):
     # -- Qt -----------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        for overlay in (self.idle_warning, self.pin_entry):
+        for overlay in (self.idle_warning, self.pin_entry, self.camera):
             if overlay.isVisible():
                 overlay.setGeometry(self.centralWidget().rect())
 

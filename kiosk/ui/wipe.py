@@ -40,6 +40,7 @@ class Wiper:
             screen.clear()
         self.window.idle_warning.hide()
         self.window.pin_entry.close_entry()
+        self.window.camera.close_camera()          # a photo being taken is discarded
         focus = QApplication.focusWidget()
         if focus is not None:
             focus.clearFocus()

@@ -38,7 +38,8 @@ def window(qtbot, flow: CitizenFlow) -> Iterator[object]:  # noqa: F811
     from kiosk.ui.speech import NullSpeaker
     from kiosk.ui.wipe import Wiper
 
-    win = MainWindow(flow, tick_ms=3_600_000)   # the tests tick the flow themselves
+    win = MainWindow(flow, tick_ms=3_600_000,   # the tests tick the flow themselves
+                     has_camera=lambda: False)
     qtbot.addWidget(win)
     win.keyboard = VirtualKeyboard()
     win.speaker = NullSpeaker()

@@ -59,6 +59,10 @@ def fill_form(qtbot: Any, window: Any) -> None:
             combo.activated.emit(1)
         elif row.photo_button is not None:
             tap(qtbot, row.photo_button)
+            camera = window.camera
+            tap(qtbot, camera.shoot)
+            tap(qtbot, camera.retake)
+            tap(qtbot, camera.use)
         elif row.edit is not None:
             value = answer_for(field)
             row.edit.setFocus()

@@ -56,6 +56,7 @@ def _wiring(demo: Demo):
 
     return Wiring(idcard_url=demo.idcard.device_path, printer_url=demo.printer.tcp_url,
                   use_pcsc=False, a4_out_dir=demo.root / "a4", lockdown=False,
+                  probe_camera=False,
                   extra={"offline_probe_s": 0.5, "tick_ms": 200, "retry_cap_s": 0.5,
                          "flow": {"online_wait_s": 3.0, "goodbye_s": 2.0}})
 

@@ -87,3 +87,26 @@ def test_language_switch_on_every_screen(qtbot, window, flow, id_cards) -> None:
     assert flow.language == "en" and "what would you like" in texts(current(window))
     tap(qtbot, window.language_button)
     assert flow.language == "zh" and "请选择" in texts(current(window))
+
+
+def test_document_photo_with_preview_retake_and_crop(qtbot, window, flow, id_cards) -> None:
+    """A file field opens the camera (the sample document without one), the picture is
+    cropped to the paper, and using it attaches it to the field."""
+    from kiosk.ui.camera import auto_crop, sample_document
+
+    cropped = auto_crop(sample_document())
+    assert 800 <= cropped.width() <= 900 and 700 <= cropped.height() <= 760
+    flow.card_placed(id_cards["R001"])
+    code = next(i.code for i in flow.catalog if str(i.mode) == "apply"
+                and any(str(f.type) == "file" for f in i.form.fields))
+    flow.choose(code)
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "decline"))
+    row = next(r for r in current(window).rows.values() if r.photo_button is not None)
+    tap(qtbot, row.photo_button)
+    assert window.camera.isVisible() and window.camera.demo_note.isVisible()
+    tap(qtbot, window.camera.shoot)
+    assert window.camera.view.has_image()
+    tap(qtbot, window.camera.use)
+    assert row.field.key in flow.files and not window.camera.isVisible()
+    assert "已拍摄" in row.photo_button.text()
