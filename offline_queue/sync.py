@@ -90,6 +90,7 @@ class SyncEngine:
         self.policy = policy or RetryPolicy()
         self._skew: float | None = None
         self._cutoff = 0.0
+        self._answers = self._unreachable = 0   # per run: did anything reach the platform?
         self.batch_size = min(batch_size, MAX_BATCH)
         self.clock = outbox.clock
         self._client = build_client(creds, transport, connect_timeout_s=connect_timeout_s,
@@ -135,6 +136,7 @@ class SyncEngine:
             return
         # One pass over what was due when it started: an item retried in this run waits.
         self._cutoff = self.clock()
+        self._answers = self._unreachable = 0
         total = self._due_count()
         self._emit(state="syncing", done=0, total=total)
         failures = 0
@@ -166,6 +168,8 @@ class SyncEngine:
                 self._record(outcomes, report)
                 self._emit(done=report.sent + report.dead, total=total)
             self.pull_changes()
+            if self._unreachable and not self._answers:  # not one answer: the line is down
+                raise _Stop("offline", "the platform cannot be reached")
         except _Stop as stop:
             report.stopped = stop.reason
             report.errors.append(stop.error)
@@ -222,6 +226,19 @@ class SyncEngine:
         self._progress.update(changes)
         self.outbox.notify(dict(self._progress))
 
+    def reachable(self, timeout_s: float = 5.0) -> bool:
+        """A cheap check that the platform answers (``GET /v1/health``, no auth, no queue
+        change): the worker's probe while the line is down."""
+        try:
+            answer = self._client.get("/v1/health", timeout=timeout_s)
+        except httpx.HTTPError:
+            return False
+        return answer.status_code == 200
+
+    def hold_remaining(self) -> float:
+        """Seconds the platform asked us to wait (Retry-After) that have not passed yet."""
+        return max(0.0, float(self.store.get_meta("hold_until", 0.0)) - self.clock())
+
     def progress(self) -> dict[str, Any]:
         return {**self._progress, "last_sync_at": self.store.get_meta("last_sync_at"),
                 "last_error": self.store.get_meta("last_error"),
@@ -233,10 +250,14 @@ class SyncEngine:
         try:
             sent_at = time.time()
             answer = self._client.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached it
+            self._unreachable += 1
+            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
         except httpx.TimeoutException as exc:  # safe to resend: idempotency key
             raise _Transient(f"time-out ({type(exc).__name__})") from exc
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise _Transient(f"connection failed ({type(exc).__name__})") from exc
+        self._answers += 1
         self._note_clock(answer, sent_at)
         if answer.status_code == 401:
             self.store.set_meta(paused=True)

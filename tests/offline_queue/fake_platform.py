@@ -23,18 +23,23 @@ class FakePlatform:
         self.script: list[Script] = []  # consulted first, one entry per request
         self.batch = True
         self.reject: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.down = False
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(f"{request.method} {request.url.path}")
+        if self.down:  # the line is cut: nothing gets through
+            raise httpx.ConnectError("network is unreachable", request=request)
         if self.script:
             answer = self.script.pop(0)(request)
             if answer is not None:
                 return answer
         date = {"Date": email.utils.formatdate(usegmt=True)}
         path = request.url.path
+        if path == "/v1/health":
+            return httpx.Response(200, json={"status": "ok"}, headers=date)
         if path.startswith("/v1/blobs/"):
             sha = path.rsplit("/", 1)[1]
             if request.method == "HEAD":

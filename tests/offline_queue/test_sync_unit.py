@@ -184,3 +184,16 @@ def test_changes_feed_throttle_holds_queue(box: Outbox) -> None:
         assert e.sync_once().sent == 1
         assert box.store.get_meta("hold_until") >= box.clock() + 29
         assert e.sync_once().stopped == "throttled"
+
+
+def test_run_that_reaches_nothing_is_offline(box: Outbox) -> None:
+    """One item and no answer at all (blob check and changes feed both unreachable): offline."""
+    fake = FakePlatform()
+    fake.down = True
+    sid = fill(box, 1)[0]
+    with engine(box, fake) as e:
+        assert e.sync_once().stopped == "offline"
+        assert not e.reachable()
+        fake.down = False
+        assert e.reachable()
+    assert box.get(sid)["state"] == State.RETRY_WAIT
