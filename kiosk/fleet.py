@@ -102,7 +102,8 @@ def queue_summary(outbox: Outbox) -> dict[str, Any]:
     stats = outbox.stats()
     waiting = sum(int(stats.get(str(s), 0))
                   for s in (State.PENDING, State.IN_FLIGHT, State.RETRY_WAIT))
-    dead = [item["submission_id"] for item in outbox.items(State.DEAD)]
+    # dead items nobody has corrected or dismissed yet: the ones to follow up
+    dead = [item["submission_id"] for item in outbox.items(State.DEAD, open_only=True)]
     return {"pending": waiting, "dead": len(dead), "dead_ids": dead[:MAX_DEAD_IDS],
             "oldest_pending_at": stats.get("oldest_pending_at"),
             "paused": bool(stats.get("paused", False))}

@@ -48,6 +48,8 @@ class QueueEntry:
     #: dead items: {"code", "title", "detail", "fields": {key: {"zh", "en"}}}
     reasons: dict[str, Any] | None = None
     replaces: str | None = None
+    #: a dead item someone dealt with (corrected and resent, or dismissed)
+    resolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ class QueueDashboard:
             view["submission_id"], view["state"], str(body.get("item_code", "")),
             mask_name(str(applicant.get("name", ""))), view["enqueued_at"],
             view["local_receipt"], view["case_number"], view["platform_status"],
-            view["last_error"], updates, view.get("reasons"), view["replaces"])
+            view["last_error"], updates, view.get("reasons"), view["replaces"],
+            view.get("resolved_at") is not None)
 
     def entries(self, agent_id: str) -> list[tuple[QueueEntry, dict[str, Any]]]:
         out = []
@@ -119,7 +122,7 @@ class QueueDashboard:
         return DashboardView(
             pending=tuple(e for e in entries if e.state in _WAITING),
             sent=tuple(e for e in entries if e.state == State.SENT),
-            dead=tuple(e for e in entries if e.state == State.DEAD),
+            dead=tuple(e for e in entries if e.state == State.DEAD and not e.resolved),
             progress=self.progress())
 
     # -- acting ----------------------------------------------------------------------------
@@ -149,7 +152,7 @@ class QueueDashboard:
         resent = []
         for entry, body in self.entries(agent_id):
             code = (entry.reasons or {}).get("code")
-            if entry.state == State.DEAD and code in SESSION_REFUSALS:
+            if entry.state == State.DEAD and not entry.resolved and code in SESSION_REFUSALS:
                 resent.append(self.outbox.retry(entry.submission_id, body))
         return resent
 

@@ -214,7 +214,7 @@ class TechnicianConsole:
             if self.outbox is None:
                 raise ActionFailed("queue.overview", "The queue is not open.", "队列未打开。")
             dead = []
-            for item in self.outbox.items(State.DEAD):
+            for item in self.outbox.items(State.DEAD, open_only=True):
                 reasons = item.get("reasons") or {}
                 dead.append({"submission_id": item["submission_id"],
                              "http_status": item["http_status"],

@@ -187,8 +187,10 @@ def test_dead_item_shows_reasons_and_is_corrected(
             corrected["form"].pop("__no_such_field__")
             new_id = dashboard.resend(dead_id, corrected)
             assert engine.sync_once().sent == 1
-            (sent,) = dashboard.view().sent
+            view = dashboard.view()
+            (sent,) = view.sent
             assert sent.submission_id == new_id and sent.replaces == dead_id
+            assert view.dead == (), "the corrected item no longer waits for attention"
         finally:
             dashboard.close()
 
