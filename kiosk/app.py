@@ -12,6 +12,7 @@ loop runs (``ready in N ms`` is printed when the attract screen is interactive).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
@@ -54,43 +55,27 @@ class KioskApp:
 
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
+        """The window with its first screen, and nothing slow: see :meth:`start_background`."""
         from PySide6.QtWidgets import QApplication
 
         from kiosk.flows import CitizenFlow, FlowSettings
         from kiosk.ui.bridges.invoker import GuiInvoker
-        from kiosk.ui.bridges.platform import OutboxBridge, PrefillBridge
         from kiosk.ui.keyboard import VirtualKeyboard
         from kiosk.ui.lockdown import SessionEventFilter, lock_down
         from kiosk.ui.main_window import MainWindow
         from kiosk.ui.narrator import Narrator
         from kiosk.ui.speech import QtSpeaker
         from kiosk.ui.wipe import Wiper
-        from offline_queue import Outbox
 
         t = self.config.terminal
         self.invoker = GuiInvoker()
         self._closers.append(self.invoker.close)
-        self.outbox = Outbox(self.data_dir / "outbox",
-                             retention_s=self.config.queue.retention_days * 86400).open()
-        self._closers.append(self.outbox.close)
-        self.creds = self._credentials()
-        self.prefill = PrefillBridge(self.invoker, self._platform_client())
-        self._closers.append(self.prefill.close)
-        self.printer = self._printer_bridge()
-        self._closers.append(self.printer.close)
-        template = (self.creds.tracking_url_template if self.creds and
-                    "{submission_id}" in self.creds.tracking_url_template
-                    else f"{self.config.platform.url}/v1/track/{{submission_id}}")
-        settings = FlowSettings(site_name=t.site_name,
-                                terminal_id=self.creds.device_id if self.creds else "",
-                                tracking_url_template=template, language=t.language,
+        settings = FlowSettings(site_name=t.site_name, language=t.language,
                                 idle_warning_s=t.idle_warning_s,
                                 idle_countdown_s=t.idle_countdown_s)
-        import dataclasses
-
         settings = dataclasses.replace(settings, **self.wiring.extra.get("flow", {}))
-        self.flow = CitizenFlow(self._catalog, self.outbox, self.prefill, self.printer,
-                                settings=settings)
+        # outbox, prefill and printer are handed to the flow in start_background()
+        self.flow = CitizenFlow(self._catalog, None, None, None, settings=settings)
         self.keyboard = VirtualKeyboard()
         self._closers.append(self.keyboard.close)
         self.speaker = QtSpeaker()
@@ -106,12 +91,6 @@ class KioskApp:
         self._closers.append(self.wiper.close)
         self.narrator = Narrator(self.flow, self.speaker)
         self._closers.append(self.narrator.close)
-        self.outbox_bridge = OutboxBridge(self.outbox)
-        self._closers.append(self.outbox_bridge.close)
-        self.outbox_bridge.event.connect(self.flow.outbox_event)
-        self.flow.subscribe(self._on_flow_topic)
-        self.outbox_bridge.summary.connect(self.window.status.set_network)
-        self.printer.paper_state.connect(self.window.status.set_paper)
         app = QApplication.instance()
         self.filter = SessionEventFilter(self.flow.activity, lockdown=self.wiring.lockdown)
         app.installEventFilter(self.filter)
@@ -124,7 +103,32 @@ class KioskApp:
         return self
 
     def start_background(self) -> None:
-        """After the first screen: catalog, devices, sync (each on its own thread)."""
+        """After the first screen: outbox, platform, printer, catalog, devices, sync."""
+        from kiosk.ui.bridges.platform import OutboxBridge, PrefillBridge
+        from offline_queue import Outbox
+
+        self.outbox = Outbox(self.data_dir / "outbox",
+                             retention_s=self.config.queue.retention_days * 86400).open()
+        self._closers.append(self.outbox.close)
+        self.creds = self._credentials()
+        self.prefill = PrefillBridge(self.invoker, self._platform_client())
+        self._closers.append(self.prefill.close)
+        self.printer = self._printer_bridge()
+        self._closers.append(self.printer.close)
+        self.outbox_bridge = OutboxBridge(self.outbox)
+        self._closers.append(self.outbox_bridge.close)
+        self.outbox_bridge.event.connect(self.flow.outbox_event)
+        self.outbox_bridge.summary.connect(self.window.status.set_network)
+        self.printer.paper_state.connect(self.window.status.set_paper)
+        self.flow.subscribe(self._on_flow_topic)
+        template = (self.creds.tracking_url_template if self.creds and
+                    "{submission_id}" in self.creds.tracking_url_template
+                    else f"{self.config.platform.url}/v1/track/{{submission_id}}")
+        self.flow.settings = dataclasses.replace(
+            self.flow.settings, tracking_url_template=template,
+            terminal_id=self.creds.device_id if self.creds else "")
+        self.flow.outbox, self.flow.prefill_client = self.outbox, self.prefill
+        self.flow.printer = self.printer
         if self.flow.catalog is None:
             self.flow.catalog = self._load_catalog()
         self._start_sync()

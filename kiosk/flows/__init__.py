@@ -13,8 +13,24 @@ a local, durable write the citizen must wait for anyway). Devices and the networ
 through methods the composition root calls on the GUI thread.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from kiosk.flows.idle import IdlePhase, IdleTracker
-from kiosk.flows.session import CitizenFlow, FlowSettings
 from kiosk.flows.states import SENSITIVE_STEPS, Step
 
+if TYPE_CHECKING:
+    from kiosk.flows.session import CitizenFlow, FlowSettings
+
 __all__ = ["SENSITIVE_STEPS", "CitizenFlow", "FlowSettings", "IdlePhase", "IdleTracker", "Step"]
+
+
+def __getattr__(name: str) -> Any:
+    # The session module is imported on first use, not with the package: the first screen
+    # needs only the steps (start-up time, bench/startup.py).
+    if name in ("CitizenFlow", "FlowSettings"):
+        from kiosk.flows import session
+
+        return getattr(session, name)
+    raise AttributeError(name)

@@ -9,9 +9,24 @@ variable part has a named placeholder (``{number}``) filled by :func:`tr`.
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
 from typing import Final
 
-from kiosk.catalog.text import Text
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A text in both languages (the same shape as ``kiosk.catalog.Text``, kept here so the
+    first screen does not load the catalog package)."""
+
+    zh: str
+    en: str
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.zh
+
+    def __str__(self) -> str:
+        return self.zh
+
 
 LANGUAGES: Final = ("zh", "en")
 
@@ -168,7 +183,7 @@ _M: dict[str, tuple[str, str]] = {
     "keypad.clear": ("清除", "Clear"),
 }
 
-MESSAGES: Final[dict[str, Text]] = {key: Text(zh, en) for key, (zh, en) in _M.items()}
+MESSAGES: Final[dict[str, Bilingual]] = {key: Bilingual(zh, en) for key, (zh, en) in _M.items()}
 
 
 def placeholders(text: str) -> set[str]:

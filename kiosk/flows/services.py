@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
-
-from kiosk.catalog.text import Text
+from kiosk.flows.messages import Bilingual
 from kiosk.pii import Personal
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class PrefillClient(Protocol):
 
 def fetch_prefill(client: httpx.Client, id_number: Personal, item_code: str) -> PrefillResult:
     """``GET /v1/residents/{id}/prefill`` (blocking: call it from a worker thread)."""
+    import httpx
+
     try:
         answer = client.get(f"/v1/residents/{id_number.reveal()}/prefill",
                             params={"item_code": item_code})
@@ -73,7 +76,7 @@ class PrintOutcome:
 
     printed: bool
     preview: bytes = b""
-    message: Text | None = None     # what happened and what to do, when not printed
+    message: Bilingual | None = None   # what happened and what to do, when not printed
     paper_state: str = "ok"         # the printer's state after (or instead of) the job
 
 

@@ -16,19 +16,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from devices.idcard.card import IdCard
-from devices.smartcard.model import SocialSecurityCard
-from kiosk.catalog.model import Catalog, Item
-from kiosk.catalog.prefill import prefill_values
-from kiosk.catalog.text import Text
-from kiosk.catalog.vocab import FieldType, Mode
-from kiosk.errors import IdentityRefused
-from kiosk.flows import proof as proofs
 from kiosk.flows.errors import StepError
 from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
-from kiosk.flows.messages import MESSAGES
+from kiosk.flows.messages import MESSAGES, Bilingual
 from kiosk.flows.services import (
     PrefillClient,
     PrefillResult,
@@ -37,10 +29,19 @@ from kiosk.flows.services import (
     ProofContent,
 )
 from kiosk.flows.states import SESSION_STEPS, TAKE_CARD_STEPS, Step
-from kiosk.flows.submission import Attachment, build_submission
-from kiosk.identity import Identity, from_id_card, from_social_security_card
-from kiosk.receipts import submission_receipt
-from offline_queue import Outbox, OutboxError
+
+if TYPE_CHECKING:
+    from devices.idcard.card import IdCard
+    from devices.smartcard.model import SocialSecurityCard
+    from kiosk.catalog.model import Catalog, Item
+    from kiosk.flows.submission import Attachment
+    from kiosk.identity import Identity
+    from offline_queue import Outbox
+
+# The catalog, identity, receipt and outbox modules are imported where they are first
+# needed (a card, a form, a submit): the first screen must not wait for them.
+APPLY, QUERY_PRINT, AGENT_ONLY = "apply", "query_print", "agent_only"
+SIGNATURE, FILE = "signature", "file"
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -80,13 +81,15 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R | None]:
 
 
 class CitizenFlow:
-    def __init__(self, catalog: Catalog, outbox: Outbox, prefill: PrefillClient,
-                 printer: PrinterService, *, settings: FlowSettings | None = None,
+    def __init__(self, catalog: Catalog | None, outbox: Outbox | None,
+                 prefill: PrefillClient | None, printer: PrinterService | None, *,
+                 settings: FlowSettings | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone()
                  ) -> None:
+        # The composition root may hand these over after the first screen is shown.
         self.catalog, self.outbox = catalog, outbox
-        self._prefill, self._printer = prefill, printer
+        self.prefill_client, self.printer = prefill, printer
         self.settings = settings or FlowSettings()
         self.clock, self.now = clock, now
         self.idle = IdleTracker(self.settings.idle_warning_s, self.settings.idle_countdown_s,
@@ -128,8 +131,8 @@ class CitizenFlow:
         """Drop everything the session held (the flow's half of the wipe)."""
         self.step = Step.ATTRACT
         self.identity: Identity | None = None
-        self.refusal: Text | None = None
-        self.notice: Text | None = None
+        self.refusal: Bilingual | None = None
+        self.notice: Bilingual | None = None
         self.item: Item | None = None
         self.consent: bool | None = None
         self.values: dict[str, Any] = {}
@@ -146,7 +149,7 @@ class CitizenFlow:
         self.case_number: str | None = None
         self.local_receipt: str | None = None
         self.print_state = "idle"                 # idle | printing | printed | failed
-        self.print_message: Text | None = None
+        self.print_message: Bilingual | None = None
         self.preview: bytes = b""
         self.proof_pages: list[bytes] = []
         self.card_present = False
@@ -235,6 +238,10 @@ class CitizenFlow:
             return
         if self.step is Step.GOODBYE:
             self.wipe("next_card")
+        from devices.smartcard.model import SocialSecurityCard
+        from kiosk.errors import IdentityRefused
+        from kiosk.identity import from_id_card, from_social_security_card
+
         today = self.now().date()
         try:
             if isinstance(card, SocialSecurityCard):
@@ -245,7 +252,7 @@ class CitizenFlow:
             self._session += 1
             self._clear()
             self.card_present = True
-            self.refusal = Text(exc.zh, exc.en)
+            self.refusal = Bilingual(exc.zh, exc.en)
             self._go(Step.REFUSED)
             return
         self._session += 1
@@ -255,7 +262,7 @@ class CitizenFlow:
         self.idle.reset()
         self._go(Step.CHOOSE)
 
-    def card_failed(self, message: Text) -> None:
+    def card_failed(self, message: Bilingual) -> None:
         """A card is there but could not be read; the message asks to place it again."""
         self.idle.activity()
         if self.step in (Step.ATTRACT, Step.IDENTIFY, Step.REFUSED):
@@ -278,7 +285,7 @@ class CitizenFlow:
         self._need("choose", Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY)
         self.item = self.catalog.get(code)
         self.idle.activity()
-        self._go(Step.AGENT_ONLY if self.item.mode is Mode.AGENT_ONLY else Step.ITEM)
+        self._go(Step.AGENT_ONLY if self.item.mode == AGENT_ONLY else Step.ITEM)
 
     @_guarded
     def back(self) -> None:
@@ -308,10 +315,12 @@ class CitizenFlow:
         self._need("give_consent", Step.CONSENT)
         assert self.item is not None and self.identity is not None
         self.idle.activity()
-        if not authorised and self.item.mode is Mode.QUERY_PRINT:
+        if not authorised and self.item.mode == QUERY_PRINT:
             self.notice = MESSAGES["consent.needed"]
             self._changed("notice")
             return
+        from kiosk.catalog.prefill import prefill_values
+
         self.consent = authorised
         self.values = prefill_values(self.item.form, self.identity.card_fields(), {})
         self.prefilled = {key: "card" for key in self.values}
@@ -319,7 +328,8 @@ class CitizenFlow:
         if authorised:
             self.prefill_state = "loading"
             session = self._session
-            self._prefill.fetch(self.identity.id_number, self.item.code,
+            self.prefill_client.fetch(  # type: ignore[union-attr]
+                self.identity.id_number, self.item.code,
                                 lambda result: self._prefill_done(session, result))
 
     @_guarded
@@ -350,7 +360,7 @@ class CitizenFlow:
         """The fields the form screen shows (signatures are taken on their own screen)."""
         if self.item is None:
             return []
-        return [f for f in self.item.form.fields if f.type != FieldType.SIGNATURE]
+        return [f for f in self.item.form.fields if f.type != SIGNATURE]
 
     @_guarded
     def set_value(self, key: str, value: Any) -> None:
@@ -369,6 +379,8 @@ class CitizenFlow:
     @_guarded
     def attach_file(self, key: str, data: bytes, media_type: str = "image/png") -> None:
         self._need("attach_file", Step.FORM)
+        from kiosk.flows.submission import Attachment
+
         attachment = Attachment(data, media_type, "document")
         self.files[key] = attachment
         self.values[key] = attachment.sha256
@@ -379,7 +391,7 @@ class CitizenFlow:
     def _validate_all(self) -> dict[str, dict[str, str]]:
         assert self.item is not None
         errors = self.item.form.validate(self.values, today=self.now().date())
-        signatures = {f.key for f in self.item.form.fields if f.type == FieldType.SIGNATURE}
+        signatures = {f.key for f in self.item.form.fields if f.type == SIGNATURE}
         return {k: v for k, v in errors.items() if k not in signatures}
 
     def _revalidate(self, everything: bool = False) -> None:
@@ -400,7 +412,7 @@ class CitizenFlow:
             self.notice = MESSAGES["form.fix"]
             self._changed("notice")
             return
-        if self.item.mode is Mode.QUERY_PRINT:
+        if self.item.mode == QUERY_PRINT:
             self._go(Step.PROOF)
             self._make_proof()
         else:
@@ -422,6 +434,9 @@ class CitizenFlow:
             self.notice = MESSAGES["sign.empty"]
             self._changed("notice")
             return
+        from kiosk.flows.submission import build_submission
+        from offline_queue import OutboxError
+
         self.signature = png
         self.submitted_at = self.now()
         built = build_submission(
@@ -431,7 +446,8 @@ class CitizenFlow:
             channel=self.settings.channel)
         self._go(Step.SUBMIT)
         try:
-            sid = self.outbox.enqueue(built.body, built.blobs())
+            sid = self.outbox.enqueue(  # type: ignore[union-attr]
+                built.body, built.blobs())
         except OutboxError as exc:
             log.error("flow.enqueue_failed", extra={"ctx": {"error": type(exc).__name__}})
             self._fail()
@@ -461,6 +477,9 @@ class CitizenFlow:
         self._print_receipt()
 
     def _print_receipt(self) -> None:
+        from kiosk.flows import proof as proofs
+        from kiosk.receipts import submission_receipt
+
         assert self.item is not None and self.identity is not None
         assert self.submission_id is not None and self.submitted_at is not None
         info = proofs.receipt_info(
@@ -471,7 +490,7 @@ class CitizenFlow:
         self.print_state, self.print_message = "printing", None
         self._changed("print")
         session = self._session
-        self._printer.print_receipt(submission_receipt(info),
+        self.printer.print_receipt(submission_receipt(info),
                                     lambda outcome: self._printed(session, outcome))
 
     @_guarded
@@ -506,6 +525,8 @@ class CitizenFlow:
 
     # -- query_print ---------------------------------------------------------------------------
     def _proof_content(self) -> ProofContent:
+        from kiosk.flows import proof as proofs
+
         assert self.item is not None and self.identity is not None
         record_id = f"{self.settings.terminal_id}-{self._session}-{self.item.code}"
         title = self.item.output.title.zh if self.item.output.title else self.item.name.zh
@@ -527,7 +548,7 @@ class CitizenFlow:
         self.print_state = "preparing"
         self._changed("print")
         session = self._session
-        self._printer.preview_proof(self._proof_content(),
+        self.printer.preview_proof(self._proof_content(),
                                     lambda pages: self._proof_ready(session, pages))
 
     @_guarded
@@ -546,7 +567,7 @@ class CitizenFlow:
         self.print_state, self.print_message = "printing", None
         self._changed("print")
         session = self._session
-        self._printer.print_proof(self._proof_content(),
+        self.printer.print_proof(self._proof_content(),
                                   lambda outcome: self._printed(session, outcome))
 
     def __repr__(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
 
 # Noto Sans CJK holds SC, TC, JP and KR shapes; naming the SC family avoids Japanese forms.
 PREFERRED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei",
@@ -10,8 +10,9 @@ PREFERRED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei",
 
 
 def ui_font(point_size: int = 16) -> QFont:
-    available = set(QFontDatabase.families())
-    family = next((f for f in PREFERRED_FAMILIES if f in available), None)
-    font = QFont(family) if family else QFont()
+    # setFamilies() lets Qt fall back along the list when it draws; asking the font
+    # database which families exist first would scan every installed font at start-up.
+    font = QFont()
+    font.setFamilies(list(PREFERRED_FAMILIES))
     font.setPointSize(point_size)
     return font

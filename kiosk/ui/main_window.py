@@ -7,6 +7,7 @@ for a case number, goodbye) and shows the idle warning while it counts down.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 
@@ -26,30 +27,22 @@ from kiosk.flows import CitizenFlow, IdlePhase, Step
 from kiosk.flows.messages import tr
 from kiosk.ui.camera import CameraOverlay
 from kiosk.ui.overlays import IdleWarning, PinEntry
-from kiosk.ui.screens.agent_only import AgentOnlyScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.screens.choose import ChooseScreen
-from kiosk.ui.screens.consent import ConsentScreen
-from kiosk.ui.screens.error import ErrorScreen
-from kiosk.ui.screens.form import FormScreen
-from kiosk.ui.screens.goodbye import GoodbyeScreen
-from kiosk.ui.screens.identify import IdentifyScreen
-from kiosk.ui.screens.item import ItemScreen
-from kiosk.ui.screens.proof import ProofScreen
-from kiosk.ui.screens.receipt import ReceiptScreen
-from kiosk.ui.screens.refused import RefusedScreen
-from kiosk.ui.screens.review import ReviewScreen
-from kiosk.ui.screens.sign import SignScreen
-from kiosk.ui.screens.submit import SubmitScreen
 from kiosk.ui.screens.technician import TechnicianScreen
 from kiosk.ui.statusbar import StatusBar
 from kiosk.ui.theme import stylesheet, theme_for
 
-SCREENS: tuple[type[Screen], ...] = (
-    AttractScreen, IdentifyScreen, RefusedScreen, ChooseScreen, ItemScreen, AgentOnlyScreen,
-    ConsentScreen, FormScreen, ReviewScreen, SignScreen, SubmitScreen, ReceiptScreen,
-    ProofScreen, GoodbyeScreen, ErrorScreen)
+#: the screen of each step, built the first time it is needed (the attract screen at once:
+#: the others import the catalog's modules, which the first screen must not wait for)
+SCREENS: dict[Step, str] = {
+    Step.IDENTIFY: "identify:IdentifyScreen", Step.REFUSED: "refused:RefusedScreen",
+    Step.CHOOSE: "choose:ChooseScreen", Step.ITEM: "item:ItemScreen",
+    Step.AGENT_ONLY: "agent_only:AgentOnlyScreen", Step.CONSENT: "consent:ConsentScreen",
+    Step.FORM: "form:FormScreen", Step.REVIEW: "review:ReviewScreen",
+    Step.SIGN: "sign:SignScreen", Step.SUBMIT: "submit:SubmitScreen",
+    Step.RECEIPT: "receipt:ReceiptScreen", Step.PROOF: "proof:ProofScreen",
+    Step.GOODBYE: "goodbye:GoodbyeScreen", Step.ERROR: "error:ErrorScreen"}
 
 #: taps on the hidden corner, within this many seconds, that open the PIN entry
 GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
@@ -71,11 +64,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._top_bar(central))
         self.stack = QStackedWidget(central)
         self.screens: dict[Step, Screen] = {}
-        for cls in SCREENS:
-            screen = cls(flow, self.stack)
-            self.screens[cls.step] = screen
-            self.stack.addWidget(screen)
-        self.attract = self.screens[Step.ATTRACT]
+        self.attract = AttractScreen(flow, self.stack)
+        self.screens[Step.ATTRACT] = self.attract
+        self.stack.addWidget(self.attract)
         self.technician = TechnicianScreen(self._leave_technician, lambda: flow.language,
                                            self.stack)
         self.stack.addWidget(self.technician)
@@ -89,9 +80,6 @@ class MainWindow(QMainWindow):
         self.pin_entry = PinEntry(central, check_pin, self._open_technician,
                                   lambda: flow.language)
         self.camera = CameraOverlay(central, lambda: flow.language, has_camera)
-        form = self.screens[Step.FORM]
-        assert isinstance(form, FormScreen)
-        form.take_photo = self.camera.open_camera
         self._taps: list[float] = []
         self._current: Screen | None = None
         self._unsubscribe = flow.subscribe(self._on_topic)
@@ -140,8 +128,21 @@ class MainWindow(QMainWindow):
         elif topic == "idle" and self.flow.idle_status().phase is IdlePhase.ACTIVE:
             self.idle_warning.hide()
 
+    def screen(self, step: Step) -> Screen:
+        """The screen of ``step``, built on first use."""
+        if step not in self.screens:
+            module, name = SCREENS[step].split(":")
+            cls = getattr(importlib.import_module(f"kiosk.ui.screens.{module}"), name)
+            screen = cls(self.flow, self.stack)
+            screen.theme = theme_for(self.flow.elder)
+            if step is Step.FORM:
+                screen.take_photo = self.camera.open_camera
+            self.screens[step] = screen
+            self.stack.addWidget(screen)
+        return self.screens[step]
+
     def show_step(self) -> None:
-        screen = self.screens[self.flow.step]
+        screen = self.screen(self.flow.step)
         if self._current is not screen:
             if self._current is not None:
                 self._current.leave()

@@ -45,7 +45,7 @@ def test_prefill_then_submit_online(sandbox, flow, id_cards, outbox, data_dir) -
     with client:
         answer = fetch_prefill(client, flow_identity_number(id_cards), PENSION)
     assert answer.outcome == "ok" and answer.fields["phone"] == "13805710000"
-    flow._prefill.answer = answer  # the fixture's held prefill hands over the real answer
+    flow.prefill_client.answer = answer  # the fixture's held prefill hands over the real answer
     flow.card_placed(id_cards["R001"])
     flow.choose(PENSION)
     flow.start_item()
