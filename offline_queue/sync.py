@@ -15,56 +15,24 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from offline_queue.credentials import Credentials
+from offline_queue.delivery import SyncReport, _Stop, _Transient
 from offline_queue.outbox import Outbox
 from offline_queue.retry import RetryPolicy, backoff_delay, parse_retry_after
 from offline_queue.states import State
 from offline_queue.store import Claimed, Outcome
+
+__all__ = ["SyncEngine", "SyncReport", "build_client"]
 
 log = logging.getLogger(__name__)
 
 TRANSIENT = {408, 425, 429}
 MAX_BATCH = 100
 MAX_BODY = 900_000  # under the platform's 1 MiB per JSON body, with room for the envelope
-
-
-@dataclass
-class SyncReport:
-    sent: int = 0
-    retry: int = 0
-    dead: int = 0
-    #: why the run stopped before the queue was empty: paused, throttled, offline, busy
-    stopped: str | None = None
-    errors: list[str] = field(default_factory=list)
-
-
-class _Stop(Exception):
-    """The run ends now (paused, throttled, offline); ``answered`` as in :class:`_Transient`."""
-
-    def __init__(self, reason: str, error: str) -> None:
-        super().__init__(error)
-        self.reason, self.error = reason, error
-        self.answered: list[Outcome] = []
-
-
-class _Transient(Exception):
-    """A request failed in a way worth retrying; nothing in it is known to be done.
-
-    When items of one claimed batch go one by one (no batch endpoint), ``answered`` holds the
-    outcomes of those sent before the failure and ``untried`` those not sent at all.
-    """
-
-    def __init__(self, error: str, status: int | None = None,
-                 retry_after: float | None = None) -> None:
-        super().__init__(error)
-        self.error, self.status, self.retry_after = error, status, retry_after
-        self.answered: list[Outcome] = []
-        self.untried: list[Claimed] = []
 
 
 def build_client(creds: Credentials, transport: httpx.BaseTransport | None, *,

@@ -1,0 +1,47 @@
+"""What one delivery run reports, and the two ways a request (set) ends early.
+
+``_Transient``: the request failed in a way worth retrying (the API spec's transient table);
+``_Stop``: the whole run ends now (paused on 401, throttled by Retry-After, offline). Both
+carry the outcomes the platform had already given, so nothing it answered is forgotten.
+They never leave the sync engine: ``sync_once`` turns them into a :class:`SyncReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from offline_queue.store import Claimed, Outcome
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    retry: int = 0
+    dead: int = 0
+    #: why the run stopped before the queue was empty: paused, throttled, offline, busy
+    stopped: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class _Stop(Exception):
+    """The run ends now (paused, throttled, offline); ``answered`` as in :class:`_Transient`."""
+
+    def __init__(self, reason: str, error: str) -> None:
+        super().__init__(error)
+        self.reason, self.error = reason, error
+        self.answered: list[Outcome] = []
+
+
+class _Transient(Exception):
+    """A request failed in a way worth retrying; nothing in it is known to be done.
+
+    When items of one claimed batch go one by one (no batch endpoint), ``answered`` holds the
+    outcomes of those sent before the failure and ``untried`` those not sent at all.
+    """
+
+    def __init__(self, error: str, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(error)
+        self.error, self.status, self.retry_after = error, status, retry_after
+        self.answered: list[Outcome] = []
+        self.untried: list[Claimed] = []
