@@ -72,7 +72,13 @@ class FieldRow(QWidget):
     # -- building -------------------------------------------------------------------------------
     def _build(self, layout: QVBoxLayout, columns: int) -> None:
         field, lang = self.field, self.language
-        if field.type == FieldType.YES_NO:
+        self._labels = {c.value: c.label.get(lang) for c in field.choices}
+        if field.readonly:                     # from the card: shown as text, not a control
+            self.edit = QLineEdit(self)
+            self.edit.setReadOnly(True)
+            self.edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            layout.addWidget(self.edit)
+        elif field.type == FieldType.YES_NO:
             self._buttons(layout, [("yes", tr("form.yes", lang)), ("no", tr("form.no", lang))],
                           2, exclusive=True)
         elif field.type == FieldType.CHOICE and (len(field.choices) <= MAX_BUTTONS
@@ -145,7 +151,8 @@ class FieldRow(QWidget):
 
     def show_value(self, value: Any, focused: bool = False) -> None:
         if self.edit is not None and not focused:
-            self.edit.setText("" if value is None else str(value))
+            shown = self._labels.get(str(value), value) if self._labels else value
+            self.edit.setText("" if shown is None else str(shown))
         elif self.combo is not None:
             index = self.combo.findData(value) if value is not None else 0
             self.combo.setCurrentIndex(max(0, index))

@@ -67,8 +67,9 @@ def stylesheet(t: Theme) -> str:
                    padding: 4px 20px; border-radius: 10px;
                    background: {PRIMARY_SOFT}; color: {PRIMARY}; border: 2px solid {PRIMARY}; }}
     QPushButton#primary {{ background: {PRIMARY}; color: {PAPER}; font-weight: bold; }}
-    QPushButton:checked {{ background: {PRIMARY}; color: {PAPER}; }}
     QPushButton:disabled {{ background: {BAR}; color: {MUTED}; border-color: {MUTED}; }}
+    QPushButton:checked, QPushButton:checked:disabled {{ background: {PRIMARY};
+                                                      color: {PAPER}; }}
     QLineEdit, QComboBox {{ min-height: {t.target_px}px; padding: 0 12px;
                             border: 2px solid {MUTED}; border-radius: 8px;
                             background: {PAPER}; color: {INK}; }}

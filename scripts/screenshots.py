@@ -1,0 +1,254 @@
+"""Regenerate docs/screenshots/: every citizen screen, normal and elder mode, zh and en.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Runs offscreen on a 1920×1080 window (the kiosk's panel), through the real flow and
+widgets with the demo residents' cards read from the ID-card emulator; the receipt is the
+printer emulator's rendering of the real slip bytes, the proof the real PDF's first page.
+Each PNG is scaled to 1280×720 and reduced to a 256-colour palette to stay small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from PIL import Image  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from devices.idcard.connect import connect  # noqa: E402
+from devices.idcard.emulator.device import IdCardEmulator  # noqa: E402
+from devices.idcard.emulator.profiles import load_profiles  # noqa: E402
+from devices.printer import get_profile  # noqa: E402
+from kiosk.catalog import load_catalog  # noqa: E402
+from kiosk.flows import CitizenFlow, FlowSettings  # noqa: E402
+from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent  # noqa: E402
+from kiosk.receipts import preview_png, slip_bytes  # noqa: E402
+from kiosk.ui.fonts import ui_font  # noqa: E402
+from kiosk.ui.main_window import MainWindow  # noqa: E402
+from offline_queue import Outbox  # noqa: E402
+
+RESIDENTS = REPO / "seeds" / "residents.toml"
+PENSION = "11330110002503015G4007000001000"
+PROOF = "11330110002503015G4007000018000"
+AGENT_ONLY = "13330110002506013R4010000001000"
+NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+class Printer:
+    """Synchronous: the real slip preview; the real PDF's first page for proofs."""
+
+    def print_receipt(self, slip, done: Callable[[PrintOutcome], None]) -> None:
+        profile = get_profile("generic-80")
+        done(PrintOutcome(True, preview_png(slip_bytes(slip, profile), profile)))
+
+    def preview_proof(self, proof: ProofContent, done: Callable[[list[bytes]], None]) -> None:
+        from kiosk.documents.layout import ProofDocument, write_pdf
+        from kiosk.documents.pdf import render_pages
+
+        with tempfile.TemporaryDirectory() as work:
+            doc = ProofDocument(proof.title, proof.rows, "", NOW, proof.verification_url)
+            pdf = write_pdf(doc, Path(work) / "proof.pdf")
+            done([p.read_bytes() for p in render_pages(pdf, Path(work) / "pages", dpi=60)])
+
+    def print_proof(self, proof: ProofContent, done: Callable[[PrintOutcome], None]) -> None:
+        done(PrintOutcome(True))
+
+
+class Prefill:
+    def __init__(self, catalog) -> None:
+        from kiosk.catalog import load_residents, prefill_response
+
+        self.answers = {}
+        resident = next(r for r in load_residents(RESIDENTS) if r.ref == "R001")
+        for code in (PENSION, PROOF):
+            doc = prefill_response(catalog.get(code), resident.card_fields(),
+                                   resident.shared_data())
+            self.answers[code] = PrefillResult(doc["fields"], tuple(doc["exempt_materials"]))
+
+    def fetch(self, id_number, item_code: str, done) -> None:
+        done(self.answers.get(item_code, PrefillResult(outcome="not_found")))
+
+
+def read_cards() -> dict:
+    with tempfile.TemporaryDirectory() as tmp, \
+            IdCardEmulator(load_profiles(RESIDENTS), link_path=Path(tmp) / "tty",
+                           pacing=False) as emulator, connect(emulator.device_path) as reader:
+        cards = {}
+        for ref in ("R001", "R021"):
+            emulator.place(ref)
+            reader.find_card()
+            cards[ref] = reader.read_found_card()
+            emulator.remove()
+    return cards
+
+
+def save(window: MainWindow, path: Path) -> None:
+    QApplication.processEvents()
+    image = window.grab().toImage()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    picture = Image.open(io.BytesIO(bytes(data.data()))).convert("RGB")
+    picture = picture.resize((1280, 720), Image.Resampling.LANCZOS)
+    picture = picture.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    picture.save(path, "PNG", optimize=True)
+
+
+def tap(widget) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def role(window: MainWindow, name: str):
+    from PySide6.QtWidgets import QPushButton
+
+    return next(b for b in window.stack.currentWidget().findChildren(QPushButton)
+                if b.property("role") == name and b.isVisible())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob("*.png"):
+        old.unlink()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setFont(ui_font())
+    catalog = load_catalog(REPO / "seeds" / "catalog")
+    cards = read_cards()
+    count = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for elder in (False, True):
+            for lang in ("zh", "en"):
+                clock = [1000.0]
+                with Outbox(Path(tmp) / f"outbox-{elder}-{lang}") as outbox:
+                    flow = CitizenFlow(catalog, outbox, Prefill(catalog), Printer(),
+                                       settings=FlowSettings(site_name="荀山村便民服务点",
+                                                             terminal_id="kiosk-demo"),
+                                       clock=lambda c=clock: c[0], now=lambda: NOW)
+                    window = MainWindow(flow, tick_ms=3_600_000, has_camera=lambda: False)
+                    window.resize(1920, 1080)
+                    window.show()
+                    mode = "elder" if elder else "normal"
+
+                    def shot(name: str, window=window, flow=flow, lang=lang, elder=elder,
+                             mode=mode) -> None:
+                        nonlocal count
+                        if flow.language != lang:
+                            flow.set_language(lang)
+                        if flow.elder != elder:
+                            flow.set_elder(elder)
+                        save(window, args.out / f"{name}-{mode}-{lang}.png")
+                        count += 1
+
+                    run_journey(window, flow, cards, shot, clock)
+                    window.shutdown()
+                    window.close()
+                    window.deleteLater()
+                    QApplication.processEvents()
+    total = sum(p.stat().st_size for p in args.out.glob("*.png"))
+    print(f"{count} screenshots in {args.out} ({total / 1e6:.1f} MB)")
+    return 0
+
+
+def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
+                shot: Callable[[str], None], clock: list[float]) -> None:
+    shot("01-attract")
+    flow.card_reading()
+    shot("02-identify")
+    flow.card_placed(cards["R021"])
+    shot("03-refused")
+    flow.card_removed()
+    flow.card_placed(cards["R001"])
+    shot("04-choose")
+    screen = window.stack.currentWidget()
+    screen.set_mode("life_events")
+    shot("05-choose-life-events")
+    screen.search.setText("shebao")
+    screen.run_search()
+    shot("06-choose-search")
+    flow.choose(AGENT_ONLY)
+    shot("07-agent-only")
+    flow.back()
+    flow.choose(PENSION)
+    shot("08-item")
+    flow.start_item()
+    shot("09-consent")
+    flow.give_consent(True)
+    shot("10-form-prefilled")
+    flow.set_value("phone", "1380571")
+    flow.to_review()
+    shot("11-form-error")
+    flow.set_value("phone", "13805710000")
+    for field in flow.visible_fields():
+        if field.key not in flow.values and not field.readonly:
+            if field.choices:
+                flow.set_value(field.key, field.choices[0].value)
+            elif str(field.type) == "yes_no":
+                flow.set_value(field.key, True)
+    flow.to_review()
+    shot("12-review")
+    flow.confirm_review()
+    pad = window.stack.currentWidget().pad
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(80, 120))
+    for x in range(80, 700, 15):
+        QTest.mouseMove(pad, QPoint(x, 120 + (x // 15 % 7) * 12))
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(700, 140))
+    shot("13-sign")
+    flow.sign(pad.png())
+    shot("14-submit")
+    clock[0] += 10
+    flow.tick()
+    shot("15-receipt-offline")
+    flow.finish()
+    shot("16-goodbye")
+    flow.card_removed()
+    flow.card_placed(cards["R001"])
+    flow.choose(PROOF)
+    flow.start_item()
+    flow.give_consent(True)
+    for field in flow.visible_fields():
+        if field.key not in flow.values and not field.readonly:
+            if field.choices:
+                flow.set_value(field.key, [field.choices[0].value] if field.multiple
+                               else field.choices[0].value)
+            elif str(field.type) == "date":
+                flow.set_value(field.key, "2026-01-01" if "start" in field.key
+                               else "2026-10-31")
+    flow.to_review()
+    shot("17-proof")
+    clock[0] += 61
+    window.tick()
+    shot("18-idle-warning")
+    flow.extend()
+    window.tick()
+    window.camera.open_camera(lambda _d: None)
+    window.camera.take()
+    shot("19-camera")
+    window.camera.close_camera()
+    flow.wipe("screenshots")
+    window.pin_entry.open_entry()
+    shot("20-technician-pin")
+    window.pin_entry.close_entry()
+    flow._fail()
+    shot("21-error")
+    flow.restart()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
