@@ -55,7 +55,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     template.write_text(json.dumps(valid_submission(sandbox), ensure_ascii=False),
                         encoding="utf-8")
     reset_counters(sandbox)
-    sandbox.platform.processing_delay_s = 0.02   # a batch of 10 takes 0.2 s to commit
+    sandbox.platform.processing_delay_s = 0.03   # a batch of 10 takes 0.3 s to commit
     faults(sandbox, drop_after=0.15, seed=11,
            routes=["/v1/submissions:batch", "/v1/submissions"])
     rng = random.Random(5)
@@ -67,7 +67,14 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
             child = subprocess.Popen([sys.executable, str(CHILD), str(data_dir), str(template),
                                       str(rng.randint(0, 6)), str(run)],
                                      stdout=sink, stderr=errors, cwd=REPO)
-            time.sleep(rng.uniform(0.25, 0.9))   # random point: start-up, enqueue, sync, record
+            if run % 4 == 0:   # anywhere: start-up, opening, enqueueing, syncing
+                time.sleep(rng.uniform(0.1, 0.9))
+            else:              # somewhere in the sync, however slow the machine is today
+                deadline = time.monotonic() + 15
+                while b"syncing" not in out.read_bytes() and child.poll() is None:
+                    assert time.monotonic() < deadline, "the child never started syncing"
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0.0, 0.3))
             os.kill(child.pid, signal.SIGKILL)
             child.wait(timeout=10)
         assert "Traceback" not in err.read_text(), err.read_text()  # killed, never failed
@@ -75,7 +82,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         reported.update(lines[i + 1] for i, word in enumerate(lines) if word == "enqueued")
         landed["drained" if "drained" in lines else
                "syncing" if "syncing" in lines else "before_sync"] += 1
-    assert landed["syncing"] >= KILLS // 3, landed   # most kills hit a sync in progress
+    assert landed["syncing"] >= KILLS // 2, landed   # most kills hit a sync in progress
 
     # A final clean sync: faults off, the platform back to its normal speed.
     faults(sandbox)
