@@ -44,21 +44,14 @@ TIMEOUTS = {"connect_timeout_s": 5.0, "read_timeout_s": 60.0}
 
 # -- the sandbox in a process of its own -----------------------------------------------------
 class Sandbox:
-    """``kiosk central serve`` as shipped, or with ``nodelay``: the same server with its
-    request handler's ``disable_nagle_algorithm`` switched on (a what-if for the change to
-    ``central/`` proposed in docs/outbox.md; ``central`` itself is not edited)."""
+    """``kiosk central serve`` as shipped, in a process of its own."""
 
-    def __init__(self, root: Path, *, nodelay: bool = False) -> None:
+    def __init__(self, root: Path) -> None:
         self.dir = root / "sandbox"
         with socketless_port() as port:
             self.url = f"http://127.0.0.1:{port}"
-        launch = ["-m", "kiosk.cli.main"]
-        if nodelay:
-            launch = ["-c", "import sys; from central.http.handler import PlatformRequestHandler"
-                      " as H; H.disable_nagle_algorithm = True; from kiosk.cli.main import main;"
-                      " sys.exit(main(sys.argv[1:]))"]
         self.proc = subprocess.Popen(
-            [sys.executable, *launch, "central", "serve", "--port", str(port),
+            [sys.executable, "-m", "kiosk.cli.main", "central", "serve", "--port", str(port),
              "--workflow-step-s", "0", "--data-dir", str(self.dir)],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
@@ -155,10 +148,10 @@ def bench_enqueue(doc: dict[str, Any], n: int, root: Path) -> tuple[float, float
 
 
 # -- 2. drain rate ------------------------------------------------------------------------------
-def bench_naive(doc: dict[str, Any], n: int, root: Path, nodelay: bool) -> float:
-    sandbox = Sandbox(root / f"naive-{nodelay}", nodelay=nodelay)
+def bench_naive(doc: dict[str, Any], n: int, root: Path) -> float:
+    sandbox = Sandbox(root / "naive")
     try:
-        creds = sandbox.enrol(root / f"naive-terminal-{nodelay}")
+        creds = sandbox.enrol(root / "naive-terminal")
         bodies = [fresh(doc) for _ in range(n)]
         with httpx.Client(base_url=sandbox.url, timeout=60,
                           headers={"Authorization": f"Bearer {creds.token}"}) as client:
@@ -175,10 +168,10 @@ def bench_naive(doc: dict[str, Any], n: int, root: Path, nodelay: bool) -> float
         sandbox.stop()
 
 
-def bench_outbox_drain(doc: dict[str, Any], n: int, root: Path, nodelay: bool) -> float:
-    sandbox = Sandbox(root / f"drain-{nodelay}", nodelay=nodelay)
+def bench_outbox_drain(doc: dict[str, Any], n: int, root: Path) -> float:
+    sandbox = Sandbox(root / "drain")
     try:
-        data_dir = root / f"drain-terminal-{nodelay}"
+        data_dir = root / "drain-terminal"
         creds = sandbox.enrol(data_dir)
         with Outbox(data_dir) as box:
             for _ in range(n):
@@ -198,9 +191,9 @@ def bench_outbox_drain(doc: dict[str, Any], n: int, root: Path, nodelay: bool) -
 
 # -- 3. memory while draining many ---------------------------------------------------------
 class StubPlatform:
-    """A minimal platform on a thread: accepts everything at once. Draining 100 000 items
-    through the sandbox takes about ten minutes (its batch endpoint is the bottleneck, see
-    docs/outbox.md); the terminal's memory does not depend on which server answers."""
+    """A minimal platform on a thread: accepts everything at once, so the memory run measures
+    the terminal, not the sandbox (``--memory-to-sandbox`` drains to the sandbox instead);
+    the terminal's memory does not depend on which server answers."""
 
     def __init__(self) -> None:
         import threading
@@ -336,14 +329,11 @@ def main() -> None:
               f"ratio {with_scan / baseline:.2f}x (one more file written and fsynced)")
 
         print(f"\n2. submissions/s delivered to the sandbox on loopback ({args.drain} items)")
-        for nodelay in (False, True):
-            naive = bench_naive(doc, args.drain, root, nodelay)
-            drained = bench_outbox_drain(doc, args.drain, root, nodelay)
-            print("   the sandbox as shipped" if not nodelay else
-                  "   what-if: the sandbox's handler with disable_nagle_algorithm = True")
-            print(f"   naive: one POST per item, keep-alive httpx:       {naive:8.0f}/s")
-            print(f"   outbox drain (batches of 100):                    {drained:8.0f}/s  "
-                  f"ratio {drained / naive:.2f}x (target >= 3x, aim 10x)")
+        naive = bench_naive(doc, args.drain, root)
+        drained = bench_outbox_drain(doc, args.drain, root)
+        print(f"   naive: one POST per item, keep-alive httpx:       {naive:8.0f}/s")
+        print(f"   outbox drain (batches of 100):                    {drained:8.0f}/s  "
+              f"ratio {drained / naive:.2f}x (target >= 3x, aim 10x)")
 
         if args.memory:
             mem = bench_memory(doc, args.memory, root, to_sandbox=args.memory_to_sandbox)

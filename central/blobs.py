@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 from central.clock import Clock, rfc3339
@@ -32,8 +33,12 @@ class BlobStore:
 
     def exists(self, digest: str) -> bool:
         with self._db.session() as conn:
-            return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?",
-                                (digest,)).fetchone() is not None
+            return self.exists_on(conn, digest)
+
+    @staticmethod
+    def exists_on(conn: sqlite3.Connection, digest: str) -> bool:
+        return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?",
+                            (digest,)).fetchone() is not None
 
     def put(self, digest: str, data: bytes, media_type: str) -> bool:
         """Store the bytes; True if they were new. The file is durable before the row."""

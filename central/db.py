@@ -76,9 +76,16 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._migrate(conn)
+        # Held open for the database's life: when the last connection to a WAL database
+        # closes, SQLite checkpoints and removes the WAL, which every short request paid for.
+        self._keeper: sqlite3.Connection | None = self.connect()
+        self._keeper.execute("PRAGMA journal_mode=WAL")
+        self._migrate(self._keeper)
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,

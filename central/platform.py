@@ -57,16 +57,16 @@ class Platform:
         self.blobs = BlobStore(settings.data_dir / "blobs", self.db, clock)
         self.workflow = Workflow(self.db, clock, settings.workflow)
         self.processing_delay_s = settings.processing_delay_s
-        self.desk = SubmissionDesk(self.db, clock, self.catalog.validate_form, self.blobs.exists,
+        self.desk = SubmissionDesk(self.db, clock, self.catalog.validate_form,
+                                   self.blobs.exists_on, self.workflow.first_step_at,
                                    on_received=self._received,
                                    processing_delay=lambda: self.processing_delay_s)
         self.public_url = settings.public_url
         self.router = Router()
         api.register_all(self.router, self)
 
-    def _received(self, submission_id: str) -> None:
-        self.counters.event("submissions_created")
-        self.workflow.schedule_first_step(submission_id)
+    def _received(self, count: int) -> None:
+        self.counters.event("submissions_created", count)
 
     def handle(self, request: Request) -> Response:
         try:
@@ -106,6 +106,7 @@ class SandboxServer:
     def stop(self) -> None:
         self.platform.workflow.stop()
         self._thread.stop()
+        self.platform.db.close()
         log.info("central.stopped")
 
     def __enter__(self) -> SandboxServer:

@@ -85,11 +85,9 @@ class Workflow:
                 moved += 1
         return moved
 
-    def schedule_first_step(self, submission_id: str) -> None:
-        due = rfc3339(self._clock() + dt.timedelta(seconds=self.schedule.step_s))
-        with self._db.session() as conn, write(conn):
-            conn.execute("UPDATE submissions SET next_step_at = ? WHERE submission_id = ?",
-                         (due, submission_id))
+    def first_step_at(self, received: dt.datetime) -> dt.datetime:
+        """When a case received now takes its first step."""
+        return received + dt.timedelta(seconds=self.schedule.step_s)
 
     def start(self) -> None:
         if self.schedule.step_s <= 0:

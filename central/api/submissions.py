@@ -12,6 +12,7 @@ from central.errors import BadRequest, Forbidden, NotFound, Problem
 from central.http.messages import Request, Response, dump
 from central.http.router import Router
 from central.submission_shape import is_uuid
+from central.submissions import Outcome
 
 if TYPE_CHECKING:
     from central.auth import Device
@@ -45,22 +46,20 @@ def register(router: Router, platform: Platform) -> None:
             agent = agent_of(conn, request, device, rfc3339(platform.clock()), required=False)
         return agent.agent_id if agent else None
 
-    def submit_one(request: Request, key: str | None, body: Any,
-                   agent_id: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
-        try:
-            outcome = platform.desk.submit(request.device, key, body, agent_id)
-        except Problem as problem:
-            return problem.status, problem.body(), dict(problem.headers)
-        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-        if outcome.replayed:
+    def answer(result: Outcome | Problem) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if isinstance(result, Problem):
+            return result.status, result.body(), dict(result.headers)
+        if result.replayed:
             platform.counters.event("submissions_replayed")
-        return outcome.status, outcome.body, headers
+            return result.status, result.body, {"Idempotent-Replayed": "true"}
+        return result.status, result.body, {}
 
     def post_submission(request: Request) -> Response:
         body = request.json()
-        agent_id = signed_in_agent(request)
-        status, doc, headers = submit_one(request, request.header("idempotency-key"), body,
-                                          agent_id)
+        results = platform.desk.submit_many(
+            request.device, [(request.header("idempotency-key"), body)],
+            signed_in_agent(request))
+        status, doc, headers = answer(results[0])
         if status >= 400:
             return Response(status, dump(doc), "application/problem+json", headers)
         return Response.json(status, doc, headers)
@@ -72,15 +71,15 @@ def register(router: Router, platform: Platform) -> None:
         items = doc.get("submissions")
         if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
             raise BadRequest("bad_batch", f"submissions must be a list of 1 to {MAX_BATCH}")
-        agent_id = signed_in_agent(request)
+        keys = [item.get("submission_id") if isinstance(item, dict)
+                and isinstance(item.get("submission_id"), str) else None for item in items]
+        outcomes = platform.desk.submit_many(request.device, list(zip(keys, items, strict=True)),
+                                             signed_in_agent(request))
         results = []
-        for item in items:
-            key = item.get("submission_id") if isinstance(item, dict) else None
-            status, body, headers = submit_one(
-                request, key if isinstance(key, str) else None, item, agent_id)
+        for key, outcome in zip(keys, outcomes, strict=True):
+            status, body, headers = answer(outcome)
             # "replayed" extends the spec's element: the batch's answer to Idempotent-Replayed.
-            results.append({"submission_id": key if isinstance(key, str) else None,
-                            "status": status, "body": body,
+            results.append({"submission_id": key, "status": status, "body": body,
                             "replayed": "Idempotent-Replayed" in headers})
         return Response.json(200, {"results": results})
 

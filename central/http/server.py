@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
+import sys
 import threading
 from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -12,6 +14,8 @@ from central.http.handler import PlatformRequestHandler
 
 if TYPE_CHECKING:
     from central.platform import Platform
+
+log = logging.getLogger(__name__)
 
 
 class PlatformHTTPServer(ThreadingHTTPServer):
@@ -35,6 +39,15 @@ class PlatformHTTPServer(ThreadingHTTPServer):
         finally:
             with self._open_lock:
                 self._open.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away mid-answer (a terminal switched off, a killed test child)
+        # is the network's business, not a sandbox bug; anything else is logged in full.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("http.client_gone", extra={"ctx": {"error": type(error).__name__}})
+            return
+        log.error("http.handler_failed", exc_info=True)
 
     def close_open_connections(self) -> None:
         with self._open_lock:

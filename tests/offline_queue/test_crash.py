@@ -55,7 +55,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     template.write_text(json.dumps(valid_submission(sandbox), ensure_ascii=False),
                         encoding="utf-8")
     reset_counters(sandbox)
-    sandbox.platform.processing_delay_s = 0.03   # a batch of 10 takes 0.3 s to commit
+    sandbox.platform.processing_delay_s = 0.06   # a batch of 10 takes 0.6 s to commit
     faults(sandbox, drop_after=0.15, seed=11,
            routes=["/v1/submissions:batch", "/v1/submissions"])
     rng = random.Random(5)
