@@ -10,7 +10,6 @@ show`` prints them.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from kiosk.errors import ConfigError
+from offline_queue.credentials import url_problem
 
 CONFIG_FILE = "config.toml"
 ENV_PREFIX = "KIOSK_"
@@ -45,20 +45,9 @@ def _device_url(value: str) -> str | None:
     return "empty, a device path, or a URL serial://, tcp://HOST:PORT, file:// or usb://"
 
 
-def platform_url_problem(value: str) -> str | None:
-    """HTTPS is required, except for a loopback host (the sandbox)."""
-    parts = urlsplit(value)
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if parts.scheme == "http" and parts.hostname:
-        host = parts.hostname
-        try:
-            if host == "localhost" or ipaddress.ip_address(host).is_loopback:
-                return None
-        except ValueError:
-            pass
-        return "plain http:// is only allowed for a loopback host; use https://"
-    return "an https:// URL (http:// only for 127.0.0.1 or localhost)"
+# The rule lives with the credentials it protects (the lower layer); the configuration
+# checks platform.url with the very same function.
+platform_url_problem = url_problem
 
 
 def _region_code(value: str) -> str | None:
