@@ -177,7 +177,7 @@ class FieldRow(QWidget):
     def show_error(self, message: dict[str, str] | None) -> None:
         self.error.setText(message.get(self.language, "") if message else "")
         self.error.setVisible(bool(message))
-        if self.edit is not None:
+        if self.edit is not None and bool(self.edit.property("invalid")) != bool(message):
             self.edit.setProperty("invalid", bool(message))
             self.edit.style().unpolish(self.edit)
             self.edit.style().polish(self.edit)

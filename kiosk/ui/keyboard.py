@@ -26,6 +26,7 @@ import QtQuick.VirtualKeyboard.Settings
 InputPanel {
     id: panel
     width: parent ? parent.width : 1280
+    property string userData: VirtualKeyboardSettings.userDataPath
     function resetUserData() { VirtualKeyboardSettings.userDataReset() }
     Component.onCompleted: {
         VirtualKeyboardSettings.locale = "zh_CN"

@@ -1,0 +1,29 @@
+"""The embedded Qt Virtual Keyboard on a real X server (it does not show offscreen)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.mark.xvfb
+def test_embedded_keyboard_shows_and_forgets_what_it_learned(xvfb_display: str) -> None:
+    """The InputPanel loads in the main window, appears when a field takes focus, keeps its
+    user dictionary in our temporary directory, and the wipe's reset empties it."""
+    env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"}
+    env.pop("QT_IM_MODULE", None)
+    proc = subprocess.run([sys.executable, str(REPO / "tests" / "kiosk" / "ui" / "vkb_probe.py")],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=90)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["im_module"] == "qtvirtualkeyboard"
+    assert result["errors"] == [] and result["root"], result
+    assert result["visible"], result
+    assert result["user_data"] == result["expected_user_data"]
+    assert result["learned_after_reset"] == []
