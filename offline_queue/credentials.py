@@ -7,13 +7,14 @@ import json
 import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from offline_queue.errors import KeyPermissionError, NotEnrolledError, OutboxError
 from offline_queue.files import write_durably
+
+if TYPE_CHECKING:
+    import httpx
 
 FILE_NAME = "credentials.json"
 
@@ -71,6 +72,10 @@ def enroll(data_dir: Path, platform_url: str, code: str, kind: str, *, hostname:
            transport: httpx.BaseTransport | None = None, connect_timeout_s: float = 5.0,
            read_timeout_s: float = 20.0) -> Credentials:
     """Exchange a one-time enrolment code for a device token and store it (owner-only)."""
+    # Imported here: the configuration imports this module for url_problem, and the kiosk's
+    # start-up should not pay for an HTTP client it needs only when enrolling.
+    import httpx
+
     problem = url_problem(platform_url)
     if problem:
         raise OutboxError(f"refusing platform URL {platform_url}: {problem}")

@@ -6,16 +6,21 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 
 from kiosk import __version__
-from kiosk.cli import catalog_cmd, central_cmd, config_cmd, devices, enroll_cmd, queue_cmd, run_cmd
 from kiosk.cli.common import EXIT_FAILURE, EXIT_USAGE, common_options, data_dir_of
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
-# Each group module has register(subparsers, common_parent); order is the order in --help.
-GROUPS = (run_cmd, devices, enroll_cmd, queue_cmd, catalog_cmd, central_cmd, config_cmd)
+# Command name -> the module whose register(subparsers, common_parent) adds it; the order
+# is the order in --help. Only the named command's module is imported when one is given:
+# the kiosk's start-up (`kiosk run`) must not pay for every other command's imports.
+GROUPS = {"run": "kiosk.cli.run_cmd", "devices": "kiosk.cli.devices",
+          "enroll": "kiosk.cli.enroll_cmd", "queue": "kiosk.cli.queue_cmd",
+          "catalog": "kiosk.cli.catalog_cmd", "central": "kiosk.cli.central_cmd",
+          "config": "kiosk.cli.config_cmd"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,7 +29,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named on the command line, if it is one of ours."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--data-dir")
+    pre.add_argument("command", nargs="?")
+    known, _ = pre.parse_known_args(list(argv))
+    return known.command if known.command in GROUPS else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or one with just the command ``only`` (faster to build)."""
     parent = common_options()
     parser = _Parser(
         prog="kiosk", parents=[parent],
@@ -36,13 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=_Parser)
-    for group in GROUPS:
-        group.register(sub, parent)
+    for name, module in GROUPS.items():
+        if only is None or name == only:
+            import_module(module).register(sub, parent)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
