@@ -103,6 +103,17 @@ class QueueConfig:
 
 
 @dataclass(frozen=True)
+class AgentConfig:
+    inactivity_sign_out_s: int = setting(900, "agent mode: seconds without a touch, key or card "
+                                         "event before the agent is signed out",
+                                         minimum=60, maximum=8 * 3600)
+    max_pin_failures: int = setting(5, "agent mode: wrong PINs in a row (online or offline) "
+                                    "that lock sign-in on this terminal", minimum=1, maximum=20)
+    lockout_minutes: int = setting(15, "agent mode: minutes sign-in stays locked after too "
+                                   "many wrong PINs", minimum=1, maximum=24 * 60)
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     technician_pin_hash: str = setting("", "scrypt hash of the technician PIN "
                                        "(set it with `kiosk config pin`)", secret=True)
@@ -120,6 +131,7 @@ class Config:
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
+    agent: AgentConfig = field(default_factory=AgentConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 

@@ -2,7 +2,9 @@
 
 The outbox does not know the catalog model: the application hands in ``validate``, which
 returns a list of problems (empty when the document is good). A catalog that fails
-validation is rejected and the last good one stays.
+validation is rejected and the last good one stays. A full disk or read-only storage
+raises the outbox's :class:`~offline_queue.errors.DiskFullError` / ``ReadOnlyError``
+(the catalog kept is then the previous one, whole).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from offline_queue.errors import translate
 from offline_queue.files import write_durably
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,10 @@ class CatalogCache:
 
     def refresh(self) -> str:
         """'unchanged', 'updated', 'rejected' or 'offline'; the last good catalog stays."""
-        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise translate(exc, "saving the service catalog") from exc
         etag_path = self.dir / "etag"
         headers = {}
         if etag_path.exists() and (self.dir / "catalog.json").exists():
@@ -54,10 +60,12 @@ class CatalogCache:
         if problems:
             log.warning("catalog.rejected", extra={"ctx": {"problems": problems[:5]}})
             return "rejected"
-        self._write(self.dir / "catalog.json", json.dumps(doc, ensure_ascii=False).encode())
-        self._write(etag_path, answer.headers.get("ETag", "").encode())
+        try:
+            # The old ETag goes first: should the new catalog then fail to be written, the
+            # old one stays without an ETag, and the next refresh fetches it whole again.
+            etag_path.unlink(missing_ok=True)
+            write_durably(self.dir / "catalog.json", json.dumps(doc, ensure_ascii=False).encode())
+            write_durably(etag_path, answer.headers.get("ETag", "").encode())
+        except OSError as exc:
+            raise translate(exc, "saving the service catalog") from exc
         return "updated"
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        write_durably(path, data)

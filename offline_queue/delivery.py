@@ -1,8 +1,10 @@
 """What one delivery run reports, and the two ways a request (set) ends early.
 
 ``_Transient``: the request failed in a way worth retrying (the API spec's transient table);
-``_Stop``: the whole run ends now (paused on 401, throttled by Retry-After, offline). Both
-carry the outcomes the platform had already given, so nothing it answered is forgotten.
+``_Stop``: the whole run ends now (paused on 401, throttled by Retry-After, offline);
+``_SenderRefused``: the platform refused the sender's session (403 ``agent_token_invalid``
+...): that sender's items are held, the run goes on with the others. All carry the
+outcomes the platform had already given, so nothing it answered is forgotten.
 They never leave the sync engine: ``sync_once`` turns them into a :class:`SyncReport`.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from offline_queue.store import Claimed, Outcome
+from offline_queue.outcomes import Claimed, Outcome
 
 
 @dataclass
@@ -20,6 +22,8 @@ class SyncReport:
     dead: int = 0
     #: why the run stopped before the queue was empty: paused, throttled, offline, busy
     stopped: str | None = None
+    #: items not sent because their sender had no headers (an agent not signed in online)
+    held: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -29,6 +33,15 @@ class _Stop(Exception):
     def __init__(self, reason: str, error: str) -> None:
         super().__init__(error)
         self.reason, self.error = reason, error
+        self.answered: list[Outcome] = []
+
+
+class _SenderRefused(Exception):
+    """403 with one of ``senders.REFUSED_SENDER_CODES``: the session, not the content."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
         self.answered: list[Outcome] = []
 
 

@@ -16,6 +16,7 @@ from offline_queue.errors import (
     NotDeadError,
     NotFoundError,
 )
+from offline_queue.senders import Sender
 from offline_queue.shape import shape_problems, uuid7
 from offline_queue.states import State
 from offline_queue.store import Store
@@ -104,9 +105,9 @@ class Outbox:
         given: set[str] = set()
         for content in attachments:  # blobs are fsynced before the row that names them
             data = content.read_bytes() if isinstance(content, Path) else bytes(content)
-            given.add(store.put_blob(data))
+            given.add(store.blobs.put(data))
         named = sorted({a["sha256"] for a in sub.get("attachments", [])})
-        missing = [sha for sha in named if sha not in given and not store.has_blob(sha)]
+        missing = [sha for sha in named if sha not in given and not store.blobs.has(sha)]
         if missing:
             raise InvalidSubmissionError({"attachments": "no content given for "
                                           + ", ".join(s[:12] for s in missing)})
@@ -130,6 +131,19 @@ class Outbox:
         sub["replaces"] = submission_id
         return self._enqueue(sub, attachments, strict_replace=True)
 
+    def retry_waiting_now(self) -> int:
+        """"Sync now": every item waiting out its back-off becomes due at once, but never
+        before a platform's ``Retry-After`` hold ends (the platform's instruction, not our
+        guess). Returns how many items were rescheduled.
+
+        The queue-wide hold is enough: every per-item ``Retry-After`` also set it, and a
+        later one can only be set once the earlier has passed (no run starts during one).
+        """
+        at = max(self.clock(), float(self.store.get_meta("hold_until", 0.0)))
+        n = self.store.make_due(at)
+        log.info("outbox.retry_waiting_now", extra={"ctx": {"rescheduled": n}})
+        return n
+
     # -- reading -----------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         counts: dict[str, Any] = dict(self.store.counts())
@@ -144,17 +158,29 @@ class Outbox:
             raise NotFoundError(submission_id)
         return self._view(row, detail=True)
 
+    def body(self, submission_id: str) -> dict[str, Any] | None:
+        """The queued Submission itself, decrypted (personal data: for the person correcting
+        a rejected item, never for logs); None once a delivered item has been purged."""
+        row = self.store.row(submission_id)
+        if row is None:
+            raise NotFoundError(submission_id)
+        return self.store.body(row)
+
     def items(self, state: State | str | None = None, *, open_only: bool = False,
-              after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+              sender: Sender | None = None, after: int = 0,
+              limit: int | None = None) -> list[dict[str, Any]]:
         """Items in queue order; ``limit`` and ``after`` (an item's ``seq``) page through a
-        long queue, ``open_only`` keeps dead items nobody has dealt with yet."""
-        return list(self.iter_items(state, open_only=open_only, after=after, limit=limit))
+        long queue, ``open_only`` keeps dead items nobody has dealt with yet, ``sender``
+        keeps one sender's (an agent's) items."""
+        return list(self.iter_items(state, open_only=open_only, sender=sender, after=after,
+                                    limit=limit))
 
     def iter_items(self, state: State | str | None = None, *, open_only: bool = False,
-                   after: int = 0, limit: int | None = None) -> Iterator[dict[str, Any]]:
+                   sender: Sender | None = None, after: int = 0,
+                   limit: int | None = None) -> Iterator[dict[str, Any]]:
         """Like :meth:`items`, streamed: memory stays flat however long the queue is."""
         rows = self.store.rows(None if state is None else str(State(state)),
-                               open_only=open_only, after=after, limit=limit)
+                               open_only=open_only, sender=sender, after=after, limit=limit)
         return (self._view(r, detail=False) for r in rows)
 
     def dismiss(self, submission_id: str) -> None:
@@ -171,7 +197,8 @@ class Outbox:
             "enqueued_at": _rfc3339(row["enqueued_at"]), "replaces": row["replaces"],
             "replaced_by": row["replaced_by"],
             "resolved_at": None if row["resolved_at"] is None else _rfc3339(row["resolved_at"]),
-            "purged": bool(row["purged"])}
+            "purged": bool(row["purged"]), "channel": row["channel"],
+            "agent_id": row["agent_id"]}
         if row["state"] == State.DEAD:
             view["reasons"] = self.store.reasons(row)
         if detail:

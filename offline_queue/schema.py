@@ -2,19 +2,21 @@
 
 A database whose ``_schema.version`` is newer than :data:`SCHEMA_VERSION` was written by a
 newer build: it is refused rather than misread (a downgrade must not corrupt the queue).
+A migration that must read sealed data (a backfill) gets a Python step from the store,
+run after its SQL in the same transaction.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 
 import sqlite_utils
 
 from offline_queue.errors import SchemaTooNewError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", """
@@ -67,13 +69,23 @@ ALTER TABLE items ADD COLUMN replaced_by TEXT;
 ALTER TABLE items ADD COLUMN resolved_at REAL;
 CREATE INDEX items_open_dead ON items (state, resolved_at);
 """),
+    # Who an item is sent for (offline_queue.senders), in clear so that one sender's items
+    # can be held without opening sealed bodies; the store's step fills in existing rows.
+    ("0003_sender", """
+ALTER TABLE items ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk';
+ALTER TABLE items ADD COLUMN agent_id TEXT;
+"""),
 )
 
+#: a migration's Python step: runs after its SQL, inside its transaction
+Step = Callable[[sqlite_utils.Database], None]
 
 
 def migrate(db: sqlite_utils.Database,
-            tx: Callable[[], AbstractContextManager[sqlite_utils.Database]]) -> None:
-    """Apply the migrations not recorded yet, each with its record in one transaction."""
+            tx: Callable[[], AbstractContextManager[sqlite_utils.Database]],
+            steps: Mapping[str, Step] | None = None) -> None:
+    """Apply the migrations not recorded yet, each with its record (and its Python step
+    from ``steps``, by name) in one transaction."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, "
                "applied_at REAL NOT NULL)")
     db.execute("CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)")
@@ -87,6 +99,8 @@ def migrate(db: sqlite_utils.Database,
         with tx() as t:   # the record and the change commit together or not at all
             for statement in filter(str.strip, sql.split(";\n")):
                 t.execute(statement)
+            if steps and name in steps:
+                steps[name](t)
             t.execute("INSERT INTO _migrations VALUES (?, ?)", [name, time.time()])
             t.execute("DELETE FROM _schema")
             t.execute("INSERT INTO _schema VALUES (?)", [version])

@@ -9,21 +9,20 @@ and times stay in clear so they can be queried.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from offline_queue.crypto import SEAL_OVERHEAD, Sealer
+from offline_queue.blobs import BlobFiles
+from offline_queue.crypto import Sealer
 from offline_queue.errors import (
     AlreadyReplacedError,
     NotDeadError,
@@ -34,41 +33,17 @@ from offline_queue.errors import (
     read_only,
     translate,
 )
-from offline_queue.files import write_durably
+from offline_queue.outcomes import Claimed, Outcome
 from offline_queue.schema import migrate
-from offline_queue.states import State
+from offline_queue.senders import Sender, not_held_sql, sender_of
+from offline_queue.states import DELIVERABLE, State
 
 DB_NAME = "outbox.db"
 #: what the screens and technicians read of an item (never the sealed body)
 VIEW_COLUMNS = ("seq, id, state, local_receipt, enqueued_at, attempts, last_error, http_status, "
                 "case_number, platform_status, replaces, replaced_by, resolved_at, reasons, "
-                "purged")
+                "purged, channel, agent_id")
 PAGE = 500
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """An item taken for one delivery attempt: its exact body bytes and the blobs it names."""
-
-    id: str
-    body: bytes
-    blobs: tuple[str, ...]
-    attempts: int
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt of one item came to."""
-
-    id: str
-    state: State
-    http_status: int | None = None
-    error: str | None = None
-    delay_s: float = 0.0
-    case_number: str | None = None
-    platform_status: str | None = None
-    reasons: dict[str, Any] | None = None
-    count_attempt: bool = True
 
 
 class Store:
@@ -78,6 +53,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self.blob_dir = self.data_dir / "blobs"
         self._sealer = sealer
+        self.blobs = BlobFiles(self.blob_dir, sealer)
         self._max_db_bytes = max_db_bytes
         self._lock = threading.RLock()
         self._db: sqlite_utils.Database | None = None
@@ -94,7 +70,7 @@ class Store:
                                    timeout=30)
             self._db = sqlite_utils.Database(conn)
             self._pragmas(conn)
-            migrate(self.db, self.tx)
+            migrate(self.db, self.tx, {"0003_sender": self._backfill_senders})
             with self.tx() as db:   # a previous process died mid-request: try again later
                 db.execute("UPDATE items SET state = ? WHERE state = ?",
                            [State.PENDING, State.IN_FLIGHT])
@@ -115,6 +91,14 @@ class Store:
         if self._max_db_bytes is not None:
             page = conn.execute("PRAGMA page_size").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count={max(1, self._max_db_bytes // page)}")
+
+    def _backfill_senders(self, db: sqlite_utils.Database) -> None:
+        """Migration 0003: the sender of items queued before it, read from their bodies."""
+        rows = db.execute("SELECT id, payload FROM items WHERE payload IS NOT NULL").fetchall()
+        for sid, payload in rows:
+            sender = sender_of(json.loads(self._sealer.open(payload, f"item:{sid}")))
+            db.execute("UPDATE items SET channel = ?, agent_id = ? WHERE id = ?",
+                       [sender.channel, sender.agent_id, sid])
 
     def close(self) -> None:
         with self._lock:
@@ -163,31 +147,7 @@ class Store:
         except sqlite3.Error as exc:
             raise translate(exc, "saving the queue's state") from exc
 
-    # -- blobs -------------------------------------------------------------------------
-    def put_blob(self, content: bytes) -> str:
-        """Seal and store one attachment, fsynced, before any row names it."""
-        sha = hashlib.sha256(content).hexdigest()
-        path = self.blob_dir / sha
-        try:
-            # Already stored (the same signature, a resent scan): keep it, if it is whole.
-            if path.stat().st_size == len(content) + SEAL_OVERHEAD:
-                return sha
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise translate(exc, "saving an attachment") from exc
-        try:
-            write_durably(path, self._sealer.seal(content, f"blob:{sha}"))
-        except OSError as exc:
-            raise translate(exc, "saving an attachment") from exc
-        return sha
-
-    def has_blob(self, sha: str) -> bool:
-        return (self.blob_dir / sha).exists()
-
-    def read_blob(self, sha: str) -> bytes:
-        return self._sealer.open((self.blob_dir / sha).read_bytes(), f"blob:{sha}")
-
+    # -- blobs (files in blobs/, see offline_queue.blobs; the upload marks are rows) ---------
     def blob_uploaded(self, sha: str) -> bool:
         with self._lock:
             return self.db.execute("SELECT 1 FROM uploaded_blobs WHERE sha256 = ?",
@@ -219,12 +179,14 @@ class Store:
                     day = time.strftime("%Y%m%d", time.localtime(now))
                     submission = {**submission, "local_receipt": f"LR{day}-{seq:06d}"}
                 body = json.dumps(submission, ensure_ascii=False, separators=(",", ":"))
+                sender = sender_of(submission)
                 db.execute(
                     "INSERT INTO items (id, state, local_receipt, enqueued_at, replaces, blobs, "
-                    "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "payload, channel, agent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [sid, State.PENDING, submission["local_receipt"], now,
                      submission.get("replaces"), json.dumps(blobs),
-                     self._sealer.seal(body.encode(), f"item:{sid}")])
+                     self._sealer.seal(body.encode(), f"item:{sid}"), sender.channel,
+                     sender.agent_id])
         except sqlite3.IntegrityError as exc:
             raise StorageError(f"submission {sid} is already queued") from exc
         except sqlite3.Error as exc:
@@ -275,12 +237,16 @@ class Store:
         return doc
 
     def rows(self, state: str | None = None, *, open_only: bool = False,
-             after: int = 0, limit: int | None = None) -> Iterator[dict[str, Any]]:
+             sender: Sender | None = None, after: int = 0,
+             limit: int | None = None) -> Iterator[dict[str, Any]]:
         """Items in queue order without their sealed bodies, read a page at a time, so that
         listing 100 000 items holds one page in memory (the lock is taken per page)."""
         where, args = ["seq > ?"], [after, *([] if state is None else [state])]
         if state is not None:
             where.append("state = ?")
+        if sender is not None:
+            where.append("channel = ? AND agent_id IS ?")
+            args += [sender.channel, sender.agent_id]
         if open_only:
             where.append("resolved_at IS NULL")
         left = limit
@@ -322,24 +288,50 @@ class Store:
                                   [State.PENDING, State.RETRY_WAIT, State.IN_FLIGHT]).fetchone()
         return None if row[0] is None else float(row[0])
 
-    def next_due(self) -> float | None:
-        """When the earliest deliverable item may be tried (None: nothing to deliver)."""
+    def next_due(self, held: Iterable[Sender] = ()) -> float | None:
+        """When the earliest deliverable item not ``held`` may be tried (None: none is)."""
+        skip, skip_args = not_held_sql(held)
         with self._lock:
-            row = self.db.execute("SELECT MIN(next_attempt_at) FROM items WHERE state IN (?, ?)",
-                                  [State.PENDING, State.RETRY_WAIT]).fetchone()
+            row = self.db.execute(f"SELECT MIN(next_attempt_at) FROM items WHERE state IN "
+                                  f"(?, ?){skip}", [*DELIVERABLE, *skip_args]).fetchone()
         return None if row[0] is None else float(row[0])
 
-    def claim(self, limit: int, now: float) -> list[Claimed]:
-        """Take up to ``limit`` due items, oldest first, and mark them in flight (committed)."""
+    def senders(self, due_by: float | None = None) -> dict[Sender, int]:
+        """Deliverable items per sender (only those due by ``due_by`` when given)."""
+        due, args = ("", []) if due_by is None else (" AND next_attempt_at <= ?", [due_by])
+        with self._lock:
+            found = self.db.execute(
+                f"SELECT channel, agent_id, COUNT(*) FROM items WHERE state IN (?, ?){due} "
+                "GROUP BY channel, agent_id", [*DELIVERABLE, *args]).fetchall()
+        return {Sender(channel, agent_id): int(n) for channel, agent_id, n in found}
+
+    def make_due(self, at: float) -> int:
+        """Items waiting out a back-off may be tried from ``at`` (if later than that)."""
+        try:
+            with self.tx() as db:
+                return int(db.execute("UPDATE items SET next_attempt_at = ? WHERE state = ? "
+                                      "AND next_attempt_at > ?",
+                                      [at, State.RETRY_WAIT, at]).rowcount)
+        except sqlite3.Error as exc:
+            raise translate(exc, "rescheduling waiting submissions") from exc
+
+    def claim(self, limit: int, now: float,
+              held: Iterable[Sender] = ()) -> tuple[Sender | None, list[Claimed]]:
+        """Take up to ``limit`` due items of one sender (the one of the oldest due item not
+        ``held``), oldest first, and mark them in flight (committed)."""
+        skip, skip_args = not_held_sql(held)
         with self.tx() as db:
             rows = db.execute(
-                "SELECT id, payload, blobs, attempts FROM items WHERE state IN (?, ?) "
-                "AND next_attempt_at <= ? ORDER BY seq LIMIT ?",
-                [State.PENDING, State.RETRY_WAIT, now, limit]).fetchall()
+                f"SELECT id, payload, blobs, attempts, channel, agent_id FROM items WHERE "
+                f"state IN (?, ?) AND next_attempt_at <= ?{skip} ORDER BY seq LIMIT ?",
+                [*DELIVERABLE, now, *skip_args, limit]).fetchall()
+            # One request carries one sender's headers: other senders' items wait their turn.
+            sender = Sender(rows[0][4], rows[0][5]) if rows else None
+            rows = [r for r in rows if (r[4], r[5]) == (rows[0][4], rows[0][5])]
             db.conn.executemany("UPDATE items SET state = ? WHERE id = ?",
-                           [(State.IN_FLIGHT, r[0]) for r in rows])
-        return [Claimed(r[0], self._sealer.open(r[1], f"item:{r[0]}"),
-                        tuple(json.loads(r[2])), r[3]) for r in rows]
+                                [(State.IN_FLIGHT, r[0]) for r in rows])
+        return sender, [Claimed(r[0], self._sealer.open(r[1], f"item:{r[0]}"),
+                                tuple(json.loads(r[2])), r[3]) for r in rows]
 
     def record(self, outcomes: list[Outcome], now: float) -> None:
         """Write the outcome of one request for many items in one commit."""
@@ -388,10 +380,6 @@ class Store:
                            [State.SENT, older_than]).rowcount
             live = {sha for (blobs,) in db.execute("SELECT blobs FROM items WHERE purged = 0")
                     for sha in json.loads(blobs)}
-        # A blob written for an enqueue that has not committed yet is young: keep it. Old
-        # dot-files are temporaries of a process that died while writing.
-        young = time.time() - 3600
-        for path in self.blob_dir.iterdir():
-            if path.name not in live and path.stat().st_mtime < young:
-                path.unlink(missing_ok=True)
+        self.blobs.remove_unused(live)
         return int(n)
+

@@ -4,71 +4,70 @@ Every outcome is classified per the API spec's table (docs/outbox.md has the dec
 Exactly-once rests on two things: a submission's body is stored once and resent byte for
 byte under its ``submission_id`` as the idempotency key, so a resend after any failure is
 answered with the first answer; and a lock file keeps two processes from sending at once.
+One request carries one sender's items with that sender's headers (``request_headers``,
+see :mod:`offline_queue.senders`); a sender without them is held, not tried.
 """
 
 from __future__ import annotations
 
-import email.utils
 import fcntl
 import logging
 import os
 import random
-import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from offline_queue.credentials import Credentials
-from offline_queue.delivery import SyncReport, _Stop, _Transient
+from offline_queue.delivery import SyncReport, _SenderRefused, _Stop, _Transient
 from offline_queue.outbox import Outbox
-from offline_queue.retry import RetryPolicy, backoff_delay, parse_retry_after
+from offline_queue.outcomes import Claimed, Outcome
+from offline_queue.retry import RetryPolicy, backoff_delay
+from offline_queue.senders import REFUSED_SENDER_CODES, RequestHeaders, Sender, SenderHolds
 from offline_queue.states import State
-from offline_queue.store import Claimed, Outcome
+from offline_queue.wire import TRANSIENT, Wire, build_client
 
 __all__ = ["SyncEngine", "SyncReport", "build_client"]
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = {408, 425, 429}
 MAX_BATCH = 100
 MAX_BODY = 900_000  # under the platform's 1 MiB per JSON body, with room for the envelope
-
-
-def build_client(creds: Credentials, transport: httpx.BaseTransport | None, *,
-                 connect_timeout_s: float, read_timeout_s: float) -> httpx.Client:
-    """The one place the platform client is built: base URL, token, time-outs, keep-alive.
-
-    ``read_timeout_s`` also bounds writing a request and waiting for a pooled connection.
-    """
-    timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
-    return httpx.Client(base_url=creds.platform_url, transport=transport, timeout=timeout,
-                        headers={"Authorization": f"Bearer {creds.token}",
-                                 "User-Agent": "kiosk-outbox/1"})
+BATCH_RECHECK_S = 3600.0  # after a 404 on the batch endpoint, ask again this much later
 
 
 class SyncEngine:
-    """``with SyncEngine(outbox, creds) as engine: engine.sync_once()``."""
+    """``with SyncEngine(outbox, creds) as engine: engine.sync_once()``.
+
+    ``request_headers(sender)`` gives the extra headers of a sender's submissions (the
+    agent's ``X-Agent-Token``), or None to hold its items for now; by default kiosk-channel
+    items go on the device token and agent-channel items are held. ``batch_recheck_s``:
+    how long after a 404/405 from the batch endpoint items go one by one before the
+    engine tries the batch endpoint again (a platform may be upgraded under us).
+    """
 
     def __init__(self, outbox: Outbox, creds: Credentials, *, connect_timeout_s: float,
                  read_timeout_s: float, transport: httpx.BaseTransport | None = None,
                  policy: RetryPolicy | None = None,
-                 rand: Callable[[], float] = random.random, batch_size: int = MAX_BATCH) -> None:
+                 rand: Callable[[], float] = random.random, batch_size: int = MAX_BATCH,
+                 request_headers: RequestHeaders | None = None,
+                 batch_recheck_s: float = BATCH_RECHECK_S) -> None:
         self.outbox, self.store, self.rand = outbox, outbox.store, rand
+        self.holds = SenderHolds(request_headers)
         self.policy = policy or RetryPolicy()
-        self._skew: float | None = None
         self._cutoff = 0.0
-        self._answers = self._unreachable = 0   # per run: did anything reach the platform?
         self.batch_size = min(batch_size, MAX_BATCH)
         self.clock = outbox.clock
-        self._client = build_client(creds, transport, connect_timeout_s=connect_timeout_s,
-                                    read_timeout_s=read_timeout_s)
-        self._batch_ok = True
+        self._wire = Wire(build_client(creds, transport, connect_timeout_s=connect_timeout_s,
+                                       read_timeout_s=read_timeout_s), self.store)
+        self._batch_ok, self._batch_recheck_at = True, 0.0
+        self.batch_recheck_s = batch_recheck_s
         self._progress: dict[str, Any] = {"kind": "progress", "state": "idle", "done": 0,
-                                          "total": 0}
+                                          "total": 0, "held": {}}
 
     def close(self) -> None:
-        self._client.close()
+        self._wire.close()
 
     def __enter__(self) -> SyncEngine:
         return self
@@ -95,27 +94,40 @@ class SyncEngine:
 
     def _run(self, report: SyncReport) -> None:
         if self.store.get_meta("paused", False):
-            report.stopped = "paused"
-            self._emit(state="paused")
+            self._finish(report, "paused")
             return
         if self.store.get_meta("hold_until", 0.0) > self.clock():
-            report.stopped = "throttled"
-            self._emit(state="throttled")
+            self._finish(report, "throttled")
             return
         # One pass over what was due when it started: an item retried in this run waits.
         self._cutoff = self.clock()
-        self._answers = self._unreachable = 0
-        total = self._due_count()
+        self._wire.answers = self._wire.unreachable = 0   # did anything reach the platform?
+        if not self._batch_ok and self._cutoff >= self._batch_recheck_at:
+            self._batch_ok = True          # ask the batch endpoint again
+            log.info("outbox.batch_recheck", extra={"ctx": {}})
+        due = self.store.senders(due_by=self._cutoff)
+        held = self.holds.held(due)
+        total = sum(n for sender, n in due.items() if sender not in held)
         self._emit(state="syncing", done=0, total=total)
         failures = 0
         try:
             while True:
-                batch = self._take_batch()
-                if not batch:
+                sender, batch = self._take_batch(held)
+                if sender is None or not batch:
                     break
+                headers = self.holds.headers(sender)
+                if headers is None:         # the session ended during the run
+                    held.add(sender)
+                    self._record(self._unsent(batch, set()), report)
+                    continue
                 try:
-                    outcomes = self._deliver(batch)
+                    outcomes = self._deliver(batch, headers)
                     failures = 0
+                except _SenderRefused as refused:
+                    held.add(sender)
+                    self.holds.refused(sender, headers)
+                    self._refused(sender, batch, refused, report)
+                    continue
                 except _Transient as t:
                     failures += 1
                     outcomes = self._after_transient(batch, t)
@@ -129,23 +141,54 @@ class SyncEngine:
                     continue
                 except _Stop as stop:
                     answered = {o.id for o in stop.answered}
-                    self._record([*stop.answered,
-                                  *(Outcome(c.id, State.PENDING, count_attempt=False)
-                                    for c in batch if c.id not in answered)], report)
+                    self._record([*stop.answered, *self._unsent(batch, answered)], report)
                     raise
                 self._record(outcomes, report)
                 self._emit(done=report.sent + report.dead, total=total)
             self.pull_changes()
-            if self._unreachable and not self._answers:  # not one answer: the line is down
+            if self._wire.unreachable and not self._wire.answers:  # no answer: line down
                 raise _Stop("offline", "the platform cannot be reached")
         except _Stop as stop:
-            report.stopped = stop.reason
-            report.errors.append(stop.error)
-            self.store.set_meta(last_error=stop.error)
-            self._emit(state=stop.reason, last_error=stop.error)
+            self._finish(report, stop.reason, stop.error)
             return
         self.store.set_meta(last_sync_at=self.clock())
-        self._emit(state="idle", last_sync_at=self.clock())
+        self._finish(report, None)
+
+    def _finish(self, report: SyncReport, stopped: str | None, error: str | None = None) -> None:
+        """The run's last progress event: why it stopped, or idle; and what is held."""
+        held: dict[str, int] = {}
+        for sender, n in self.store.senders().items():
+            if self.holds.headers(sender) is None:
+                held[sender.channel] = held.get(sender.channel, 0) + n
+        report.held = sum(held.values())
+        changes: dict[str, Any] = {"held": held}
+        if error is not None:
+            report.errors.append(error)
+            self.store.set_meta(last_error=error)
+            changes["last_error"] = error
+        if stopped is None:
+            changes["last_sync_at"] = self.clock()
+        report.stopped = stopped
+        self._emit(state=stopped or ("held" if held else "idle"), **changes)
+
+    @staticmethod
+    def _unsent(batch: list[Claimed], answered: set[str], error: str | None = None,
+                status: int | None = None) -> list[Outcome]:
+        """Items of a request set that were not answered: back to pending, no attempt."""
+        return [Outcome(c.id, State.PENDING, status, error, count_attempt=False)
+                for c in batch if c.id not in answered]
+
+    def _refused(self, sender: Sender, batch: list[Claimed], refused: _SenderRefused,
+                 report: SyncReport) -> None:
+        """The platform refused the sender's session: its items wait for a new one."""
+        error = f"403 {refused.code}: waiting for the sender to sign in again"
+        self._record([*refused.answered,
+                      *self._unsent(batch, {o.id for o in refused.answered}, error, 403)],
+                     report)
+        log.warning("outbox.sender_refused", extra={"ctx": {
+            "channel": sender.channel, "agent_id": sender.agent_id, "code": refused.code}})
+        self.outbox.notify({"kind": "sender_refused", "channel": sender.channel,
+                            "agent_id": sender.agent_id, "code": refused.code})
 
     def _after_transient(self, batch: list[Claimed], t: _Transient) -> list[Outcome]:
         """Answered items keep their outcome, the failed request's items wait and back off,
@@ -154,16 +197,11 @@ class SyncEngine:
         return [*t.answered,
                 *(self._retry(c, t.error, t.status, t.retry_after)
                   for c in batch if c.id not in settled),
-                *(Outcome(c.id, State.PENDING, count_attempt=False) for c in t.untried)]
+                *self._unsent(t.untried, set())]
 
-    def _due_count(self) -> int:
-        row = self.store.db.execute(
-            "SELECT COUNT(*) FROM items WHERE state IN (?, ?) AND next_attempt_at <= ?",
-            [State.PENDING, State.RETRY_WAIT, self._cutoff]).fetchone()
-        return int(row[0])
-
-    def _take_batch(self) -> list[Claimed]:
-        claimed = self.store.claim(self.batch_size if self._batch_ok else 1, self._cutoff)
+    def _take_batch(self, held: set[Sender]) -> tuple[Sender | None, list[Claimed]]:
+        sender, claimed = self.store.claim(self.batch_size if self._batch_ok else 1,
+                                           self._cutoff, held)
         size, keep = 0, list[Claimed]()
         for c in claimed:  # keep one request's body under the platform's limit
             size += len(c.body) + 1
@@ -171,9 +209,8 @@ class SyncEngine:
                 break
             keep.append(c)
         if len(keep) < len(claimed):
-            self.store.record([Outcome(c.id, State.PENDING, count_attempt=False)
-                               for c in claimed[len(keep):]], self.clock())
-        return keep
+            self.store.record(self._unsent(claimed[len(keep):], set()), self.clock())
+        return sender, keep
 
     def _record(self, outcomes: list[Outcome], report: SyncReport) -> None:
         self.store.record(outcomes, self.clock())
@@ -197,11 +234,12 @@ class SyncEngine:
     def reachable(self, timeout_s: float = 5.0) -> bool:
         """A cheap check that the platform answers (``GET /v1/health``, no auth, no queue
         change): the worker's probe while the line is down."""
-        try:
-            answer = self._client.get("/v1/health", timeout=timeout_s)
-        except httpx.HTTPError:
-            return False
-        return answer.status_code == 200
+        return self._wire.reachable(timeout_s)
+
+    def next_due(self) -> float | None:
+        """When the next delivery is due (None: nothing to send); held senders' items do not
+        count, so the worker idles while they wait instead of waking for them."""
+        return self.store.next_due(self.holds.held(self.store.senders()))
 
     def hold_remaining(self) -> float:
         """Seconds the platform asked us to wait (Retry-After) that have not passed yet."""
@@ -212,84 +250,46 @@ class SyncEngine:
                 "last_error": self.store.get_meta("last_error"),
                 "clock_skew_s": self.store.get_meta("clock_skew_s")}
 
-    # -- one request ----------------------------------------------------------------------
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send and read fully; every failure of the world becomes _Transient or _Stop."""
-        try:
-            sent_at = time.time()
-            answer = self._client.request(method, url, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached it
-            self._unreachable += 1
-            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
-        except httpx.TimeoutException as exc:  # safe to resend: idempotency key
-            raise _Transient(f"time-out ({type(exc).__name__})") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
-        self._answers += 1
-        self._note_clock(answer, sent_at)
-        if answer.status_code == 401:
-            self.store.set_meta(paused=True)
-            raise _Stop("paused", "the platform refused this device's token (401): the device "
-                        "needs re-enrolment; nothing queued was lost")
-        status = answer.status_code
-        if status in TRANSIENT or status >= 500:
-            after = parse_retry_after(answer.headers.get("Retry-After"), time.time())
-            raise _Transient(f"platform answered {status}", status, after)
-        return answer
-
-    def _note_clock(self, answer: httpx.Response, sent_at: float) -> None:
-        date = answer.headers.get("Date")
-        if not date:
-            return
-        try:
-            server = email.utils.parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
-            return
-        # Date has one-second resolution: compare with the middle of the exchange.
-        self._skew = round(server - (sent_at + time.time()) / 2, 1)
-
-    def _json(self, answer: httpx.Response) -> Any:
-        try:
-            return answer.json()
-        except ValueError as exc:  # a truncated body: we do not know what happened
-            raise _Transient(f"unreadable answer to {answer.request.url.path} "
-                             f"({answer.status_code})", answer.status_code) from exc
-
     def _upload_blobs(self, batch: list[Claimed]) -> None:
         for sha in sorted({sha for c in batch for sha in c.blobs}):
             if self.store.blob_uploaded(sha):
                 continue
-            if self._request("HEAD", f"/v1/blobs/{sha}").status_code != 200:
-                answer = self._request("PUT", f"/v1/blobs/{sha}",
-                                       content=self.store.read_blob(sha),
+            if self._wire.request("HEAD", f"/v1/blobs/{sha}").status_code != 200:
+                answer = self._wire.request("PUT", f"/v1/blobs/{sha}",
+                                       content=self.store.blobs.read(sha),
                                        headers={"Content-Type": "application/octet-stream"})
                 if answer.status_code not in (200, 201):
                     raise _Transient(f"blob upload answered {answer.status_code}",
                                      answer.status_code)
             self.store.mark_uploaded(sha)
 
-    def _deliver(self, batch: list[Claimed]) -> list[Outcome]:
-        self._skew = None
+    def _deliver(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
+        self._wire.skew = None
         self._upload_blobs(batch)
         if self._batch_ok and len(batch) > 1:
             body = b'{"submissions":[' + b",".join(c.body for c in batch) + b"]}"
-            answer = self._request("POST", "/v1/submissions:batch", content=body,
-                                   headers={"Content-Type": "application/json"})
+            answer = self._wire.request("POST", "/v1/submissions:batch", content=body,
+                                   headers={**headers, "Content-Type": "application/json"})
             if answer.status_code in (404, 405, 413):
                 if answer.status_code != 413:
                     self._batch_ok = False
-                    log.info("outbox.batch_unavailable", extra={"ctx": {}})
-                outcomes = self._singles(batch)
+                    self._batch_recheck_at = self.clock() + self.batch_recheck_s
+                    log.info("outbox.batch_unavailable", extra={"ctx": {
+                        "recheck_in_s": self.batch_recheck_s}})
+                outcomes = self._singles(batch, headers)
             else:
                 outcomes = self._batch_results(batch, answer)
         else:
-            outcomes = self._singles(batch)
-        if self._skew is not None:
-            self.store.set_meta(clock_skew_s=self._skew)
+            outcomes = self._singles(batch, headers)
+        if self._wire.skew is not None:
+            self.store.set_meta(clock_skew_s=self._wire.skew)
         return outcomes
 
     def _batch_results(self, batch: list[Claimed], answer: httpx.Response) -> list[Outcome]:
-        doc = self._json(answer)
+        doc = self._wire.json(answer)
+        code = str(doc.get("code", "")) if isinstance(doc, dict) else ""
+        if answer.status_code == 403 and code in REFUSED_SENDER_CODES:
+            raise _SenderRefused(code)        # the whole request: the session header
         if answer.status_code != 200:
             raise _Transient(f"batch answered {answer.status_code}", answer.status_code)
         results = {r.get("submission_id"): r for r in doc.get("results", [])
@@ -302,25 +302,25 @@ class SyncEngine:
                 continue
             try:
                 out.append(self._classify(c, int(r.get("status", 0)), r.get("body") or {}))
-            except _Stop as stop:
+            except (_Stop, _SenderRefused) as stop:
                 stop.answered = out
                 raise
         return out
 
-    def _singles(self, batch: list[Claimed]) -> list[Outcome]:
+    def _singles(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
         """One request per item, in order. A transient failure ends the request set there,
         as a failed batch would: throttling or a dead line concerns every later item too."""
         outcomes: list[Outcome] = []
         for i, c in enumerate(batch):
             try:
-                answer = self._request("POST", "/v1/submissions", content=c.body,
-                                       headers={"Content-Type": "application/json",
+                answer = self._wire.request("POST", "/v1/submissions", content=c.body,
+                                       headers={**headers, "Content-Type": "application/json",
                                                 "Idempotency-Key": c.id})
-                outcomes.append(self._classify(c, answer.status_code, self._json(answer)))
+                outcomes.append(self._classify(c, answer.status_code, self._wire.json(answer)))
             except _Transient as t:
                 t.answered, t.untried = outcomes, batch[i + 1:]
                 raise
-            except _Stop as stop:
+            except (_Stop, _SenderRefused) as stop:
                 stop.answered = outcomes  # what the platform already answered is kept
                 raise
         return outcomes
@@ -349,6 +349,8 @@ class SyncEngine:
             return self._retry(c, "platform is missing attachments", status, None)
         if status in TRANSIENT or status >= 500 or status == 409:
             return self._retry(c, f"platform answered {status} {code}".strip(), status, None)
+        if status == 403 and code in REFUSED_SENDER_CODES:   # the session, not the content
+            raise _SenderRefused(code)
         # 422 validation / key reused, 413 too large, 403 forbidden, 400 (our bug): permanent.
         reasons = {"code": code, "title": body.get("title"), "detail": body.get("detail"),
                    "fields": body.get("fields", {})}
@@ -364,7 +366,7 @@ class SyncEngine:
             if cursor:
                 params["after"] = cursor
             try:
-                doc = self._json(self._request("GET", "/v1/changes", params=params))
+                doc = self._wire.json(self._wire.request("GET", "/v1/changes", params=params))
             except _Transient as t:
                 if t.retry_after is not None:  # the platform asked every call to wait
                     self.store.set_meta(hold_until=self.clock() + t.retry_after)

@@ -97,7 +97,7 @@ class SyncWorker:
             elif stopped is not None:   # paused (re-enrolment) or busy (another sender)
                 self._sleep(self.interval_s)
             else:   # the schedule, or sooner when a retry_wait item falls due
-                due = self.engine.store.next_due()
+                due = self.engine.next_due()     # held senders' items do not count
                 wait = self.interval_s if due is None else due - self.engine.clock()
                 self._sleep(min(self.interval_s, max(wait, 0.05)))
 

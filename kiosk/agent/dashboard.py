@@ -1,11 +1,11 @@
 """The agent's queue dashboard as plain data: pending, sent, dead, and what to do about them.
 
-Only the signed-in agent's items are shown (the agent id is inside each sealed body). The
-applicant appears masked (``张**``). Dead items carry the platform's reasons (``fields``
-with zh/en messages) and can be corrected and resent with :meth:`QueueDashboard.resend`
-(``Outbox.retry``: a new submission that ``replaces`` the dead one). Items refused only
-because the agent's platform session had lapsed are resent as they are after the next
-online sign-in.
+Only the signed-in agent's items are shown (the outbox keeps each item's sender in
+clear). The applicant appears masked (``张**``). Dead items carry the platform's reasons
+(``fields`` with zh/en messages) and can be corrected and resent with
+:meth:`QueueDashboard.resend` (``Outbox.retry``: a new submission that ``replaces`` the dead
+one). While the agent has no platform session (signed in offline), the outbox holds the
+agent's items: :attr:`DashboardView.held` says how many wait for an online sign-in.
 
 :meth:`QueueDashboard.sync_now` does network I/O (renewing the agent's token): call it on
 a worker thread. Everything else reads the local outbox.
@@ -25,10 +25,13 @@ from kiosk.agent.signin import AgentAuth
 from kiosk.agent.submission import as_agent_submission
 from kiosk.pii import mask_name
 from offline_queue import Outbox, State
+from offline_queue.errors import NotFoundError
+from offline_queue.senders import Sender
 
 log = logging.getLogger(__name__)
 
-#: platform codes meaning "the agent's session was not valid", not "the content is wrong"
+#: platform codes meaning "the agent's session was not valid", not "the content is wrong";
+#: the outbox now holds such items instead, but older builds let them die
 SESSION_REFUSALS = ("agent_token_invalid", "agent_sign_in_required", "agent_mismatch")
 _WAITING = (State.PENDING, State.IN_FLIGHT, State.RETRY_WAIT)
 
@@ -58,6 +61,8 @@ class DashboardView:
     sent: tuple[QueueEntry, ...]
     dead: tuple[QueueEntry, ...]
     progress: dict[str, Any] = field(default_factory=dict)
+    #: pending items the outbox holds until the agent signs in online (0 while online)
+    held: int = 0
 
 
 class QueueDashboard:
@@ -79,9 +84,16 @@ class QueueDashboard:
         if event.get("kind") == "progress":
             with self._lock:
                 self._progress.update({k: v for k, v in event.items() if k != "kind"})
+        elif event.get("kind") == "sender_refused":
+            # The platform no longer accepts this agent's session: drop the token, so the
+            # screen says "offline" and the sync button signs in again with the PIN.
+            current = self.auth.current
+            if current is not None and current.agent_id == event.get("agent_id"):
+                self.auth.token_rejected()
 
     def progress(self) -> dict[str, Any]:
-        """state (idle, syncing, offline, throttled, paused), done/total, last_sync_at."""
+        """state (idle, syncing, held, offline, throttled, paused), done/total, held (items
+        per channel waiting for a sign-in), last_sync_at."""
         with self._lock:
             current = dict(self._progress)
         if self._progress_source is not None:
@@ -91,10 +103,6 @@ class QueueDashboard:
         return current
 
     # -- reading ---------------------------------------------------------------------------
-    def _body(self, submission_id: str) -> dict[str, Any] | None:
-        row = self.outbox.store.row(submission_id)
-        return None if row is None else self.outbox.store.body(row)
-
     def _entry(self, view: dict[str, Any], body: dict[str, Any],
                detail: bool) -> QueueEntry:
         applicant = body.get("applicant") or {}
@@ -108,29 +116,37 @@ class QueueDashboard:
             view.get("resolved_at") is not None)
 
     def entries(self, agent_id: str) -> list[tuple[QueueEntry, dict[str, Any]]]:
+        """This agent's items (another agent's and the kiosk's are never opened)."""
         out = []
-        for view in self.outbox.items():
-            body = self._body(view["submission_id"])
-            if body is None or (body.get("agent") or {}).get("agent_id") != agent_id:
-                continue                        # purged, or another agent's / the kiosk's
+        for view in self.outbox.items(sender=Sender("agent", agent_id)):
+            body = self.outbox.body(view["submission_id"])
+            if body is None:
+                continue                        # delivered long ago and purged
             out.append((self._entry(view, body, view["state"] == State.SENT), body))
         return out
 
     def view(self) -> DashboardView:
-        agent_id = self.auth.session().agent_id
-        entries = [e for e, _ in self.entries(agent_id)]
+        session = self.auth.session()
+        entries = [e for e, _ in self.entries(session.agent_id)]
+        pending = tuple(e for e in entries if e.state in _WAITING)
         return DashboardView(
-            pending=tuple(e for e in entries if e.state in _WAITING),
+            pending=pending,
             sent=tuple(e for e in entries if e.state == State.SENT),
             dead=tuple(e for e in entries if e.state == State.DEAD and not e.resolved),
-            progress=self.progress())
+            progress=self.progress(),
+            held=0 if session.online else sum(e.state != State.IN_FLIGHT for e in pending))
 
     # -- acting ----------------------------------------------------------------------------
     def correction(self, submission_id: str) -> dict[str, Any]:
         """The dead submission's body, for the form to be corrected (this agent's only)."""
         agent_id = self.auth.session().agent_id
-        body = self._body(submission_id)
-        if body is None or (body.get("agent") or {}).get("agent_id") != agent_id:
+        try:
+            item = self.outbox.get(submission_id)
+        except NotFoundError:
+            item = None
+        mine = item is not None and (item["channel"], item["agent_id"]) == ("agent", agent_id)
+        body = self.outbox.body(submission_id) if mine else None
+        if body is None:
             raise AgentError("This item is not in your queue.", "该办件不在您的队列中。")
         return body
 
@@ -157,13 +173,15 @@ class QueueDashboard:
         return resent
 
     def sync_now(self) -> bool:
-        """The sync button (worker thread): renew the agent's token, then wake the sync.
+        """The sync button (worker thread): renew the agent's token, send everything now
+        (items in retry back-off too, never before a platform's Retry-After), wake the sync.
 
         False when the platform cannot be reached (the queue waits; nothing is lost).
         """
         online = self.auth.renew_token()
         if online:
             self.resend_session_refusals()
+            self.outbox.retry_waiting_now()
         self._trigger()
         return online
 

@@ -2,16 +2,15 @@
 
 Every call is built by :func:`offline_queue.sync.build_client` (base URL, device token,
 time-outs from ``config.platform``) and adds ``X-Agent-Token`` when an agent is signed in.
-The sync engine, which sends agent-channel submissions, gets the same header through
-:class:`AgentTokenTransport`, a transport wrapped around the real one: the platform only
-accepts an agent submission from the agent signed in on the terminal.
+The sync engine, which sends agent-channel submissions, asks for the same header per
+sender through ``AgentAuth.request_headers`` (the platform only accepts an agent
+submission from that agent, signed in on the terminal).
 
 Failures of the world become :mod:`kiosk.agent.errors` here, and only here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,35 +23,6 @@ from offline_queue.errors import KeyPermissionError, NotEnrolledError
 from offline_queue.sync import build_client
 
 AGENT_TOKEN_HEADER = "X-Agent-Token"
-TokenSource = Callable[[], str | None]
-
-
-class AgentTokenTransport(httpx.BaseTransport):
-    """Adds ``X-Agent-Token: <token>`` to every request while ``token()`` gives one.
-
-    Hand it to ``SyncEngine(transport=...)`` on an agent terminal, so the submissions the
-    engine sends carry the signed-in agent's session. Without a session, a submission is
-    not sent at all: the request fails as a connection error would, which the engine
-    treats as transient (the item waits), where the platform would have answered 403 and
-    made it dead.
-    """
-
-    def __init__(self, token: TokenSource, inner: httpx.BaseTransport | None = None) -> None:
-        self._token = token
-        self._inner = inner or httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        token = self._token()
-        if token and AGENT_TOKEN_HEADER not in request.headers:
-            request.headers[AGENT_TOKEN_HEADER] = token
-        elif not token and request.method == "POST" \
-                and request.url.path.startswith("/v1/submissions"):
-            raise httpx.ConnectError("no agent is signed in online on this terminal",
-                                     request=request)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,20 @@ not (or no longer) the agent's.
 The wall clock is not trusted to go backwards: the latest time seen is kept, and an
 earlier clock counts as that time, so turning the clock back neither extends offline
 sign-in nor ends a lock-out.
+
+The inactivity sign-out and the lock-out come from ``config.toml`` (``[agent]``,
+:class:`kiosk.config.AgentConfig`), handed in by the composition root.
+
+For the outbox, :meth:`AgentAuth.request_headers` gives the signed-in agent's
+``X-Agent-Token`` for that agent's submissions and None (hold them) otherwise; listeners
+added with :meth:`AgentAuth.add_online_listener` hear when a platform session starts, so
+the sync worker can send what was held at once.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,11 +40,13 @@ from kiosk.agent.errors import (
     TerminalNotReady,
 )
 from kiosk.agent.lockout import Attempts, LockoutPolicy
-from kiosk.agent.platform import Platform, problem_code
+from kiosk.agent.platform import AGENT_TOKEN_HEADER, Platform, problem_code
 from kiosk.agent.session import AgentProfile, AgentSession, Inactivity
 from kiosk.agent.vault import Vault
+from kiosk.config import AgentConfig
 from kiosk.security import hash_pin, verify_pin
 from offline_queue.retry import parse_retry_after
+from offline_queue.senders import Sender
 
 log = logging.getLogger(__name__)
 
@@ -43,27 +54,27 @@ RECORDS = "agents"
 DAY_S = 86400.0
 #: offline sign-in never lasts longer than this, whatever the platform says
 MAX_OFFLINE_DAYS = 30
-DEFAULT_INACTIVITY_S = 15 * 60.0
 
 
 class AgentAuth:
     """Signs agents in and out; ``current`` is the signed-in session or None.
 
-    ``clock`` is the wall clock (offline validity and lock-outs survive restarts);
-    ``monotonic`` drives the inactivity sign-out.
+    ``limits`` is the ``[agent]`` section of the configuration (inactivity sign-out,
+    wrong PINs before a lock-out, its length); ``clock`` is the wall clock (offline
+    validity and lock-outs survive restarts); ``monotonic`` drives the inactivity sign-out.
     """
 
-    def __init__(self, platform: Platform, vault: Vault, *,
-                 policy: LockoutPolicy | None = None,
-                 inactivity_s: float = DEFAULT_INACTIVITY_S,
+    def __init__(self, platform: Platform, vault: Vault, limits: AgentConfig, *,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.platform, self.vault = platform, vault
-        self.policy = policy or LockoutPolicy()
-        self.inactivity_s = inactivity_s
+        self.policy = LockoutPolicy(limits.max_pin_failures, limits.lockout_minutes * 60.0)
+        self.inactivity_s = float(limits.inactivity_sign_out_s)
         self.clock, self.monotonic = clock, monotonic
         self.current: AgentSession | None = None
         self._idle: Inactivity | None = None
+        self._online_listeners: list[Callable[[], None]] = []
+        self._listeners_lock = threading.Lock()
 
     # -- records ----------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -139,8 +150,10 @@ class AgentAuth:
         self._save(doc)
         log.info("agent.signed_in", extra={"ctx": {"agent_id": profile.agent_id,
                                                     "online": True}})
-        return self._start(AgentSession(profile, token=str(body["agent_token"]), pin=pin,
-                                        signed_in_at=now, offline_until=now + days * DAY_S))
+        session = self._start(AgentSession(profile, token=str(body["agent_token"]), pin=pin,
+                                           signed_in_at=now, offline_until=now + days * DAY_S))
+        self._went_online()
+        return session
 
     def _offline(self, doc: dict[str, Any], number: str, pin: str,
                  now: float) -> AgentSession:
@@ -202,9 +215,42 @@ class AgentAuth:
         return self.current
 
     def token(self) -> str | None:
-        """For :class:`~kiosk.agent.platform.AgentTokenTransport` (any thread)."""
+        """The signed-in agent's platform session token, if any (any thread)."""
         current = self.current
         return current.token() if current is not None else None
+
+    def request_headers(self, sender: Sender) -> dict[str, str] | None:
+        """``SyncEngine(request_headers=auth.request_headers)`` (the sync thread): kiosk
+        items need nothing more; an agent's items need that agent's platform session, and
+        are held (None) while it is signed out or signed in offline."""
+        if sender.channel != "agent":
+            return {}
+        current = self.current
+        token = current.token() if current is not None else None
+        if current is None or token is None or current.agent_id != sender.agent_id:
+            return None
+        return {AGENT_TOKEN_HEADER: token}
+
+    def add_online_listener(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback()`` (on the signing-in thread) whenever a platform session starts:
+        an online sign-in, or a renewal when signal returns. Returns a remover."""
+        with self._listeners_lock:
+            self._online_listeners.append(callback)
+
+        def remove() -> None:
+            with self._listeners_lock:
+                if callback in self._online_listeners:
+                    self._online_listeners.remove(callback)
+        return remove
+
+    def _went_online(self) -> None:
+        with self._listeners_lock:
+            listeners = list(self._online_listeners)
+        for listener in listeners:
+            try:
+                listener()
+            except Exception:   # a listener's bug must not undo the sign-in
+                log.exception("agent.online_listener_failed", extra={"ctx": {}})
 
     def renew_token(self) -> bool:
         """Get a platform token for an offline session with the PIN it holds in memory.

@@ -112,17 +112,21 @@ def _sync(args: argparse.Namespace) -> int:
     platform = _config(args).platform
     with _outbox(args) as box:
         creds = credentials.load(data_dir_of(args))
+        # A person asked for delivery now: items in back-off go too (not before a Retry-After).
+        box.retry_waiting_now()
         with SyncEngine(box, creds, connect_timeout_s=platform.connect_timeout_s,
                         read_timeout_s=platform.read_timeout_s) as engine:
             while True:
                 report = engine.sync_once()
                 stopped = f"; stopped: {report.stopped}" if report.stopped else ""
+                held = (f", held {report.held} (agent items: the agent must sign in online "
+                        "in agent mode)") if report.held else ""
                 say(f"sent {report.sent}, retry later {report.retry}, dead {report.dead}"
-                    + stopped)
+                    + held + stopped)
                 if report.stopped == "paused":
                     raise QueueCommandError("the platform refused this device's credentials: "
                                             "re-enrol with `kiosk enroll`; nothing was lost")
-                due = box.store.next_due()
+                due = engine.next_due()
                 if due is None:
                     return EXIT_OK
                 if not args.until_empty:

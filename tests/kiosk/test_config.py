@@ -104,3 +104,19 @@ def test_https_required_except_loopback() -> None:
     assert cfg.platform_url_problem("http://[::1]:8765") is None
     assert cfg.platform_url_problem("http://10.0.0.5:8765") is not None
     assert cfg.platform_url_problem("ftp://x") is not None
+
+
+def test_agent_limits_are_settings(data_dir: Path) -> None:
+    """The agent's inactivity sign-out and lock-out are declared once, with defaults and
+    ranges: read from [agent], and a value out of range names the key and what is allowed."""
+    defaults = cfg.load(data_dir, environ={}).agent
+    assert (defaults.inactivity_sign_out_s, defaults.max_pin_failures,
+            defaults.lockout_minutes) == (900, 5, 15)
+    write(data_dir, "[agent]\ninactivity_sign_out_s = 600\nlockout_minutes = 30\n")
+    loaded = cfg.load(data_dir, environ={"KIOSK_AGENT_MAX_PIN_FAILURES": "3"}).agent
+    assert (loaded.inactivity_sign_out_s, loaded.max_pin_failures,
+            loaded.lockout_minutes) == (600, 3, 30)
+    write(data_dir, "[agent]\nmax_pin_failures = 0\n")
+    with pytest.raises(ConfigError, match=r"agent\.max_pin_failures") as refused:
+        cfg.load(data_dir, environ={})
+    assert "from 1 to 20" in str(refused.value)

@@ -24,6 +24,10 @@ class FakePlatform:
         self.batch = True
         self.reject: dict[str, tuple[int, dict[str, Any]]] = {}
         self.down = False
+        #: per submission request: (path, X-Agent-Token or None, submission ids)
+        self.sent: list[tuple[str, str | None, list[str]]] = []
+        #: agent tokens the platform no longer accepts (403 agent_token_invalid)
+        self.stale_tokens: set[str] = set()
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -46,6 +50,13 @@ class FakePlatform:
                 return httpx.Response(200 if sha in self.blobs else 404, headers=date)
             self.blobs.add(sha)
             return httpx.Response(201, headers=date)
+        if path.startswith("/v1/submissions"):
+            token = request.headers.get("X-Agent-Token")
+            doc = json.loads(request.content)
+            self.sent.append((path, token, [s["submission_id"]
+                                            for s in doc.get("submissions", [doc])]))
+            if token in self.stale_tokens:
+                return httpx.Response(403, json={"code": "agent_token_invalid"}, headers=date)
         if path == "/v1/submissions:batch":
             if not self.batch:
                 return httpx.Response(404, json={"code": "not_found"}, headers=date)

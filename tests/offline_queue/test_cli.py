@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.conftest import run_kiosk
 from tests.offline_queue.conftest import ID_NUMBER, SIGNATURE, make_submission
+
+if TYPE_CHECKING:
+    from central.platform import SandboxServer
 
 
 def test_enqueue_then_stats_json(data_dir: Path, tmp_path: Path) -> None:
@@ -64,3 +68,28 @@ def test_dead_lists_open_ones_and_dismiss_resolves(data_dir: Path) -> None:
     assert run_kiosk("queue", "dead", data_dir=data_dir).returncode == 2
     kept = json.loads(run_kiosk("queue", "dead", "--all", "--json", data_dir=data_dir).stdout)
     assert kept["dead"][0]["reasons"]["fields"]["reason"]["zh"] == "太短"
+
+
+def test_sync_sends_items_in_back_off_and_holds_agent_items(
+        data_dir: Path, sandbox: SandboxServer) -> None:
+    """`queue sync` is a person asking for delivery now: an item in back-off is sent at
+    once, while an agent item (no agent signed in here) is held, not rejected."""
+    from offline_queue import Outbox, State
+    from offline_queue.store import Outcome
+    from tests.offline_queue.conftest import copy_of, enrolled, valid_submission
+
+    enrolled(sandbox, data_dir)
+    template = valid_submission(sandbox)
+    with Outbox(data_dir) as box:
+        waiting = box.enqueue(copy_of(template), [SIGNATURE])
+        box.store.record([Outcome(waiting, State.RETRY_WAIT, 503, "503", delay_s=3600)],
+                         box.clock())
+        agent = box.enqueue(copy_of(template, channel="agent", agent={"agent_id": "a-1"}),
+                            [SIGNATURE])
+    done = run_kiosk("queue", "sync", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    assert "sent 1" in done.stderr and "held 1" in done.stderr
+    with Outbox(data_dir) as box:
+        assert box.get(waiting)["state"] == State.SENT
+        held = box.get(agent)
+        assert (held["state"], held["attempts"]) == (State.PENDING, 0)

@@ -66,8 +66,8 @@ def test_database_full_refuses_then_recovers(small_fs: tuple[Path, Mount]) -> No
                 kept.append(box.enqueue(sub, [SIGNATURE]))
         assert "NOT queued" in str(full.value) and "queueing" in str(full.value)
         assert len(kept) > 20
-        with pytest.raises(DiskFullError):   # still full: refused again, the same way
-            box.enqueue(make_submission(), [SIGNATURE])
+        with pytest.raises(DiskFullError):   # still full: the same item is refused again
+            box.enqueue(make_submission(form={"text": os.urandom(3000).hex()}), [SIGNATURE])
         assert [i["submission_id"] for i in box.items()] == kept
         (point / "ballast").unlink()
         kept.append(box.enqueue(make_submission(), [SIGNATURE]))
@@ -106,7 +106,7 @@ def test_attachments_full_refuses_then_recovers(small_fs: tuple[Path, Mount]) ->
     with Outbox(data_dir) as box:
         assert len(box.items()) == len(kept) + 1
         for _sid, content in kept:   # every earlier attachment is intact and decrypts
-            assert box.store.read_blob(hashlib.sha256(content).hexdigest()) \
+            assert box.store.blobs.read(hashlib.sha256(content).hexdigest()) \
                 == content
 
 
@@ -149,3 +149,39 @@ def test_database_files_are_owner_only(data_dir: Path) -> None:
         box.enqueue(make_submission(), [SIGNATURE])
         for name in ("outbox.db", "outbox.db-wal", "outbox.db-shm"):
             assert (data_dir / name).stat().st_mode & 0o077 == 0, name
+
+
+def test_catalog_cache_disk_full_is_the_outboxs_error(small_fs: tuple[Path, Mount]) -> None:
+    """A catalog that cannot be written raises DiskFullError (not a raw OSError), the last
+    good catalog stays whole, and the next refresh after freeing space fetches it again."""
+    import httpx
+
+    from offline_queue.catalog_cache import CatalogCache
+
+    point, _ = small_fs
+    docs = [{"version": "1", "items": ["x"]},
+            {"version": "2", "items": ["y" * 400_000]}, {"version": "2", "items": ["y"]}]
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("If-None-Match"))
+        doc = docs.pop(0)
+        return httpx.Response(200, json=doc, headers={"ETag": f'"{doc["version"]}"'})
+
+    filler = point / "filler"
+    with httpx.Client(transport=httpx.MockTransport(handler), base_url="http://p") as client:
+        cache = CatalogCache(point / "data", client, lambda doc: [])
+        assert cache.refresh() == "updated"
+        (point / "ballast").unlink()
+        with filler.open("wb") as fh:   # leave less room than the next catalog needs
+            fh.write(b"\0" * (os.statvfs(point).f_bavail * os.statvfs(point).f_frsize
+                              - 200_000))
+        with pytest.raises(DiskFullError, match="catalog"):
+            cache.refresh()
+        assert cache.current() == {"version": "1", "items": ["x"]}
+        assert not [p for p in (point / "data" / "catalog").iterdir()
+                    if p.name.startswith(".")]                  # no temporary left
+        filler.unlink()
+        assert cache.refresh() == "updated"
+    assert seen == [None, '"1"', None]   # the failed write dropped the old ETag
+    assert cache.current() == {"version": "2", "items": ["y"]}

@@ -65,7 +65,7 @@ def test_in_flight_items_return_to_pending_at_open(data_dir: Path) -> None:
     """Items a dead process left in flight are pending again when the outbox opens."""
     with Outbox(data_dir) as box:
         sid = box.enqueue(make_submission(), [SIGNATURE])
-        claimed = box.store.claim(10, now=10**10)
+        _, claimed = box.store.claim(10, now=10**10)
         assert [c.id for c in claimed] == [sid]
         assert box.get(sid)["state"] == State.IN_FLIGHT
     with Outbox(data_dir) as box:
@@ -130,7 +130,7 @@ def test_migrations_recorded_once(data_dir: Path) -> None:
             pass
     conn = sqlite3.connect(data_dir / DB_NAME)
     assert conn.execute("SELECT name FROM _migrations").fetchall() == [
-        ("0001_initial",), ("0002_dead_resolution",)]
+        ("0001_initial",), ("0002_dead_resolution",), ("0003_sender",)]
     assert conn.execute("SELECT version FROM _schema").fetchall() == [(SCHEMA_VERSION,)]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
@@ -199,11 +199,11 @@ def test_listener_hears_enqueue(data_dir: Path) -> None:
 def test_partial_blob_file_is_rewritten(data_dir: Path) -> None:
     """A blob file cut short (a crash or full disk in an older build) is rewritten, not trusted."""
     with Outbox(data_dir) as box:
-        sha = box.store.put_blob(SIGNATURE)
+        sha = box.store.blobs.put(SIGNATURE)
         path = data_dir / "blobs" / sha
         path.write_bytes(path.read_bytes()[:10])
         box.enqueue(make_submission(), [SIGNATURE])
-        assert box.store.read_blob(sha) == SIGNATURE
+        assert box.store.blobs.read(sha) == SIGNATURE
 
 
 def test_version_1_database_is_migrated_keeping_items(data_dir: Path) -> None:
@@ -263,3 +263,50 @@ def test_items_pages_through_a_long_queue(data_dir: Path) -> None:
         page = box.items(limit=10, after=box.get(ids[99])["seq"])
         assert [i["submission_id"] for i in page] == ids[100:110]
         assert "payload" not in page[0] and "body" not in page[0]
+
+
+def test_version_2_database_learns_each_items_sender(data_dir: Path) -> None:
+    """Migrating a version-2 database reads each item's channel and agent from its sealed
+    body, in the migration's transaction, so held agent items are told apart at once."""
+    import json
+
+    import sqlite_utils
+
+    from offline_queue.crypto import load_or_create_key
+    from offline_queue.senders import Sender
+
+    sealer = load_or_create_key(data_dir)
+    conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    conn.executescript(MIGRATIONS[0][1] + ";" + MIGRATIONS[1][1] +
+                       "; CREATE TABLE _migrations (name TEXT PRIMARY KEY, "
+                       "applied_at REAL NOT NULL); CREATE TABLE _schema (version INTEGER);"
+                       "INSERT INTO _migrations VALUES ('0001_initial', 0), "
+                       "('0002_dead_resolution', 0); INSERT INTO _schema VALUES (2);")
+    agent = make_submission(channel="agent", agent={"agent_id": "ag-7"})
+    kiosk = make_submission()
+    for sub in (agent, kiosk):
+        sid = sub["submission_id"]
+        sqlite_utils.Database(conn)["items"].insert({
+            "id": sid, "state": "pending", "enqueued_at": 1.0,
+            "payload": sealer.seal(json.dumps(sub).encode(), f"item:{sid}")})
+    conn.close()
+    with Outbox(data_dir) as box:
+        assert box.store.senders() == {Sender("agent", "ag-7"): 1, Sender("kiosk"): 1}
+        assert box.get(agent["submission_id"])["agent_id"] == "ag-7"
+
+
+def test_body_gives_the_queued_submission(data_dir: Path, submission: dict[str, Any]) -> None:
+    """``body`` decrypts a queued submission for the person correcting it; an unknown id
+    is NotFoundError and a purged delivered item has no body left."""
+    from offline_queue.errors import NotFoundError
+
+    with Outbox(data_dir, retention_s=0) as box:
+        sid = box.enqueue(submission, [SIGNATURE])
+        body = box.body(sid)
+        assert body is not None and body["applicant"]["id_number"] == ID_NUMBER
+        assert body["local_receipt"] == box.get(sid)["local_receipt"]
+        with pytest.raises(NotFoundError):
+            box.body(str(uuid.uuid4()))
+        box.store.record([Outcome(sid, State.SENT, 201, case_number="C1")], 1.0)
+        box.purge()
+        assert box.body(sid) is None

@@ -10,6 +10,7 @@ import pytest
 
 from offline_queue import Outbox, State
 from offline_queue.credentials import Credentials
+from offline_queue.store import Outcome
 from offline_queue.sync import SyncEngine
 from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, make_submission
 from tests.offline_queue.fake_platform import FakePlatform
@@ -197,3 +198,55 @@ def test_run_that_reaches_nothing_is_offline(box: Outbox) -> None:
         fake.down = False
         assert e.reachable()
     assert box.get(sid)["state"] == State.RETRY_WAIT
+
+
+def test_retry_waiting_now_sends_items_in_back_off(box: Outbox) -> None:
+    """'Sync now' makes items waiting out a back-off due at once, and they are sent."""
+    fake = FakePlatform()
+    ids = fill(box, 2)
+    box.store.record([Outcome(s, State.RETRY_WAIT, 503, "platform answered 503", delay_s=3600)
+                      for s in ids], box.clock())
+    with engine(box, fake) as e:
+        assert e.sync_once().sent == 0                 # still in back-off
+        assert box.retry_waiting_now() == 2
+        assert box.retry_waiting_now() == 0            # nothing waits any more
+        assert e.sync_once().sent == 2
+
+
+def test_retry_waiting_now_keeps_the_platforms_retry_after(box: Outbox) -> None:
+    """Items held by a Retry-After are not made due before it ends, and the engine still
+    waits for it."""
+    fake = FakePlatform()
+    fill(box, 2)
+    fake.blobs.add(make_submission()["attachments"][0]["sha256"])
+    fake.script = [lambda r: None, lambda r: httpx.Response(503, headers={"Retry-After": "120"})]
+    with engine(box, fake) as e:
+        assert e.sync_once().stopped == "throttled"
+        hold = box.store.get_meta("hold_until")
+        box.retry_waiting_now()
+        assert e.next_due() is not None and e.next_due() >= hold   # type: ignore[operator]
+        assert e.sync_once().stopped == "throttled"
+    assert fake.calls.count("POST /v1/submissions:batch") == 1
+
+
+def test_batch_support_is_checked_again_after_a_while(data_dir: Path) -> None:
+    """After a 404 from the batch endpoint items go one by one, and the batch endpoint is
+    asked again once ``batch_recheck_s`` has passed (the platform was upgraded)."""
+    now = [1_000_000.0]
+    fake = FakePlatform()
+    fake.batch = False
+    with Outbox(data_dir, clock=lambda: now[0]) as box, SyncEngine(
+            box, CREDS, transport=fake.transport(), rand=lambda: 0.0, batch_recheck_s=3600,
+            **TIMEOUTS) as e:
+        fill(box, 2)
+        assert e.sync_once().sent == 2
+        fake.batch = True
+        now[0] += 1800
+        fill(box, 2)
+        assert e.sync_once().sent == 2
+        assert fake.calls.count("POST /v1/submissions:batch") == 1   # not asked again yet
+        now[0] += 1801
+        fill(box, 2)
+        assert e.sync_once().sent == 2
+    assert fake.calls.count("POST /v1/submissions:batch") == 2
+    assert fake.calls.count("POST /v1/submissions") == 4

@@ -24,9 +24,13 @@ from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles
 from kiosk.agent import AgentAuth, Platform, Vault
 from kiosk.catalog import load_residents
+from kiosk.catalog.model import Catalog
 from kiosk.catalog.residents import Resident
+from kiosk.config import AgentConfig
+from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
 from kiosk.identity import Identity, from_id_card
 from offline_queue import credentials
+from tests.central.builders import valid_form
 from tests.conftest import REPO, free_port
 from tests.devices.idcard.conftest import FAST
 
@@ -37,6 +41,7 @@ RESIDENTS = REPO / "seeds" / "residents.toml"
 AREA = "荀山村"
 PIN = "135790"
 TIMEOUTS = {"connect_timeout_s": 2.0, "read_timeout_s": 5.0}
+SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-resident-at-home"
 _numbers = itertools.count(1)
 
 
@@ -120,8 +125,9 @@ class Terminal:
     vault: Vault
     agent_number: str
 
-    def auth(self, **kwargs: Any) -> AgentAuth:
-        return AgentAuth(self.platform, self.vault, **kwargs)
+    def auth(self, limits: AgentConfig | None = None, **kwargs: Any) -> AgentAuth:
+        """The agent services as the app builds them (the config's [agent] defaults)."""
+        return AgentAuth(self.platform, self.vault, limits or AgentConfig(), **kwargs)
 
 
 @pytest.fixture
@@ -148,3 +154,33 @@ class WallClock:
 def advance_cases(sandbox: SandboxServer, steps: int = 1) -> None:
     answer = httpx.post(f"{sandbox.url}/v1/_sandbox/advance", json={"steps": steps})
     assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture(scope="module")
+def catalog(sandbox: SandboxServer) -> tuple[Catalog, str]:
+    catalog = sandbox.platform.catalog.catalog
+    return catalog, str(catalog.to_document()["version"])
+
+
+def application(catalog: tuple[Catalog, str], item_code: str, identity: Identity,
+                **form: Any) -> BuiltSubmission:
+    """What the citizen flow builds when the agent completes the form with the resident."""
+    model, version = catalog
+    item = model.get(item_code)
+    values = {**valid_form(item.form, dt.date.today()), **form}
+    for field in item.form.fields:
+        if str(field.type) == "id_number":
+            values[field.key] = identity.id_number.reveal()
+    files = {f.key: Attachment(b"\x89PNG-scan-" + f.key.encode(), "image/png", "document")
+             for f in item.form.fields if str(f.type) == "file"}
+    return build_submission(item=item, catalog_version=version, identity=identity,
+                            values=values, signature_png=SIGNATURE, files=files,
+                            prefill_authorised=True, now=dt.datetime.now().astimezone(),
+                            channel="agent")
+
+
+def fillable(catalog: tuple[Catalog, str], codes: list[str]) -> list[str]:
+    """Items whose sample form the sandbox accepts (no bank account: see builders)."""
+    model, _ = catalog
+    return [c for c in codes if c in model and str(model.get(c).mode) != "query_print"
+            and all(str(f.type) != "bank_account" for f in model.get(c).form.fields)]

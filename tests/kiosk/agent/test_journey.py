@@ -7,58 +7,29 @@ an ID number could be written in.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import pytest
+from typing import TYPE_CHECKING
 
 from devices.idcard.card import IdCard
-from kiosk.agent import AgentOutbox, AgentTokenTransport, QueueDashboard, WorklistBook
+from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
 from kiosk.catalog.model import Catalog
 from kiosk.catalog.residents import Resident
-from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
-from kiosk.identity import Identity
 from offline_queue import Outbox, State, credentials
 from offline_queue.sync import SyncEngine
-from tests.central.builders import valid_form
-from tests.kiosk.agent.conftest import PIN, TIMEOUTS, Terminal, advance_cases, identity_of
+from tests.kiosk.agent.conftest import (
+    PIN,
+    TIMEOUTS,
+    Terminal,
+    advance_cases,
+    application,
+    fillable,
+    identity_of,
+)
 
 if TYPE_CHECKING:
     from central.platform import SandboxServer
 
-SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-resident-at-home"
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "gbk")
-
-
-@pytest.fixture(scope="module")
-def catalog(sandbox: SandboxServer) -> tuple[Catalog, str]:
-    catalog = sandbox.platform.catalog.catalog
-    return catalog, str(catalog.to_document()["version"])
-
-
-def application(catalog: tuple[Catalog, str], item_code: str, identity: Identity,
-                **form: Any) -> BuiltSubmission:
-    """What the citizen flow builds when the agent completes the form with the resident."""
-    model, version = catalog
-    item = model.get(item_code)
-    values = {**valid_form(item.form, dt.date.today()), **form}
-    for field in item.form.fields:
-        if str(field.type) == "id_number":
-            values[field.key] = identity.id_number.reveal()
-    files = {f.key: Attachment(b"\x89PNG-scan-" + f.key.encode(), "image/png", "document")
-             for f in item.form.fields if str(f.type) == "file"}
-    return build_submission(item=item, catalog_version=version, identity=identity,
-                            values=values, signature_png=SIGNATURE, files=files,
-                            prefill_authorised=True, now=dt.datetime.now().astimezone(),
-                            channel="agent")
-
-
-def fillable(catalog: tuple[Catalog, str], codes: list[str]) -> list[str]:
-    """Items whose sample form the sandbox accepts (no bank account: see builders)."""
-    model, _ = catalog
-    return [c for c in codes if c in model and str(model.get(c).mode) != "query_print"
-            and all(str(f.type) != "bank_account" for f in model.get(c).form.fields)]
 
 
 def plain_text_hits(data_dir: Path, secrets: list[str]) -> list[str]:
@@ -105,8 +76,7 @@ def test_agent_day_offline_then_sent_with_status(
     codes = fillable(catalog, [e.item_code for e in resident.eligible])
     assert len(codes) >= 1
     codes = (codes * 2)[:2]
-    now = [dt.datetime.now(dt.UTC).timestamp()]
-    with Outbox(terminal.data_dir, clock=lambda: now[0]) as outbox:
+    with Outbox(terminal.data_dir) as outbox:
         queue = AgentOutbox(outbox, auth)
         ids = []
         for code in codes:
@@ -116,26 +86,28 @@ def test_agent_day_offline_then_sent_with_status(
         try:
             view = dashboard.view()
             assert [e.submission_id for e in view.pending] == ids
+            assert view.held == 2                  # they wait for an online sign-in
             assert all(e.applicant_masked == residents[ref].name[0] + "*" *
                        (len(residents[ref].name) - 1) for e in view.pending)
             hits = plain_text_hits(terminal.data_dir, secrets_of(residents, [ref]))
             assert not hits, hits
 
-            # Still offline: the sync runs, nothing is lost and nothing is dead.
+            # Still offline: the sync runs, nothing is lost, dead or even tried.
             creds = credentials.load(terminal.data_dir)
-            with SyncEngine(outbox, creds, transport=AgentTokenTransport(auth.token),
+            with SyncEngine(outbox, creds, request_headers=auth.request_headers,
                             **TIMEOUTS) as engine:
-                engine.sync_once()
+                assert engine.sync_once().held == 2
             assert outbox.stats()[State.DEAD] == 0
+            assert [outbox.get(i)["attempts"] for i in ids] == [0, 0]
 
             terminal.line.up()                                 # back where there is signal
-            now[0] += 3600                                     # the back-off has passed
             assert dashboard.sync_now()
+            assert dashboard.view().held == 0
             creds = credentials.load(terminal.data_dir)
-            with SyncEngine(outbox, creds, transport=AgentTokenTransport(auth.token),
+            with SyncEngine(outbox, creds, request_headers=auth.request_headers,
                             **TIMEOUTS) as engine:
                 report = engine.sync_once()
-                assert report.sent == 2, report
+                assert (report.sent, report.held) == (2, 0), report
                 advance_cases(sandbox, 2)
                 engine.pull_changes()
                 dashboard = QueueDashboard(outbox, auth, progress=engine.progress)
@@ -173,7 +145,7 @@ def test_dead_item_shows_reasons_and_is_corrected(
     broken = {**built.body, "form": {**built.body["form"], "__no_such_field__": "x"}}
     creds = credentials.load(terminal.data_dir)
     with Outbox(terminal.data_dir) as outbox, SyncEngine(
-            outbox, creds, transport=AgentTokenTransport(auth.token), **TIMEOUTS) as engine:
+            outbox, creds, request_headers=auth.request_headers, **TIMEOUTS) as engine:
         dead_id = AgentOutbox(outbox, auth).enqueue(broken, built.blobs())
         engine.sync_once()
         dashboard = QueueDashboard(outbox, auth)
@@ -193,27 +165,6 @@ def test_dead_item_shows_reasons_and_is_corrected(
             assert view.dead == (), "the corrected item no longer waits for attention"
         finally:
             dashboard.close()
-
-
-def test_without_an_agent_session_submissions_wait(
-        terminal: Terminal, id_cards: dict[str, IdCard], catalog: tuple[Catalog, str]) -> None:
-    """With no platform token the engine does not send agent items: they wait, none is dead."""
-    auth = terminal.auth()
-    auth.sign_in(terminal.agent_number, PIN)
-    book = WorklistBook(terminal.platform, terminal.vault, auth)
-    book.sync()
-    identity = identity_of(id_cards[next(iter(id_cards))])
-    resident = book.match(identity)
-    assert resident is not None
-    built = application(catalog, fillable(catalog, [e.item_code for e in resident.eligible])[0],
-                        identity)
-    creds = credentials.load(terminal.data_dir)
-    with Outbox(terminal.data_dir) as outbox, SyncEngine(
-            outbox, creds, transport=AgentTokenTransport(lambda: None), **TIMEOUTS) as engine:
-        AgentOutbox(outbox, auth).enqueue(built.body, built.blobs())
-        report = engine.sync_once()
-        assert report.sent == 0 and report.dead == 0
-        assert outbox.stats()[State.RETRY_WAIT] == 1
 
 
 def test_the_scan_finds_plain_text(tmp_path: Path) -> None:

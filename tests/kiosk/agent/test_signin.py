@@ -15,9 +15,9 @@ from kiosk.agent.errors import (
     SignInThrottled,
     TerminalNotReady,
 )
-from kiosk.agent.lockout import LockoutPolicy
 from kiosk.agent.platform import Platform
 from kiosk.agent.signin import DAY_S
+from kiosk.config import AgentConfig
 from tests.kiosk.agent.conftest import PIN, TIMEOUTS, Terminal, WallClock, enrol, new_agent
 
 if TYPE_CHECKING:
@@ -63,10 +63,10 @@ def test_offline_sign_in_needs_one_online_sign_in_first(terminal: Terminal) -> N
 def test_offline_lockout_survives_a_restart(terminal: Terminal) -> None:
     """Wrong offline PINs lock sign-in, and a new AgentAuth (app restart) is still locked."""
     clock = WallClock()
-    policy = LockoutPolicy(max_failures=3, lock_s=600)
+    limits = AgentConfig(max_pin_failures=3, lockout_minutes=10)
     terminal.auth(clock=clock).sign_in(terminal.agent_number, PIN)
     terminal.line.down()
-    auth = terminal.auth(clock=clock, policy=policy)
+    auth = terminal.auth(limits, clock=clock)
     with pytest.raises(SignInRefused) as first:
         auth.sign_in(terminal.agent_number, "000000")
     assert first.value.attempts_left == 2
@@ -74,7 +74,7 @@ def test_offline_lockout_survives_a_restart(terminal: Terminal) -> None:
         auth.sign_in(terminal.agent_number, "000000")
     with pytest.raises(LockedOut):
         auth.sign_in(terminal.agent_number, "000000")
-    restarted = terminal.auth(clock=clock, policy=policy)
+    restarted = terminal.auth(limits, clock=clock)
     with pytest.raises(LockedOut) as locked:
         restarted.sign_in(terminal.agent_number, PIN)       # even the right PIN waits
     assert "锁定" in locked.value.zh and "locked" in locked.value.en
@@ -85,14 +85,14 @@ def test_offline_lockout_survives_a_restart(terminal: Terminal) -> None:
 def test_turning_the_clock_back_does_not_end_a_lockout(terminal: Terminal) -> None:
     """A wall clock set back is taken as the latest time seen, so the lock still holds."""
     clock = WallClock()
-    policy = LockoutPolicy(max_failures=1, lock_s=600)
+    limits = AgentConfig(max_pin_failures=1, lockout_minutes=10)
     terminal.auth(clock=clock).sign_in(terminal.agent_number, PIN)
     terminal.line.down()
     with pytest.raises(LockedOut):
-        terminal.auth(clock=clock, policy=policy).sign_in(terminal.agent_number, "000000")
+        terminal.auth(limits, clock=clock).sign_in(terminal.agent_number, "000000")
     clock.advance(-3600)
     with pytest.raises(LockedOut):
-        terminal.auth(clock=clock, policy=policy).sign_in(terminal.agent_number, PIN)
+        terminal.auth(limits, clock=clock).sign_in(terminal.agent_number, PIN)
 
 
 def test_wrong_pin_online_drops_the_offline_hash(terminal: Terminal) -> None:
@@ -109,7 +109,7 @@ def test_wrong_pin_online_drops_the_offline_hash(terminal: Terminal) -> None:
 
 def test_platform_throttling_is_told_apart(terminal: Terminal) -> None:
     """After the platform's own lock, its 429 becomes SignInThrottled with Retry-After."""
-    auth = terminal.auth(policy=LockoutPolicy(max_failures=50))
+    auth = terminal.auth(AgentConfig(max_pin_failures=20))
     for _ in range(5):
         with pytest.raises(SignInRefused):
             auth.sign_in(terminal.agent_number, "111111")
@@ -125,7 +125,7 @@ def test_kiosk_terminal_cannot_sign_agents_in(sandbox: SandboxServer, tmp_path: 
     from kiosk.agent.signin import AgentAuth
 
     enrol(sandbox, tmp_path, "kiosk")
-    auth = AgentAuth(Platform(tmp_path, **TIMEOUTS), Vault(tmp_path))
+    auth = AgentAuth(Platform(tmp_path, **TIMEOUTS), Vault(tmp_path), AgentConfig())
     with pytest.raises(TerminalNotReady) as info:
         auth.sign_in(new_agent(sandbox), PIN)
     assert "代办终端" in info.value.zh
@@ -134,7 +134,7 @@ def test_kiosk_terminal_cannot_sign_agents_in(sandbox: SandboxServer, tmp_path: 
 def test_inactivity_signs_the_agent_out(terminal: Terminal) -> None:
     """After the inactivity time-out without activity, the session is gone."""
     now = [0.0]
-    auth = terminal.auth(inactivity_s=300, monotonic=lambda: now[0])
+    auth = terminal.auth(AgentConfig(inactivity_sign_out_s=300), monotonic=lambda: now[0])
     auth.sign_in(terminal.agent_number, PIN)
     now[0] = 299
     auth.activity()
@@ -155,3 +155,30 @@ def test_offline_session_renews_its_token_when_the_line_returns(terminal: Termin
     assert not auth.renew_token()
     terminal.line.up()
     assert auth.renew_token() and auth.session().online
+
+
+def test_limits_come_from_the_configuration(terminal: Terminal) -> None:
+    """The [agent] settings of config.toml set the lock-out and the inactivity sign-out."""
+    from kiosk import config
+
+    (terminal.data_dir / config.CONFIG_FILE).write_text(
+        "[agent]\nmax_pin_failures = 2\nlockout_minutes = 5\ninactivity_sign_out_s = 120\n",
+        encoding="utf-8")
+    limits = config.load(terminal.data_dir, environ={}).agent
+    clock, now = WallClock(), [0.0]
+    terminal.auth(clock=clock).sign_in(terminal.agent_number, PIN)
+    terminal.line.down()
+    auth = terminal.auth(limits, clock=clock, monotonic=lambda: now[0])
+    with pytest.raises(SignInRefused) as first:
+        auth.sign_in(terminal.agent_number, "000000")
+    assert first.value.attempts_left == 1
+    with pytest.raises(LockedOut) as locked:
+        auth.sign_in(terminal.agent_number, "000000")
+    assert locked.value.until - clock() == 300
+    clock.advance(301)
+    auth.sign_in(terminal.agent_number, PIN)
+    now[0] = 119
+    assert auth.session()
+    now[0] = 120
+    with pytest.raises(NotSignedIn):
+        auth.session()

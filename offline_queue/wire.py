@@ -1,0 +1,98 @@
+"""One request to the platform: sent, read, and every failure of the world translated.
+
+This is the one boundary where httpx's errors and the platform's transient answers become
+the engine's :class:`~offline_queue.delivery._Transient` (worth retrying) or
+:class:`~offline_queue.delivery._Stop` (401: the whole queue pauses). It also counts, per
+run, whether anything reached the platform at all, and reads its clock from ``Date``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import httpx
+
+from offline_queue.credentials import Credentials
+from offline_queue.delivery import _Stop, _Transient
+from offline_queue.retry import parse_retry_after
+from offline_queue.store import Store
+
+TRANSIENT = {408, 425, 429}
+
+
+def build_client(creds: Credentials, transport: httpx.BaseTransport | None, *,
+                 connect_timeout_s: float, read_timeout_s: float) -> httpx.Client:
+    """The one place the platform client is built: base URL, token, time-outs, keep-alive.
+
+    ``read_timeout_s`` also bounds writing a request and waiting for a pooled connection.
+    """
+    timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
+    return httpx.Client(base_url=creds.platform_url, transport=transport, timeout=timeout,
+                        headers={"Authorization": f"Bearer {creds.token}",
+                                 "User-Agent": "kiosk-outbox/1"})
+
+
+class Wire:
+    """The engine's client and what its answers said (``answers``, ``unreachable``,
+    ``skew``: reset by the engine when it starts counting)."""
+
+    def __init__(self, client: httpx.Client, store: Store) -> None:
+        self.client, self.store = client, store
+        self.answers = self.unreachable = 0
+        self.skew: float | None = None
+
+    def close(self) -> None:
+        self.client.close()
+
+    def reachable(self, timeout_s: float = 5.0) -> bool:
+        """A cheap check that the platform answers (``GET /v1/health``, no auth, no queue
+        change): the worker's probe while the line is down."""
+        try:
+            answer = self.client.get("/v1/health", timeout=timeout_s)
+        except httpx.HTTPError:
+            return False
+        return answer.status_code == 200
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send and read fully; every failure of the world becomes _Transient or _Stop."""
+        try:
+            sent_at = time.time()
+            answer = self.client.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached it
+            self.unreachable += 1
+            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
+        except httpx.TimeoutException as exc:  # safe to resend: idempotency key
+            raise _Transient(f"time-out ({type(exc).__name__})") from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
+        self.answers += 1
+        self._note_clock(answer, sent_at)
+        if answer.status_code == 401:
+            self.store.set_meta(paused=True)
+            raise _Stop("paused", "the platform refused this device's token (401): the device "
+                        "needs re-enrolment; nothing queued was lost")
+        status = answer.status_code
+        if status in TRANSIENT or status >= 500:
+            after = parse_retry_after(answer.headers.get("Retry-After"), time.time())
+            raise _Transient(f"platform answered {status}", status, after)
+        return answer
+
+    def _note_clock(self, answer: httpx.Response, sent_at: float) -> None:
+        date = answer.headers.get("Date")
+        if not date:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        # Date has one-second resolution: compare with the middle of the exchange.
+        self.skew = round(server - (sent_at + time.time()) / 2, 1)
+
+    def json(self, answer: httpx.Response) -> Any:
+        try:
+            return answer.json()
+        except ValueError as exc:  # a truncated body: we do not know what happened
+            raise _Transient(f"unreadable answer to {answer.request.url.path} "
+                             f"({answer.status_code})", answer.status_code) from exc
