@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import config as cfg
-from kiosk import logs
 from kiosk.cli.common import data_dir_of
 from kiosk.paths import ensure_private_dir
 
@@ -56,27 +55,22 @@ class KioskApp:
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
         """The window with its first screen, and nothing slow: see :meth:`start_background`."""
-        from PySide6.QtWidgets import QApplication
-
         from kiosk.flows import CitizenFlow, FlowSettings
-        from kiosk.ui.bridges.invoker import GuiInvoker
         from kiosk.ui.keyboard import VirtualKeyboard
-        from kiosk.ui.lockdown import SessionEventFilter, lock_down
+        from kiosk.ui.lockdown import lock_down
         from kiosk.ui.main_window import MainWindow
         from kiosk.ui.narrator import Narrator
         from kiosk.ui.speech import QtSpeaker
         from kiosk.ui.wipe import Wiper
 
         t = self.config.terminal
-        self.invoker = GuiInvoker()
-        self._closers.append(self.invoker.close)
         settings = FlowSettings(site_name=t.site_name, language=t.language,
                                 idle_warning_s=t.idle_warning_s,
                                 idle_countdown_s=t.idle_countdown_s)
         settings = dataclasses.replace(settings, **self.wiring.extra.get("flow", {}))
         # outbox, prefill and printer are handed to the flow in start_background()
         self.flow = CitizenFlow(self._catalog, None, None, None, settings=settings)
-        self.keyboard = VirtualKeyboard()
+        self.keyboard = VirtualKeyboard()           # its panel: build_keyboard(), after ready
         self._closers.append(self.keyboard.close)
         self.speaker = QtSpeaker()
         self.window = MainWindow(self.flow, check_pin=self._check_pin,
@@ -84,17 +78,10 @@ class KioskApp:
                                  has_camera=None if self.wiring.probe_camera
                                  else (lambda: False))
         self._closers.append(self._close_window)
-        panel = self.keyboard.build(self.window)
-        if panel is not None:
-            self.window.keyboard_slot.addWidget(panel)
         self.wiper = Wiper(self.flow, self.window, self.keyboard, self.speaker)
         self._closers.append(self.wiper.close)
         self.narrator = Narrator(self.flow, self.speaker)
         self._closers.append(self.narrator.close)
-        app = QApplication.instance()
-        self.filter = SessionEventFilter(self.flow.activity, lockdown=self.wiring.lockdown)
-        app.installEventFilter(self.filter)
-        self._closers.append(lambda: app.removeEventFilter(self.filter))
         if show:
             if self.wiring.lockdown:
                 lock_down(self.window, hide_cursor=t.hide_cursor)
@@ -103,10 +90,26 @@ class KioskApp:
         return self
 
     def start_background(self) -> None:
-        """After the first screen: outbox, platform, printer, catalog, devices, sync."""
+        """After the first screen: event filter, outbox, platform, printer, catalog, devices,
+        sync."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.bridges.invoker import GuiInvoker
         from kiosk.ui.bridges.platform import OutboxBridge, PrefillBridge
+        from kiosk.ui.lockdown import SessionEventFilter
         from offline_queue import Outbox
 
+        self.invoker = GuiInvoker()          # device and platform answers reach the GUI here
+        self._closers.append(self.invoker.close)
+
+        # The application-wide filter (idle activity, swallowed shortcuts, refused close)
+        # sees every event in Python; its first calls make PySide6 build the Python types of
+        # every event class (~30 ms), so it is installed after the first frame. Activity is
+        # not counted on the attract screen anyway.
+        app = QApplication.instance()
+        self.filter = SessionEventFilter(self.flow.activity, lockdown=self.wiring.lockdown)
+        app.installEventFilter(self.filter)
+        self._closers.append(lambda: app.removeEventFilter(self.filter))
         self.outbox = Outbox(self.data_dir / "outbox",
                              retention_s=self.config.queue.retention_days * 86400).open()
         self._closers.append(self.outbox.close)
@@ -137,6 +140,14 @@ class KioskApp:
             self._start_smartcard()
         self.printer.check_status()
         self.outbox_bridge.publish()
+
+    def build_keyboard(self) -> None:
+        """The on-screen keyboard's panel (QtQuick and its QML engine, ~150 ms): built once
+        the first screen is up, since nothing on the attract screen types."""
+        if self.keyboard.panel is None:
+            panel = self.keyboard.build(self.window)
+            if panel is not None:
+                self.window.keyboard_slot.addWidget(panel)
 
     def _credentials(self) -> Any:
         from offline_queue import credentials
@@ -269,14 +280,11 @@ class KioskApp:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     data_dir = ensure_private_dir(data_dir_of(args))
-    config = cfg.load(data_dir)
-    logs.configure(data_dir, level=config.logging.level)
-    log.info("app.starting", extra={"ctx": {"mode": args.mode, "demo": args.demo}})
+    config = cfg.load(data_dir)      # invalid settings stop here, before any window
 
     from kiosk.ui.keyboard import prepare_env
 
-    if not args.quit_after_ready:
-        prepare_env()
+    prepare_env()                    # the input method is chosen when QApplication is built
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -284,9 +292,17 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setFont(ui_font())
+    def configure_logging() -> None:
+        from kiosk import logs
+
+        logs.configure(data_dir, level=config.logging.level)
+
     demo = None
-    wiring = Wiring(lockdown=not args.demo and not args.quit_after_ready)
+    # --quit-after-ready starts citizen mode as it ships (locked down), so the start-up it
+    # reports is the real one
+    wiring = Wiring(lockdown=not args.demo)
     if args.demo:
+        configure_logging()          # the demo's servers log from the start
         from kiosk.demo import Demo
 
         demo = Demo(data_dir, config)
@@ -295,28 +311,39 @@ def run(args: argparse.Namespace) -> int:
 
     def on_ready() -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
-        log.info("app.ready", extra={"ctx": {"ms": round(elapsed_ms)}})
         if args.quit_after_ready:
             print(f"ready in {elapsed_ms:.0f} ms", file=sys.stderr, flush=True)
             app.quit()
             return
+        # Everything the attract screen does not need comes now, each step in its own turn
+        # of the event loop so a touch in between is handled: logging (until here only
+        # warnings reach stderr), outbox, devices, sync, then the keyboard's QML engine.
+        configure_logging()
+        log.info("app.ready", extra={"ctx": {"ms": round(elapsed_ms), "mode": args.mode,
+                                             "demo": args.demo}})
         kiosk.start_background()
         if demo is not None:
             demo.open_simulator(kiosk)
+        QTimer.singleShot(0, kiosk.build_keyboard)
+        handle_signals()
 
-    # SIGTERM (systemd, the demo's Ctrl-C) ends the event loop, so close() still runs; the
-    # idle timer gives the interpreter a chance to run the handler.
-    import signal
-
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
     heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(500)
 
-    # A zero-delay timer fires once the event loop runs, i.e. when the shown window can
-    # take input: that is the moment "ready" means.
-    QTimer.singleShot(0, on_ready)
+    def handle_signals() -> None:
+        # SIGTERM (systemd, the demo's Ctrl-C) ends the event loop, so close() still runs;
+        # the idle timer gives the interpreter a chance to run the handler. (Before this,
+        # a signal just ends the process: nothing has been opened that needs closing.)
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: app.quit())
+        signal.signal(signal.SIGINT, lambda *_: app.quit())
+        heartbeat.timeout.connect(lambda: None)
+        heartbeat.start(500)
+
+    # "Ready" is the attract screen drawn and the event loop free to take a touch.
+    from kiosk.ui.ready import after_first_frame
+
+    after_first_frame(kiosk.window.attract, on_ready)
     try:
         code = app.exec()
     finally:

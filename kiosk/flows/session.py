@@ -21,25 +21,25 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from kiosk.flows.errors import StepError
 from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
 from kiosk.flows.messages import MESSAGES, Bilingual
-from kiosk.flows.services import (
-    PrefillClient,
-    PrefillResult,
-    PrinterService,
-    PrintOutcome,
-    ProofContent,
-)
 from kiosk.flows.states import SESSION_STEPS, TAKE_CARD_STEPS, Step
 
 if TYPE_CHECKING:
     from devices.idcard.card import IdCard
     from devices.smartcard.model import SocialSecurityCard
     from kiosk.catalog.model import Catalog, Item
+    from kiosk.flows.services import (
+        PrefillClient,
+        PrefillResult,
+        PrinterService,
+        PrintOutcome,
+        ProofContent,
+    )
     from kiosk.flows.submission import Attachment
     from kiosk.identity import Identity
     from offline_queue import Outbox
 
-# The catalog, identity, receipt and outbox modules are imported where they are first
-# needed (a card, a form, a submit): the first screen must not wait for them.
+# The catalog, identity, receipt, services and outbox modules are imported where they are
+# first needed (a card, a form, a submit): the first screen must not wait for them.
 APPLY, QUERY_PRINT, AGENT_ONLY = "apply", "query_print", "agent_only"
 SIGNATURE, FILE = "signature", "file"
 
@@ -526,6 +526,7 @@ class CitizenFlow:
     # -- query_print ---------------------------------------------------------------------------
     def _proof_content(self) -> ProofContent:
         from kiosk.flows import proof as proofs
+        from kiosk.flows.services import ProofContent
 
         assert self.item is not None and self.identity is not None
         record_id = f"{self.settings.terminal_id}-{self._session}-{self.item.code}"

@@ -11,12 +11,14 @@ so names typed by one citizen are never suggested to the next.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QSizePolicy, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+# Qt, QtQuick, tempfile and shutil are imported where used: this module is loaded before the first
+# screen, the panel only after it (kiosk.app.KioskApp.build_keyboard).
 
 QML = """
 import QtQuick
@@ -52,13 +54,24 @@ class VirtualKeyboard:
     """Owns the keyboard's user-data directory; builds the panel when the module is on."""
 
     def __init__(self) -> None:
-        self.user_data = Path(tempfile.mkdtemp(prefix="kiosk-vkb-"))
+        self._user_data: Path | None = None
         self.panel: QWidget | None = None
+
+    @property
+    def user_data(self) -> Path:
+        """The private directory the pinyin engine learns into (made on first use)."""
+        if self._user_data is None:
+            import tempfile
+
+            self._user_data = Path(tempfile.mkdtemp(prefix="kiosk-vkb-"))
+        return self._user_data
 
     def build(self, parent: QWidget) -> QWidget | None:
         if not enabled():
             return None
+        from PySide6.QtCore import Qt, QUrl
         from PySide6.QtQuickWidgets import QQuickWidget
+        from PySide6.QtWidgets import QSizePolicy
 
         view = QQuickWidget(parent)
         view.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
@@ -74,12 +87,16 @@ class VirtualKeyboard:
 
     def reset(self) -> None:
         """Forget every learned word (the wipe calls this)."""
+        if self._user_data is None:             # never built, never learned anything
+            return
         if self.panel is not None:
             root = self.panel.rootObject()  # type: ignore[attr-defined]
             if root is not None:
                 from PySide6.QtCore import QMetaObject
 
                 QMetaObject.invokeMethod(root, "resetUserData")
+        import shutil
+
         data = self.user_data / "data"
         if data.exists():
             shutil.rmtree(data, ignore_errors=True)
@@ -90,4 +107,7 @@ class VirtualKeyboard:
         return [p for p in data.rglob("*") if p.is_file()] if data.exists() else []
 
     def close(self) -> None:
-        shutil.rmtree(self.user_data, ignore_errors=True)
+        if self._user_data is not None:
+            import shutil
+
+            shutil.rmtree(self._user_data, ignore_errors=True)

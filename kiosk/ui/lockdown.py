@@ -10,14 +10,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-_ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
-             QEvent.Type.TabletPress, QEvent.Type.Wheel}
-_BLOCKED_KEYS = {Qt.Key.Key_F4, Qt.Key.Key_F11, Qt.Key.Key_Escape, Qt.Key.Key_Q, Qt.Key.Key_W,
-                 Qt.Key.Key_Tab, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Meta,
-                 Qt.Key.Key_Menu}
-_MODIFIERS = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier \
-    | Qt.KeyboardModifier.MetaModifier
-
+# The key and event sets are built by the functions below rather than at import: lock_down()
+# runs before the first screen, the filter only after it (start-up time).
 
 def is_escape_shortcut(event: QKeyEvent) -> bool:
     """Alt+F4, Ctrl+Q, Ctrl+W, Alt+Tab, F11, Escape, the Super/Menu keys."""
@@ -25,7 +19,10 @@ def is_escape_shortcut(event: QKeyEvent) -> bool:
     if key in (Qt.Key.Key_F11, Qt.Key.Key_Escape, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R,
                Qt.Key.Key_Meta, Qt.Key.Key_Menu):
         return True
-    return key in _BLOCKED_KEYS and bool(event.modifiers() & _MODIFIERS)
+    with_modifier = (Qt.Key.Key_F4, Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_Tab)
+    modifiers = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier \
+        | Qt.KeyboardModifier.MetaModifier
+    return key in with_modifier and bool(event.modifiers() & modifiers)
 
 
 class SessionEventFilter(QObject):
@@ -36,10 +33,13 @@ class SessionEventFilter(QObject):
         super().__init__(parent)
         self._on_activity = on_activity
         self.lockdown = lockdown
+        self._activity = frozenset({
+            QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
+            QEvent.Type.TabletPress, QEvent.Type.Wheel})
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in _ACTIVITY:
+        if kind in self._activity:
             self._on_activity()
         if self.lockdown and kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) \
                 and isinstance(event, QKeyEvent) and is_escape_shortcut(event):

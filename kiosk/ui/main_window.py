@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
@@ -23,15 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flows import CitizenFlow, IdlePhase, Step
+from kiosk.flows import IdlePhase, Step
 from kiosk.flows.messages import tr
-from kiosk.ui.camera import CameraOverlay
-from kiosk.ui.overlays import IdleWarning, PinEntry
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.screens.technician import TechnicianScreen
 from kiosk.ui.statusbar import StatusBar
 from kiosk.ui.theme import stylesheet, theme_for
+
+if TYPE_CHECKING:
+    from kiosk.flows import CitizenFlow
+    from kiosk.ui.camera import CameraOverlay
+    from kiosk.ui.overlays import IdleWarning, Overlay, PinEntry
+    from kiosk.ui.screens.technician import TechnicianScreen
 
 #: the screen of each step, built the first time it is needed (the attract screen at once:
 #: the others import the catalog's modules, which the first screen must not wait for)
@@ -67,19 +71,17 @@ class MainWindow(QMainWindow):
         self.attract = AttractScreen(flow, self.stack)
         self.screens[Step.ATTRACT] = self.attract
         self.stack.addWidget(self.attract)
-        self.technician = TechnicianScreen(self._leave_technician, lambda: flow.language,
-                                           self.stack)
-        self.stack.addWidget(self.technician)
         layout.addWidget(self.stack, 1)
         self.status = StatusBar(central)
         layout.addWidget(self.status)
         #: a slot at the bottom for the on-screen keyboard (kiosk.ui.keyboard)
         self.keyboard_slot = QVBoxLayout()
         layout.addLayout(self.keyboard_slot)
-        self.idle_warning = IdleWarning(central, flow.extend)
-        self.pin_entry = PinEntry(central, check_pin, self._open_technician,
-                                  lambda: flow.language)
-        self.camera = CameraOverlay(central, lambda: flow.language, has_camera)
+        self._check_pin, self._has_camera = check_pin, has_camera
+        # Overlays and the technician screen are built on first use: none of them can be
+        # needed before the first screen is up (start-up time, bench/startup.py).
+        self._overlays: dict[str, Overlay] = {}
+        self._technician: TechnicianScreen | None = None
         self._taps: list[float] = []
         self._current: Screen | None = None
         self._unsubscribe = flow.subscribe(self._on_topic)
@@ -119,6 +121,57 @@ class MainWindow(QMainWindow):
         row.addWidget(self.language_button)
         return bar
 
+    # -- built on first use ----------------------------------------------------------------
+    @property
+    def idle_warning(self) -> IdleWarning:
+        if "idle" not in self._overlays:
+            from kiosk.ui.overlays import IdleWarning
+
+            self._overlays["idle"] = IdleWarning(self.centralWidget(), self.flow.extend)
+        return self._overlays["idle"]  # type: ignore[return-value]
+
+    @property
+    def pin_entry(self) -> PinEntry:
+        if "pin" not in self._overlays:
+            from kiosk.ui.overlays import PinEntry
+
+            self._overlays["pin"] = PinEntry(self.centralWidget(), self._check_pin,
+                                             self._open_technician, lambda: self.flow.language)
+        return self._overlays["pin"]  # type: ignore[return-value]
+
+    @property
+    def camera(self) -> CameraOverlay:
+        if "camera" not in self._overlays:
+            from kiosk.ui.camera import CameraOverlay
+
+            self._overlays["camera"] = CameraOverlay(
+                self.centralWidget(), lambda: self.flow.language, self._has_camera)
+        return self._overlays["camera"]  # type: ignore[return-value]
+
+    @property
+    def technician(self) -> TechnicianScreen:
+        if self._technician is None:
+            from kiosk.ui.screens.technician import TechnicianScreen
+
+            self._technician = TechnicianScreen(self._leave_technician,
+                                                lambda: self.flow.language, self.stack)
+            self.stack.addWidget(self._technician)
+        return self._technician
+
+    def close_overlays(self) -> None:
+        """Hide every overlay that exists, discarding what it held (PIN digits, a photo)."""
+        for name, overlay in self._overlays.items():
+            if name == "pin":
+                overlay.close_entry()  # type: ignore[attr-defined]
+            elif name == "camera":
+                overlay.close_camera()  # type: ignore[attr-defined]
+            else:
+                overlay.hide()
+
+    def _hide_idle_warning(self) -> None:
+        if "idle" in self._overlays:
+            self._overlays["idle"].hide()
+
     # -- following the flow -----------------------------------------------------------------
     def _on_topic(self, topic: str) -> None:
         if topic == "step":
@@ -126,7 +179,7 @@ class MainWindow(QMainWindow):
         elif topic in ("prefs", "wiped"):
             self.apply_prefs()
         elif topic == "idle" and self.flow.idle_status().phase is IdlePhase.ACTIVE:
-            self.idle_warning.hide()
+            self._hide_idle_warning()
 
     def screen(self, step: Step) -> Screen:
         """The screen of ``step``, built on first use."""
@@ -136,7 +189,7 @@ class MainWindow(QMainWindow):
             screen = cls(self.flow, self.stack)
             screen.theme = theme_for(self.flow.elder)
             if step is Step.FORM:
-                screen.take_photo = self.camera.open_camera
+                screen.take_photo = lambda done: self.camera.open_camera(done)
             self.screens[step] = screen
             self.stack.addWidget(screen)
         return self.screens[step]
@@ -148,7 +201,7 @@ class MainWindow(QMainWindow):
                 self._current.leave()
             self._current = screen
             self.stack.setCurrentWidget(screen)
-        self.idle_warning.hide()
+        self._hide_idle_warning()
         screen.enter()
 
     def apply_prefs(self) -> None:
@@ -172,7 +225,7 @@ class MainWindow(QMainWindow):
         if status.phase is IdlePhase.WARNING:
             self.idle_warning.show_countdown(status.seconds_left, self.flow.language)
         else:
-            self.idle_warning.hide()
+            self._hide_idle_warning()
 
     # -- technician mode ----------------------------------------------------------------------
     def corner_tapped(self) -> None:
@@ -195,7 +248,7 @@ class MainWindow(QMainWindow):
     # -- Qt -----------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        for overlay in (self.idle_warning, self.pin_entry, self.camera):
+        for overlay in self._overlays.values():
             if overlay.isVisible():
                 overlay.setGeometry(self.centralWidget().rect())
 

@@ -38,9 +38,7 @@ class Wiper:
         self.count += 1
         for screen in self.window.screens.values():
             screen.clear()
-        self.window.idle_warning.hide()
-        self.window.pin_entry.close_entry()
-        self.window.camera.close_camera()          # a photo being taken is discarded
+        self.window.close_overlays()               # a photo being taken is discarded
         focus = QApplication.focusWidget()
         if focus is not None:
             focus.clearFocus()
