@@ -30,7 +30,11 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     enqueue.add_argument("--submission", type=Path, required=True, metavar="FILE.json")
     enqueue.add_argument("--attach", type=Path, action="append", default=[], metavar="FILE")
     enqueue.set_defaults(func=_guard(_enqueue))
-    sync = actions.add_parser("sync", parents=[parent], help="deliver what is queued")
+    sync = actions.add_parser("sync", parents=[parent], help="deliver what is queued",
+                              description="Deliver what is queued now, items waiting out a "
+                                          "retry back-off included (never before a platform's "
+                                          "Retry-After). Agent items wait for their agent to "
+                                          "sign in online in agent mode.")
     sync.add_argument("--until-empty", action="store_true")
     sync.add_argument("--max-seconds", type=float, default=300.0, metavar="S")
     sync.set_defaults(func=_guard(_sync))
