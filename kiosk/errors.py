@@ -4,9 +4,11 @@ KioskError                      something the user or technician can act on
 ├── ConfigError                 a configuration value is invalid (names key, value, allowed)
 ├── DataDirError                the data directory cannot be used (permissions, missing)
 ├── NotAvailableError           a command whose work has not been built yet
-└── IdentityRefused             a card was read but cannot identify the citizen here
-    ├── CardExpired             (or not yet valid)
-    └── HolderDataProtected     a 3rd-generation social-security card withholds name and ID
+└── UserFacingError             shown on screen: ``zh`` and ``en`` say what happened and what to do
+    ├── IdentityRefused         a card was read but cannot identify the citizen here
+    │   ├── CardExpired         (or not yet valid)
+    │   └── HolderDataProtected a 3rd-generation social-security card withholds name and ID
+    └── kiosk.agent.errors.AgentError   the village agent's services (tree there)
 
 Anything else that escapes is a bug: it is logged with its traceback and the user sees a
 generic screen or message.
@@ -39,11 +41,9 @@ class NotAvailableError(KioskError):
     exit_code = 3
 
 
-class IdentityRefused(KioskError):
-    """A card that was read but cannot identify its holder here; ``zh``/``en`` say why and
-    what to do, in the words shown on screen."""
-
-    exit_code = 3
+class UserFacingError(KioskError):
+    """A known failure a person reads on screen: ``str(exc)`` is the English text, ``zh``
+    the Chinese one; ``user_message`` gives both, the way device errors do."""
 
     def __init__(self, en: str, zh: str) -> None:
         super().__init__(en)
@@ -52,6 +52,10 @@ class IdentityRefused(KioskError):
     @property
     def user_message(self) -> dict[str, str]:
         return {"zh": self.zh, "en": self.en}
+
+
+class IdentityRefused(UserFacingError):
+    """A card that was read but cannot identify its holder here."""
 
 
 class CardExpired(IdentityRefused):

@@ -1,6 +1,6 @@
 """Errors of the village agent's services; each carries the words shown to the agent.
 
-AgentError (KioskError)            something the agent can act on; ``zh``/``en`` say what
+AgentError (UserFacingError)       something the agent can act on; ``zh``/``en`` say what
 ├── SignInRefused                  wrong agent number or PIN (online 401, or offline check)
 ├── SignInThrottled                the platform answered 429: wait ``retry_after_s``
 ├── LockedOut                      too many wrong PINs on this terminal: wait until ``until``
@@ -18,19 +18,11 @@ Anything else is a bug in our code, logged with its traceback by the caller.
 
 from __future__ import annotations
 
-from kiosk.errors import KioskError
+from kiosk.errors import UserFacingError
 
 
-class AgentError(KioskError):
-    """A known failure; ``str(exc)`` is the English text, ``zh`` the Chinese one."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en, self.zh = en, zh
-
-    @property
-    def user_message(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
+class AgentError(UserFacingError):
+    """A known failure of the agent's services; ``zh``/``en`` are what the agent reads."""
 
 
 class SignInRefused(AgentError):
