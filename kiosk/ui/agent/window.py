@@ -1,0 +1,267 @@
+"""Agent mode's window: top bar, the sync panel, and one page per ``AgentVisit.page``.
+
+Nothing here decides: the visit (``kiosk.agent.visit``) holds the state, the pages draw it.
+The window moves device and outbox events onto the visit and the pages (they arrive as
+queued signals from the bridges), counts every touch or key as the agent's activity, and
+once a second ticks the citizen flow (the wait for a case number) and checks the agent's
+inactivity sign-out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.agent.visit import AgentVisit, Page
+from kiosk.flows import Step
+from kiosk.flows.messages import Bilingual
+from kiosk.ui.agent.correct import CorrectPage
+from kiosk.ui.agent.forms import FormsHost
+from kiosk.ui.agent.page import Page as PageWidget
+from kiosk.ui.agent.page import translate
+from kiosk.ui.agent.queue import QueuePage
+from kiosk.ui.agent.resident import ResidentPage
+from kiosk.ui.agent.signin import SignInPage
+from kiosk.ui.agent.syncpanel import SyncPanel
+from kiosk.ui.agent.tasks import Tasks
+from kiosk.ui.agent.texts import TEXTS
+from kiosk.ui.agent.worklist import WorklistPage
+from kiosk.ui.lockdown import SessionEventFilter
+from kiosk.ui.theme import stylesheet, theme_for
+
+if TYPE_CHECKING:
+    from kiosk.ui.camera import CameraOverlay
+
+
+class AgentWindow(QMainWindow):
+    def __init__(self, visit: AgentVisit, tasks: Tasks, *, tick_ms: int = 1000,
+                 has_camera: Callable[[], bool] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.visit, self.tasks = visit, tasks
+        self.flow, self.auth = visit.flow, visit.auth
+        self.setObjectName("agent_window")
+        self._has_camera = has_camera
+        self._camera: CameraOverlay | None = None
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._top_bar(central))
+        language = lambda: self.flow.language  # noqa: E731
+        self.sync = SyncPanel(visit.dashboard, visit.book, visit, tasks, language, central)
+        self.sync.setContentsMargins(32, 12, 32, 0)
+        layout.addWidget(self.sync)
+        self.stack = QStackedWidget(central)
+        layout.addWidget(self.stack, 1)
+        self.pages: dict[Page, PageWidget] = {
+            Page.SIGN_IN: SignInPage(self.auth, visit, tasks, language, self.stack),
+            Page.WORKLIST: WorklistPage(visit, language, self.stack),
+            Page.RESIDENT: ResidentPage(visit, language, self.stack),
+            Page.FORMS: FormsHost(self.flow, visit.cancel_application,
+                                  lambda: visit.correcting is not None,
+                                  lambda: self.camera, self.stack),
+            Page.QUEUE: QueuePage(visit, visit.dashboard, language, self.stack),
+            Page.CORRECT: CorrectPage(visit, language, self.stack),
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self._shown: PageWidget | None = None
+        self._unsubscribe = visit.subscribe(self._on_visit)
+        self._unsubscribe_flow = self.flow.subscribe(self._on_flow)
+        self.filter = SessionEventFilter(self._activity, lockdown=False)
+        QApplication.instance().installEventFilter(self.filter)
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.apply_prefs()
+        self.show_page()
+        self.resize(1280, 800)
+
+    def _top_bar(self, parent: QWidget) -> QWidget:
+        bar = QWidget(parent)
+        bar.setObjectName("topbar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.title = QLabel(bar)
+        self.title.setObjectName("big")
+        self.who = QLabel(bar)
+        self.who.setObjectName("who")
+        self.elder_button = QPushButton(bar)
+        self.language_button = QPushButton(bar)
+        self.sign_out_button = QPushButton(bar)
+        self.sign_out_button.setProperty("role", "sign_out")
+        for button in (self.elder_button, self.language_button, self.sign_out_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
+            not self.flow.elder))
+        self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
+            "en" if self.flow.language == "zh" else "zh"))
+        self.sign_out_button.clicked.connect(lambda _c=False: self.visit.sign_out())
+        row.addWidget(self.title)
+        row.addWidget(self.who, 1)
+        for button in (self.elder_button, self.language_button, self.sign_out_button):
+            row.addWidget(button)
+        return bar
+
+    @property
+    def camera(self) -> CameraOverlay:
+        """The document camera of file fields (the kiosk's overlay), built on first use."""
+        if self._camera is None:
+            from kiosk.ui.camera import CameraOverlay
+
+            self._camera = CameraOverlay(self.centralWidget(), lambda: self.flow.language,
+                                         self._has_camera)
+        return self._camera
+
+    # -- following the visit -------------------------------------------------------------
+    def _on_visit(self, topic: str) -> None:
+        if topic == "page":
+            self.show_page()
+        else:
+            self.refresh_current()
+
+    def _on_flow(self, topic: str) -> None:
+        if topic == "wiped":
+            self.wipe_widgets()
+        if topic in ("prefs", "wiped"):
+            self.apply_prefs()
+        if topic == "wiped" and self._language != self.flow.language:
+            # The flow resets the language for each citizen; the agent's choice stays.
+            self.flow.set_language(self._language)
+
+    def page_widget(self, page: Page | None = None) -> PageWidget:
+        return self.pages[page or self.visit.page]
+
+    def show_page(self) -> None:
+        widget = self.page_widget()
+        if self._shown is not widget:
+            if isinstance(self._shown, FormsHost):
+                self._shown.leave()
+            for other in self.pages.values():
+                if other is not widget:
+                    other.clear()
+            self._shown = widget
+            self.stack.setCurrentWidget(widget)
+        if isinstance(widget, FormsHost | SignInPage):
+            widget.enter()
+        else:
+            widget.refresh()
+        self.sync.setVisible(self.visit.page in (Page.WORKLIST, Page.QUEUE))
+        if self.sync.isVisible():
+            self.sync.refresh()
+        self.refresh_bar()
+
+    def refresh_current(self) -> None:
+        if self.visit.page is not Page.FORMS:
+            self.page_widget().refresh()
+        if self.sync.isVisible():
+            self.sync.refresh()
+
+    def apply_prefs(self) -> None:
+        theme = theme_for(self.flow.elder)
+        sheet = stylesheet(theme)
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+        self._language = self.flow.language
+        lang = self.flow.language
+        self.title.setText(translate(TEXTS, "title", lang))
+        self.language_button.setText(translate(TEXTS, "lang", lang))
+        self.elder_button.setText(translate(TEXTS, "elder.off" if self.flow.elder
+                                            else "elder.on", lang))
+        self.sign_out_button.setText(translate(TEXTS, "sign_out", lang))
+        self.refresh_bar()
+        if self._shown is not None and not isinstance(self._shown, FormsHost):
+            self._shown.refresh()
+        if self.sync.isVisible():
+            self.sync.refresh()
+
+    def refresh_bar(self) -> None:
+        current, lang = self.auth.current, self.flow.language
+        self.sign_out_button.setVisible(current is not None)
+        if current is None:
+            self.who.setText("")
+            return
+        profile = current.profile
+        state = translate(TEXTS, "online" if current.online else "offline", lang)
+        self.who.setText(translate(TEXTS, "who", lang, name=profile.display_name
+                                   or profile.agent_number, area=profile.area) + "  " + state)
+
+    def wipe_widgets(self) -> None:
+        """The Qt half of the flow's wipe (as ``kiosk.ui.wipe`` does for the kiosk): the
+        form screens emptied, a photo being taken discarded, focus and clipboard cleared,
+        deleted rows destroyed now."""
+        forms = self.pages[Page.FORMS]
+        forms.clear()
+        if self._camera is not None:
+            self._camera.close_camera()
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            focus.clearFocus()
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    # -- events from the bridges (GUI thread) --------------------------------------------
+    def card_placed(self, card: Any) -> None:
+        self.visit.card_placed(card)
+
+    def card_failed(self, error: Any) -> None:
+        words = getattr(error, "user_message", None) or {"zh": "读卡失败，请重新放置证件。",
+                                                         "en": "The card could not be read; "
+                                                               "place it again."}
+        self.visit.card_failed(Bilingual(words["zh"], words["en"]))
+
+    def outbox_event(self, event: dict[str, Any]) -> None:
+        self.flow.outbox_event(event)
+        self.sync.on_progress(event)
+        queue = self.pages[Page.QUEUE]
+        assert isinstance(queue, QueuePage)
+        queue.on_outbox_event(event)
+        kind = event.get("kind")
+        if kind in ("sender_refused", "progress"):
+            self.refresh_bar()
+        current = self.auth.current
+        if kind == "connectivity" and event.get("online") and current is not None \
+                and not current.online:
+            # The line is back: the session held offline is renewed with the PIN in memory,
+            # as the sync button would, so held applications go without waiting for a tap.
+            self.sync.sync()
+
+    def _activity(self) -> None:
+        self.auth.activity()
+        self.flow.activity()
+
+    def tick(self) -> None:
+        if self.visit.page is Page.FORMS or self.flow.step is Step.SUBMIT:
+            self.flow.tick()
+        if self.auth.check_inactivity():
+            self.visit.signed_out("inactivity")
+        self.refresh_bar()
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self.filter)
+        self._unsubscribe()
+        self._unsubscribe_flow()
+        forms = self.pages[Page.FORMS]
+        assert isinstance(forms, FormsHost)
+        forms.close_screens()
+        for page in self.pages.values():
+            page.clear()
