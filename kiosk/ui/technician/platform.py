@@ -1,0 +1,72 @@
+"""Platform enrolment with a one-time code (the code is never audited or logged): the
+platform URL, the code and the terminal's kind; the current enrolment shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from kiosk.technician.console import TechnicianConsole
+from kiosk.ui.agent.tasks import Tasks
+from kiosk.ui.technician.page import TechPage
+from offline_queue import credentials
+from offline_queue.errors import OutboxError
+
+KINDS = ("kiosk", "agent")
+
+
+class PlatformPage(TechPage):
+    name = "platform"
+
+    def __init__(self, console: Callable[[], TechnicianConsole], tasks: Tasks,
+                 language: Callable[[], str], on_enrolled: Callable[[], None] = lambda: None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(console, tasks, language, parent)
+        self.on_enrolled = on_enrolled
+        self.current = self.label("muted")
+        self.url_label, self.code_label, self.kind_label = (self.label() for _ in range(3))
+        self.url = self.edit("platform_url")
+        self.code = self.edit("enrolment_code")
+        self.kind = QComboBox(self)
+        self.kind.setProperty("role", "kind")
+        self.go = self.button(self.enrol, primary=True, name="enrol")
+        for widget in (self.current, self.url_label, self.url, self.code_label, self.code,
+                       self.kind_label, self.kind):
+            self.root.addWidget(widget)
+        self.root.addLayout(self.row(self.go, stretch_first=True))
+        self.add_message()
+        self.root.addStretch(1)
+
+    def enter(self) -> None:
+        self.url.setText(self.console.settings()["platform"]["url"])
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.title.setText(self.t("plat.title"))
+        try:
+            creds = credentials.load(self.console.data_dir)
+            self.current.setText(self.t("plat.current", kind=self.t(f"kind.{creds.kind}")
+                                        if creds.kind in KINDS else creds.kind,
+                                        device=creds.device_id, url=creds.platform_url))
+        except OutboxError:
+            self.current.setText(self.t("plat.none"))
+        self.url_label.setText(self.t("plat.url"))
+        self.code_label.setText(self.t("plat.code"))
+        self.kind_label.setText(self.t("plat.kind"))
+        chosen = self.kind.currentIndex()
+        self.kind.clear()
+        self.kind.addItems([self.t(f"kind.{k}") for k in KINDS])
+        self.kind.setCurrentIndex(max(chosen, 0))
+        self.go.setText(self.t("plat.go"))
+
+    def enrol(self) -> None:
+        url, code = self.url.text().strip(), self.code.text().strip()
+        kind = KINDS[max(self.kind.currentIndex(), 0)]
+        self.code.clear()                       # one use, and not to be seen again
+
+        def done(result: dict[str, str]) -> str:
+            self.refresh()
+            self.on_enrolled()
+            return self.t("plat.ok", device=result["device_id"])
+        self.act(lambda c: c.enroll(url, code, kind), done)
