@@ -132,6 +132,7 @@ class AgentVisit:
 
     def worklist_synced(self, worklist: Worklist) -> None:
         self.worklist = worklist
+        self.notice = None                  # "no work list yet" no longer holds
         self._changed("worklist")
 
     def signed_out(self, reason: str) -> None:

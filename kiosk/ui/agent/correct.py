@@ -45,8 +45,10 @@ class CorrectPage(Page):
         reasons = visit.correction_reasons or {}
         labels = ({f.key: f.label.get(lang) for f in catalog.get(code).form.fields}
                   if catalog is not None and code in catalog else {})
-        lines = [self.t("queue.reason", reason=reasons.get("title") or reasons.get("code")
-                        or "")]
+        code_key = f"code.{reasons.get('code')}"
+        summary = self.t(code_key) if code_key in self.texts else (
+            reasons.get("title") or reasons.get("code") or "")
+        lines = [self.t("queue.reason", reason=summary)]
         for key, message in sorted((reasons.get("fields") or {}).items()):
             text = message.get(lang, "") if isinstance(message, dict) else str(message)
             lines.append(self.t("queue.field", field=labels.get(key, key), message=text))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.agent.page import Page
@@ -29,6 +30,32 @@ TEXTS = {
 
 #: steps whose screen the agent never needs here (the visit handles cards and endings)
 _NOT_HOSTED = (Step.ATTRACT, Step.IDENTIFY, Step.GOODBYE)
+
+
+class CurrentStack(QStackedWidget):
+    """A stack sized by the screen it shows, not by the largest it holds: the kiosk's
+    screens (a long consent text, the catalog grid) must not make a laptop window taller
+    while another screen is up."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        current = self.currentWidget()
+        return current.hasHeightForWidth() if current is not None else False
+
+    def heightForWidth(self, width: int) -> int:
+        current = self.currentWidget()
+        return current.heightForWidth(width) if current is not None else -1
 
 
 class FormsHost(Page):
@@ -49,8 +76,15 @@ class FormsHost(Page):
         bar.setStretch(0, 1)
         bar.setContentsMargins(24, 8, 24, 0)
         self.root.addLayout(bar)
-        self.stack = QStackedWidget(self)
-        self.root.addWidget(self.stack, 1)
+        # The kiosk's screens are laid out for 800 pixels and more; a laptop's 768 (less
+        # the agent's bars) scrolls instead of squeezing them.
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = CurrentStack(self.scroller)
+        self.scroller.setWidget(self.stack)
+        self.root.addWidget(self.scroller, 1)
         self.screens: dict[Step, Screen] = {}
         self._current: Screen | None = None
         self._unsubscribe: Callable[[], None] | None = None

@@ -124,8 +124,7 @@ class QueuePage(Page):
     def _dead(self, entry: QueueEntry, box: QVBoxLayout) -> None:
         lang = self.language()
         reasons = entry.reasons or {}
-        summary = reasons.get("title") or reasons.get("detail") or reasons.get("code") \
-            or entry.last_error or ""
+        summary = self._summary(reasons) or entry.last_error or ""
         self._add(box, self.t("queue.reason", reason=summary), "error")
         labels = self._labels(entry.item_code)
         for key, message in sorted((reasons.get("fields") or {}).items()):
@@ -138,6 +137,14 @@ class QueuePage(Page):
         button.setText(self.t("queue.correct"))
         box.addLayout(self.row(button, stretch_first=True))
         self.correct_buttons[entry.submission_id] = button
+
+    def _summary(self, reasons: dict[str, Any]) -> str:
+        """The platform's reason in words: its code where we know it (the title is English
+        only), else its title."""
+        key = f"code.{reasons.get('code')}"
+        if key in self.texts:
+            return self.t(key)
+        return str(reasons.get("title") or reasons.get("detail") or reasons.get("code") or "")
 
     def _labels(self, code: str) -> dict[str, str]:
         catalog = self.visit.flow.catalog

@@ -42,21 +42,25 @@ class SignInPage(Page):
         self.go = self.button(self.submit, primary=True, name="sign_in")
         self.pad = NumericPad(language, self)
         self.pad.ok.clicked.connect(lambda _c=False: self.submit())
+        # The form and the keypad side by side: a 768-pixel laptop screen has room for it.
         form = QWidget(self)
-        form.setMaximumWidth(720)
-        column = self.row()
-        column.addStretch(1)
-        column.addWidget(form, 2)
-        column.addStretch(1)
+        form.setMaximumWidth(620)
         inner = QVBoxLayout(form)
+        inner.setContentsMargins(0, 0, 0, 0)
         inner.setSpacing(12)
         for widget in (self.title, self.hint, self.number_label, self.number, self.pin_label,
-                       self.pin, self.message, self.go, self.pad):
+                       self.pin, self.message, self.go):
             widget.setParent(form)
             inner.addWidget(widget)
         inner.addStretch(1)
-        self.root.addLayout(column, 1)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.pad.setMaximumWidth(420)
+        columns = self.row()
+        columns.addStretch(1)
+        columns.addWidget(form, 3)
+        columns.addSpacing(32)
+        columns.addWidget(self.pad, 2, Qt.AlignmentFlag.AlignTop)
+        columns.addStretch(1)
+        self.root.addLayout(columns, 1)
 
     def enter(self) -> None:
         self.pad.attach(self.pin)

@@ -53,11 +53,11 @@ class SyncPanel(Page):
         self.last = self.label("muted")
         self.state = self.label("notice")
         self.state.hide()
-        line = self.row(self.go, self.last)
-        line.setStretch(1, 1)
+        # one line: the button, when it last worked, what it is doing or did
+        line = self.row(self.go, self.last, self.state)
+        line.setStretch(2, 1)
         self.root.addLayout(line)
         self.root.addWidget(self.bar)
-        self.root.addWidget(self.state)
 
     def sync(self) -> None:
         if self.busy:

@@ -162,6 +162,8 @@ class AgentWindow(QMainWindow):
             widget.enter()
         else:
             widget.refresh()
+        if self.visit.page is Page.SIGN_IN:
+            self.sync.result = None             # the last agent's "synced" is not news
         self.sync.setVisible(self.visit.page in (Page.WORKLIST, Page.QUEUE))
         if self.sync.isVisible():
             self.sync.refresh()

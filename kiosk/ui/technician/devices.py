@@ -32,7 +32,10 @@ class DevicesPage(TechPage):
         super().__init__(console, tasks, language, parent)
         self.devices = devices
         self.detect = self.button(self.auto_detect, primary=True, name="detect")
-        self.root.addLayout(self.row(self.detect, stretch_first=True))
+        self.root.removeWidget(self.title)
+        head = self.row(self.title, self.detect)
+        head.setStretch(0, 1)
+        self.root.insertLayout(0, head)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(12)

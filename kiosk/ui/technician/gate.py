@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.technician.gate import TechnicianGate
 from kiosk.ui.agent.page import Page, set_role
@@ -36,10 +37,18 @@ class GatePage(Page):
         self.go = self.button(self.submit, primary=True, name="enter")
         self.pad = NumericPad(language, self)
         self.pad.ok.clicked.connect(lambda _c=False: self.submit())
+        column = QVBoxLayout()
+        column.setSpacing(12)
         for widget in (self.title, self.hint, self.who_label, self.who, self.pin_label,
-                       self.pin, self.message, self.go, self.pad):
-            self.root.addWidget(widget)
-        self.root.addStretch(1)
+                       self.pin, self.message, self.go):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.pad.setMaximumWidth(420)
+        columns = self.row()
+        columns.addLayout(column, 3)
+        columns.addSpacing(32)
+        columns.addWidget(self.pad, 2, Qt.AlignmentFlag.AlignTop)
+        self.root.addLayout(columns, 1)
 
     def enter(self) -> None:
         self.pad.attach(self.pin)

@@ -58,5 +58,9 @@ class TechPage(Page):
                 text = done(outcome.value)
                 self.say(self.t("done") if text is None else text, "good")
             else:
-                self.say(self.words(outcome.message), "error")
+                message = outcome.message
+                words = self.words(message)
+                if message is not None and message.zh == message.en:   # English only
+                    words = self.t("failed", why=words)
+                self.say(words, "error")
         self.tasks.run(lambda: job(console), finished)

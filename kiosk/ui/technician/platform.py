@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QWidget
 
 from kiosk.technician.console import TechnicianConsole
 from kiosk.ui.agent.tasks import Tasks
@@ -31,10 +31,17 @@ class PlatformPage(TechPage):
         self.kind = QComboBox(self)
         self.kind.setProperty("role", "kind")
         self.go = self.button(self.enrol, primary=True, name="enrol")
-        for widget in (self.current, self.url_label, self.url, self.code_label, self.code,
-                       self.kind_label, self.kind):
-            self.root.addWidget(widget)
-        self.root.addLayout(self.row(self.go, stretch_first=True))
+        self.root.addWidget(self.current)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        for i, (label, field) in enumerate(((self.url_label, self.url),
+                                            (self.code_label, self.code),
+                                            (self.kind_label, self.kind))):
+            grid.addWidget(label, i, 0)
+            grid.addWidget(field, i, 1)
+        grid.addWidget(self.go, 2, 2)
+        grid.setColumnStretch(1, 1)
+        self.root.addLayout(grid)
         self.add_message()
         self.root.addStretch(1)
 

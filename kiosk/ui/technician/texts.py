@@ -8,6 +8,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "who": ("技术人员：{who}", "Technician: {who}"),
     "exit": ("返回服务界面", "Back to service"),
     "busy": ("正在执行…", "Working…"),
+    "failed": ("操作未完成：{why}", "Not done: {why}"),
     "done": ("完成。", "Done."),
     "save": ("保存", "Save"),
     # gate
@@ -48,7 +49,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dev.state": ("状态：{state} {detail}", "State: {state} {detail}"),
     # platform
     "plat.title": ("平台登记", "Platform enrolment"),
-    "plat.current": ("当前：{kind} 终端 {device}，平台 {url}",
+    "plat.current": ("当前：{kind} {device}，平台 {url}",
                      "Now: {kind} terminal {device} on {url}"),
     "plat.none": ("本终端尚未登记。", "This terminal is not enrolled."),
     "plat.url": ("平台地址", "Platform URL"),
