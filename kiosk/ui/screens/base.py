@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
@@ -14,7 +15,12 @@ from kiosk.ui.theme import NORMAL, Theme
 
 
 def clear_layout(layout: QLayout) -> None:
-    """Remove and delete every widget and sub-layout of ``layout``."""
+    """Remove and delete every widget, spacer and sub-layout of ``layout``.
+
+    ``takeAt`` hands the layout item to the caller, and PySide6 does not delete it with its
+    Python wrapper: each item must be deleted here (C++'s ``delete item``), or every
+    redrawn row leaks ~100 bytes of native memory for good (bench/soak.py found it).
+    """
     while layout.count():
         entry = layout.takeAt(0)
         widget = entry.widget()
@@ -24,6 +30,7 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
         elif entry.layout() is not None:
             clear_layout(entry.layout())
+        shiboken6.delete(entry)            # the item (or the emptied sub-layout) itself
 
 
 class Screen(QWidget):
