@@ -15,6 +15,7 @@ import pytest
 from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles
 from kiosk import config as cfg
+from kiosk.config import AgentConfig
 from tests.kiosk.agent.conftest import (  # noqa: F401 - fixtures shared with the services
     AREA,
     PIN,
@@ -86,8 +87,14 @@ class Rig:
 
 
 @pytest.fixture
+def agent_config() -> AgentConfig:
+    """The [agent] settings the rig is built with (a test may parametrize its own)."""
+    return AgentConfig(max_pin_failures=3)
+
+
+@pytest.fixture
 def rig(qtbot: Any, sandbox: SandboxServer, reader: IdCardEmulator, data_dir: Path,
-        catalog: Any) -> Iterator[Rig]:  # noqa: F811
+        catalog: Any, agent_config: AgentConfig) -> Iterator[Rig]:  # noqa: F811
     from PySide6.QtWidgets import QApplication
 
     from devices.idcard import ReaderMonitor, connect
@@ -101,7 +108,7 @@ def rig(qtbot: Any, sandbox: SandboxServer, reader: IdCardEmulator, data_dir: Pa
     QApplication.instance().setFont(ui_font())
     enrol(sandbox, data_dir)
     signal = Signal(sandbox.url)
-    config = cfg.Config()
+    config = cfg.Config(agent=agent_config)
     outbox = Outbox(data_dir / "outbox").open()
     invoker = GuiInvoker()
     bridge = OutboxBridge(outbox)
