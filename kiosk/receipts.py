@@ -5,6 +5,11 @@ title, item, case number (online) or local receipt number (offline), date, the c
 *masked* name and ID number, what happens next, and a QR code of the platform's tracking
 URL for the submission.
 
+The slip is in the session's language — Chinese, or English for foreign residents — with
+one layout for both: the same elements in the same order, every label from
+``kiosk.flows.messages`` (``slip.*``). An English slip also carries the Chinese title and the
+item's official Chinese name, so staff at any counter can read it.
+
 "Rendered the same" is guaranteed by construction: :func:`slip_bytes` encodes the slip
 once; the printer receives those bytes, and :func:`preview_png` runs the printer
 emulator's decoder and renderer on *the same bytes* to draw the on-screen preview. The
@@ -32,6 +37,7 @@ from devices.printer import (
 from devices.printer.emulator.decoder import decode
 from devices.printer.emulator.render import slip_png
 from devices.printer.glyphs import GlyphRenderer
+from kiosk.flows.messages import tr
 from kiosk.pii import Personal
 
 PLACEHOLDER = "{submission_id}"
@@ -63,11 +69,15 @@ class SubmissionReceipt:
     next_steps: str = ""
     site_name: str = ""
     extra: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    language: str = "zh"               # the session's: "zh" or "en"
+    official_item_name: str = ""       # the Chinese name, printed under an English one
 
     def __post_init__(self) -> None:
         if not (self.case_number or self.local_receipt_number):
             raise ValueError("a receipt needs a case number (online) or a local receipt "
                              "number (offline)")
+        if self.language not in ("zh", "en"):
+            raise ValueError(f"no slip in language {self.language!r}")
         for name, kind in (("applicant_name", "name"), ("applicant_id_number", "id_number")):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -81,27 +91,36 @@ class SubmissionReceipt:
 def submission_receipt(info: SubmissionReceipt) -> Receipt:
     """The slip as a printer document; only masked personal data goes into it."""
     url = tracking_url(info.tracking_url_template, info.submission_id)
-    title = "提交回执" if info.offline else "受理回执"
-    elements: list = [Text(title, align=Align.CENTER, bold=True, width=2, height=2)]
+    lang = info.language
+
+    def t(key: str) -> str:
+        return tr(key, lang)
+
+    title = "slip.title_offline" if info.offline else "slip.title_online"
+    elements: list = [Text(t(title), align=Align.CENTER, bold=True, width=2, height=2)]
+    if lang != "zh":                   # the official title, for staff at any counter
+        elements.append(Text(tr(title, "zh"), align=Align.CENTER))
     if info.site_name:
         elements.append(Text(info.site_name, align=Align.CENTER))
-    elements += [Separator(), Row("办理事项", info.item_name)]
+    elements += [Separator(), Row(t("slip.item"), info.item_name)]
+    if info.official_item_name and info.official_item_name != info.item_name:
+        elements.append(Text(info.official_item_name, align=Align.RIGHT))
     if info.offline:
-        elements += [Row("本地回执号", info.local_receipt_number or ""),
-                     Text("网络恢复后自动提交，受理编号届时可扫码查询。")]
+        elements += [Row(t("slip.local"), info.local_receipt_number or ""),
+                     Text(t("slip.offline_note"))]
     else:
-        elements.append(Row("受理编号", info.case_number or ""))
+        elements.append(Row(t("slip.case"), info.case_number or ""))
     elements += [
-        Row("提交时间", info.submitted_at.strftime("%Y-%m-%d %H:%M")),
-        Row("申请人", info.applicant_name.masked()),
-        Row("证件号码", info.applicant_id_number.masked()),
+        Row(t("slip.submitted"), info.submitted_at.strftime("%Y-%m-%d %H:%M")),
+        Row(t("slip.applicant"), info.applicant_name.masked()),
+        Row(t("slip.id_number"), info.applicant_id_number.masked()),
         *(Row(label, value) for label, value in info.extra),
         Separator(),
     ]
     if info.next_steps:
-        elements += [Text("后续事项", bold=True), Text(info.next_steps)]
-    elements += [Feed(1), QrCode(url), Text("扫码查询办理进度", align=Align.CENTER),
-                 Feed(1), Text("请妥善保管本回执", align=Align.CENTER)]
+        elements += [Text(t("slip.next"), bold=True), Text(info.next_steps)]
+    elements += [Feed(1), QrCode(url), Text(t("slip.scan"), align=Align.CENTER),
+                 Feed(1), Text(t("slip.keep"), align=Align.CENTER)]
     return Receipt(tuple(elements), name="submission-receipt")
 
 

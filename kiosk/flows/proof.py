@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.catalog.model import Item
+from kiosk.flows.messages import tr
 from kiosk.identity import Identity
 from kiosk.pii import Personal
 from kiosk.receipts import SubmissionReceipt, tracking_url
@@ -61,16 +62,19 @@ def proof_rows(item: Item, identity: Identity, shared_fields: Mapping[str, Any],
 
 def receipt_info(*, item: Item, identity: Identity, submission_id: str,
                  submitted_at: dt.datetime, template: str, site_name: str,
-                 case_number: str | None, local_receipt: str | None) -> SubmissionReceipt:
+                 case_number: str | None, local_receipt: str | None,
+                 language: str = "zh") -> SubmissionReceipt:
+    """What the slip says, in the session's language."""
     days = item.promised_days
-    next_steps = (f"承诺{days}个工作日内办结，结果将短信通知。" if days
-                  else "即办事项，结果将短信通知。")
+    next_steps = (tr("slip.next_days", language, days=days) if days
+                  else tr("slip.next_now", language))
     return SubmissionReceipt(
-        item_name=item.name.zh, submission_id=submission_id, submitted_at=submitted_at,
-        applicant_name=identity.name, applicant_id_number=identity.id_number,
-        tracking_url_template=template, case_number=case_number,
-        local_receipt_number=None if case_number else local_receipt,
-        next_steps=next_steps, site_name=site_name)
+        item_name=item.name.get(language), submission_id=submission_id,
+        submitted_at=submitted_at, applicant_name=identity.name,
+        applicant_id_number=identity.id_number, tracking_url_template=template,
+        case_number=case_number, local_receipt_number=None if case_number else local_receipt,
+        next_steps=next_steps, site_name=site_name, language=language,
+        official_item_name=item.name.zh)
 
 
 def verification_url(template: str, record_id: str) -> str:

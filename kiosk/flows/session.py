@@ -486,7 +486,7 @@ class CitizenFlow:
             item=self.item, identity=self.identity, submission_id=self.submission_id,
             submitted_at=self.submitted_at, template=self.settings.tracking_url_template,
             site_name=self.settings.site_name, case_number=self.case_number,
-            local_receipt=self.local_receipt)
+            local_receipt=self.local_receipt, language=self.language)
         self.print_state, self.print_message = "printing", None
         self._changed("print")
         session = self._session

@@ -101,3 +101,64 @@ def test_preview_is_exactly_what_the_printer_prints(resident) -> None:
     assert slip_png(printed, P80.dots) == preview
     image = Image.open(io.BytesIO(preview))
     assert image.width == P80.dots + 32 and image.height > 600
+
+
+def english(resident: dict, **changes) -> SubmissionReceipt:
+    fields = dict(item_name="Basic pension insurance registration (urban and rural residents)",
+                  official_item_name="城乡居民基本养老保险参保登记", language="en",
+                  next_steps="Decided within 5 working days; the result comes by SMS.")
+    fields.update(changes)
+    return receipt_for(resident, **fields)
+
+
+def test_english_slip_for_an_english_session(resident) -> None:
+    """An English session's slip has English labels and texts, the official Chinese title
+    and item name for staff, the masked name and ID number, and the same tracking QR."""
+    (slip,) = decode(slip_bytes(submission_receipt(english(resident)), P80)).slips
+    text = "\n".join(slip.lines)
+    assert slip.lines[0] == "RECEIPT" and slip.lines[1] == "受理回执"
+    for expected in ("Service", "Basic pension insurance", "城乡居民基本养老保险参保登记",
+                     "Case no.", "ZJ2026112200042", "Submitted", "2026-11-22 14:03",
+                     "Applicant", "张**", "ID number", "330***********0210",
+                     "What happens next", "5 working days", "Scan to follow",
+                     "Please keep this receipt"):
+        assert expected in text, expected
+    for chinese_label in ("办理事项", "受理编号", "申请人", "后续事项"):
+        assert chinese_label not in text
+    assert [q.data for q in slip.qr_codes] == [f"http://127.0.0.1:8765/v1/track/{SUBMISSION}"]
+    assert all(len(line) <= P80.columns for line in slip.lines if line.isascii())
+
+
+def test_offline_english_slip_explains_in_english(resident) -> None:
+    """Offline in English: the local number and when it will be sent, in English."""
+    info = english(resident, case_number=None, local_receipt_number="L-0007-000123")
+    (slip,) = decode(slip_bytes(submission_receipt(info), P80)).slips
+    text = " ".join(slip.lines)
+    assert slip.lines[0] == "SUBMITTED" and "Local receipt" in text and "L-0007-000123" in text
+    assert "network is back" in text and "网络恢复后" not in text
+
+
+def test_one_layout_for_both_languages(resident) -> None:
+    """Chinese and English slips have the same elements in the same order (the English one
+    adds only the Chinese title and official item name)."""
+    zh = submission_receipt(receipt_for(resident)).elements
+    en = [e for e in submission_receipt(english(resident)).elements
+          if getattr(e, "text", None) not in ("受理回执", "城乡居民基本养老保险参保登记")]
+    assert [type(e).__name__ for e in zh] == [type(e).__name__ for e in en]
+    assert [getattr(e, "align", None) for e in zh] == [getattr(e, "align", None) for e in en]
+
+
+def test_english_preview_is_exactly_what_the_printer_prints(resident) -> None:
+    """The on-screen copy of an English slip is the printer's picture of the same bytes."""
+    data = slip_bytes(submission_receipt(english(resident)), P80)
+    with PrinterEmulator(tcp_port=None) as emulator:
+        printer = ReceiptPrinter(lambda: transport_for(emulator.serial_url), P80)
+        printer.print_bytes(data)
+        (printed,) = emulator.mechanism.slips
+    assert slip_png(printed, P80.dots) == preview_png(data, P80)
+
+
+def test_slip_language_is_checked(resident) -> None:
+    """A slip in a language we have no texts for is a bug, refused at once."""
+    with pytest.raises(ValueError):
+        receipt_for(resident, language="fr")

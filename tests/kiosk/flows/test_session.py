@@ -296,3 +296,24 @@ def test_fresh_outbox_and_printer_types_are_used(outbox: Outbox, printer: Record
     """The fixtures are the real outbox and the recording fakes (guards the test set-up)."""
     assert outbox.stats()["pending"] == 0 if "pending" in outbox.stats() else True
     assert printer.receipts == [] and prefill.pending == [] and clock() == 1000.0
+
+
+def test_english_session_gets_an_english_slip(flow, id_cards, printer, clock) -> None:
+    """A citizen who switched to English gets the slip in English (with the item's official
+    Chinese name for staff), not the Chinese one."""
+    flow.card_placed(id_cards["R001"])
+    flow.set_language("en")
+    flow.choose(PENSION)
+    flow.start_item()
+    flow.give_consent(False)
+    fill_remaining(flow)
+    flow.to_review()
+    flow.confirm_review()
+    flow.sign(SIGNATURE_PNG)
+    clock.advance(10)
+    flow.tick()
+    assert flow.step is Step.RECEIPT
+    texts = [str(getattr(e, "text", "")) + str(getattr(e, "label", ""))
+             for e in printer.receipts[-1].elements]
+    assert texts[0] == "SUBMITTED" and "Local receipt" in texts
+    assert flow.item is not None and flow.item.name.zh in texts
