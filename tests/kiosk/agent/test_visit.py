@@ -1,0 +1,100 @@
+"""The agent's visit as a plain state machine (no Qt): which page, which card, which outbox.
+
+Real services over the sandbox, the real catalog and cards read through the emulator; the
+citizen flow is driven through its own methods as its screens would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from devices.idcard.card import IdCard
+from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
+from kiosk.agent.visit import AgentVisit, CorrectionOutbox, Page
+from kiosk.flows import Step
+from kiosk.flows.session import CitizenFlow, FlowSettings
+from offline_queue import Outbox
+from tests.kiosk.agent.conftest import PIN, Terminal
+
+if TYPE_CHECKING:
+    from kiosk.catalog.model import Catalog
+
+
+class NoPrefill:
+    def fetch(self, _id: Any, _code: str, done: Any) -> None:
+        from kiosk.flows.services import PrefillResult
+
+        done(PrefillResult(outcome="offline"))
+
+
+def visit_of(terminal: Terminal, outbox: Outbox, catalog: Catalog) -> AgentVisit:
+    auth = terminal.auth()
+    flow = CitizenFlow(catalog, AgentOutbox(outbox, auth), NoPrefill(), None,
+                       settings=FlowSettings(channel="agent"))
+    visit = AgentVisit(auth, WorklistBook(terminal.platform, terminal.vault, auth),
+                       QueueDashboard(outbox, auth), flow)
+    auth.sign_in(terminal.agent_number, PIN)
+    visit.book.sync()
+    visit.signed_in()
+    return visit
+
+
+def test_cards_only_count_where_the_agent_expects_them(
+        terminal: Terminal, data_dir: Path, id_cards: dict[str, IdCard],
+        catalog: tuple[Catalog, str]) -> None:
+    """A card at the work list opens the resident (matched); starting an item hosts the
+    flow; cancelling returns to the same resident, whose card starts the next one; ending
+    the visit drops the card; a card on the queue page is ignored."""
+    ref = next(iter(id_cards))
+    with Outbox(data_dir / "outbox") as outbox:
+        visit = visit_of(terminal, outbox, catalog[0])
+        assert visit.page is Page.WORKLIST and visit.worklist is not None
+        visit.card_placed(id_cards[ref])
+        assert visit.page is Page.RESIDENT and visit.resident is not None
+        code = visit.resident.eligible[0].item_code
+        visit.start(code)
+        assert visit.page is Page.FORMS and visit.flow.step is Step.ITEM
+        visit.cancel_application()
+        assert visit.page is Page.RESIDENT and visit.flow.step is Step.CHOOSE
+        assert visit.flow.identity is not None, "ready for the next application"
+        visit.end_visit()
+        assert visit.page is Page.WORKLIST and visit.flow.identity is None
+        visit.open_queue()
+        visit.card_placed(id_cards[ref])
+        assert visit.page is Page.QUEUE and visit.flow.identity is None
+        visit.dashboard.close()
+        visit.close()
+
+
+def test_sign_out_wipes_and_a_correction_gets_its_own_outbox(
+        terminal: Terminal, data_dir: Path, id_cards: dict[str, IdCard],
+        catalog: tuple[Catalog, str]) -> None:
+    """During a correction the flow's outbox is the resend; cancelling restores the agent
+    outbox; signing out wipes the flow and forgets the resident."""
+    from kiosk.agent import as_agent_submission
+    from tests.kiosk.agent.conftest import application, identity_of
+
+    ref = next(iter(id_cards))
+    with Outbox(data_dir / "outbox") as outbox:
+        visit = visit_of(terminal, outbox, catalog[0])
+        agent_outbox = visit.flow.outbox
+        built = application(catalog, visit.book.load().residents[0].eligible[0].item_code,
+                            identity_of(id_cards[ref]))
+        sid = outbox.enqueue(as_agent_submission(built.body,
+                                                 visit.auth.session().agent_id),
+                             built.blobs())
+        visit.correct(sid)
+        assert visit.page is Page.CORRECT and visit.correcting == sid
+        visit.cancel_correction()
+        assert visit.page is Page.QUEUE and visit.flow.outbox is agent_outbox
+        visit.correcting = sid
+        visit.page = Page.CORRECT
+        visit.card_placed(id_cards[ref])
+        assert isinstance(visit.flow.outbox, CorrectionOutbox)
+        assert visit.page is Page.FORMS and visit.flow.step is Step.FORM
+        visit.sign_out()
+        assert visit.page is Page.SIGN_IN and visit.flow.identity is None
+        assert visit.flow.outbox is agent_outbox and visit.resident is None
+        visit.dashboard.close()
+        visit.close()
