@@ -75,6 +75,7 @@ class Rig:
     reader: IdCardEmulator
     sandbox: Any
     idcard: Any
+    data_dir: Path
 
     def remove_card(self, qtbot: Any) -> None:
         """Take the card away and wait until the reader's monitor has seen it go."""
@@ -122,7 +123,7 @@ def rig(qtbot: Any, sandbox: SandboxServer, reader: IdCardEmulator, data_dir: Pa
     mode.window.resize(1280, 800)
     mode.window.show()
     qtbot.waitExposed(mode.window)
-    yield Rig(mode, outbox, new_agent(sandbox), signal, reader, sandbox, idcard)
+    yield Rig(mode, outbox, new_agent(sandbox), signal, reader, sandbox, idcard, data_dir)
     reader.remove()
     signal.up()
     idcard.stop()

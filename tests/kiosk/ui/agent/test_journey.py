@@ -80,9 +80,13 @@ def apply(qtbot: Any, rig: Rig, code: str) -> str:
     return sid
 
 
-def test_agent_day_offline_visit_then_sent_with_status(qtbot: Any, rig: Rig) -> None:
+def test_agent_day_offline_visit_then_sent_with_status(qtbot: Any, rig: Rig,
+                                                       residents: dict[str, Any]) -> None:
     """Signed in and synced online, then offline from sign-in to two queued applications by
-    card and form; back online, the queue page shows both sent with status updates."""
+    card and form (no personal data in plain text on disk); back online, the queue page
+    shows both sent with status updates."""
+    from tests.kiosk.agent.test_journey import plain_text_hits, secrets_of
+
     mode, window = rig.mode, rig.window
     sign_in(qtbot, rig)
     at(qtbot, rig, Page.WORKLIST)
@@ -115,6 +119,8 @@ def test_agent_day_offline_visit_then_sent_with_status(qtbot: Any, rig: Rig) -> 
     assert [rig.outbox.get(i)["state"] for i in ids] == [State.PENDING] * 2
     assert [rig.outbox.get(i)["attempts"] for i in ids] == [0, 0], "held, never tried"
     assert all(rig.outbox.get(i)["agent_id"] == mode.auth.current.agent_id for i in ids)
+    hits = plain_text_hits(rig.data_dir, secrets_of(residents, ["R001"]))
+    assert not hits, hits
 
     tap(qtbot, button(page(rig), "open_queue"))
     at(qtbot, rig, Page.QUEUE)
