@@ -123,7 +123,6 @@ class KioskApp:
         self.outbox_bridge.event.connect(self.flow.outbox_event)
         self.outbox_bridge.summary.connect(self.window.status.set_network)
         self.printer.paper_state.connect(self.window.status.set_paper)
-        self.flow.subscribe(self._on_flow_topic)
         template = (self.creds.tracking_url_template if self.creds and
                     "{submission_id}" in self.creds.tracking_url_template
                     else f"{self.config.platform.url}/v1/track/{{submission_id}}")
@@ -194,7 +193,7 @@ class KioskApp:
 
     def _start_sync(self) -> None:
         if self.creds is None:
-            self.outbox_bridge.online = False
+            self.outbox_bridge.not_enrolled()
             return
         from offline_queue.retry import RetryPolicy
         from offline_queue.sync import SyncEngine
@@ -242,11 +241,6 @@ class KioskApp:
         self.smartcard.failed.connect(self._card_failed)
         self.smartcard.start()
         self._closers.append(self.smartcard.stop)
-
-    def _on_flow_topic(self, topic: str) -> None:
-        # a prefill that found the platform unreachable is a connectivity signal too
-        if topic == "prefill" and self.flow.prefill_state == "failed":
-            self.outbox_bridge.set_online(False)
 
     def _card_failed(self, error: Any) -> None:
         from kiosk.catalog.text import Text

@@ -6,6 +6,13 @@ Runs offscreen on a 1920×1080 window (the kiosk's panel), through the real flow
 widgets with the demo residents' cards read from the ID-card emulator; the receipt is the
 printer emulator's rendering of the real slip bytes, the proof the real PDF's first page.
 Each PNG is scaled to 1280×720 and reduced to a 256-colour palette to stay small.
+
+The status bar is driven the way the application drives it: the outbox's events through
+``OutboxBridge`` into ``kiosk.flows.line``. The script stages what the sync worker would
+report, consistently with each screen: the line up while the platform prefills the form,
+a run that ends "offline" just before the submission (so the receipt that says the
+network is down sits above "offline, 1 waiting"), the health probe's answer before the
+query_print item (which needs the platform).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from kiosk.catalog import load_catalog  # noqa: E402
 from kiosk.flows import CitizenFlow, FlowSettings  # noqa: E402
 from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent  # noqa: E402
 from kiosk.receipts import preview_png, slip_bytes  # noqa: E402
+from kiosk.ui.bridges.platform import OutboxBridge  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from offline_queue import Outbox  # noqa: E402
@@ -142,6 +150,8 @@ def main() -> int:
                                                              terminal_id="kiosk-demo"),
                                        clock=lambda c=clock: c[0], now=lambda: NOW)
                     window = MainWindow(flow, tick_ms=3_600_000, has_camera=lambda: False)
+                    bridge = OutboxBridge(outbox)
+                    bridge.summary.connect(window.status.set_network)
                     window.resize(1920, 1080)
                     window.show()
                     mode = "elder" if elder else "normal"
@@ -156,7 +166,8 @@ def main() -> int:
                         save(window, args.out / f"{name}-{mode}-{lang}.png")
                         count += 1
 
-                    run_journey(window, flow, cards, shot, clock)
+                    run_journey(window, flow, cards, shot, clock, outbox.notify)
+                    bridge.close()
                     window.shutdown()
                     window.close()
                     window.deleteLater()
@@ -166,8 +177,17 @@ def main() -> int:
     return 0
 
 
+def worker_run(ending: str) -> list[dict]:
+    """The progress events of one sync run, as ``offline_queue.sync`` emits them."""
+    return [{"kind": "progress", "state": "syncing", "done": 0, "total": 0, "held": {}},
+            {"kind": "progress", "state": ending, "done": 0, "total": 0, "held": {}}]
+
+
 def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
-                shot: Callable[[str], None], clock: list[float]) -> None:
+                shot: Callable[[str], None], clock: list[float],
+                report: Callable[[dict], None]) -> None:
+    for event in worker_run("idle"):           # the first run at start-up reached the platform
+        report(event)
     shot("01-attract")
     flow.card_reading()
     shot("02-identify")
@@ -204,6 +224,8 @@ def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
     flow.to_review()
     shot("12-review")
     flow.confirm_review()
+    for event in worker_run("offline"):        # the line drops before the submission
+        report(event)
     pad = window.stack.currentWidget().pad
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(80, 120))
     for x in range(80, 700, 15):
@@ -218,6 +240,7 @@ def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
     flow.finish()
     shot("16-goodbye")
     flow.card_removed()
+    report({"kind": "connectivity", "online": True})   # the worker's probe: line back
     flow.card_placed(cards["R001"])
     flow.choose(PROOF)
     flow.start_item()

@@ -1,13 +1,19 @@
-"""The small status line: connectivity and queue, receipt printer, card reader."""
+"""The small status line: connectivity and queue, receipt printer, card reader.
+
+The line and the queue come from the sync worker's own events (``kiosk.flows.line``
+through ``OutboxBridge.summary``), the printer and reader from their bridges.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from kiosk.flows.line import Line, LineStatus
 from kiosk.flows.messages import tr
 
+_LINE = {Line.UNKNOWN: "status.checking", Line.ONLINE: "status.online",
+         Line.OFFLINE: "status.offline", Line.BUSY: "status.busy",
+         Line.PAUSED: "status.paused", Line.NOT_ENROLLED: "status.not_enrolled"}
 _PAPER = {"ok": "status.printer_ok", "paper_near_end": "status.printer_near_end",
           "paper_out": "status.printer_out"}
 
@@ -17,7 +23,7 @@ class StatusBar(QWidget):
         super().__init__(parent)
         self.setObjectName("statusbar")
         self.language = "zh"
-        self.net: dict[str, Any] = {"online": True, "waiting": 0}
+        self.net = LineStatus()
         self.paper = "ok"
         self.reader = "ok"
         layout = QHBoxLayout(self)
@@ -32,8 +38,8 @@ class StatusBar(QWidget):
             layout.addWidget(widget)
         self.refresh()
 
-    def set_network(self, info: dict[str, Any]) -> None:
-        self.net = info
+    def set_network(self, status: LineStatus) -> None:
+        self.net = status
         self.refresh()
 
     def set_paper(self, state: str) -> None:
@@ -50,15 +56,16 @@ class StatusBar(QWidget):
 
     def refresh(self) -> None:
         lang = self.language
-        online = bool(self.net.get("online", True))
-        self.network.setText(("● " if online else "▲ ")
-                             + tr("status.online" if online else "status.offline", lang))
-        syncing = self.net.get("syncing")
-        waiting = int(self.net.get("waiting", 0))
-        if syncing and syncing[1]:
-            self.queue.setText(tr("status.syncing", lang, done=syncing[0], total=syncing[1]))
+        net = self.net
+        mark = "● " if net.online else "○ " if net.line is Line.UNKNOWN else "▲ "
+        self.network.setText(mark + tr(_LINE[net.line], lang))
+        if net.sending and net.sending[1]:
+            self.queue.setText(tr("status.syncing", lang, done=net.sending[0],
+                                  total=net.sending[1]))
         else:
-            self.queue.setText(tr("status.queue", lang, count=waiting) if waiting else "")
+            self.queue.setText(tr("status.queue", lang, count=net.waiting)
+                               if net.waiting else "")
+        self.queue.setVisible(bool(self.queue.text()))
         self.printer.setText(tr(_PAPER.get(self.paper, "status.printer_off"), lang))
         self.card_reader.setText(tr("status.reader_ok" if self.reader == "ok"
                                     else "status.reader_lost", lang))

@@ -1,18 +1,20 @@
 """The platform side: prefill requests on the ``platform`` worker, outbox events as signals.
 
 The outbox's listeners run on the ``outbox-sync`` thread (and on the GUI thread for an
-enqueue); :class:`OutboxBridge` re-emits each event as a queued signal, and keeps the small
-connectivity/queue summary the status bar shows.
+enqueue); :class:`OutboxBridge` re-emits each event as a queued signal, and folds them into
+the line/queue status the status bar shows (:mod:`kiosk.flows.line`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
 from PySide6.QtCore import QObject, Signal
 
+from kiosk.flows.line import Line, LineStatus, follow
 from kiosk.flows.services import PrefillResult, fetch_prefill
 from kiosk.pii import Personal
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
@@ -43,44 +45,40 @@ class PrefillBridge:
 class OutboxBridge(QObject):
     _raw = Signal(object)                   # from the listener, any thread
     event = Signal(object)                  # every outbox event, on the GUI thread
-    summary = Signal(object)                # {"online": bool, "waiting": int, ...}
+    summary = Signal(object)                # kiosk.flows.line.LineStatus for the status bar
 
     def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.outbox = outbox
-        self.online = True
+        self.status = LineStatus()
         self._closed = False
         self._remove = outbox.add_listener(self._raw.emit)
         self._raw.connect(self._on_event)
 
+    @property
+    def online(self) -> bool:
+        return self.status.online
+
     def _on_event(self, event: dict[str, Any]) -> None:
-        # The outbox says nothing about "the network" as such: a transient failure of a
-        # delivery (retry_wait) or a run stopped as offline means down; a delivery means up.
         if self._closed:                    # queued before close, delivered after
             return
         self.event.emit(event)
-        kind, state = event.get("kind"), event.get("state")
-        if (kind == "progress" and state == "offline") or (kind == "state"
-                                                           and state == "retry_wait"):
-            self.online = False
-        elif kind == "state" and state == "sent":
-            self.online = True
-        self.publish(event)
+        self.status = follow(self.status, event, self._waiting())
+        self.summary.emit(self.status)
 
-    def set_online(self, online: bool) -> None:
-        self.online = online
+    def not_enrolled(self) -> None:
+        """No credentials, so no sync worker: say so instead of waiting for news."""
+        self.status = LineStatus(Line.NOT_ENROLLED, self._waiting())
         self.publish()
 
-    def publish(self, event: dict[str, Any] | None = None) -> None:
-        if self._closed:
-            return
+    def publish(self) -> None:
+        if not self._closed:
+            self.status = replace(self.status, waiting=self._waiting())
+            self.summary.emit(self.status)
+
+    def _waiting(self) -> int:
         stats = self.outbox.stats()
-        waiting = sum(int(stats.get(s, 0) or 0) for s in ("pending", "in_flight",
-                                                          "retry_wait"))
-        info = {"online": self.online, "waiting": waiting}
-        if event and event.get("kind") == "progress" and event.get("state") == "syncing":
-            info["syncing"] = (event.get("done", 0), event.get("total", 0))
-        self.summary.emit(info)
+        return sum(int(stats.get(s, 0) or 0) for s in ("pending", "in_flight", "retry_wait"))
 
     def close(self) -> None:
         self._closed = True

@@ -15,6 +15,7 @@ from kiosk import config as cfg
 from kiosk.app import KioskApp
 from kiosk.demo import Demo
 from kiosk.flows import Step
+from kiosk.flows.line import Line
 from offline_queue import State
 from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, PENSION
 from tests.kiosk.ui.driver import choose_by_search, current, fill_form, role, sign, tap, type_text
@@ -132,12 +133,15 @@ def test_offline_then_synced_with_status_shown(qtbot, demo, kiosk) -> None:
     assert "自动提交" in screen.explain.text()
     status = kiosk.window.status
     qtbot.waitUntil(lambda: "1" in status.queue.text(), timeout=WAIT)
-    qtbot.waitUntil(lambda: not status.net.get("online", True), timeout=WAIT)
-    demo.cut_network(False)
-    kiosk.sync.trigger()
+    # what the sync worker reported, not a guess: its run ended "offline"
+    qtbot.waitUntil(lambda: status.net.line is Line.OFFLINE, timeout=WAIT)
+    assert "网络中断" in status.network.text() and status.queue.isVisible()
+    demo.cut_network(False)              # the worker's health probe finds the line back
     qtbot.waitUntil(lambda: flow.case_number is not None, timeout=WAIT)
     assert flow.case_number in screen.number.text()
-    qtbot.waitUntil(lambda: status.queue.text() == "" and status.net["online"], timeout=WAIT)
+    qtbot.waitUntil(lambda: not status.queue.isVisible() and status.net.line is Line.ONLINE,
+                    timeout=WAIT)
+    assert "网络正常" in status.network.text()
 
 
 def test_query_print_with_an_a4_proof(qtbot, demo, kiosk) -> None:

@@ -1,0 +1,70 @@
+"""The status bar's line and queue state follows the sync worker's own events."""
+
+from __future__ import annotations
+
+from kiosk.flows.line import Line, LineStatus, follow
+
+
+def run(*events: dict, start: LineStatus | None = None) -> LineStatus:
+    status = start or LineStatus()
+    for event in events:
+        status = follow(status, event)
+    return status
+
+
+def progress(state: str, **more: object) -> dict:
+    return {"kind": "progress", "state": state, "done": 0, "total": 0, "held": {}, **more}
+
+
+def test_unknown_until_a_run_ends() -> None:
+    """Before any run has ended nothing is claimed; a run under way shows its progress."""
+    status = run(progress("syncing", total=3))
+    assert status.line is Line.UNKNOWN and status.sending == (0, 3) and not status.online
+
+
+def test_run_endings_map_to_the_line() -> None:
+    """idle/held mean the platform answered, offline that nothing reached it, throttled
+    that it is busy (still reachable), paused that a technician is needed."""
+    expected = {"idle": Line.ONLINE, "held": Line.ONLINE, "offline": Line.OFFLINE,
+                "throttled": Line.BUSY, "paused": Line.PAUSED}
+    for state, line in expected.items():
+        status = run(progress("syncing", total=1), progress(state))
+        assert status.line is line and status.sending is None, state
+    assert run(progress("throttled")).online and not run(progress("paused")).online
+
+
+def test_probe_and_deliveries_bring_the_line_back() -> None:
+    """After an offline run, the worker's health probe answer (or a delivery) means online;
+    an item waiting for a retry says nothing about the line by itself."""
+    down = run(progress("offline"))
+    assert run({"kind": "connectivity", "online": True}, start=down).line is Line.ONLINE
+    assert run({"kind": "state", "submission_id": "x", "state": "sent"},
+               start=down).line is Line.ONLINE
+    assert run({"kind": "state", "submission_id": "x", "state": "retry_wait"},
+               start=down).line is Line.OFFLINE
+    assert run(progress("busy"), start=down).line is Line.OFFLINE
+
+
+def test_queue_count_is_what_the_outbox_says() -> None:
+    """The waiting count is the one re-read from the outbox with each event."""
+    status = follow(LineStatus(), progress("offline"), waiting=2)
+    assert status.waiting == 2 and status.line is Line.OFFLINE
+
+
+def test_a_run_whose_connections_all_dropped_is_offline() -> None:
+    """A run ending "idle" whose item failed to connect and nothing was delivered means the
+    line is down; a run where something was delivered despite one failure is online, and a
+    platform answering 503 is not a line problem."""
+    dropped = {"kind": "state", "submission_id": "a", "state": "retry_wait",
+               "error": "connection failed (RemoteProtocolError)"}
+    sent = {"kind": "state", "submission_id": "b", "state": "sent"}
+    busy = {"kind": "state", "submission_id": "c", "state": "retry_wait",
+            "error": "platform answered 503"}
+    online = LineStatus(Line.ONLINE)
+    assert run(progress("syncing"), dropped, progress("idle"), start=online).line \
+        is Line.OFFLINE
+    assert run(progress("syncing"), dropped, sent, progress("idle")).line is Line.ONLINE
+    assert run(progress("syncing"), busy, progress("idle")).line is Line.ONLINE
+    later = run(progress("syncing"), dropped, progress("idle"), progress("syncing"),
+                progress("idle"))
+    assert later.line is Line.ONLINE, "each run is judged on its own"
