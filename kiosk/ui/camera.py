@@ -1,15 +1,17 @@
 """The document camera for ``file`` fields: preview, retake, automatic crop.
 
-With a camera (Qt Multimedia: ``QCamera`` → ``QImageCapture``) the citizen lays the paper
-down and presses "take picture"; without one (the demo, tests) a generated sample document
-stands in, and the screen says so. Either way the picture is cropped automatically to the
-paper (the bounding box of everything darker than the background, with a margin) and shown
-for "use this picture" or "retake". Photos live only in memory and in the flow's session.
+With a camera (Qt Multimedia, :mod:`kiosk.ui.camera_live`: ``QCamera`` → a live preview
+and ``QImageCapture``) the citizen lays the paper down and presses "take picture"; without
+one (the demo, tests) a generated sample document stands in, and the screen says so. Either
+way the picture is cropped automatically to the paper (the bounding box of everything
+darker than the background, with a margin) and shown for "use this picture" or "retake".
+Photos live only in memory and in the flow's session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
@@ -18,6 +20,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from kiosk.flows.messages import tr
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.widgets import ImageView
+
+if TYPE_CHECKING:
+    from kiosk.ui.camera_live import LiveCamera
 
 
 def sample_document(width: int = 1200, height: int = 900) -> QImage:
@@ -72,6 +77,7 @@ class CameraOverlay(Overlay):
         self.has_camera = has_camera or self.probe_camera
         self._done: Callable[[bytes], None] | None = None
         self._image = QImage()
+        self.live: LiveCamera | None = None      # while open, when a camera is present
         self.card.setMaximumWidth(1100)
         self.title = QLabel(self.card)
         self.title.setObjectName("title")
@@ -80,7 +86,7 @@ class CameraOverlay(Overlay):
         self.view = ImageView(self.card)
         self.view.setMinimumSize(640, 420)
         self.shoot = self._button(self.take)
-        self.retake = self._button(self.take)
+        self.retake = self._button(self.retake_picture)
         self.use = self._button(self.accept)
         self.use.setObjectName("primary")
         self.cancel = self._button(self.close_camera)
@@ -119,9 +125,51 @@ class CameraOverlay(Overlay):
         self.view.clear_image()
         self._buttons()
         self.cover()
+        if not self.demo_note.isVisible():
+            self._start_live()
+
+    def _start_live(self) -> None:
+        from kiosk.ui.camera_live import LiveCamera
+
+        try:
+            self.live = LiveCamera(parent=self)
+        except LookupError:                  # unplugged since the probe: use the sample
+            self.demo_note.show()
+            return
+        self.live.frame.connect(self._preview)
+        self.live.captured.connect(self._captured)
+        self.live.failed.connect(lambda _text: self._stop_live(fallback=True))
+        self.live.start()
+
+    def _stop_live(self, *, fallback: bool = False) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live.deleteLater()
+            self.live = None
+        if fallback and self.isVisible():    # the device failed: the sample, said so
+            self.demo_note.show()
+
+    def _preview(self, image: QImage) -> None:
+        if self._image.isNull():             # live view until a picture is taken
+            self.view.set_png(png_bytes(image.scaledToWidth(640)))
+
+    def _captured(self, image: QImage) -> None:
+        self._image = auto_crop(image)
+        self.view.set_png(png_bytes(self._image))
+        self._buttons()
+
+    def retake_picture(self) -> None:
+        if self.live is not None:            # back to the live view, then "take picture"
+            self._image = QImage()
+            self._buttons()
+            return
+        self.take()
 
     def take(self) -> None:
-        # A live QCamera capture would go here; every terminal without one uses the sample.
+        if self.live is not None:            # the picture arrives in _captured()
+            self._image = QImage()
+            self.live.capture()
+            return
         self._image = auto_crop(sample_document())
         self.view.set_png(png_bytes(self._image))
         self._buttons()
@@ -133,6 +181,7 @@ class CameraOverlay(Overlay):
             done(data)
 
     def close_camera(self) -> None:
+        self._stop_live()
         self._done = None
         self._image = QImage()
         self.view.clear_image()
