@@ -48,3 +48,7 @@ def test_pinyin_typed_on_the_panel_commits_chinese(xvfb_display: str) -> None:
         assert typed["first_candidate"] == "你好" and typed["text"] == "你好", result
     assert result["sensitive"]["hints_seen"] == result["sensitive_hints"]
     assert result["learned"] == []
+    # keys scale with the panel's width: on a 1280-px window every key is still a touch
+    # target of at least 60 px (kiosk.md §4), wider on the kiosk's 1920-px panel
+    width, height = result["smallest_key"]
+    assert width >= 60 and height >= 60, result["smallest_key"]

@@ -70,6 +70,7 @@ def type_pinyin(edit: QLineEdit, letters: str) -> dict:
     root = panel.rootObject()
     keys = {k.property("text"): k for k in items(root)
             if k.property("key") is not None and k.isVisible() and k.property("text")}
+    sizes.extend((k.width(), k.height()) for k in keys.values())
     view = root.findChild(QQuickItem, "wordCandidateView")
     candidates: list[QQuickItem] = []
 
@@ -98,12 +99,14 @@ def type_pinyin(edit: QLineEdit, letters: str) -> dict:
             "hints_seen": int(hints) if hints is not None else None}
 
 
+sizes: list[tuple[float, float]] = []
 root_ready = wait(lambda: panel.rootObject() is not None)
 window.activateWindow()
 wait(window.isActiveWindow, 3.0)
 result = {"root": root_ready, "errors": [e.toString() for e in panel.errors()],
           "plain": type_pinyin(plain, "nihao"), "sensitive": type_pinyin(sensitive, "nihao"),
-          "sensitive_hints": int(SENSITIVE.value)}
+          "sensitive_hints": int(SENSITIVE.value),
+          "smallest_key": [min(w for w, _ in sizes), min(h for _, h in sizes)]}
 app.processEvents()
 result["learned"] = [str(p) for p in keyboard.learned_files()]
 keyboard.close()
