@@ -32,7 +32,10 @@ from kiosk.flows.messages import tr
 SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
 NUMERIC = {FieldType.PHONE, FieldType.ID_NUMBER, FieldType.BANK_ACCOUNT, FieldType.NUMBER,
            FieldType.AMOUNT, FieldType.DATE}
-MAX_BUTTONS = 4
+#: up to this many choices are big toggle buttons (touch targets an elder can hit, all in
+#: sight); only longer lists (a nation list) fall back to a combo box. Combo boxes under a
+#: style sheet also leak ~150 bytes of native memory each in Qt/PySide (bench/soak.py).
+MAX_BUTTONS = 9
 
 
 class FieldRow(QWidget):
@@ -118,6 +121,8 @@ class FieldRow(QWidget):
         self.group.setExclusive(exclusive)
         grid = QGridLayout()
         grid.setSpacing(10)
+        if len(options) > 4:                    # a long list: one more column, fewer rows
+            columns += 1
         for i, (value, text) in enumerate(options):
             button = QPushButton(text, self)
             button.setCheckable(True)

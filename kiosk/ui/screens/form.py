@@ -107,9 +107,19 @@ class FormScreen(Screen):
         notice = self.flow.notice
         self.notice.setText(self.t("form.fix", count=len(self.flow.errors)) if notice else "")
         self.notice.setVisible(notice is not None and bool(self.flow.errors))
+        if notice is not None and self.flow.errors:      # "see the red notes": show the first
+            first = next((row for key, row in self.rows.items() if key in self.flow.errors),
+                         None)
+            if first is not None:
+                self.show_row(first)
         self.pad.retranslate()
         self.back.setText(self.t("nav.back"))
         self.next.setText(self.t("form.review"))
+
+    def show_row(self, row: FieldRow) -> None:
+        """Scroll so that ``row`` is in sight (after the layout has placed it)."""
+        self.body.layout().activate()
+        self.scroll.ensureWidgetVisible(row, 0, 24)
 
     def clear(self) -> None:
         self.pad.attach(None)
