@@ -46,7 +46,7 @@ def wait(condition, seconds: float = 10.0) -> bool:
         app.processEvents()
         if condition():
             return True
-        time.sleep(0.02)
+        time.sleep(0.03)
     return False
 
 
@@ -82,9 +82,16 @@ def type_pinyin(edit: QLineEdit, letters: str) -> dict:
                                + view.property("contentX"))
         return [i.property("text") for i in candidates]
 
+    seen: list[tuple[float, float]] = []
+
     def settled() -> bool:
-        return bool(listed()) and not view.property("moving") \
-            and candidates[0].mapToItem(view, QPointF(0, 0)).x() >= 0
+        # in view, and at the same place for a few polls: the list animates back to its
+        # start after the previous word, and a tap during that lands beside the word
+        if not listed() or candidates[0].mapToItem(view, QPointF(0, 0)).x() < 0:
+            return False
+        at = candidates[0].mapToScene(QPointF(0, 0))
+        seen.append((at.x(), at.y()))
+        return len(seen) >= 4 and len(set(seen[-4:])) == 1
     before = listed()
     for letter in letters:
         tap(keys[letter])
