@@ -6,9 +6,13 @@ Offscreen, a real MainWindow over a real CitizenFlow with the real outbox (fsync
 enqueues) and wipe; the card is a demo resident's, read once from the ID-card emulator.
 Sessions rotate through: a full apply journey to the receipt (form rows built, signature
 drawn, submission queued, receipt shown), an agent_only explanation, a card taken away
-mid-form, and an idle expiry on the form. Memory (RSS) is measured after a warm-up and at
-the end; leaked objects are Python objects by type and live QWidgets, compared the same
-way. Targets: growth ≤ 10 MB, no type growing with the number of sessions.
+mid-form, and an idle expiry on the form. The receipt preview is the real slip's
+rendering (the printer emulator's decoder and renderer on the real bytes), shown as a
+pixmap on the receipt screen. Memory (RSS, after ``malloc_trim``) is measured after a
+warm-up, half-way and at the end, with glibc's count of heap bytes in use (``mallinfo2``):
+RSS growing while the heap in use stays flat is fragmentation, both growing is a leak.
+Leaked objects are Python objects by type and live QWidgets, compared the same way.
+Targets: growth ≤ 10 MB, no type growing with the number of sessions.
 """
 
 from __future__ import annotations
@@ -58,8 +62,19 @@ PNG = _png()
 
 
 class Printer:
+    """Synchronous; the preview is the real slip's rendering, as the printer bridge makes it."""
+
+    def __init__(self) -> None:
+        from devices.printer import get_profile
+        from devices.printer.glyphs import GlyphRenderer
+
+        self.profile, self.glyphs = get_profile("generic-80"), GlyphRenderer()
+
     def print_receipt(self, slip, done) -> None:
-        done(PrintOutcome(True, PNG))
+        from kiosk.receipts import preview_png, slip_bytes
+
+        preview = preview_png(slip_bytes(slip, self.profile), self.profile, self.glyphs)
+        done(PrintOutcome(True, preview))
 
     def preview_proof(self, proof, done) -> None:
         done([PNG])
@@ -88,6 +103,35 @@ def rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         pages = int(fh.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def heap_in_use_mb() -> float:
+    """glibc's bytes handed out by malloc and not freed (``mallinfo2().uordblks``)."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = MallInfo2
+        return libc.mallinfo2().uordblks / 1e6
+    except (OSError, AttributeError):        # not glibc
+        return float("nan")
+
+
+def sqlite_mb() -> float:
+    """SQLite's own allocations (page caches of the outbox connection): bounded by
+    ``cache_size`` (default 2 MiB per connection), so it levels off."""
+    import ctypes
+
+    try:
+        lib = ctypes.CDLL("libsqlite3.so.0")
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        return lib.sqlite3_memory_used() / 1e6
+    except (OSError, AttributeError):
+        return float("nan")
 
 
 def census() -> Counter[str]:
@@ -170,16 +214,18 @@ def main() -> int:
         for n in range(args.warmup):
             session(n, window, flow, card, clock)
             app.processEvents()
-        before, rss_before = census(), rss_mb()
+        before, rss_before, heap_before = census(), rss_mb(), heap_in_use_mb()
+        sql_before = sqlite_mb()
         started = time.perf_counter()
         half = args.sessions // 2
         for n in range(args.sessions):
             session(n, window, flow, card, clock)
             app.processEvents()
             if n == half - 1:
-                middle, rss_middle = census(), rss_mb()
+                middle, rss_middle, heap_middle = census(), rss_mb(), heap_in_use_mb()
         elapsed = time.perf_counter() - started
-        after, rss_after = census(), rss_mb()
+        after, rss_after, heap_after = census(), rss_mb(), heap_in_use_mb()
+        sql_after = sqlite_mb()
         queued = outbox.stats()["pending"]
         wiper.close()
         keyboard.close()
@@ -196,6 +242,10 @@ def main() -> int:
     print(f"RSS (after trim)     : {rss_before:.1f} -> {rss_middle:.1f} -> {rss_after:.1f} MB "
           f"(growth {rss_after - rss_before:+.1f} MB, second half "
           f"{rss_after - rss_middle:+.1f} MB; target <= 10)")
+    print(f"heap in use (malloc): {heap_before:.1f} -> {heap_middle:.1f} -> {heap_after:.1f} MB "
+          f"(growth {heap_after - heap_before:+.1f} MB, second half "
+          f"{heap_after - heap_middle:+.1f} MB)")
+    print(f"of which SQLite     : {sql_before:.1f} -> {sql_after:.1f} MB (page cache, bounded)")
     print(f"live QWidgets       : {before['<QWidget alive>']} -> {after['<QWidget alive>']}")
     print(f"object types grown  : {len(grown)} (lazy binding set-up included); growing in "
           f"both halves by >= 1 per 50 sessions: {suspicious or 'none'}")
