@@ -18,10 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import tomli_w
-
 from kiosk.errors import ConfigError
-from offline_queue.credentials import url_problem
 
 CONFIG_FILE = "config.toml"
 ENV_PREFIX = "KIOSK_"
@@ -45,9 +42,13 @@ def _device_url(value: str) -> str | None:
     return "empty, a device path, or a URL serial://, tcp://HOST:PORT, file:// or usb://"
 
 
-# The rule lives with the credentials it protects (the lower layer); the configuration
-# checks platform.url with the very same function.
-platform_url_problem = url_problem
+def platform_url_problem(value: str) -> str | None:
+    """The rule lives with the credentials it protects (the lower layer); the configuration
+    checks platform.url with the very same function, imported when a URL is checked so that
+    start-up does not pay for it."""
+    from offline_queue.credentials import url_problem
+
+    return url_problem(value)
 
 
 def _region_code(value: str) -> str | None:
@@ -274,6 +275,8 @@ def set_value(data_dir: Path, key: str, raw: str) -> Any:
 
 def write_toml(path: Path, document: dict[str, Any]) -> None:
     """Replace ``path`` atomically with an owner-only file (it may hold the PIN hash)."""
+    import tomli_w  # only technicians write the file; start-up only reads it
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(".toml.tmp")
     with tmp.open("wb") as fh:
