@@ -19,6 +19,35 @@ from PySide6.QtWidgets import (
 from kiosk.flows.messages import tr
 
 
+def text_label(parent: QWidget, role: str = "", *, wrap: bool = True,
+               align: Qt.AlignmentFlag | None = None) -> QLabel:
+    """A label that reads but cannot be selected (a touch screen has no use for it); ``role``
+    is its object name, which the theme's style sheet sizes."""
+    widget = QLabel(parent)
+    if role:
+        widget.setObjectName(role)
+    widget.setWordWrap(wrap)
+    if align is not None:
+        widget.setAlignment(align)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return widget
+
+
+def touch_button(parent: QWidget, on_click: Callable[[], None], *, primary: bool = False,
+                 name: str = "") -> QPushButton:
+    """A button that never takes keyboard focus (it would steal it from the field being
+    typed into); ``name`` is its accessible name and the ``role`` tests find it by."""
+    widget = QPushButton(parent)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if primary:
+        widget.setObjectName("primary")
+    if name:
+        widget.setAccessibleName(name)
+        widget.setProperty("role", name)
+    widget.clicked.connect(lambda _checked=False: on_click())
+    return widget
+
+
 class ChoiceButton(QPushButton):
     """A big touch target whose (long, bilingual) text wraps instead of being clipped."""
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flows.messages import Bilingual
+from kiosk.ui.widgets import text_label, touch_button
 
 Texts = Mapping[str, tuple[str, str]]
 
@@ -66,24 +67,11 @@ class Page(QWidget):
 
     # -- helpers -------------------------------------------------------------------------
     def label(self, role: str = "", *, wrap: bool = True) -> QLabel:
-        widget = QLabel(self)
-        if role:
-            widget.setObjectName(role)
-        widget.setWordWrap(wrap)
-        widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        return widget
+        return text_label(self, role, wrap=wrap)
 
     def button(self, on_click: Callable[[], None], *, primary: bool = False,
                name: str = "") -> QPushButton:
-        widget = QPushButton(self)
-        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        if primary:
-            widget.setObjectName("primary")
-        if name:
-            widget.setAccessibleName(name)
-            widget.setProperty("role", name)
-        widget.clicked.connect(lambda _checked=False: on_click())
-        return widget
+        return touch_button(self, on_click, primary=primary, name=name)
 
     def edit(self, name: str, *, secret: bool = False, digits: bool = False) -> QLineEdit:
         widget = QLineEdit(self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLa
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.messages import tr
 from kiosk.ui.theme import NORMAL, Theme
+from kiosk.ui.widgets import text_label, touch_button
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -85,26 +86,11 @@ class Screen(QWidget):
 
     def label(self, role: str = "", *, wrap: bool = True,
               align: Qt.AlignmentFlag | None = None) -> QLabel:
-        widget = QLabel(self)
-        if role:
-            widget.setObjectName(role)
-        widget.setWordWrap(wrap)
-        if align is not None:
-            widget.setAlignment(align)
-        widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        return widget
+        return text_label(self, role, wrap=wrap, align=align)
 
     def button(self, on_click: Callable[[], None], *, primary: bool = False,
                name: str = "") -> QPushButton:
-        widget = QPushButton(self)
-        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        if primary:
-            widget.setObjectName("primary")
-        if name:
-            widget.setAccessibleName(name)
-            widget.setProperty("role", name)
-        widget.clicked.connect(lambda _checked=False: on_click())
-        return widget
+        return touch_button(self, on_click, primary=primary, name=name)
 
     def row(self, *widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
         layout = QHBoxLayout()
