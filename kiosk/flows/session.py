@@ -285,7 +285,10 @@ class CitizenFlow:
         self._need("choose", Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY)
         self.item = self.catalog.get(code)
         self.idle.activity()
-        self._go(Step.AGENT_ONLY if self.item.mode == AGENT_ONLY else Step.ITEM)
+        # an agent_only item is the village agent's to file: at the kiosk it is explained,
+        # on the agent's terminal its form is filled in like any other
+        at_kiosk = self.settings.channel != "agent"
+        self._go(Step.AGENT_ONLY if at_kiosk and self.item.mode == AGENT_ONLY else Step.ITEM)
 
     @_guarded
     def back(self) -> None:

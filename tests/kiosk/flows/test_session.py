@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from kiosk.catalog.text import Text
@@ -126,6 +127,16 @@ def test_agent_only_item_explains_and_ends(flow, id_cards) -> None:
     assert flow.step is Step.GOODBYE
     flow.card_removed()
     assert flow.step is Step.ATTRACT
+
+
+def test_agent_only_item_opens_its_form_on_an_agent_terminal(flow, id_cards) -> None:
+    """On the agent's terminal the agent files an agent_only item: item page, then form."""
+    flow.settings = dataclasses.replace(flow.settings, channel="agent")
+    flow.card_placed(id_cards["R001"])
+    flow.choose(DISABILITY_CARD)
+    assert flow.step is Step.ITEM
+    flow.start_item()
+    assert flow.step is Step.CONSENT
 
 
 def test_validation_error_shown_by_field_then_fixed(flow, id_cards) -> None:
