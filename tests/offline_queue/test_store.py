@@ -136,6 +136,15 @@ def test_migrations_recorded_once(data_dir: Path) -> None:
     conn.close()
 
 
+def test_connection_keeps_a_small_page_cache(data_dir: Path) -> None:
+    """The queue's connection caches 512 KiB of pages, not SQLite's 2 MiB (RSS on 24/7
+    terminals), and still runs durable (WAL, synchronous=FULL)."""
+    with Outbox(data_dir) as box:
+        conn = box.store.db.conn
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -512
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2   # FULL
+
+
 def test_disk_full_refuses_and_keeps_earlier(data_dir: Path) -> None:
     """When SQLite reports SQLITE_FULL, enqueue says so and every earlier item survives."""
     with Outbox(data_dir, max_db_bytes=200_000) as box:
