@@ -50,6 +50,11 @@ class SyncWorker:
         self._thread = threading.Thread(target=self._loop, name="outbox-sync", daemon=True)
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        """The thread runs (the systemd watchdog asks: a dead worker sends nothing)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self, timeout: float = 30.0) -> None:
         self._stopping.set()
         self._wake.set()

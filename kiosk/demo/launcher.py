@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 from collections.abc import Callable
@@ -20,6 +21,9 @@ from kiosk.catalog import Resident, load_residents
 
 log = logging.getLogger(__name__)
 RESIDENTS = SEEDS / "residents.toml"
+#: the village agent the demo creates for ``kiosk run --mode agent --demo`` (a sandbox
+#: account on loopback, shown in the simulator window; never a real one)
+DEMO_AGENT_NUMBER, DEMO_AGENT_PIN, DEMO_AGENT_AREA = "DEMO01", "135790", "荀山村"
 
 
 def vpcd_available() -> bool:
@@ -32,9 +36,10 @@ def vpcd_available() -> bool:
 class Demo:
     """The demo environment; ``start()`` → :class:`Wiring`, ``stop()`` stops everything."""
 
-    def __init__(self, data_dir: Path, config: cfg.Config, *, pacing: bool = True,
-                 workflow_step_s: float = 20.0, virtual_card: bool | None = None) -> None:
-        self.data_dir, self.config = data_dir, config
+    def __init__(self, data_dir: Path, config: cfg.Config, *, kind: str = "kiosk",
+                 pacing: bool = True, workflow_step_s: float = 20.0,
+                 virtual_card: bool | None = None) -> None:
+        self.data_dir, self.config, self.kind = data_dir, config, kind
         self.root = data_dir / "demo"
         self.pacing, self.workflow_step_s = pacing, workflow_step_s
         self._want_virtual = virtual_card
@@ -56,6 +61,8 @@ class Demo:
         self.sandbox.start()
         self._stoppers.append(self.sandbox.stop)
         self.enrol(self.data_dir)
+        if self.kind == "agent":
+            self.add_demo_agent()
         self.idcard = IdCardEmulator(load_idcard_profiles(RESIDENTS),
                                      link_path=self.root / "ttyIDCARD", pacing=self.pacing)
         self.idcard.start()
@@ -83,11 +90,19 @@ class Demo:
         from central import admin
         from offline_queue import credentials
 
-        code = admin.issue_enrollment_code(self.sandbox.platform.settings.data_dir, "kiosk")
+        code = admin.issue_enrollment_code(self.sandbox.platform.settings.data_dir, self.kind)
         t = self.config.terminal
-        credentials.enroll(data_dir, self.sandbox.url, code, "kiosk",
+        credentials.enroll(data_dir, self.sandbox.url, code, self.kind,
                            hostname=socket.gethostname(), app_version="demo",
                            site={"region_code": t.site_region_code, "name": t.site_name})
+
+    def add_demo_agent(self) -> None:
+        """The demo's village agent on the sandbox (kept across runs, like its data)."""
+        from central import admin
+
+        with contextlib.suppress(admin.AdminError):      # created by an earlier demo run
+            admin.add_agent(self.sandbox.platform.settings.data_dir, DEMO_AGENT_NUMBER,
+                            DEMO_AGENT_PIN, DEMO_AGENT_AREA, display_name="演示代办员")
 
     def open_simulator(self, kiosk: Any) -> None:
         from kiosk.demo.simulator import SimulatorWindow

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from devices.printer import PrinterState
-from kiosk.demo.launcher import Demo
+from kiosk.demo.launcher import DEMO_AGENT_NUMBER, DEMO_AGENT_PIN, Demo
 from kiosk.pii import mask_name
 from kiosk.ui.widgets import ImageView
 
@@ -57,6 +57,9 @@ class SimulatorWindow(QWidget):
                 self.buttons[text].setEnabled(False)
                 self.buttons[text].setToolTip("pcscd + vsmartcard-vpcd not available")
         layout.addLayout(grid)
+        if demo.kind == "agent":
+            layout.addWidget(QLabel(f"代办员 Agent: {DEMO_AGENT_NUMBER}  PIN: {DEMO_AGENT_PIN}",
+                                    self))
         self.state = QLabel(self)
         layout.addWidget(self.state)
         layout.addWidget(QLabel("打印的回执 Printed slips", self))
@@ -72,8 +75,9 @@ class SimulatorWindow(QWidget):
 
     def network(self, cut: bool) -> None:
         self.demo.cut_network(cut)
-        if not cut and getattr(self.kiosk, "sync", None) is not None:
-            self.kiosk.sync.trigger()
+        worker = self.kiosk.sync_parts()[1]
+        if not cut and worker is not None:
+            worker.trigger()
         self.refresh()
 
     def show_slip(self, path: Path) -> None:

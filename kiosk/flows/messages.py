@@ -197,11 +197,6 @@ _M: dict[str, tuple[str, str]] = {
     "error.body": ("您的信息已清除。请重新放卡办理，或联系工作人员。",
                    "Your data has been erased. Please place your card again or ask staff."),
     "error.restart": ("重新开始", "Start again"),
-    "tech.title": ("技术人员模式", "Technician mode"),
-    "tech.pin": ("请输入维护密码", "Enter the technician PIN"),
-    "tech.wrong": ("密码不正确", "Wrong PIN"),
-    "tech.placeholder": ("技术人员功能正在建设中", "Technician functions come in a later version"),
-    "tech.exit": ("返回市民模式", "Back to citizen mode"),
     "keypad.ok": ("确定", "OK"),
     "keypad.clear": ("清除", "Clear"),
 }

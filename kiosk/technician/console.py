@@ -258,6 +258,11 @@ class TechnicianConsole:
                          lambda p: {"file": p.name})
 
     # -- leaving -------------------------------------------------------------------------------
+    def leave(self, why: str) -> None:
+        """The technician left technician mode (``button`` or ``inactivity``): audited, so
+        the log shows when the terminal went back to serving citizens."""
+        self.audit.record(self.technician, "technician.exit", "ok", {"why": why})
+
     def leave_kiosk_mode(self) -> int:
         """Audit, tell systemd, and give the exit status that keeps the unit stopped."""
         def work() -> int:

@@ -34,8 +34,7 @@ from kiosk.ui.theme import stylesheet, theme_for
 if TYPE_CHECKING:
     from kiosk.flows import CitizenFlow
     from kiosk.ui.camera import CameraOverlay
-    from kiosk.ui.overlays import IdleWarning, Overlay, PinEntry
-    from kiosk.ui.screens.technician import TechnicianScreen
+    from kiosk.ui.overlays import IdleWarning, Overlay
 
 #: the screen of each step, built the first time it is needed (the attract screen at once:
 #: the others import the catalog's modules, which the first screen must not wait for)
@@ -48,12 +47,16 @@ SCREENS: dict[Step, str] = {
     Step.RECEIPT: "receipt:ReceiptScreen", Step.PROOF: "proof:ProofScreen",
     Step.GOODBYE: "goodbye:GoodbyeScreen", Step.ERROR: "error:ErrorScreen"}
 
-#: taps on the hidden corner, within this many seconds, that open the PIN entry
+#: taps on the hidden corner, within this many seconds, that open technician mode's gate
 GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
+
+#: builds technician mode's widget for this window, or None when it cannot be built yet;
+#: its argument returns to the citizen screens (kiosk.app.citizen builds it)
+TechnicianFactory = Callable[[Callable[[], None]], "QWidget | None"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, flow: CitizenFlow, *, check_pin: Callable[[str], bool] = lambda _p: False,
+    def __init__(self, flow: CitizenFlow, *, technician: TechnicianFactory | None = None,
                  tick_ms: int = 1000, has_camera: Callable[[], bool] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,11 +80,11 @@ class MainWindow(QMainWindow):
         #: a slot at the bottom for the on-screen keyboard (kiosk.ui.keyboard)
         self.keyboard_slot = QVBoxLayout()
         layout.addLayout(self.keyboard_slot)
-        self._check_pin, self._has_camera = check_pin, has_camera
-        # Overlays and the technician screen are built on first use: none of them can be
+        self._technician_factory, self._has_camera = technician, has_camera
+        # Overlays and technician mode are built on first use: none of them can be
         # needed before the first screen is up (start-up time, bench/startup.py).
         self._overlays: dict[str, Overlay] = {}
-        self._technician: TechnicianScreen | None = None
+        self._technician: QWidget | None = None
         self._taps: list[float] = []
         self._current: Screen | None = None
         self._unsubscribe = flow.subscribe(self._on_topic)
@@ -131,15 +134,6 @@ class MainWindow(QMainWindow):
         return self._overlays["idle"]  # type: ignore[return-value]
 
     @property
-    def pin_entry(self) -> PinEntry:
-        if "pin" not in self._overlays:
-            from kiosk.ui.overlays import PinEntry
-
-            self._overlays["pin"] = PinEntry(self.centralWidget(), self._check_pin,
-                                             self._open_technician, lambda: self.flow.language)
-        return self._overlays["pin"]  # type: ignore[return-value]
-
-    @property
     def camera(self) -> CameraOverlay:
         if "camera" not in self._overlays:
             from kiosk.ui.camera import CameraOverlay
@@ -149,21 +143,19 @@ class MainWindow(QMainWindow):
         return self._overlays["camera"]  # type: ignore[return-value]
 
     @property
-    def technician(self) -> TechnicianScreen:
-        if self._technician is None:
-            from kiosk.ui.screens.technician import TechnicianScreen
-
-            self._technician = TechnicianScreen(self._leave_technician,
-                                                lambda: self.flow.language, self.stack)
-            self.stack.addWidget(self._technician)
+    def technician(self) -> QWidget | None:
+        """Technician mode's widget (its gate first), built on first use; None when this
+        window was built without technician mode."""
+        if self._technician is None and self._technician_factory is not None:
+            self._technician = self._technician_factory(self._leave_technician)
+            if self._technician is not None:
+                self.stack.addWidget(self._technician)
         return self._technician
 
     def close_overlays(self) -> None:
         """Hide every overlay that exists, discarding what it held (PIN digits, a photo)."""
         for name, overlay in self._overlays.items():
-            if name == "pin":
-                overlay.close_entry()  # type: ignore[attr-defined]
-            elif name == "camera":
+            if name == "camera":
                 overlay.close_camera()  # type: ignore[attr-defined]
             else:
                 overlay.hide()
@@ -233,16 +225,22 @@ class MainWindow(QMainWindow):
         self._taps = [t for t in self._taps if now - t < GESTURE_WINDOW_S] + [now]
         if len(self._taps) >= GESTURE_TAPS and self.flow.step is Step.ATTRACT:
             self._taps = []
-            self.pin_entry.open_entry()
+            self.open_technician()
 
-    def _open_technician(self) -> None:
-        self.timer.stop()
-        self.technician.refresh()
-        self.stack.setCurrentWidget(self.technician)
+    def open_technician(self) -> None:
+        """Technician mode's gate (number and PIN, audited, locked after repeated failures)
+        over the attract screen. A card placed meanwhile starts a citizen's session, which
+        takes the screen back: the kiosk keeps serving until a technician is in."""
+        page = self.technician
+        if page is None:
+            return
+        self.close_overlays()
+        if self._current is not None:
+            self._current.leave()
+            self._current = None
+        self.stack.setCurrentWidget(page)
 
     def _leave_technician(self) -> None:
-        self.timer.start()
-        self._current = None
         self.show_step()
 
     # -- Qt -----------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
-"""Things drawn over the current screen: the idle warning and the technician PIN entry."""
+"""Things drawn over the current screen: the idle warning."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.flows.messages import tr
-from kiosk.ui.widgets import NumericPad
 
 
 class Overlay(QWidget):
@@ -61,54 +60,3 @@ class IdleWarning(Overlay):
         self.go_on.setText(tr("idle.continue", language))
         if not self.isVisible():
             self.cover()
-
-
-class PinEntry(Overlay):
-    """The technician PIN, typed on a numeric pad (no keyboard learns it)."""
-
-    def __init__(self, parent: QWidget, check: Callable[[str], bool],
-                 on_ok: Callable[[], None], language: Callable[[], str]) -> None:
-        super().__init__(parent)
-        self._check, self._on_ok, self._language = check, on_ok, language
-        self.title = QLabel(self.card)
-        self.title.setObjectName("title")
-        self.pin = QLineEdit(self.card)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
-                                     | Qt.InputMethodHint.ImhNoPredictiveText
-                                     | Qt.InputMethodHint.ImhDigitsOnly)
-        self.message = QLabel(self.card)
-        self.message.setObjectName("error")
-        self.pad = NumericPad(language, self.card)
-        self.pad.ok.clicked.connect(lambda _c=False: self.submit())
-        self.cancel = QPushButton(self.card)
-        self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.cancel.clicked.connect(lambda _c=False: self.close_entry())
-        for widget in (self.title, self.pin, self.message, self.pad, self.cancel):
-            self.body.addWidget(widget)
-
-    def open_entry(self) -> None:
-        lang = self._language()
-        self.title.setText(tr("tech.pin", lang))
-        self.cancel.setText(tr("nav.back", lang))
-        self.message.hide()
-        self.pin.clear()
-        self.pad.retranslate()
-        self.pad.attach(self.pin)
-        self.cover()
-
-    def submit(self) -> None:
-        pin = self.pin.text()
-        self.pin.clear()
-        if self._check(pin):
-            self.close_entry()
-            self._on_ok()
-            return
-        self.message.setText(tr("tech.wrong", self._language()))
-        self.message.show()
-        self.pad.attach(self.pin)
-
-    def close_entry(self) -> None:
-        self.pin.clear()
-        self.pad.attach(None)
-        self.hide()

@@ -52,6 +52,15 @@ class PrinterBridge(QObject):
     def close(self) -> None:
         self._worker.close()
 
+    def reconfigure(self, printer: ReceiptPrinter | None, profile: PrinterProfile, *,
+                    a4_queue: str = "") -> None:
+        """Use another printer from the next job on (a technician changed the settings).
+        The change is queued behind the job in progress, on the worker that runs them."""
+        def swap() -> None:
+            self._printer, self._profile, self._a4_queue = printer, profile, a4_queue
+            self._glyphs = None
+        self._worker.submit(swap, lambda _none: self.check_status())
+
     def check_status(self) -> None:
         if self._printer is not None:
             printer = self._printer

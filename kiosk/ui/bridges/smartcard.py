@@ -19,6 +19,7 @@ class SmartCardBridge(QObject):
     placed = Signal(object)          # SocialSecurityCard
     removed = Signal()
     failed = Signal(object)          # SmartCardError (zh/en user_message)
+    pcsc_state = Signal(str)         # "ok" (a PC/SC reader is attached) | "absent"
 
     def __init__(self, monitor: PcscMonitor, invoker: GuiInvoker, *,
                  allow_virtual: bool = False, parent: QObject | None = None) -> None:
@@ -26,11 +27,13 @@ class SmartCardBridge(QObject):
         self.monitor = monitor
         self._allow_virtual = allow_virtual
         self._worker = Worker("pcsc-read", invoker)
+        self._readers: set[str] = set()      # touched on the pcsc-monitor thread only
         monitor.add_observer(self)
 
     # PcscObserver, called on the pcsc-monitor thread
     def readers_changed(self, added: Sequence[str], removed: Sequence[str]) -> None:
-        pass
+        self._readers = (self._readers | set(added)) - set(removed)
+        self.pcsc_state.emit("ok" if self._readers else "absent")
 
     def cards_changed(self, inserted: Sequence[CardPresence],
                       removed: Sequence[CardPresence]) -> None:

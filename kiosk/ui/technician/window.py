@@ -7,11 +7,13 @@ made when the gate lets a technician in, named after them, and dropped when they
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,6 +27,7 @@ from kiosk.technician.console import TechnicianConsole
 from kiosk.technician.gate import TechnicianGate
 from kiosk.ui.agent.page import translate
 from kiosk.ui.agent.tasks import Tasks
+from kiosk.ui.lockdown import SessionEventFilter
 from kiosk.ui.technician.devices import DevicesPage
 from kiosk.ui.technician.gate import GatePage
 from kiosk.ui.technician.logs import LogsPage
@@ -36,6 +39,9 @@ from kiosk.ui.technician.texts import TEXTS
 from kiosk.ui.theme import NORMAL, stylesheet
 
 TABS = ("devices", "platform", "settings", "queue", "logs")
+#: a console left open this long without a touch or key closes (back to the gate, and to
+#: citizen mode when entered through the gesture): a street kiosk must not stay unlocked
+IDLE_EXIT_S = 300.0
 
 
 class TechnicianWindow(QWidget):
@@ -44,7 +50,8 @@ class TechnicianWindow(QWidget):
                  on_enrolled: Callable[[], None] = lambda: None,
                  on_leave: Callable[[int], None] = lambda _status: None,
                  on_exit: Callable[[], None] | None = None, export_dir: Path | None = None,
-                 language: str = "zh", parent: QWidget | None = None) -> None:
+                 language: str = "zh", idle_exit_s: float = IDLE_EXIT_S,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screen_technician")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -86,6 +93,12 @@ class TechnicianWindow(QWidget):
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
+        self.idle_exit_s = idle_exit_s
+        self._last_activity = time.monotonic()
+        self._filter = SessionEventFilter(self._activity, lockdown=False, parent=self)
+        self._idle = QTimer(self)
+        self._idle.setInterval(1000)
+        self._idle.timeout.connect(self._check_idle)
         self.current = "gate"
         self.show_gate()
 
@@ -119,6 +132,9 @@ class TechnicianWindow(QWidget):
 
     # -- navigation ----------------------------------------------------------------------
     def show_gate(self) -> None:
+        if self.technician_console is not None:
+            self._idle.stop()
+            QApplication.instance().removeEventFilter(self._filter)
         self.technician_console = None
         for page in self.pages.values():
             page.clear()
@@ -130,6 +146,9 @@ class TechnicianWindow(QWidget):
 
     def open_console(self, technician: str) -> None:
         self.technician_console = self._make_console(technician)
+        self._activity()
+        QApplication.instance().installEventFilter(self._filter)
+        self._idle.start()
         self.tab_bar.show()
         self.show_tab("devices")
 
@@ -163,8 +182,17 @@ class TechnicianWindow(QWidget):
         for name, button in self.tabs.items():
             button.setText(translate(TEXTS, f"nav.{name}", lang))
 
-    def exit(self) -> None:
+    def _activity(self) -> None:
+        self._last_activity = time.monotonic()
+
+    def _check_idle(self) -> None:
+        if time.monotonic() - self._last_activity >= self.idle_exit_s:
+            self.exit("inactivity")
+
+    def exit(self, why: str = "button") -> None:
         """Back to the service (citizen or agent mode): the next entry asks for the PIN."""
+        if self.technician_console is not None:
+            self.technician_console.leave(why)
         self.show_gate()
         if self._on_exit is not None:
             self._on_exit()

@@ -84,14 +84,3 @@ def test_commands_other_than_run_do_not_import_qt(data_dir: Path) -> None:
                      env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert proc.returncode == 0
     assert "PySide6" not in proc.stderr
-
-
-@pytest.mark.parametrize("mode", ["agent", "technician"])
-def test_run_in_a_mode_not_started_yet_says_so(data_dir: Path, mode: str) -> None:
-    """`kiosk run --mode agent|technician` says plainly it is not started yet (exit 3),
-    instead of quietly opening the citizen kiosk."""
-    proc = run_kiosk("run", "--mode", mode, "--quit-after-ready", data_dir=data_dir,
-                     env={"QT_QPA_PLATFORM": "offscreen"})
-    assert proc.returncode == 3
-    assert f"--mode {mode}" in proc.stderr and "not available yet" in proc.stderr
-    assert "ready in" not in proc.stderr

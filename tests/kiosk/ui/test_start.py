@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_kiosk
 
 
-def test_run_quit_after_ready_reports_start_time(data_dir: Path) -> None:
-    """`kiosk run --quit-after-ready` shows the first screen, prints 'ready in N ms', exits 0."""
-    proc = run_kiosk("run", "--quit-after-ready", data_dir=data_dir,
-                     env={"QT_QPA_PLATFORM": "offscreen"})
+@pytest.mark.parametrize("mode", [None, "citizen", "agent", "technician"])
+def test_run_quit_after_ready_reports_start_time(data_dir: Path, mode: str | None) -> None:
+    """`kiosk run [--mode M] --quit-after-ready` shows the mode's first screen, prints
+    'ready in N ms', exits 0."""
+    proc = run_kiosk("run", *(["--mode", mode] if mode else []), "--quit-after-ready",
+                     data_dir=data_dir, env={"QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"^ready in \d+ ms$", proc.stderr, re.MULTILINE)
 

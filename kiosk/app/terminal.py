@@ -1,0 +1,256 @@
+"""What every mode of the application opens over a terminal's data dir.
+
+:class:`TerminalApp` is the base of the three composition roots (citizen, agent,
+technician). It owns the parts they share and stops them in reverse order on
+:meth:`close`: the GUI invoker, the outbox and its bridge, the card readers, the receipt
+printer, the fleet heartbeat, and technician mode (reached from citizen mode through the
+hidden gesture, or run on its own).
+
+A subclass implements :meth:`open` (build and show the window; ``first_screen`` is what
+"ready" waits for) and may extend :meth:`start_background` (what comes after the first
+frame) and :meth:`healthy` (the systemd watchdog's question).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk import config as cfg
+from kiosk.app.wiring import SEEDS, Wiring
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from kiosk.app.readers import CardReaders
+    from kiosk.catalog.model import Catalog
+    from kiosk.fleet import DeviceStates, HeartbeatSender
+    from kiosk.systemd import Notifier
+    from kiosk.ui.bridges.invoker import GuiInvoker
+    from kiosk.ui.bridges.platform import OutboxBridge
+    from kiosk.ui.bridges.printing import PrinterBridge
+    from kiosk.ui.technician.wiring import TechnicianMode
+    from offline_queue import Outbox
+    from offline_queue.credentials import Credentials
+    from offline_queue.sync import SyncEngine
+    from offline_queue.worker import SyncWorker
+
+log = logging.getLogger(__name__)
+
+
+def quit_app(status: int) -> None:
+    """End the event loop with ``status`` (``kiosk run`` exits with it)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.exit(status)
+
+
+class TerminalApp:
+    #: what "ready" waits for: the first screen, painted (set by :meth:`open`)
+    first_screen: QWidget
+
+    def __init__(self, data_dir: Path, config: cfg.Config, wiring: Wiring | None = None, *,
+                 catalog: Catalog | None = None, notifier: Notifier | None = None,
+                 on_leave: Callable[[int], None] = quit_app) -> None:
+        self.data_dir, self.config = data_dir, config
+        self.wiring = wiring or Wiring()
+        self._catalog = catalog
+        self.notifier = notifier
+        #: the technician left kiosk mode: end the app with this status
+        self.on_leave = on_leave
+        self.closers: list[Callable[[], None]] = []
+        self.invoker: GuiInvoker | None = None
+        self.outbox: Outbox | None = None
+        self.outbox_bridge: OutboxBridge | None = None
+        self.creds: Credentials | None = None
+        self.device_states: DeviceStates | None = None
+        self.readers: CardReaders | None = None
+        self.printer: PrinterBridge | None = None
+        self.heartbeat: HeartbeatSender | None = None
+        self.technician: TechnicianMode | None = None
+
+    # -- what a mode implements -------------------------------------------------------------
+    def open(self, *, show: bool = True) -> TerminalApp:
+        raise NotImplementedError
+
+    def start_background(self) -> None:
+        """After the first frame: the heartbeat and the outbox's first summary."""
+        self.start_heartbeat()
+        if self.outbox_bridge is not None:
+            self.outbox_bridge.publish()
+
+    def after_ready(self) -> None:
+        """Once the background has started, in a later turn of the event loop."""
+
+    def sync_parts(self) -> tuple[SyncEngine | None, SyncWorker | None]:
+        """The mode's sync engine and worker, once started (none without enrolment)."""
+        return None, None
+
+    def healthy(self) -> bool:
+        """Whether the watchdog may be pinged: the sync worker (when there is one) is
+        alive and the outbox still answers."""
+        worker = self.sync_parts()[1]
+        if worker is not None and not worker.alive:
+            log.error("app.sync_worker_dead", extra={"ctx": {}})
+            return False
+        if self.outbox is None:
+            return True
+        try:
+            self.outbox.stats()
+        except Exception:  # any failure here is the answer; the traceback is logged
+            log.exception("app.unhealthy", extra={"ctx": {}})
+            return False
+        return True
+
+    # -- the shared parts ---------------------------------------------------------------------
+    def open_services(self) -> None:
+        """The invoker, the outbox and its bridge, the credentials, the device states."""
+        from kiosk.fleet import DeviceStates
+        from kiosk.ui.bridges.invoker import GuiInvoker
+        from kiosk.ui.bridges.platform import OutboxBridge
+        from offline_queue import Outbox
+
+        self.invoker = GuiInvoker()      # device and platform answers reach the GUI here
+        self.closers.append(self.invoker.close)
+        self.outbox = Outbox(self.data_dir / "outbox",
+                             retention_s=self.config.queue.retention_days * 86400).open()
+        self.closers.append(self.outbox.close)
+        self.outbox_bridge = OutboxBridge(self.outbox)
+        self.closers.append(self.outbox_bridge.close)
+        self.creds = self.load_credentials()
+        self.device_states = DeviceStates()
+
+    def load_credentials(self) -> Credentials | None:
+        from offline_queue import credentials
+        from offline_queue.errors import OutboxError
+
+        try:
+            return credentials.load(self.data_dir)
+        except OutboxError as exc:
+            log.warning("app.not_enrolled", extra={"ctx": {"why": type(exc).__name__}})
+            return None
+
+    def platform_client(self) -> Any:
+        """An HTTP client to the platform for prefill (short read time-out: a citizen is
+        waiting), or None when the terminal is not enrolled."""
+        if self.creds is None:
+            return None
+        from offline_queue.sync import build_client
+
+        p = self.config.platform
+        return build_client(self.creds, None, connect_timeout_s=p.connect_timeout_s,
+                            read_timeout_s=min(p.read_timeout_s, 8.0))
+
+    def open_printer(self) -> PrinterBridge:
+        """The receipt printer (and A4 queue) as configured; its state goes to the fleet."""
+        from kiosk.ui.bridges.printing import PrinterBridge
+
+        assert self.invoker is not None and self.device_states is not None
+        printer, profile = self._receipt_printer(self.config)
+        self.printer = PrinterBridge(self.invoker, printer, profile,
+                                     a4_queue=self.config.devices.a4_queue,
+                                     a4_out_dir=self.wiring.a4_out_dir)
+        self.closers.append(self.printer.close)
+        self.printer.paper_state.connect(self.device_states.report_printer)
+        return self.printer
+
+    def _receipt_printer(self, config: cfg.Config) -> tuple[Any, Any]:
+        from devices.printer import ReceiptPrinter, get_profile, transport_for
+
+        d = config.devices
+        url = self.wiring.printer_url or d.receipt_printer
+        profile = get_profile(d.receipt_profile)
+        printer = ReceiptPrinter(lambda: transport_for(url), profile) if url else None
+        return printer, profile
+
+    def open_readers(self) -> CardReaders:
+        """The card readers, built but not started (a mode connects its slots first)."""
+        from kiosk.app.readers import CardReaders
+
+        assert self.invoker is not None and self.device_states is not None
+        self.readers = CardReaders(self.invoker, self.device_states,
+                                   use_pcsc=self.wiring.use_pcsc,
+                                   allow_virtual=self.wiring.allow_virtual_reader)
+        self.readers.build(self.wiring.idcard_url or self.config.devices.idcard_port)
+        self.closers.append(self.readers.stop)
+        return self.readers
+
+    def load_catalog(self) -> Catalog:
+        """The catalog the platform last sent (cached), else the one shipped in seeds/."""
+        if self._catalog is not None:
+            return self._catalog
+        from kiosk.catalog import CatalogError, catalog_from_document, load_catalog
+
+        cached = self.data_dir / "catalog" / "catalog.json"
+        if cached.exists():
+            try:
+                return catalog_from_document(json.loads(cached.read_text()))
+            except (CatalogError, ValueError):
+                log.warning("app.cached_catalog_invalid", extra={"ctx": {}})
+        return load_catalog(SEEDS / "catalog")
+
+    def start_heartbeat(self) -> None:
+        """``POST /v1/heartbeat`` on its thread, every ``platform.heartbeat_interval_s``
+        (or as the platform asks), at once on paper trouble or after an enrolment. The
+        clock skew and last sync come from the mode's engine when it has one."""
+        from kiosk import __version__
+        from kiosk.fleet import HeartbeatSender
+
+        if self.outbox is None or self.device_states is None or self.heartbeat is not None:
+            return
+        engine = self.sync_parts()[0]
+        p = self.config.platform
+        self.heartbeat = HeartbeatSender(
+            self.outbox, self.data_dir, app_version=__version__, devices=self.device_states,
+            a4_queue=self.config.devices.a4_queue,
+            sync_progress=engine.progress if engine is not None else None,
+            interval_s=self.wiring.extra.get("heartbeat_s", p.heartbeat_interval_s),
+            connect_timeout_s=p.connect_timeout_s, read_timeout_s=p.read_timeout_s)
+        self.heartbeat.start()
+        self.closers.append(self.heartbeat.stop)
+
+    # -- technician mode ----------------------------------------------------------------------
+    def technician_mode(self, *, on_exit: Callable[[], None] | None = None) -> TechnicianMode:
+        """Technician mode over this app's outbox, readers and heartbeat (built once)."""
+        if self.technician is None:
+            from kiosk.ui.technician.wiring import build_technician_mode
+
+            assert self.invoker is not None
+            self.technician = build_technician_mode(
+                data_dir=self.data_dir, invoker=self.invoker, on_leave=self.on_leave,
+                outbox=self.outbox, devices=self.device_states, heartbeat=self.heartbeat,
+                notifier=self.notifier, on_exit=on_exit, pause_devices=self.pause_devices,
+                resume_devices=self.resume_devices,
+                allow_virtual=self.wiring.allow_virtual_reader,
+                language=self.config.terminal.language)
+            self.closers.append(self.technician.close)
+        return self.technician
+
+    def pause_devices(self) -> None:
+        """A technician came in: the readers' ports are theirs until they leave."""
+        if self.readers is not None:
+            self.readers.stop()
+
+    def resume_devices(self) -> None:
+        """The technician left: the devices again, with the settings they saved."""
+        try:
+            self.config = cfg.load(self.data_dir)
+        except cfg.ConfigError:              # the console validates; keep the last good one
+            log.exception("app.config_reload_failed", extra={"ctx": {}})
+        if self.printer is not None:
+            printer, profile = self._receipt_printer(self.config)
+            self.printer.reconfigure(printer, profile, a4_queue=self.config.devices.a4_queue)
+        if self.readers is not None:
+            self.readers.resume(self.wiring.idcard_url or self.config.devices.idcard_port)
+
+    # -- stopping -------------------------------------------------------------------------------
+    def close(self) -> None:
+        while self.closers:
+            closer = self.closers.pop()
+            try:
+                closer()
+            except Exception:  # keep stopping the rest; the traceback is logged
+                log.exception("app.close_failed", extra={"ctx": {}})

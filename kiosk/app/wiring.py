@@ -1,0 +1,25 @@
+"""What the demo (or a test) overrides: where the devices and the platform are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+@dataclass
+class Wiring:
+    """Overrides of the configuration; empty values mean "as configured"."""
+
+    idcard_url: str | None = None
+    printer_url: str | None = None
+    allow_virtual_reader: bool = False
+    use_pcsc: bool = True
+    a4_out_dir: Path | None = None
+    lockdown: bool = True
+    probe_camera: bool = True         # ask Qt Multimedia for a document camera
+    #: the demo's and tests' knobs: ``flow`` (FlowSettings fields), ``tick_ms``,
+    #: ``retry_cap_s``, ``offline_probe_s``, ``heartbeat_s``
+    extra: dict[str, Any] = field(default_factory=dict)
