@@ -3,7 +3,9 @@
 This is the one boundary where httpx's errors and the platform's transient answers become
 the engine's :class:`~offline_queue.delivery._Transient` (worth retrying) or
 :class:`~offline_queue.delivery._Stop` (401: the whole queue pauses). It also counts, per
-run, whether anything reached the platform at all, and reads its clock from ``Date``.
+run, requests that got an answer and requests that got none because the line failed
+(refused, connect time-out, connection dropped; a read time-out is a slow platform, and a
+body cut short came from one that answered), and reads its clock from ``Date``.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ def build_client(creds: Credentials, transport: httpx.BaseTransport | None, *,
 
 
 class Wire:
-    """The engine's client and what its answers said (``answers``, ``unreachable``,
-    ``skew``: reset by the engine when it starts counting)."""
+    """The engine's client and what its answers said, reset by the engine when it starts
+    counting: ``answers`` (requests that got at least a status line), ``unreachable``
+    (requests that got nothing: refused, connect time-out, connection dropped), ``skew``."""
 
     def __init__(self, client: httpx.Client, store: Store) -> None:
         self.client, self.store = client, store
@@ -56,18 +59,31 @@ class Wire:
         return answer.status_code == 200
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send and read fully; every failure of the world becomes _Transient or _Stop."""
+        """Send and read fully; every failure of the world becomes _Transient or _Stop.
+
+        The head and the body are read apart, so that "no answer at all" (counted in
+        ``unreachable``) is told from "an answer cut short" (the platform was reached)."""
         try:
             sent_at = time.time()
-            answer = self.client.request(method, url, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # never reached it
+            answer = self.client.send(self.client.build_request(method, url, **kwargs),
+                                      stream=True)
+        except httpx.TransportError as exc:
+            if isinstance(exc, httpx.TimeoutException) \
+                    and not isinstance(exc, httpx.ConnectTimeout):
+                # it has the request and is slow: a resend is safe (the idempotency key)
+                raise _Transient(f"time-out ({type(exc).__name__})") from exc
+            # refused, reset, or dropped (before or after the platform handled it) with no
+            # answer at all: for this run, as good as a line that is down
             self.unreachable += 1
             raise _Transient(f"connection failed ({type(exc).__name__})") from exc
-        except httpx.TimeoutException as exc:  # safe to resend: idempotency key
-            raise _Transient(f"time-out ({type(exc).__name__})") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
         self.answers += 1
+        try:
+            answer.read()
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _Transient(f"truncated answer {answer.status_code} "
+                             f"({type(exc).__name__})", answer.status_code) from exc
+        finally:
+            answer.close()
         self._note_clock(answer, sent_at)
         if answer.status_code == 401:
             self.store.set_meta(paused=True)

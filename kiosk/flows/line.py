@@ -2,17 +2,15 @@
 
 The sync worker reports every run (``offline_queue.worker``, docs/outbox.md "Threads"): a
 progress event ``syncing`` when it starts and one when it ends — ``idle`` or ``held`` (the
-platform answered), ``offline`` (nothing reached it), ``throttled`` (it answered "busy",
+platform answered), ``offline`` (no request got an answer), ``throttled`` (it answered "busy",
 Retry-After), ``paused`` (this terminal's token was refused), ``busy`` (another sender is
 running); a ``connectivity`` event when its ``GET /v1/health`` probe gets an answer after
 an offline run; and a ``state`` event per item it tried. :func:`follow` folds those into a
-:class:`LineStatus`: nothing is inferred from a slow screen or a failed prefill.
-
-One refinement: the engine ends a run ``offline`` only when every request failed to
-*connect*; a connection the network drops after it was opened (a flaky line, the demo's
-"cut network") leaves the item in ``retry_wait`` with an error starting "connection failed"
-and the run ends ``idle``. A run that ends like that without delivering anything is
-counted as offline too — it is the worker's own report that nothing got through.
+:class:`LineStatus`: nothing is inferred from a slow screen, a failed prefill or the text
+of an item's error. Whether the line is down is the engine's call: it ends a run
+``offline`` when no request got an answer (refused, timed out connecting, or dropped, as
+the demo's "cut network" does), so the run's end says it all; a delivery during a run
+says the line works before the run has ended.
 """
 
 from __future__ import annotations
@@ -36,16 +34,11 @@ class LineStatus:
     line: Line = Line.UNKNOWN
     waiting: int = 0                        # pending + in flight + retry_wait
     sending: tuple[int, int] | None = None  # (done, total) while a run is under way
-    run_delivered: bool = False             # this run: something was sent
-    run_unreached: bool = False             # this run: an item's connection failed
 
     @property
     def online(self) -> bool:
         return self.line in (Line.ONLINE, Line.BUSY)
 
-
-#: how the outbox's wire layer begins the error of a request that got no answer
-UNREACHED = "connection failed"
 
 _RUN_END = {"idle": Line.ONLINE, "held": Line.ONLINE, "offline": Line.OFFLINE,
             "throttled": Line.BUSY, "paused": Line.PAUSED}
@@ -61,15 +54,9 @@ def follow(status: LineStatus, event: dict[str, Any], waiting: int | None = None
             return replace(status, sending=(int(event.get("done", 0)),
                                             int(event.get("total", 0))))
         line = _RUN_END.get(str(state), status.line)    # "busy": another run; no news
-        if line is Line.ONLINE and status.run_unreached and not status.run_delivered:
-            line = Line.OFFLINE
-        return replace(status, line=line, sending=None, run_delivered=False,
-                       run_unreached=False)
+        return replace(status, line=line, sending=None)
     if kind == "connectivity" and event.get("online"):
         return replace(status, line=Line.ONLINE)
     if kind == "state" and state == "sent":              # it went through: the line works
-        return replace(status, line=Line.ONLINE, run_delivered=True)
-    if kind == "state" and state == "retry_wait" \
-            and str(event.get("error") or "").startswith(UNREACHED):
-        return replace(status, run_unreached=True)
+        return replace(status, line=Line.ONLINE)
     return status

@@ -178,3 +178,40 @@ def test_retry_after_is_respected(sandbox: SandboxServer, data_dir: Path, status
             assert waits is None or waits >= 5
         faults(sandbox)
         assert_delivered_once(box, sandbox, creds, good, bad)
+
+
+LINE_FAULTS = {"drop_before": "offline", "drop_after": "offline", "truncate": None}
+
+
+@pytest.mark.parametrize(("fault", "ending"), LINE_FAULTS.items(), ids=LINE_FAULTS.keys())
+def test_a_run_of_dropped_connections_ends_offline(sandbox: SandboxServer, data_dir: Path,
+                                                   fault: str, ending: str | None) -> None:
+    """A run whose every connection was dropped without an answer, before the platform
+    handled the request or after it committed it, ends offline (the report and the last
+    progress event); a run whose answers were only cut short does not (the platform did
+    answer). Either way the items go out once the line is back, each created once."""
+    creds = enrolled(sandbox, data_dir)
+    template = valid_submission(sandbox)
+    events: list[dict[str, Any]] = []
+    with Outbox(data_dir) as box, \
+            SyncEngine(box, creds, policy=FAST, batch_size=2, **TIMEOUTS) as engine:
+        first = box.enqueue(copy_of(template), [SIGNATURE])
+        assert engine.sync_once().sent == 1        # the signature blob is on the platform
+        ids = [box.enqueue(copy_of(template), [SIGNATURE]) for _ in range(2)]
+        reset_counters(sandbox)
+        faults(sandbox, **{fault: 1.0})
+        box.add_listener(events.append)
+        report = engine.sync_once()
+        assert report.stopped == ending and report.retry == 2, report
+        assert [e["state"] for e in events if e["kind"] == "progress"][-1] == \
+            (ending or "idle")
+        assert {box.get(i)["state"] for i in ids} == {State.RETRY_WAIT}
+        happened = counters(sandbox)["events"]
+        assert happened.get("dropped_before" if fault == "drop_before" else
+                            "submissions_created", 0) >= 1, happened
+        faults(sandbox)
+        drain(box, engine)
+        assert {box.get(i)["state"] for i in [first, *ids]} == {State.SENT}
+    at_platform = platform_cases(sandbox, creds.device_id)
+    assert sorted(at_platform) == sorted([first, *ids])
+    assert all(len(cases) == 1 for cases in at_platform.values())

@@ -51,20 +51,18 @@ def test_queue_count_is_what_the_outbox_says() -> None:
     assert status.waiting == 2 and status.line is Line.OFFLINE
 
 
-def test_a_run_whose_connections_all_dropped_is_offline() -> None:
-    """A run ending "idle" whose item failed to connect and nothing was delivered means the
-    line is down; a run where something was delivered despite one failure is online, and a
-    platform answering 503 is not a line problem."""
+def test_the_run_end_decides_the_line_not_an_error_text() -> None:
+    """The line is the engine's verdict on the run, never read from an item's error: a
+    dropped connection in a run that ends "offline" is offline, the same error in a run the
+    platform answered ("idle") is online, and a delivery shows online before the run ends
+    but the run's end still has the last word."""
     dropped = {"kind": "state", "submission_id": "a", "state": "retry_wait",
                "error": "connection failed (RemoteProtocolError)"}
     sent = {"kind": "state", "submission_id": "b", "state": "sent"}
-    busy = {"kind": "state", "submission_id": "c", "state": "retry_wait",
-            "error": "platform answered 503"}
     online = LineStatus(Line.ONLINE)
-    assert run(progress("syncing"), dropped, progress("idle"), start=online).line \
+    assert run(progress("syncing"), dropped, progress("offline"), start=online).line \
         is Line.OFFLINE
-    assert run(progress("syncing"), dropped, sent, progress("idle")).line is Line.ONLINE
-    assert run(progress("syncing"), busy, progress("idle")).line is Line.ONLINE
-    later = run(progress("syncing"), dropped, progress("idle"), progress("syncing"),
-                progress("idle"))
-    assert later.line is Line.ONLINE, "each run is judged on its own"
+    assert run(progress("syncing"), dropped, progress("idle"),
+               start=LineStatus(Line.OFFLINE)).line is Line.ONLINE
+    assert run(progress("syncing"), sent, start=LineStatus(Line.OFFLINE)).line is Line.ONLINE
+    assert run(progress("syncing"), sent, dropped, progress("offline")).line is Line.OFFLINE
