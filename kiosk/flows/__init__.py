@@ -2,6 +2,8 @@
 
 * :mod:`.states` — the steps of a session (:class:`Step`, a ``StrEnum``);
 * :mod:`.session` — :class:`CitizenFlow`, the state machine the screens read and drive;
+  put together from :mod:`.core` (state, steps, wipe), :mod:`.cards`, :mod:`.form` and
+  :mod:`.printing` (submit, receipt, proof);
 * :mod:`.idle` — :class:`IdleTracker`, inactivity → warning with countdown → expiry;
 * :mod:`.submission` — the platform-API Submission built from a finished session;
 * :mod:`.services` — what the flow needs from the outside world (prefill, printing), as

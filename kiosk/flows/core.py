@@ -1,0 +1,233 @@
+"""What every part of the citizen session shares: its state, its subscribers, its steps.
+
+:class:`FlowCore` holds the session's data (one place says what a session holds and what a
+wipe drops), announces changes, moves between steps and ends sessions. The parts that
+act on it are mixins over it, one per responsibility (:mod:`.cards`, :mod:`.form`,
+:mod:`.printing`); :class:`~kiosk.flows.session.CitizenFlow` puts them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from kiosk.flows.errors import StepError
+from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
+from kiosk.flows.messages import Bilingual
+from kiosk.flows.states import Step
+
+if TYPE_CHECKING:
+    from kiosk.catalog.model import Catalog, Item
+    from kiosk.flows.services import PrefillClient, PrinterService
+    from kiosk.flows.submission import Attachment
+    from kiosk.identity import Identity
+    from offline_queue import Outbox
+
+# The catalog, identity, receipt, services and outbox modules are imported where they are
+# first needed (a card, a form, a submit): the first screen must not wait for them.
+APPLY, QUERY_PRINT, AGENT_ONLY = "apply", "query_print", "agent_only"
+SIGNATURE, FILE = "signature", "file"
+
+log = logging.getLogger("kiosk.flows.session")   # one logger for the whole session
+P = ParamSpec("P")
+R = TypeVar("R")
+Listener = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    site_name: str = ""
+    terminal_id: str = ""
+    tracking_url_template: str = "http://127.0.0.1:8765/v1/track/{submission_id}"
+    language: str = "zh"                # language each session starts in
+    volume: int = 70                    # speech volume each session starts with (0..100)
+    idle_warning_s: float = 60.0
+    idle_countdown_s: float = 20.0
+    online_wait_s: float = 5.0          # how long Submit waits for the case number
+    goodbye_s: float = 12.0             # "take your card" before the next citizen
+    channel: str = "kiosk"
+
+
+def guarded(method: Callable[P, R]) -> Callable[P, R | None]:
+    """A bug inside a transition ends the session on the error screen, with a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            flow = args[0]
+            assert isinstance(flow, FlowCore)
+            log.exception("flow.bug", extra={"ctx": {"action": method.__name__,
+                                                      "step": str(flow.step)}})
+            flow._fail()
+            return None
+    return wrapper
+
+
+class FlowCore:
+    # What one session holds; all of it is set (and dropped) by _clear.
+    step: Step
+    identity: Identity | None
+    refusal: Bilingual | None
+    notice: Bilingual | None
+    item: Item | None
+    consent: bool | None
+    values: dict[str, Any]
+    prefilled: dict[str, str]                 # field key -> "card" | "shared"
+    prefill_state: str                        # idle | loading | done | failed
+    exempt_codes: tuple[str, ...]
+    _shared_fields: dict[str, Any]
+    _touched: set[str]
+    errors: dict[str, dict[str, str]]
+    files: dict[str, Attachment]
+    signature: bytes
+    submission_id: str | None
+    submitted_at: dt.datetime | None
+    case_number: str | None
+    local_receipt: str | None
+    print_state: str                          # idle | printing | printed | failed
+    print_message: Bilingual | None
+    preview: bytes
+    proof_pages: list[bytes]
+    card_present: bool
+    _deadline: float | None
+    _entered_at: float
+
+    def __init__(self, catalog: Catalog | None, outbox: Outbox | None,
+                 prefill: PrefillClient | None, printer: PrinterService | None, *,
+                 settings: FlowSettings | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone()
+                 ) -> None:
+        # The composition root may hand these over after the first screen is shown.
+        self.catalog, self.outbox = catalog, outbox
+        self.prefill_client, self.printer = prefill, printer
+        self.settings = settings or FlowSettings()
+        self.clock, self.now = clock, now
+        self.idle = IdleTracker(self.settings.idle_warning_s, self.settings.idle_countdown_s,
+                                clock)
+        self._listeners: list[Listener] = []
+        self._session = 0
+        self.language = self.settings.language
+        self.elder = False
+        self.volume = self.settings.volume
+        self._clear()
+
+    # -- observing ---------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+        return unsubscribe
+
+    def _changed(self, topic: str) -> None:
+        for listener in list(self._listeners):
+            listener(topic)
+
+    def _go(self, step: Step) -> None:
+        log.info("flow.step", extra={"ctx": {"from": str(self.step), "to": str(step),
+                                             "item": self.item.code if self.item else None}})
+        self.step = step
+        self.notice = None
+        self._entered_at = self.clock()
+        self._changed("step")
+
+    def _need(self, action: str, *steps: Step) -> None:
+        if self.step not in steps:
+            raise StepError(action, str(self.step))
+
+    # -- session data ---------------------------------------------------------------------
+    def _clear(self) -> None:
+        """Drop everything the session held (the flow's half of the wipe)."""
+        self.step = Step.ATTRACT
+        self.identity = None
+        self.refusal = None
+        self.notice = None
+        self.item = None
+        self.consent = None
+        self.values = {}
+        self.prefilled = {}
+        self.prefill_state = "idle"
+        self.exempt_codes = ()
+        self._shared_fields = {}
+        self._touched = set()
+        self.errors = {}
+        self.files = {}
+        self.signature = b""
+        self.submission_id = None
+        self.submitted_at = None
+        self.case_number = None
+        self.local_receipt = None
+        self.print_state = "idle"
+        self.print_message = None
+        self.preview = b""
+        self.proof_pages = []
+        self.card_present = False
+        self._deadline = None
+        self._entered_at = self.clock()
+
+    @property
+    def session(self) -> int:
+        return self._session
+
+    def _current(self, session: int) -> bool:
+        return session == self._session
+
+    @guarded
+    def wipe(self, reason: str = "end") -> None:
+        """End the session: every personal value dropped, preferences back to defaults."""
+        log.info("flow.wipe", extra={"ctx": {"reason": reason, "step": str(self.step)}})
+        self._session += 1
+        self._clear()
+        self.language = self.settings.language
+        self.elder = False
+        self.volume = self.settings.volume
+        self.idle.reset()
+        self._changed("wiped")
+        self._changed("step")
+
+    def restart(self) -> None:
+        self.wipe("restart")
+
+    def _fail(self) -> None:
+        self._session += 1
+        self._clear()
+        self.step = Step.ERROR
+        self._changed("step")
+
+    # -- preferences and activity --------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        if language not in ("zh", "en"):
+            raise ValueError(language)
+        self.language = language
+        self.idle.activity()
+        self._changed("prefs")
+
+    def set_elder(self, on: bool) -> None:
+        self.elder = on
+        self.idle.activity()
+        self._changed("prefs")
+
+    def activity(self) -> None:
+        self.idle.activity()
+
+    def extend(self) -> None:
+        """"Continue" on the idle warning."""
+        self.idle.extend()
+        self._changed("idle")
+
+    def idle_status(self) -> IdleStatus:
+        if self.step in (Step.ATTRACT, Step.IDENTIFY, Step.SUBMIT):
+            return IdleStatus(IdlePhase.ACTIVE)
+        return self.idle.poll()
+
+    if TYPE_CHECKING:   # what one part asks of another; the mixins define them
+        def _make_proof(self) -> None: ...          # printing: the query_print proof

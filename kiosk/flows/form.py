@@ -1,0 +1,169 @@
+"""The form part of the session: choosing an item, consent and prefill, filling in the form.
+
+The form starts with what the card says; with the citizen's consent the platform's shared
+data is fetched too (an answer for an earlier session is dropped). Values are checked as
+they are touched, and everything once more before the review (or, for a query_print item,
+before its proof is made).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kiosk.flows.core import AGENT_ONLY, QUERY_PRINT, SIGNATURE, FlowCore, guarded
+from kiosk.flows.errors import StepError
+from kiosk.flows.messages import MESSAGES
+from kiosk.flows.states import Step
+
+if TYPE_CHECKING:
+    from kiosk.flows.services import PrefillResult
+
+
+class FormSteps(FlowCore):
+    # -- choosing ---------------------------------------------------------------------------
+    @guarded
+    def choose(self, code: str) -> None:
+        self._need("choose", Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY)
+        self.item = self.catalog.get(code)
+        self.idle.activity()
+        # an agent_only item is the village agent's to file: at the kiosk it is explained,
+        # on the agent's terminal its form is filled in like any other
+        at_kiosk = self.settings.channel != "agent"
+        self._go(Step.AGENT_ONLY if at_kiosk and self.item.mode == AGENT_ONLY else Step.ITEM)
+
+    @guarded
+    def back(self) -> None:
+        self.idle.activity()
+        previous = {Step.ITEM: Step.CHOOSE, Step.AGENT_ONLY: Step.CHOOSE,
+                    Step.CONSENT: Step.ITEM, Step.FORM: Step.CONSENT, Step.REVIEW: Step.FORM,
+                    Step.SIGN: Step.REVIEW, Step.PROOF: Step.FORM}
+        if self.step not in previous:
+            raise StepError("back", str(self.step))
+        target = previous[self.step]
+        if target is Step.CHOOSE:
+            self.item = None
+        if target is Step.CONSENT:   # changing one's mind about consent starts the form again
+            self.values, self.prefilled, self.errors, self._touched = {}, {}, {}, set()
+            self.files, self._shared_fields, self.prefill_state = {}, {}, "idle"
+        self._go(target)
+
+    @guarded
+    def start_item(self) -> None:
+        self._need("start_item", Step.ITEM)
+        self.idle.activity()
+        self._go(Step.CONSENT)
+
+    # -- consent and prefill ---------------------------------------------------------------
+    @guarded
+    def give_consent(self, authorised: bool) -> None:
+        self._need("give_consent", Step.CONSENT)
+        assert self.item is not None and self.identity is not None
+        self.idle.activity()
+        if not authorised and self.item.mode == QUERY_PRINT:
+            self.notice = MESSAGES["consent.needed"]
+            self._changed("notice")
+            return
+        from kiosk.catalog.prefill import prefill_values
+
+        self.consent = authorised
+        self.values = prefill_values(self.item.form, self.identity.card_fields(), {})
+        self.prefilled = {key: "card" for key in self.values}
+        self._go(Step.FORM)
+        if authorised:
+            self.prefill_state = "loading"
+            session = self._session
+            self.prefill_client.fetch(  # type: ignore[union-attr]
+                self.identity.id_number, self.item.code,
+                                lambda result: self._prefill_done(session, result))
+
+    @guarded
+    def _prefill_done(self, session: int, result: PrefillResult) -> None:
+        if not self._current(session) or self.item is None:
+            return                                   # a previous citizen's answer
+        if result.outcome != "ok":
+            self.prefill_state = "failed"
+            self._changed("prefill")
+            if self.step is Step.PROOF:
+                self._make_proof()
+            return
+        form_keys = set(self.item.form.keys)
+        self._shared_fields = {k: v for k, v in result.fields.items() if k in form_keys}
+        for key, value in self._shared_fields.items():
+            if key not in self._touched and key not in self.values:
+                self.values[key] = value
+                self.prefilled[key] = "shared"
+        self.exempt_codes = result.exempt_materials
+        self.prefill_state = "done"
+        self._changed("prefill")
+        self._changed("values")
+        if self.step is Step.PROOF:
+            self._make_proof()
+
+    # -- the form ---------------------------------------------------------------------------
+    def visible_fields(self) -> list[Any]:
+        """The fields the form screen shows (signatures are taken on their own screen)."""
+        if self.item is None:
+            return []
+        return [f for f in self.item.form.fields if f.type != SIGNATURE]
+
+    @guarded
+    def set_value(self, key: str, value: Any) -> None:
+        self._need("set_value", Step.FORM)
+        self.idle.activity()
+        if value is None or value == "" or value == []:
+            self.values.pop(key, None)
+        else:
+            self.values[key] = value
+        if self.prefilled.get(key) == "shared":
+            self.prefilled.pop(key)
+        self._touched.add(key)
+        self._revalidate()
+        self._changed("values")
+
+    @guarded
+    def attach_file(self, key: str, data: bytes, media_type: str = "image/png") -> None:
+        self._need("attach_file", Step.FORM)
+        from kiosk.flows.submission import Attachment
+
+        attachment = Attachment(data, media_type, "document")
+        self.files[key] = attachment
+        self.values[key] = attachment.sha256
+        self._touched.add(key)
+        self._revalidate()
+        self._changed("values")
+
+    def _validate_all(self) -> dict[str, dict[str, str]]:
+        assert self.item is not None
+        errors = self.item.form.validate(self.values, today=self.now().date())
+        signatures = {f.key for f in self.item.form.fields if f.type == SIGNATURE}
+        return {k: v for k, v in errors.items() if k not in signatures}
+
+    def _revalidate(self, everything: bool = False) -> None:
+        errors = self._validate_all()
+        if not everything:
+            errors = {k: v for k, v in errors.items() if k in self._touched}
+        self.errors = errors
+        self._changed("errors")
+
+    @guarded
+    def to_review(self) -> None:
+        self._need("to_review", Step.FORM)
+        assert self.item is not None
+        self.idle.activity()
+        self._touched.update(f.key for f in self.visible_fields())
+        self._revalidate(everything=True)
+        if self.errors:
+            self.notice = MESSAGES["form.fix"]
+            self._changed("notice")
+            return
+        if self.item.mode == QUERY_PRINT:
+            self._go(Step.PROOF)
+            self._make_proof()
+        else:
+            self._go(Step.REVIEW)
+
+    @guarded
+    def confirm_review(self) -> None:
+        self._need("confirm_review", Step.REVIEW)
+        self.idle.activity()
+        self._go(Step.SIGN)

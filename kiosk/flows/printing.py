@@ -1,0 +1,164 @@
+"""The session's printed end: submit and receipt, or the query_print proof; then goodbye.
+
+Submit queues the application durably and waits a moment for the case number; the receipt
+slip is printed either way. A query_print item's proof is made from the form and the
+shared data, previewed, then printed. Answers from the printer carry their session, so a
+job finishing after a wipe is dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kiosk.flows.core import FlowCore, guarded, log
+from kiosk.flows.messages import MESSAGES
+from kiosk.flows.states import Step
+
+if TYPE_CHECKING:
+    from kiosk.flows.services import PrintOutcome, ProofContent
+
+
+class PrintingSteps(FlowCore):
+    # -- submit -------------------------------------------------------------------------------
+    @guarded
+    def sign(self, png: bytes) -> None:
+        """The citizen signed and pressed Submit: queue durably, then wait for a case number."""
+        self._need("sign", Step.SIGN)
+        assert self.item is not None and self.identity is not None
+        if not png:
+            self.notice = MESSAGES["sign.empty"]
+            self._changed("notice")
+            return
+        from kiosk.flows.submission import build_submission
+        from offline_queue import OutboxError
+
+        self.signature = png
+        self.submitted_at = self.now()
+        built = build_submission(
+            item=self.item, catalog_version=self.catalog.version, identity=self.identity,
+            values=self.values, signature_png=png, files=self.files,
+            prefill_authorised=bool(self.consent), now=self.submitted_at,
+            channel=self.settings.channel)
+        self._go(Step.SUBMIT)
+        try:
+            sid = self.outbox.enqueue(  # type: ignore[union-attr]
+                built.body, built.blobs())
+        except OutboxError as exc:
+            log.error("flow.enqueue_failed", extra={"ctx": {"error": type(exc).__name__}})
+            self._fail()
+            return
+        self.submission_id = sid
+        self.local_receipt = self.outbox.get(sid)["local_receipt"]
+        self._deadline = self.clock() + self.settings.online_wait_s
+        self._changed("submit")
+
+    @guarded
+    def outbox_event(self, event: dict[str, Any]) -> None:
+        """An event from the outbox (moved to the GUI thread by the bridge)."""
+        if event.get("kind") != "state" or event.get("submission_id") != self.submission_id \
+                or self.submission_id is None or event.get("state") != "sent":
+            return
+        self.case_number = self.outbox.get(self.submission_id)["case_number"]
+        if self.step is Step.SUBMIT:
+            self._to_receipt()
+        else:
+            self._changed("case_number")
+
+    def _to_receipt(self) -> None:
+        assert self.item is not None and self.identity is not None
+        assert self.submission_id is not None and self.submitted_at is not None
+        self._deadline = None
+        self._go(Step.RECEIPT)
+        self._print_receipt()
+
+    def _print_receipt(self) -> None:
+        from kiosk.flows import proof as proofs
+        from kiosk.receipts import submission_receipt
+
+        assert self.item is not None and self.identity is not None
+        assert self.submission_id is not None and self.submitted_at is not None
+        info = proofs.receipt_info(
+            item=self.item, identity=self.identity, submission_id=self.submission_id,
+            submitted_at=self.submitted_at, template=self.settings.tracking_url_template,
+            site_name=self.settings.site_name, case_number=self.case_number,
+            local_receipt=self.local_receipt, language=self.language)
+        self.print_state, self.print_message = "printing", None
+        self._changed("print")
+        session = self._session
+        self.printer.print_receipt(submission_receipt(info),
+                                    lambda outcome: self._printed(session, outcome))
+
+    @guarded
+    def _printed(self, session: int, outcome: PrintOutcome) -> None:
+        if not self._current(session):
+            return
+        if outcome.preview:
+            self.preview = outcome.preview
+        self.print_state = "printed" if outcome.printed else "failed"
+        self.print_message = outcome.message
+        self._changed("print")
+
+    @guarded
+    def reprint(self) -> None:
+        self._need("reprint", Step.RECEIPT, Step.PROOF)
+        self.idle.activity()
+        if self.step is Step.RECEIPT:
+            self._print_receipt()
+        else:
+            self.print_proof()
+
+    @guarded
+    def finish(self) -> None:
+        self._need("finish", Step.RECEIPT, Step.PROOF, Step.AGENT_ONLY)
+        if not self.card_present:
+            self.wipe("finished")
+            return
+        self._go(Step.GOODBYE)
+
+    # -- query_print ---------------------------------------------------------------------------
+    def _proof_content(self) -> ProofContent:
+        from kiosk.flows import proof as proofs
+        from kiosk.flows.services import ProofContent
+
+        assert self.item is not None and self.identity is not None
+        record_id = f"{self.settings.terminal_id}-{self._session}-{self.item.code}"
+        title = self.item.output.title.zh if self.item.output.title else self.item.name.zh
+        rows = proofs.proof_rows(self.item, self.identity, self._shared_fields, self.values,
+                                 record_id)
+        return ProofContent(title, rows, proofs.verification_url(
+            self.settings.tracking_url_template, record_id), self.now().isoformat())
+
+    def _make_proof(self) -> None:
+        if self.prefill_state == "loading":         # made when the shared data arrives
+            self.print_state = "preparing"
+            self._changed("print")
+            return
+        if self.prefill_state in ("failed", "idle"):
+            self.notice = MESSAGES["proof.offline"]
+            self.print_state = "failed"
+            self._changed("print")
+            return
+        self.print_state = "preparing"
+        self._changed("print")
+        session = self._session
+        self.printer.preview_proof(self._proof_content(),
+                                    lambda pages: self._proof_ready(session, pages))
+
+    @guarded
+    def _proof_ready(self, session: int, pages: list[bytes]) -> None:
+        if not self._current(session):
+            return
+        self.proof_pages = pages
+        self.print_state = "idle"
+        self._changed("print")
+
+    @guarded
+    def print_proof(self) -> None:
+        self._need("print_proof", Step.PROOF)
+        if not self.proof_pages:
+            return
+        self.print_state, self.print_message = "printing", None
+        self._changed("print")
+        session = self._session
+        self.printer.print_proof(self._proof_content(),
+                                  lambda outcome: self._printed(session, outcome))
