@@ -134,8 +134,10 @@ def _keep_alive(app: QApplication, terminal: TerminalApp) -> list[QTimer]:
 
     from kiosk.systemd import WatchdogPinger
 
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # exit(), not quit(): quit() first asks every window to close, and a locked-down
+    # kiosk window refuses (kiosk.ui.lockdown), so the service would not stop
+    signal.signal(signal.SIGTERM, lambda *_: app.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: app.exit(0))
     # Python runs signal handlers between bytecodes; a timer gives it some while Qt waits.
     wake = QTimer()
     wake.timeout.connect(lambda: None)
@@ -144,7 +146,9 @@ def _keep_alive(app: QApplication, terminal: TerminalApp) -> list[QTimer]:
     pinger = WatchdogPinger.from_env(healthy=terminal.healthy)
     if pinger is not None:
         watchdog = QTimer()
-        watchdog.timeout.connect(pinger.tick)
+        # a lambda, not the bound method: PySide6 holds a method's object weakly, and
+        # nothing else holds the pinger
+        watchdog.timeout.connect(lambda: pinger.tick())
         watchdog.start(pinger.timer_interval_ms)
         pinger.tick()
         timers.append(watchdog)

@@ -204,3 +204,40 @@ def test_cage_session_runs_the_app_as_an_x_client(tmp_path: Path) -> None:
     assert "QT_VIRTUALKEYBOARD_DESKTOP_DISABLE=1" in lines
     assert "WATCHDOG_USEC=30000000" in lines
     assert not any(line.startswith("WATCHDOG_PID=") for line in lines)
+
+
+def test_kiosk_run_tells_systemd_ready_pings_the_watchdog_and_says_stopping(
+        data_dir: Path) -> None:
+    """The real `kiosk run` in citizen mode as deploy/kiosk.service starts it: READY=1
+    once the first screen is up, WATCHDOG=1 from the GUI thread at half WATCHDOG_USEC,
+    STOPPING=1 and exit 0 on SIGTERM."""
+    import signal
+    import sys
+    import time
+
+    listener = Listener(abstract=False)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": listener.env_value,
+           "WATCHDOG_USEC": "600000"}          # pings every 300 ms
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "run", "--data-dir",
+                             str(data_dir)], env=env, cwd=REPO, stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True)
+    try:
+        listener.sock.settimeout(30)
+        ready = listener.receive()
+        assert ready["READY"] == "1" and "citizen" in ready["STATUS"]
+        listener.sock.settimeout(5)
+        started = time.monotonic()
+        pings = [listener.receive() for _ in range(3)]
+        assert all(p == {"WATCHDOG": "1"} for p in pings)
+        assert time.monotonic() - started < 3.0   # three within ~0.9 s, not one a minute
+        proc.send_signal(signal.SIGTERM)
+        while (message := listener.receive()).get("WATCHDOG") == "1":
+            pass
+        assert message["STOPPING"] == "1"
+        _, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 0, stderr
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        listener.close()
