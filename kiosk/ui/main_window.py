@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +34,7 @@ from kiosk.ui.theme import stylesheet, theme_for
 if TYPE_CHECKING:
     from kiosk.flows import CitizenFlow
     from kiosk.ui.camera import CameraOverlay
+    from kiosk.ui.keyboard import VirtualKeyboard
     from kiosk.ui.overlays import IdleWarning, Overlay
 
 #: the screen of each step, built the first time it is needed (the attract screen at once:
@@ -55,6 +56,25 @@ GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
 TechnicianFactory = Callable[[Callable[[], None]], "QWidget | None"]
 
 
+class CurrentPageStack(QStackedWidget):
+    """A stack that asks for the room its page in sight needs, not for the largest of all its
+    pages' (QStackedWidget's), so the on-screen keyboard gets what the current screen leaves.
+    It takes whatever room is left above the keyboard and the status bar anyway."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        # A height for a width would be the largest *preferred* height of all the pages, and
+        # the window's layout takes it as the stack's minimum: the keyboard would not fit.
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(self, flow: CitizenFlow, *, technician: TechnicianFactory | None = None,
                  tick_ms: int = 1000, has_camera: Callable[[], bool] | None = None,
@@ -69,7 +89,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._top_bar(central))
-        self.stack = QStackedWidget(central)
+        self.stack = CurrentPageStack(central)
         self.screens: dict[Step, Screen] = {}
         self.attract = AttractScreen(flow, self.stack)
         self.screens[Step.ATTRACT] = self.attract
@@ -85,6 +105,7 @@ class MainWindow(QMainWindow):
         # needed before the first screen is up (start-up time, bench/startup.py).
         self._overlays: dict[str, Overlay] = {}
         self._technician: QWidget | None = None
+        self._keyboard: VirtualKeyboard | None = None
         self._taps: list[float] = []
         self._current: Screen | None = None
         self._unsubscribe = flow.subscribe(self._on_topic)
@@ -208,8 +229,18 @@ class MainWindow(QMainWindow):
         self.status.set_language(lang)
         for screen in self.screens.values():
             screen.theme = theme
+        if self._keyboard is not None:
+            self._keyboard.set_elder(self.flow.elder)
         if self._current is not None:
             self._current.refresh()
+
+    def attach_keyboard(self, keyboard: VirtualKeyboard) -> None:
+        """The on-screen keyboard's panel (once built) goes in the slot at the bottom, and its
+        keys follow elder mode from now on."""
+        self._keyboard = keyboard
+        if keyboard.panel is not None and self.keyboard_slot.indexOf(keyboard.panel) < 0:
+            self.keyboard_slot.addWidget(keyboard.panel)
+        keyboard.set_elder(self.flow.elder)
 
     def tick(self) -> None:
         self.flow.tick()

@@ -5,46 +5,18 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
+from pathlib import Path
 
-os.environ["QT_QPA_PLATFORM"] = "xcb"
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from kiosk.ui.keyboard import VirtualKeyboard, prepare_env
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 
-prepare_env()
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget  # noqa: E402
+from tests.kiosk.ui.vkb_panel import wait, window_with_panel
 
-app = QApplication(sys.argv[:1])
-window = QWidget()
-layout = QVBoxLayout(window)
-edit = QLineEdit(window)
-edit.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
-                         | Qt.InputMethodHint.ImhNoPredictiveText)
-layout.addWidget(edit)
-keyboard = VirtualKeyboard()
-panel = keyboard.build(window)
-assert panel is not None
-layout.addWidget(panel)
-window.resize(1280, 800)
-window.show()
-
-
-def wait(condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-root_ready = wait(lambda: panel.rootObject() is not None)
-window.activateWindow()
-wait(window.isActiveWindow, 3.0)
+window, (edit,), keyboard, panel = window_with_panel(Qt.InputMethodHint.ImhSensitiveData
+                                                     | Qt.InputMethodHint.ImhNoPredictiveText)
 QTest.mouseClick(edit, Qt.MouseButton.LeftButton)     # a tap on the field, as a citizen
 shown = wait(lambda: QGuiApplication.inputMethod().isVisible())
 root = panel.rootObject()
@@ -53,7 +25,7 @@ learned = keyboard.user_data / "data" / "pinyin" / "usr_dict.dat"
 learned.parent.mkdir(parents=True, exist_ok=True)
 learned.write_bytes("张建国".encode("utf-16-le"))
 keyboard.reset()
-result = {"errors": [e.toString() for e in panel.errors()], "root": root_ready,
+result = {"errors": [e.toString() for e in panel.errors()], "root": root is not None,
           "visible": shown, "height": panel.height(), "user_data": user_data,
           "expected_user_data": str(keyboard.user_data / "data"),
           "learned_after_reset": [str(p) for p in keyboard.learned_files()],
