@@ -79,6 +79,9 @@ class DevicesConfig:
     receipt_printer: str = setting("", "receipt printer URL (serial://, tcp://HOST:9100, "
                                    "file:///dev/usb/lp0); empty = none", check=_device_url)
     receipt_profile: str = setting("generic-80", "receipt printer model profile")
+    printer_check_s: int = setting(60, "seconds between receipt-printer status checks "
+                                   "between jobs (paper running out reaches the fleet "
+                                   "before a citizen finds it)", minimum=10, maximum=3600)
     a4_queue: str = setting("", "CUPS queue for A4 documents; empty = none")
 
 

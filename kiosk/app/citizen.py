@@ -114,10 +114,8 @@ class KioskApp(TerminalApp):
         self.build_keyboard()
 
     def build_keyboard(self) -> None:
-        if self.keyboard.panel is None:
-            panel = self.keyboard.build(self.window)
-            if panel is not None:
-                self.window.keyboard_slot.addWidget(panel)
+        if self.keyboard.panel is None and self.keyboard.build(self.window) is not None:
+            self.window.attach_keyboard(self.keyboard)
 
     def sync_parts(self) -> tuple[Any, Any]:
         return self.engine, self.sync

@@ -155,7 +155,20 @@ class TerminalApp:
                                      a4_out_dir=self.wiring.a4_out_dir)
         self.closers.append(self.printer.close)
         self.printer.paper_state.connect(self.device_states.report_printer)
+        self._poll_printer()
         return self.printer
+
+    def _poll_printer(self) -> None:
+        """Ask the printer its state between jobs: a kiosk whose paper runs out at night
+        tells the fleet then, not when the next citizen's receipt fails."""
+        from PySide6.QtCore import QTimer
+
+        timer = QTimer()
+        timer.setInterval(int(1000 * self.wiring.extra.get(
+            "printer_check_s", self.config.devices.printer_check_s)))
+        timer.timeout.connect(lambda: self.printer.check_status() if self.printer else None)
+        timer.start()
+        self.closers.append(timer.stop)
 
     def _receipt_printer(self, config: cfg.Config) -> tuple[Any, Any]:
         from devices.printer import ReceiptPrinter, get_profile, transport_for

@@ -82,8 +82,9 @@ class SyncPanel(Page):
         self.refresh()
 
     def on_progress(self, event: dict[str, Any]) -> None:
-        """An outbox progress event (GUI thread)."""
-        if event.get("kind") == "progress":
+        """An outbox event (GUI thread): progress, or an item queued or changing state
+        (the count of applications held for an online sign-in follows both)."""
+        if event.get("kind") in ("progress", "state"):
             self.refresh()
 
     def refresh(self) -> None:
