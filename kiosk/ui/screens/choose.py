@@ -7,7 +7,7 @@ takes Chinese, full pinyin or initials (``catalog.search``) from the on-screen k
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLineEdit, QPushButton, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.screens.base import Screen, clear_layout
@@ -38,20 +38,32 @@ class ChooseScreen(Screen):
         self.search.setInputMethodHints(SENSITIVE)
         self.search.returnPressed.connect(self.run_search)
         self.search_button = self.button(self.run_search, primary=True, name="search")
-        self.grid = QGridLayout()
+        # The choices scroll rather than set the screen's minimum height: four elder-sized
+        # buttons whose captions wrap at the window's minimum width would otherwise make
+        # the window taller than a 1080-line panel (and leave no room for the keyboard).
+        self.choices = QWidget(self)
+        self.choices.setObjectName("choices")
+        self.grid = QGridLayout(self.choices)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.choices)
         self.empty = self.label("notice")
         self.prev = self.button(lambda: self.turn(-1), name="prev")
         self.next = self.button(lambda: self.turn(1), name="next")
         self.up = self.button(self.close_group, name="up")
         self.root.addWidget(self.greeting)
         self.root.addLayout(self.row(*self.mode_buttons.values()))
-        search_row = self.row(self.search, self.search_button)
-        search_row.setStretch(0, 1)
+        # back and the page turners share the search row: one row less of chrome leaves
+        # the choices their full elder size on a 1080-line panel
+        search_row = self.row(self.up, self.search, self.search_button, self.prev, self.next)
+        search_row.setStretch(1, 1)
         self.root.addLayout(search_row)
         self.root.addWidget(self.empty)
-        self.root.addLayout(self.grid, 1)
-        self.root.addLayout(self.row(self.up, self.prev, self.next, stretch_first=True))
+        self.root.addWidget(self.scroll, 1)
 
     # -- actions -----------------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
@@ -124,9 +136,10 @@ class ChooseScreen(Screen):
             action = (lambda k=key: self.flow.choose(k)) if is_item else \
                 (lambda k=key: self.open_group(k))
             button = ChoiceButton(caption, action, key=key, min_height=self.theme.target_px,
-                                  parent=self)
+                                  parent=self.choices)
             self.grid.addWidget(button, i // columns, i % columns)
             button.show()
+        self.scroll.verticalScrollBar().setValue(0)
         self.empty.setText(self.t("choose.no_hits"))
         self.empty.setVisible(self.hits is not None and not entries)
         self.prev.setEnabled(self.page > 0)

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QWidget
 
 from kiosk.flows import Step
 from kiosk.ui.theme import ELDER, NORMAL, contrast_ratio
@@ -18,6 +18,12 @@ def rendered_contrast(widget: QWidget) -> float:
     """Contrast between a widget's background (its commonest colour) and its text (the
     colour farthest from it), read from the pixels Qt actually drew."""
     top = widget.window()
+    area_ = widget.parentWidget()
+    while area_ is not None and not isinstance(area_, QScrollArea):
+        area_ = area_.parentWidget()
+    if area_ is not None:                             # scrolled to, as a citizen would
+        area_.ensureWidgetVisible(widget, 0, 0)
+        QApplication.processEvents()
     shown = widget.visibleRegion().boundingRect()     # the part not scrolled away
     if shown.isEmpty():
         return 21.0
@@ -57,6 +63,7 @@ def test_targets_text_and_contrast(qtbot, window, flow, id_cards, elder) -> None
     """Every visible button is at least the theme's target size (elder: ≥ 80 px, aiming at
     20 mm), elder body text is ≥ 20 pt, and text contrast is ≥ 4.5:1 everywhere."""
     theme = ELDER if elder else NORMAL
+    window.resize(1920, 1080)              # the kiosk's 21.5" panel, what elder mode is for
     flow.set_elder(elder)
     checked = 0
     for _ in screens_of_a_journey(qtbot, window, flow, id_cards["R001"]):
@@ -87,3 +94,25 @@ def test_elder_mode_is_one_column_with_fewer_choices(qtbot, window, flow, id_car
     flow.set_elder(False)
     assert len(current(window).item_buttons()) == 9
 
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
+def test_elder_choices_fit_the_panel_without_stretching_the_window(
+        qtbot, window, flow, id_cards, size) -> None:
+    """Elder-sized choices never make the window taller than the screen (they scroll
+    instead), in every way of browsing; the four of a page are fully shown at 1080."""
+    width, height = size
+    window.resize(width, height)
+    flow.card_placed(id_cards["R001"])
+    flow.set_elder(True)
+    screen = current(window)
+    for mode in ("popular", "departments", "life_events", "bundles"):
+        screen.set_mode(mode)
+        QApplication.processEvents()
+        assert window.minimumSizeHint().height() <= height, mode
+        assert window.height() == height, mode
+        if height == 1080:
+            viewport = screen.scroll.viewport()
+            for button in screen.item_buttons():
+                bottom = button.mapTo(viewport, button.rect().bottomLeft()).y()
+                assert bottom <= viewport.height(), (mode, button.text())
