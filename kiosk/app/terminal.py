@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import config as cfg
 from kiosk.app.wiring import SEEDS, Wiring
+from kiosk.closing import close_in_reverse
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -261,9 +262,4 @@ class TerminalApp:
 
     # -- stopping -------------------------------------------------------------------------------
     def close(self) -> None:
-        while self.closers:
-            closer = self.closers.pop()
-            try:
-                closer()
-            except Exception:  # keep stopping the rest; the traceback is logged
-                log.exception("app.close_failed", extra={"ctx": {}})
+        close_in_reverse(self.closers, log, "app.close_failed")

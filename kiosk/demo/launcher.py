@@ -18,6 +18,7 @@ from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as cfg
 from kiosk.app import SEEDS, Wiring
 from kiosk.catalog import Resident, load_residents
+from kiosk.closing import close_in_reverse
 
 log = logging.getLogger(__name__)
 RESIDENTS = SEEDS / "residents.toml"
@@ -112,12 +113,7 @@ class Demo:
         self._stoppers.append(self.simulator.close)
 
     def stop(self) -> None:
-        while self._stoppers:
-            stopper = self._stoppers.pop()
-            try:
-                stopper()
-            except Exception:  # stop the rest regardless; the traceback is logged
-                log.exception("demo.stop_failed", extra={"ctx": {}})
+        close_in_reverse(self._stoppers, log, "demo.stop_failed")
 
     # -- what the simulator (or a test) does -------------------------------------------------
     def place_id_card(self, ref: str) -> None:
