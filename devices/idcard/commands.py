@@ -64,13 +64,19 @@ class Timeouts:
 
     Card reads get longer at low speeds (about 4 times at 9600, as the spec advises);
     ``probe`` is the wait for an answer to "SAM status" at each speed while auto-detecting.
+    A reader listening at another speed never answers, so every wrong speed costs the
+    whole probe time: 0.3 s is budgeted from spec 1.7. "SAM status" needs no exchange with
+    a card; at 9600, the slowest speed, command and reply are 21 bytes, 22 ms on the wire;
+    a USB-serial adapter adds its latency in each direction and the spec's >= 100 ms
+    tolerance between bursts, about 150 ms in all. A vendor class waits 300 ms for
+    "select card", which does go out to the card.
     """
 
     short: float = 1.0
     reset: float = 2.0
     read: float = 3.0
     read_fingerprint: float = 4.0
-    probe: float = 0.4
+    probe: float = 0.3
 
     def for_command(self, spec: CommandSpec, baudrate: int) -> float:
         if spec is RESET_SAM:

@@ -3,9 +3,10 @@
 Shared by the command line (``kiosk/cli/devices/``) and the technician's screens, so both
 see the same thing. Serial ports are probed for an ID-card reader (nothing is left open);
 the configured receipt printer's port is listed but never probed, since a reader's probe
-frames would be printed as garbage. PC/SC readers are listed with what card is in them
-(probed with SELECT SSSE only: no personal data is read). Printers are the configured
-receipt printer (asked for its state) and A4 queue (asked of CUPS).
+frames would be printed as garbage. The ports are probed in parallel
+(``devices.idcard.portscan``). PC/SC readers are listed with what card is in them (probed
+with SELECT SSSE only: no personal data is read). Printers are the configured receipt
+printer (asked for its state) and A4 queue (asked of CUPS).
 
 Probing does device I/O: call these on a worker thread, never the GUI thread, and with the
 app's own device monitors paused (a port has one owner at a time).
@@ -15,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devices.idcard import connect
-from devices.idcard.errors import IdCardError
+from devices.idcard import portscan
 from devices.printer import PrinterUrlError, ReceiptPrinter, get_profile, transport_for
 from devices.serialurl import is_serial_url, parse_serial_url
 from devices.smartcard import PcscContext, SmartCardError
@@ -27,25 +27,30 @@ from kiosk.documents.cups import queue_state
 
 def probe_port(url: str) -> dict[str, Any]:
     """What answers on one serial port as an ID-card reader (nothing is left open)."""
-    try:
-        reader = connect(url)
-    except ValueError as exc:
-        return {"answers": False, "detail": str(exc)}
-    except IdCardError as exc:
-        return {"answers": False, "detail": exc.en}
-    with reader:
-        return {"answers": True, "baudrate": reader.baudrate,
-                "sam_id": str(reader.sam_identity) if reader.sam_identity else None}
+    return _as_entry(portscan.probe_port(url))
 
 
-def serial_ports(devices: DevicesConfig) -> dict[str, Any]:
-    """Serial ports (system ports and the configured ID-card port) and what answers."""
+def _as_entry(probe: portscan.PortProbe) -> dict[str, Any]:
+    if not probe.answers:
+        return {"answers": False, "detail": probe.problem}
+    return {"answers": True, "baudrate": probe.baudrate,
+            "sam_id": str(probe.sam_id) if probe.sam_id else None}
+
+
+def _system_ports() -> dict[str, dict[str, Any]]:
     from serial.tools import list_ports
 
-    ports: dict[str, dict[str, Any]] = {}
-    for info in sorted(list_ports.comports(), key=lambda p: p.device):
-        ports[info.device] = {"path": info.device, "description": info.description,
-                              "usb_id": f"{info.vid:04x}:{info.pid:04x}" if info.vid else None}
+    return {info.device: {"path": info.device, "description": info.description,
+                          "usb_id": f"{info.vid:04x}:{info.pid:04x}" if info.vid else None}
+            for info in sorted(list_ports.comports(), key=lambda p: p.device)}
+
+
+def serial_ports(devices: DevicesConfig,
+                 listed: portscan.PortLister | None = None) -> dict[str, Any]:
+    """Serial ports (the system's, or those ``listed`` returns, and the configured ID-card
+    port) and what answers on each; the ports are probed in parallel."""
+    ports: dict[str, dict[str, Any]] = _system_ports() if listed is None else {
+        path: {"path": path, "description": None, "usb_id": None} for path in listed()}
     printer_url = devices.receipt_printer
     printer_path = (parse_serial_url(printer_url).path
                     if printer_url and is_serial_url(printer_url) else None)
@@ -56,12 +61,15 @@ def serial_ports(devices: DevicesConfig) -> dict[str, Any]:
         path = parse_serial_url(idcard_url).path
         ports.setdefault(path, {"path": path, "description": "configured", "usb_id": None})
         ports[path]["configured_as"] = "idcard"
+    to_probe: dict[str, str] = {}           # path -> the URL to probe it at
     for path, entry in ports.items():
-        if path == printer_path:
+        if printer_path is not None and portscan.same_port(path, printer_path):
             entry["configured_as"] = "receipt_printer"
             continue
-        url = idcard_url if entry.get("configured_as") == "idcard" else path
-        entry["idcard"] = probe_port(url)
+        to_probe[path] = idcard_url if entry.get("configured_as") == "idcard" else path
+    for path, probe in zip(to_probe, portscan.probe_ports(list(to_probe.values())),
+                           strict=True):
+        ports[path]["idcard"] = _as_entry(probe)
     return {"ports": list(ports.values())}
 
 

@@ -6,7 +6,10 @@ tests about timing switch it on themselves.
 
 from __future__ import annotations
 
+import os
+import tty
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,26 @@ def reader(emulator: IdCardEmulator) -> Iterator[IdCardReader]:
         yield r
     finally:
         r.close()
+
+
+@contextmanager
+def bare_ptys(directory: Path, *names: str) -> Iterator[list[Path]]:
+    """Serial ports with nothing behind them: a pty per name, linked from ``directory``.
+
+    The master side is held open (so the slave opens and takes writes) and never answers:
+    a reader probe times out at every speed, as on a port whose device is not a reader.
+    """
+    fds: list[int] = []
+    links = []
+    try:
+        for name in names:
+            master, slave = os.openpty()
+            fds += [master, slave]
+            tty.setraw(slave)
+            link = directory / name
+            link.symlink_to(os.ttyname(slave))
+            links.append(link)
+        yield links
+    finally:
+        for fd in fds:
+            os.close(fd)
