@@ -3,7 +3,9 @@
 ``read`` waits for a social-security card and prints its public data (docs/cli.md): a field
 a third-generation card withholds without a security module is null and named in
 ``protected_fields``, and a plain explanation goes to stderr. Exit 2 when no card arrives
-in time, 3 for a reader or card failure.
+in time, 3 for a reader or card failure. The reader is ``--reader``, else the terminal's
+``devices.smartcard_reader``, else the first one with a card: the command tests the reader
+the application uses.
 
 Readers named ``Virtual PCD`` (vsmartcard-vpcd) are refused unless ``--allow-virtual`` is
 given or ``KIOSK_ALLOW_VIRTUAL_READER=1`` is set: **development and tests only**, since
@@ -47,7 +49,8 @@ def register(actions: argparse._SubParsersAction, parent: argparse.ArgumentParse
                                       "keeps for terminals with a security module are null "
                                       "and listed in protected_fields.")
     read.add_argument("--reader", metavar="NAME",
-                      help="reader name (or a unique part of it); default: any reader")
+                      help="reader name (or a unique part of it); default: the configured "
+                           "devices.smartcard_reader, else the first reader with a card")
     read.add_argument("--timeout", type=float, default=10.0, metavar="S",
                       help="seconds to wait for a card (default 10)")
     allow_virtual_option(read)
@@ -69,11 +72,12 @@ def allow_virtual(args: argparse.Namespace) -> bool:
 def _read(args: argparse.Namespace) -> int:
     if args.timeout < 0:
         raise SmartCardCommandError("--timeout must be 0 or more seconds", EXIT_USAGE)
+    reader = args.reader or configured_reader(args)
     if not args.json:
-        say("waiting for a social-security card ...")
+        say(f"waiting for a social-security card{f' in {reader}' if reader else ''} ...")
     try:
         with PcscContext(allow_virtual=allow_virtual(args)) as context:
-            card = read_card(context, args.reader, args.timeout)
+            card = read_card(context, reader, args.timeout)
     except NoCardError as exc:
         raise SmartCardCommandError(str(exc), EXIT_NOTHING) from exc
     except VirtualReaderRefusedError as exc:
@@ -86,6 +90,14 @@ def _read(args: argparse.Namespace) -> int:
         say(f"{card.protected_message['en']}\n{card.protected_message['zh']}")
     emit(card.to_json(), args.json)
     return 0
+
+
+def configured_reader(args: argparse.Namespace) -> str | None:
+    """``devices.smartcard_reader`` from the data dir's configuration; None when empty."""
+    from kiosk.cli.common import data_dir_of
+    from kiosk.config import load
+
+    return load(data_dir_of(args)).devices.smartcard_reader or None
 
 
 def pcsc_section(args: argparse.Namespace) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from devices.smartcard.virtual_applet import CardProfile
 from devices.smartcard.virtual_card import VirtualCard
 from devices.smartcard.virtual_profiles import NOT_SOCIAL_SECURITY
 from tests.conftest import run_kiosk
-from tests.devices.smartcard.conftest import READER_0, Pcscd
+from tests.devices.smartcard.conftest import READER_0, READER_1, Pcscd
 
 pytestmark = pytest.mark.pcsc
 
@@ -97,3 +97,32 @@ def test_list_shows_pcsc_readers_and_what_answers(
         "name": READER_0, "virtual": True, "allowed": True, "card_present": True,
         "atr": "3B 6D 00 00 00 81 54 31 00 86 60 11 08 16 00 00 01", "card": "social_security"}
     assert by_name["Virtual PCD 00 01"]["card_present"] is False
+
+
+def test_read_without_reader_uses_the_configured_one(
+        pcscd: Pcscd, virtual_card: VirtualCard, profiles: dict[str, CardProfile],
+        data_dir: Path) -> None:
+    """Without --reader the command waits on `devices.smartcard_reader`, not on whichever
+    reader has a card; --reader still overrides it."""
+    (data_dir / "config.toml").write_text(
+        f'[devices]\nsmartcard_reader = "{READER_1}"\n', encoding="utf-8")
+    virtual_card.insert(profiles["R002"])                 # in slot 0, not the configured one
+    pcscd.wait_card(READER_0, present=True)
+    result = run_kiosk("devices", "smartcard", "read", "--allow-virtual", "--timeout", "0.5",
+                       data_dir=data_dir)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert READER_1 in result.stderr
+    other = VirtualCard(pcscd.connector(1))
+    try:
+        other.insert(profiles["R001"])
+        result = run_kiosk("devices", "smartcard", "read", "--json", "--allow-virtual",
+                           "--timeout", "5", data_dir=data_dir)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["card_number"] == "A00000001"
+    finally:
+        other.close()
+        pcscd.wait_card(READER_1, present=False)
+    result = run_kiosk("devices", "smartcard", "read", "--json", "--allow-virtual",
+                       "--reader", READER_0, "--timeout", "5", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["card_number"] == "A00000002"
