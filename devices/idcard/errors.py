@@ -4,6 +4,7 @@ DeviceError                                 (devices.errors)
 └── IdCardError                             anything about the ID-card reader or the card
     ├── ReaderError                         the reader or its link failed: call a technician
     │   ├── PortError                       the port cannot be opened (missing, busy, rights)
+    │   ├── ReaderNotFound                  auto-detection found no port with a reader
     │   ├── ReaderDisconnected              the port went away while in use (unplugged)
     │   ├── ReaderTimeout                   no complete reply in time (or at no baud rate)
     │   ├── ProtocolError                   replies unusable: line noise or a driver bug
@@ -42,6 +43,10 @@ class ReaderError(IdCardError):
 
 class PortError(ReaderError):
     """The serial port cannot be opened."""
+
+
+class ReaderNotFound(ReaderError):
+    """No port is configured, and no serial port has a reader that answers."""
 
 
 class ReaderDisconnected(ReaderError):

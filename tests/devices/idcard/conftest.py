@@ -16,6 +16,7 @@ import pytest
 
 from devices.idcard import IdCardReader, Timeouts, connect
 from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
+from devices.idcard.portscan import ports_matching
 
 REPO = Path(__file__).resolve().parents[3]
 RESIDENTS = REPO / "seeds" / "residents.toml"
@@ -75,3 +76,16 @@ def bare_ptys(directory: Path, *names: str) -> Iterator[list[Path]]:
     finally:
         for fd in fds:
             os.close(fd)
+
+
+class CountingPorts:
+    """A port lister for auto-detection: the ``tty*`` under a directory, counting the
+    searches that asked for them."""
+
+    def __init__(self, directory: Path) -> None:
+        self.calls = 0
+        self._list = ports_matching(str(directory / "tty*"))
+
+    def __call__(self) -> list[str]:
+        self.calls += 1
+        return self._list()
