@@ -62,7 +62,7 @@ class KioskApp(TerminalApp):
         self.closers.append(self.narrator.close)
         if show:
             if self.wiring.lockdown:
-                lock_down(self.window, hide_cursor=t.hide_cursor)
+                lock_down(self.window, self.first_screen, hide_cursor=t.hide_cursor)
             else:
                 self.window.show()
         return self
@@ -147,8 +147,6 @@ class KioskApp(TerminalApp):
         readers.connect("removed", self.flow.card_removed)
         readers.connect("failed", self._card_failed)
         readers.connect("reader_state", self.window.status.set_reader)
-        if readers.idcard is None:
-            self.window.status.set_reader("lost")
         readers.start()
 
     def _card_failed(self, error: Any) -> None:

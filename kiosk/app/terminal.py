@@ -188,9 +188,17 @@ class TerminalApp:
         self.readers = CardReaders(self.invoker, self.device_states,
                                    use_pcsc=self.wiring.use_pcsc,
                                    allow_virtual=self.wiring.allow_virtual_reader)
-        self.readers.build(self.wiring.idcard_url or self.config.devices.idcard_port)
+        url, skip = self._reader_ports()
+        self.readers.build(url, skip_ports=skip)
         self.closers.append(self.readers.stop)
         return self.readers
+
+    def _reader_ports(self) -> tuple[str, list[str]]:
+        """The ID-card reader's port (empty: auto-detect) and the ports detection must
+        never probe: a serial receipt printer would print the probe frames."""
+        d = self.config.devices
+        return (self.wiring.idcard_url or d.idcard_port,
+                [self.wiring.printer_url or d.receipt_printer])
 
     def load_catalog(self) -> Catalog:
         """The catalog the platform last sent (cached), else the one shipped in seeds/."""
@@ -258,7 +266,8 @@ class TerminalApp:
             printer, profile = self._receipt_printer(self.config)
             self.printer.reconfigure(printer, profile, a4_queue=self.config.devices.a4_queue)
         if self.readers is not None:
-            self.readers.resume(self.wiring.idcard_url or self.config.devices.idcard_port)
+            url, skip = self._reader_ports()
+            self.readers.resume(url, skip_ports=skip)
 
     # -- stopping -------------------------------------------------------------------------------
     def close(self) -> None:
