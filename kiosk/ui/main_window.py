@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.flows import IdlePhase, Step
 from kiosk.flows.messages import tr
+from kiosk.ui.qt_names import set_by_name
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.statusbar import StatusBar
@@ -82,7 +83,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.flow = flow
         self.setWindowTitle(tr("app.title", "zh"))
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        # enums by name until the first frame is up (kiosk.ui.qt_names)
+        set_by_name(self, "contextMenuPolicy", "NoContextMenu")
         central = QWidget(self)
         self.setCentralWidget(central)
         layout = QVBoxLayout(central)
@@ -119,24 +121,23 @@ class MainWindow(QMainWindow):
 
     def _top_bar(self, parent: QWidget) -> QWidget:
         bar = QWidget(parent)
-        bar.setObjectName("topbar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar.setObjectName("topbar")         # a plain QWidget: its style sheet background is drawn
         row = QHBoxLayout(bar)
         row.setContentsMargins(16, 8, 16, 8)
         self.corner = QPushButton(bar)          # the hidden technician gesture: 5 taps
         self.corner.setFlat(True)
         self.corner.setFixedSize(64, 64)
-        self.corner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_by_name(self.corner, "focusPolicy", "NoFocus")
         self.corner.setStyleSheet("background: transparent; border: none;")
         self.corner.clicked.connect(lambda _c=False: self.corner_tapped())
         self.title = QLabel(bar)
         self.title.setObjectName("big")
         self.language_button = QPushButton(bar)
-        self.language_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_by_name(self.language_button, "focusPolicy", "NoFocus")
         self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
             "en" if self.flow.language == "zh" else "zh"))
         self.elder_button = QPushButton(bar)
-        self.elder_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_by_name(self.elder_button, "focusPolicy", "NoFocus")
         self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
             not self.flow.elder))
         row.addWidget(self.corner)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,6 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flows.messages import tr
+from kiosk.ui.qt_names import set_by_name
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+# text_label() and touch_button() build the attract screen, before the first frame: they set
+# Qt's enums by name, and the rest imports Qt where it is used (kiosk.ui.qt_names).
 
 
 def text_label(parent: QWidget, role: str = "", *, wrap: bool = True,
@@ -29,7 +36,7 @@ def text_label(parent: QWidget, role: str = "", *, wrap: bool = True,
     widget.setWordWrap(wrap)
     if align is not None:
         widget.setAlignment(align)
-    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    set_by_name(widget, "textInteractionFlags", "NoTextInteraction")
     return widget
 
 
@@ -38,7 +45,7 @@ def touch_button(parent: QWidget, on_click: Callable[[], None], *, primary: bool
     """A button that never takes keyboard focus (it would steal it from the field being
     typed into); ``name`` is its accessible name and the ``role`` tests find it by."""
     widget = QPushButton(parent)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    set_by_name(widget, "focusPolicy", "NoFocus")
     if primary:
         widget.setObjectName("primary")
     if name:
@@ -53,6 +60,8 @@ class ChoiceButton(QPushButton):
 
     def __init__(self, text: str, on_click: Callable[[], None], *, key: str = "",
                  min_height: int = 64, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.key = key
@@ -77,6 +86,8 @@ class ImageView(QLabel):
     """Shows PNG bytes scaled to fit, keeping the aspect ratio."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._pixmap = QPixmap()
@@ -99,6 +110,8 @@ class ImageView(QLabel):
         self._rescale()
 
     def _rescale(self) -> None:
+        from PySide6.QtCore import Qt
+
         if self._pixmap.isNull():
             self.clear()
             return
@@ -112,6 +125,8 @@ class NumericPad(QWidget):
     KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "⌫")
 
     def __init__(self, language: Callable[[], str], parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setObjectName("numpad")
         self._target: QLineEdit | None = None

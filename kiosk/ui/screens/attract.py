@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.messages import tr
+from kiosk.ui.qt_names import set_by_name
 from kiosk.ui.screens.base import Screen
-
-CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 class AttractScreen(Screen):
@@ -17,15 +15,17 @@ class AttractScreen(Screen):
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
-        self.title = self.label("title", align=CENTER)
+        self.title = self.label("title")
         # Nobody has chosen a language yet: the prompt is shown in both.
-        self.prompt = self.label("big", align=CENTER)
-        self.prompt_other = self.label("subtitle", align=CENTER)
-        self.hint = self.label("muted", align=CENTER)
+        self.prompt = self.label("big")
+        self.prompt_other = self.label("subtitle")
+        self.hint = self.label("muted")
         self.elder = self.button(self._toggle_elder, primary=True, name="elder")
         self.elder.setCheckable(True)
         self.root.addStretch(1)
         for widget in (self.title, self.prompt, self.prompt_other, self.hint):
+            # by name: the first screen is built without Qt's enums (kiosk.ui.qt_names)
+            set_by_name(widget, "alignment", "AlignCenter")
             self.root.addWidget(widget)
         self.root.addSpacing(24)
         self.root.addLayout(self.row(self.elder, stretch_first=True))

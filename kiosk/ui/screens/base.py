@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -13,6 +13,10 @@ from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.messages import tr
 from kiosk.ui.theme import NORMAL, Theme
 from kiosk.ui.widgets import text_label, touch_button
+
+if TYPE_CHECKING:
+    # not at run time: the attract screen is built before Qt's enums are (kiosk.ui.qt_names)
+    from PySide6.QtCore import Qt
 
 
 def clear_layout(layout: QLayout) -> None:
