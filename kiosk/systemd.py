@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 from collections.abc import Callable, Mapping
 
@@ -64,6 +63,10 @@ class Notifier:
             return False
         text = "\n".join(f"{key}={str(value).replace(chr(10), ' ')}"
                          for key, value in fields.items())
+        # imported here: socket takes ~5 ms to import, and `kiosk run` imports this module
+        # before its first frame but sends nothing until then (bench/startup.py)
+        import socket
+
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
                 sock.sendto(text.encode(), self.address)
