@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kiosk.app.terminal import TerminalApp
+from kiosk.flows import CitizenFlow, FlowSettings  # Qt-free: kiosk.app.launch loads it before Qt
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,7 +33,6 @@ class KioskApp(TerminalApp):
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
         """The window with its first screen, and nothing slow: see :meth:`start_background`."""
-        from kiosk.flows import CitizenFlow, FlowSettings
         from kiosk.ui.keyboard import VirtualKeyboard
         from kiosk.ui.lockdown import lock_down
         from kiosk.ui.main_window import MainWindow

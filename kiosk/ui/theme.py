@@ -9,7 +9,7 @@ keeps the same colours at a smaller scale (targets still 64 px).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 INK = "#1a1a1a"          # body text on white: 17.4:1
 MUTED = "#4a4a4a"        # secondary text on white: 8.9:1
@@ -25,8 +25,11 @@ WARN_SOFT = "#fff4e0"
 BAR = "#f2f4f7"          # status bar background (INK on it: 15.8:1)
 
 
-@dataclass(frozen=True)
-class Theme:
+# a named tuple, not a frozen dataclass: the first screen waits for this module, and a
+# dataclass takes ~2 ms to define (bench/startup.py)
+class Theme(NamedTuple):
+    """The sizes of one mode, normal or elder."""
+
     name: str
     body_pt: int
     title_pt: int
