@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from kiosk.errors import ConfigError
@@ -140,8 +140,11 @@ class Config:
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
 
-@dataclass(frozen=True)
-class SettingInfo:
+# a named tuple, not a frozen dataclass like the sections: `kiosk run` loads this module
+# before its first frame, and a dataclass takes ~1 ms to define (bench/startup.py)
+class SettingInfo(NamedTuple):
+    """One setting as declared: its key, type, default, documentation and allowed values."""
+
     key: str                    # "section.name"
     type: type
     default: Any
