@@ -121,7 +121,12 @@ ELDER = KeySize(scale=0.72, row_px=112)
 
 
 def prepare_env(environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
-    """Select the embedded virtual keyboard; call before creating the QApplication."""
+    """Select the embedded virtual keyboard; call before creating the QApplication.
+
+    Qt reads ``QT_IM_MODULE`` once, when the QApplication initialises its platform plugin,
+    and loads the keyboard's input-context plugin then (~8 ms before the first frame, with
+    the QtQuick libraries it links): Qt has no public way to choose an input method later.
+    """
     environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     environ["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"
 
