@@ -12,14 +12,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.statusbar import StatusBar
 from kiosk.ui.theme import stylesheet, theme_for
+from kiosk.ui.widgets import CurrentPageStack
 
 if TYPE_CHECKING:
     from kiosk.flows import CitizenFlow
@@ -55,25 +55,6 @@ GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
 #: builds technician mode's widget for this window, or None when it cannot be built yet;
 #: its argument returns to the citizen screens (kiosk.app.citizen builds it)
 TechnicianFactory = Callable[[Callable[[], None]], "QWidget | None"]
-
-
-class CurrentPageStack(QStackedWidget):
-    """A stack that asks for the room its page in sight needs, not for the largest of all its
-    pages' (QStackedWidget's), so the on-screen keyboard gets what the current screen leaves.
-    It takes whatever room is left above the keyboard and the status bar anyway."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.currentChanged.connect(lambda _index: self.updateGeometry())
-
-    def minimumSizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
-
-    def hasHeightForWidth(self) -> bool:
-        # A height for a width would be the largest *preferred* height of all the pages, and
-        # the window's layout takes it as the stack's minimum: the keyboard would not fit.
-        return False
 
 
 class MainWindow(QMainWindow):

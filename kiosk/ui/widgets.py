@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -170,3 +172,27 @@ class NumericPad(QWidget):
         if self._target is not None:
             self._target.editingFinished.emit()
         self.attach(None)
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack that asks for the room its page in sight needs, not for the largest of all
+    its pages' (QStackedWidget's): the kiosk's on-screen keyboard gets what the current
+    screen leaves, and a long consent text or the catalog grid does not make an agent's
+    laptop window taller while another screen is up."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        # A height for a width would be the largest *preferred* height of all the pages, and
+        # the window's layout takes it as the stack's minimum: the keyboard would not fit.
+        return False

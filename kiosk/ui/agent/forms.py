@@ -11,14 +11,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.agent.page import Page
 from kiosk.ui.main_window import SCREENS
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.theme import theme_for
+from kiosk.ui.widgets import CurrentPageStack
 
 TEXTS = {
     "cancel": ("返回居民页（不提交）", "Back to the resident (not submitted)"),
@@ -30,32 +31,6 @@ TEXTS = {
 
 #: steps whose screen the agent never needs here (the visit handles cards and endings)
 _NOT_HOSTED = (Step.ATTRACT, Step.IDENTIFY, Step.GOODBYE)
-
-
-class CurrentStack(QStackedWidget):
-    """A stack sized by the screen it shows, not by the largest it holds: the kiosk's
-    screens (a long consent text, the catalog grid) must not make a laptop window taller
-    while another screen is up."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.currentChanged.connect(lambda _i: self.updateGeometry())
-
-    def sizeHint(self) -> QSize:
-        current = self.currentWidget()
-        return current.sizeHint() if current is not None else super().sizeHint()
-
-    def minimumSizeHint(self) -> QSize:
-        current = self.currentWidget()
-        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
-
-    def hasHeightForWidth(self) -> bool:
-        current = self.currentWidget()
-        return current.hasHeightForWidth() if current is not None else False
-
-    def heightForWidth(self, width: int) -> int:
-        current = self.currentWidget()
-        return current.heightForWidth(width) if current is not None else -1
 
 
 class FormsHost(Page):
@@ -82,7 +57,7 @@ class FormsHost(Page):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = CurrentStack(self.scroller)
+        self.stack = CurrentPageStack(self.scroller)
         self.scroller.setWidget(self.stack)
         self.root.addWidget(self.scroller, 1)
         self.screens: dict[Step, Screen] = {}
