@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         elapsed_ms = (time.perf_counter() - started) * 1000
         if args.quit_after_ready:
             print(f"ready in {elapsed_ms:.0f} ms", file=sys.stderr, flush=True)
-            app.quit()
+            app.exit(0)              # not quit(): see _keep_alive
             return
         # Everything the first screen does not need comes now, each step in its own turn
         # of the event loop so a touch in between is handled: logging (until here only
