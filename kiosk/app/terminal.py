@@ -24,6 +24,7 @@ from kiosk.app.wiring import SEEDS, Wiring
 from kiosk.closing import close_in_reverse
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QWidget
 
     from kiosk.app.readers import CardReaders
@@ -72,6 +73,8 @@ class TerminalApp:
         self.printer: PrinterBridge | None = None
         self.heartbeat: HeartbeatSender | None = None
         self.technician: TechnicianMode | None = None
+        #: the between-jobs status check (paused with the readers)
+        self.printer_check: QTimer | None = None
 
     # -- what a mode implements -------------------------------------------------------------
     def open(self, *, show: bool = True) -> TerminalApp:
@@ -164,7 +167,7 @@ class TerminalApp:
         tells the fleet then, not when the next citizen's receipt fails."""
         from PySide6.QtCore import QTimer
 
-        timer = QTimer()
+        timer = self.printer_check = QTimer()
         timer.setInterval(int(1000 * self.wiring.extra.get(
             "printer_check_s", self.config.devices.printer_check_s)))
         timer.timeout.connect(lambda: self.printer.check_status() if self.printer else None)
@@ -252,7 +255,10 @@ class TerminalApp:
         return self.technician
 
     def pause_devices(self) -> None:
-        """A technician came in: the readers' ports are theirs until they leave."""
+        """A technician came in: the readers' and the printer's ports are theirs until they
+        leave (the app's own printer jobs are only a citizen's, and none is at the kiosk)."""
+        if self.printer_check is not None:
+            self.printer_check.stop()
         if self.readers is not None:
             self.readers.stop()
 
@@ -265,6 +271,8 @@ class TerminalApp:
         if self.printer is not None:
             printer, profile = self._receipt_printer(self.config)
             self.printer.reconfigure(printer, profile, a4_queue=self.config.devices.a4_queue)
+        if self.printer_check is not None:
+            self.printer_check.start()
         if self.readers is not None:
             url, skip = self._reader_ports()
             self.readers.resume(url, skip_ports=skip)

@@ -114,9 +114,11 @@ def test_gesture_opens_technician_mode_and_the_readers_come_back(
     window, flow = kiosk.window, kiosk.flow
     qtbot.waitUntil(lambda: kiosk.readers.idcard.monitor.running, timeout=WAIT)
     technician = enter_technician(qtbot, window)
-    assert not kiosk.readers.idcard.monitor.running     # the port is the technician's
+    assert not kiosk.readers.idcard.monitor.running     # the ports are the technician's
+    assert not kiosk.printer_check.isActive()
     tap(qtbot, technician.exit_button)
     assert window.stack.currentWidget() is window.attract
+    assert kiosk.printer_check.isActive()
     assert audited(data_dir, "technician.exit")[-1]["detail"]["why"] == "button"
     demo.place_id_card("R001")
     qtbot.waitUntil(lambda: flow.step is Step.CHOOSE, timeout=WAIT)
