@@ -29,6 +29,7 @@ from kiosk.catalog.model import (
     PrintField,
 )
 from kiosk.catalog.problems import Place, Problems
+from kiosk.catalog.proofform import with_printed_fields
 from kiosk.catalog.text import Text, read_text
 from kiosk.catalog.vocab import (
     CARD_FIELDS,
@@ -167,9 +168,12 @@ def _item(raw: Any, place: Place, ctx: _Context) -> Item | None:
             place.report(f"prefill_keys: unknown shared-data domain {key!r}")
     materials = _materials(raw.get("materials", []), place.at("materials"), str(code), ctx)
     form = read_form(raw.get("form"), place, ctx.parts)
+    output = _output(raw.get("output"), mode, place.at("output"))
+    if form is not None and output is not None and mode == Mode.QUERY_PRINT:
+        form = with_printed_fields(form, [(f.source, f.label) for f in output.fields],
+                                   ctx.parts, place.at("output"))
     if form is not None:
         _check_form(form, mode, prefill_keys, place.at("form"))
-    output = _output(raw.get("output"), mode, place.at("output"))
     handling = _handling(raw.get("handling"), mode, place.at("handling"))
     eligibility = _eligibility(raw.get("eligibility"), place.at("eligibility"))
     raw_fee = raw.get("fee")

@@ -27,6 +27,27 @@ class Choice:
         return {"value": self.value, "label": self.label.as_dict()}
 
 
+_YES, _NO = Text("是", "Yes"), Text("否", "No")
+
+
+def in_words(value: Any, language: str, choices: tuple[Choice, ...] = ()) -> str:
+    """A field value as read on a screen or a proof: choice labels, yes/no, lists joined.
+
+    Blank is ""; a value that is not one of ``choices`` is shown as it is.
+    """
+    if is_blank(value):
+        return ""
+    if isinstance(value, list):
+        return ("、" if language == "zh" else ", ").join(
+            in_words(v, language, choices) for v in value)
+    if isinstance(value, bool):
+        return (_YES if value else _NO).get(language)
+    for choice in choices:
+        if choice.value == str(value):
+            return choice.label.get(language)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -49,6 +70,10 @@ class Field:
     must_accept: bool = False           # a declaration that must be answered yes
     block: str | None = None            # the shared block it comes from, if any
     choice_list: str | None = None      # the named list its choices come from (blocks.toml)
+
+    def words(self, value: Any, language: str) -> str:
+        """``value`` as the citizen reads it (see :func:`in_words`)."""
+        return in_words(value, language, self.choices)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"key": self.key, "label": self.label.as_dict(),
