@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from kiosk.catalog.forms import in_words
 from kiosk.catalog.model import Item
 from kiosk.flows.messages import tr
 from kiosk.identity import Identity
@@ -17,17 +18,9 @@ _PERSONAL_KINDS = {"name": "name", "id_number": "id_number", "address": "address
 
 
 def _display(value: Any, item: Item, key: str) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    for field in item.form.fields:
-        if field.key == key and field.choices:
-            labels = {c.value: c.label.zh for c in field.choices}
-            if isinstance(value, list):
-                return "、".join(labels.get(v, v) for v in value)
-            return labels.get(str(value), str(value))
-    return str(value)
+    """The value in words on the (Chinese) proof, with its form field's choice labels."""
+    choices = next((f.choices for f in item.form.fields if f.key == key), ())
+    return in_words(value, "zh", choices) or "—"
 
 
 def proof_rows(item: Item, identity: Identity, shared_fields: Mapping[str, Any],
@@ -45,7 +38,7 @@ def proof_rows(item: Item, identity: Identity, shared_fields: Mapping[str, Any],
             if key in _PERSONAL_KINDS and raw:
                 rows.append((label, Personal(str(raw), _PERSONAL_KINDS[key])))
             else:
-                rows.append((label, _display(raw, item, "")))
+                rows.append((label, _display(raw, item, by_source.get(pf.source, ""))))
         elif kind == "shared":
             form_key = by_source.get(pf.source)
             value = shared_fields.get(form_key) if form_key else None

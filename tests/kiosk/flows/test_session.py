@@ -328,3 +328,26 @@ def test_english_session_gets_an_english_slip(flow, id_cards, printer, clock) ->
              for e in printer.receipts[-1].elements]
     assert texts[0] == "SUBMITTED" and "Local receipt" in texts
     assert flow.item is not None and flow.item.name.zh in texts
+
+
+def test_query_print_proof_prints_the_shared_values_shown_on_the_form(
+        flow, id_cards, prefill, printer, catalog) -> None:
+    """The provident-fund loan pre-assessment: balance, marriage and properties come from
+    the platform's prefill answer into read-only fields, and the proof prints them in words."""
+    code = "12330110002508019X4014000016000"
+    prefill.answer = platform_answer(catalog, "R001", code)
+    to_form(flow, id_cards["R001"], code)
+    item = catalog.get(code)
+    shared_rows = [pf for pf in item.output.fields if pf.source.startswith("shared:")]
+    by_source = {f.prefill: f for f in item.form.fields if f.prefill}
+    for pf in shared_rows:
+        field = by_source[pf.source]
+        assert field.readonly and flow.prefilled.get(field.key) == "shared", field.key
+    fill_remaining(flow)
+    flow.to_review()
+    assert flow.step is Step.PROOF and flow.proof_pages
+    flow.print_proof()
+    rows = dict(printer.proofs[-1].rows)
+    assert len(shared_rows) == 3
+    assert all(rows[pf.label.zh] not in ("", "—") for pf in shared_rows)
+    assert rows["婚姻状况"] == "已婚" and rows["公积金余额（元）"] == "0"
