@@ -75,8 +75,7 @@ class FieldRow(QWidget):
     # -- building -------------------------------------------------------------------------------
     def _build(self, layout: QVBoxLayout, columns: int) -> None:
         field, lang = self.field, self.language
-        self._labels = {c.value: c.label.get(lang) for c in field.choices}
-        if field.readonly:                     # from the card: shown as text, not a control
+        if field.readonly:                     # card or record data: shown as text, not a control
             self.edit = QLineEdit(self)
             self.edit.setReadOnly(True)
             self.edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -156,8 +155,7 @@ class FieldRow(QWidget):
 
     def show_value(self, value: Any, focused: bool = False) -> None:
         if self.edit is not None and not focused:
-            shown = self._labels.get(str(value), value) if self._labels else value
-            self.edit.setText("" if shown is None else str(shown))
+            self.edit.setText(self.field.words(value, self.language))   # yes/no, lists in words
         elif self.combo is not None:
             index = self.combo.findData(value) if value is not None else 0
             self.combo.setCurrentIndex(max(0, index))

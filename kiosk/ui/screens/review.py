@@ -14,17 +14,9 @@ from kiosk.ui.screens.base import Screen, clear_layout
 
 
 def display(field: Field, value: Any, language: str) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if field.type == FieldType.YES_NO:
-        return tr("form.yes" if value else "form.no", language)
-    if field.type == FieldType.FILE:
+    if field.type == FieldType.FILE and value:
         return tr("form.photo_taken", language)
-    if field.choices:
-        labels = {c.value: c.label.get(language) for c in field.choices}
-        values = value if isinstance(value, list) else [value]
-        return "、".join(labels.get(str(v), str(v)) for v in values)
-    return str(value)
+    return field.words(value, language) or "—"
 
 
 class ReviewScreen(Screen):
