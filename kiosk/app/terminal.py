@@ -159,20 +159,27 @@ class TerminalApp:
                                      a4_out_dir=self.wiring.a4_out_dir)
         self.closers.append(self.printer.close)
         self.printer.paper_state.connect(self.device_states.report_printer)
-        self._poll_printer()
+        self._check_printer_between_jobs(self.printer)
         return self.printer
 
-    def _poll_printer(self) -> None:
+    def _check_printer_between_jobs(self, printer: PrinterBridge) -> None:
         """Ask the printer its state between jobs: a kiosk whose paper runs out at night
         tells the fleet then, not when the next citizen's receipt fails."""
         from PySide6.QtCore import QTimer
 
-        timer = self.printer_check = QTimer()
+        # The timer is the bridge's child and calls the bridge: nothing in the connection
+        # refers back to this app, so a closed app (and its last session) can be freed.
+        timer = self.printer_check = QTimer(printer)
         timer.setInterval(int(1000 * self.wiring.extra.get(
             "printer_check_s", self.config.devices.printer_check_s)))
-        timer.timeout.connect(lambda: self.printer.check_status() if self.printer else None)
+        timer.timeout.connect(printer.check_status)
         timer.start()
-        self.closers.append(timer.stop)
+        self.closers.append(self._stop_printer_check)
+
+    def _stop_printer_check(self) -> None:
+        if self.printer_check is not None:
+            self.printer_check.stop()
+            self.printer_check = None
 
     def _receipt_printer(self, config: cfg.Config) -> tuple[Any, Any]:
         from devices.printer import ReceiptPrinter, get_profile, transport_for
