@@ -10,6 +10,7 @@ show`` prints them.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -204,6 +205,10 @@ def coerce(info: SettingInfo, raw: Any, source: str = "") -> Any:
         value = float(value)
     if not isinstance(value, info.type) or (info.type is int and isinstance(value, bool)):
         raise ConfigError(info.key, raw, info.allowed(), source)
+    # TOML and float() both accept nan and inf; nan passes every range check below (each
+    # comparison is False) and reaches socket.settimeout as a bug, not as this message
+    if info.type is float and not math.isfinite(value):
+        raise ConfigError(info.key, raw, info.allowed(), source)
     if info.choices and value not in info.choices:
         raise ConfigError(info.key, raw, info.allowed(), source)
     if info.minimum is not None and value < info.minimum:
@@ -216,11 +221,30 @@ def coerce(info: SettingInfo, raw: Any, source: str = "") -> Any:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
+    """The document in ``path`` ({} when there is none); a file that cannot be read as UTF-8
+    TOML is a :class:`ConfigError` naming it, since under systemd anything else would be an
+    "internal error" that a restart cannot fix."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except IsADirectoryError:
+        raise ConfigError("(file)", str(path), "is a directory, not a file; remove it or "
+                          "put the configuration file there") from None
+    except PermissionError:
+        raise ConfigError("(file)", str(path), "cannot be read by this user (permission "
+                          "denied); it must belong to the user the kiosk runs as, mode "
+                          "600") from None
+    except OSError as exc:
+        raise ConfigError("(file)", str(path), f"cannot be read: {exc.strerror}") from None
+    try:
+        # utf-8-sig: Windows editors may start a UTF-8 file with a byte-order mark
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("(file)", str(path), f"not UTF-8 text (byte {exc.start} is not "
+                          "UTF-8; GBK perhaps): save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("(file)", str(path), f"not valid TOML: {exc}") from exc
 

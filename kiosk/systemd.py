@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 #: ``deploy/kiosk.service`` names it in ``RestartPreventExitStatus`` so systemd does not
 #: start the kiosk again until asked (chosen outside sysexits.h's 64-78).
 LEAVE_KIOSK_EXIT_STATUS = 79
+#: ``kiosk run`` exits with this status (sysexits.h's EX_CONFIG) when the configuration is
+#: invalid or unreadable: a restart cannot fix a file, and with ``Restart=always`` the unit's
+#: start limit would end in a reboot loop, so ``deploy/kiosk.service`` names it too
+CONFIG_EXIT_STATUS = 78
 
 
 def socket_address(value: str | None) -> str | bytes | None:

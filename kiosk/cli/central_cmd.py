@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import EXIT_OK, data_dir_of, emit, json_option, say
+from kiosk.cli.common import EXIT_OK, data_dir_of, emit, finite_float, json_option, say
 from kiosk.errors import KioskError
 
 CENTRAL_SUBDIR = "central"
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fault", type=_fault_option, action="append", default=[],
                        metavar="KEY=VALUE")
-    serve.add_argument("--workflow-step-s", type=float, default=5.0, metavar="S",
+    serve.add_argument("--workflow-step-s", type=finite_float, default=5.0, metavar="S",
                        help="seconds between case status changes (0: only on request)")
     serve.set_defaults(func=serve_cmd)
     code = actions.add_parser("enrollment-code", parents=[parent], help="issue an enrolment code")

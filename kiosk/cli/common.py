@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,18 @@ def common_options() -> argparse.ArgumentParser:
                         help="the terminal's state: configuration, queue, keys, catalog cache "
                              f"(default: {default_data_dir()})")
     return parent
+
+
+def finite_float(text: str) -> float:
+    """The ``type=`` of every number option: float() also takes nan and inf, which no
+    time-out or interval means and which fail later as a bug (socket.settimeout(nan))."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
 
 
 def json_option(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import EXIT_NOTHING, EXIT_OK, data_dir_of, emit, json_option, say
+from kiosk.cli.common import (
+    EXIT_NOTHING,
+    EXIT_OK,
+    data_dir_of,
+    emit,
+    finite_float,
+    json_option,
+    say,
+)
 from kiosk.errors import KioskError
 
 
@@ -36,7 +44,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                                           "Retry-After). Agent items wait for their agent to "
                                           "sign in online in agent mode.")
     sync.add_argument("--until-empty", action="store_true")
-    sync.add_argument("--max-seconds", type=float, default=300.0, metavar="S")
+    sync.add_argument("--max-seconds", type=finite_float, default=300.0, metavar="S")
     sync.set_defaults(func=_guard(_sync))
     stats = actions.add_parser("stats", parents=[parent], help="counts by state")
     json_option(stats)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import argparse
 
+from kiosk.errors import ConfigError, KioskError
+from kiosk.systemd import CONFIG_EXIT_STATUS
+
+
+class StartupConfigError(KioskError):
+    """The configuration stopped ``kiosk run`` before any window: exit with the status the
+    systemd unit does not restart (``kiosk.systemd.CONFIG_EXIT_STATUS``)."""
+
+    exit_code = CONFIG_EXIT_STATUS
+
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     run = sub.add_parser("run", parents=[parent], help="start the terminal application",
                          description="Start the Qt application in citizen (street kiosk), "
-                                     "agent or technician mode.")
+                                     "agent or technician mode.",
+                         epilog=f"Exit status {StartupConfigError.exit_code} when the "
+                                "configuration is invalid or unreadable (the systemd unit does "
+                                "not restart it until it is fixed).")
     run.add_argument("--mode", choices=("citizen", "agent", "technician"), default=None,
                      help="default: citizen on a kiosk, agent on an agent terminal")
     run.add_argument("--demo", action="store_true",
@@ -23,4 +36,10 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 def run_cmd(args: argparse.Namespace) -> int:
     from kiosk.app import run  # Qt is imported here, and only here
 
-    return run(args)
+    try:
+        return run(args)
+    except ConfigError as exc:
+        raise StartupConfigError(
+            f"{exc}\nThe terminal stays stopped until this is fixed: check it with "
+            "`kiosk config show`, correct it (`kiosk config set SECTION.KEY VALUE`), then "
+            "`systemctl restart kiosk`.") from exc

@@ -17,7 +17,15 @@ from devices import gb11643
 from devices.idcard import IdCard, connect
 from devices.idcard.errors import CardError, IdCardError, ReaderError
 from devices.serialurl import parse_serial_url
-from kiosk.cli.common import EXIT_FAILURE, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, emit, json_option
+from kiosk.cli.common import (
+    EXIT_FAILURE,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_USAGE,
+    emit,
+    finite_float,
+    json_option,
+)
 from kiosk.cli.common import say as _say
 
 POLL_INTERVAL = 0.5
@@ -35,7 +43,7 @@ def register(actions: argparse._SubParsersAction, parent: argparse.ArgumentParse
     read.add_argument("--port", required=True, metavar="URL",
                       help="serial:///dev/ttyUSB0?baud=115200 or a device path; without "
                            "baud= the speed is detected (115200, 57600, 38400, 19200, 9600)")
-    read.add_argument("--timeout", type=float, default=10.0, metavar="S",
+    read.add_argument("--timeout", type=finite_float, default=10.0, metavar="S",
                       help="seconds to wait for a card (default 10)")
     json_option(read)
     read.set_defaults(func=_read)

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from devices.idcard.emulator import Faults, IdCardEmulator, load_profiles
-from kiosk.cli.common import EXIT_OK, EXIT_USAGE, say
+from kiosk.cli.common import EXIT_OK, EXIT_USAGE, finite_float, say
 from kiosk.paths import repo_root
 
 SWITCHES = ("sam_fault", "no_card", "lift_required", "remove_during_read", "fragmented",
@@ -134,6 +134,6 @@ def _command(emulator: IdCardEmulator, by_ref: dict[str, str], words: list[str])
 
 def _is_number(text: str) -> bool:
     try:
-        return float(text) >= 0
-    except ValueError:
+        return finite_float(text) >= 0      # "delay inf" would be a reader that never answers
+    except argparse.ArgumentTypeError:
         return False

@@ -25,7 +25,15 @@ from devices.smartcard import (
     VirtualReaderRefusedError,
     read_card,
 )
-from kiosk.cli.common import EXIT_FAILURE, EXIT_NOTHING, EXIT_USAGE, emit, json_option, say
+from kiosk.cli.common import (
+    EXIT_FAILURE,
+    EXIT_NOTHING,
+    EXIT_USAGE,
+    emit,
+    finite_float,
+    json_option,
+    say,
+)
 from kiosk.errors import KioskError
 
 ALLOW_VIRTUAL_ENV = "KIOSK_ALLOW_VIRTUAL_READER"
@@ -51,7 +59,7 @@ def register(actions: argparse._SubParsersAction, parent: argparse.ArgumentParse
     read.add_argument("--reader", metavar="NAME",
                       help="reader name (or a unique part of it); default: the configured "
                            "devices.smartcard_reader, else the first reader with a card")
-    read.add_argument("--timeout", type=float, default=10.0, metavar="S",
+    read.add_argument("--timeout", type=finite_float, default=10.0, metavar="S",
                       help="seconds to wait for a card (default 10)")
     allow_virtual_option(read)
     json_option(read)
