@@ -10,6 +10,7 @@
 """
 
 from devices.smartcard.errors import (
+    CardDataCorruptedError,
     CardRemovedError,
     CardResponseError,
     NoCardError,
@@ -27,6 +28,7 @@ from devices.smartcard.reader import SocialSecurityCardReader
 from devices.smartcard.service import read_card
 
 __all__ = [
+    "CardDataCorruptedError",
     "CardPresence",
     "CardRemovedError",
     "CardResponseError",

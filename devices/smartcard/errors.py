@@ -10,6 +10,7 @@ DeviceError  (devices.errors)
     ├── ProtectedDataError             the holder data needs a counter with a security module
     └── ReaderFaultError               the reader or pcscd failed, or the card answered nonsense
         └── CardResponseError          a status word or record the protocol does not allow
+            └── CardDataCorruptedError the card said its data may be corrupted (6281)
 
 pyscard's return codes are translated into these in one place, ``devices.smartcard.pcsc``;
 the card protocol (``reader.py``, ``apdu.py``) raises them directly. A third-generation card
@@ -92,3 +93,19 @@ class ReaderFaultError(SmartCardError):
 
 class CardResponseError(ReaderFaultError):
     """The card answered with a status word or record layout the protocol does not allow."""
+
+
+class CardDataCorruptedError(CardResponseError):
+    """The card answered with data and ``6281``, "part of returned data may be corrupted"
+    (ISO 7816-4). The data is not used; the message blames the card, not the reader."""
+
+    def __init__(self, detail: str, *, device: str = "") -> None:
+        SmartCardError.__init__(
+            self,
+            f"The card reported that the data it gave may be damaged ({detail}), so it was not "
+            "used. Take the card out, insert it again and retry; if this keeps happening, use "
+            "your ID card and have the social-security card checked at a service counter.",
+            "卡片报告其返回的数据可能已损坏，本次读取结果未被使用。请取出卡片重新插入后重试；"
+            "如仍出现此提示，请改用身份证，并到社保服务窗口检测此卡。",
+            device=device)
+        self.detail = detail

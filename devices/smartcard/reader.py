@@ -5,6 +5,9 @@ of EF05 (issuer data) and EF06 (holder data) are read *by tag* (``00 B2 <tag> 00
 works whatever record numbers the issuer gave them. Every read is attempted; one the card
 refuses with ``6982`` (third-generation cards without a PSAM) is reported as protected.
 Only SELECT, READ RECORD and GET RESPONSE are ever sent: never a PIN, never a write.
+Data that comes with an ISO 7816-4 warning is used only where the warning leaves it whole
+(``apdu.data_usable``: a record shorter than Le answered ``6282``); ``6281`` ("may be
+corrupted") raises CardDataCorruptedError.
 """
 
 from __future__ import annotations
@@ -20,15 +23,23 @@ from devices.smartcard.apdu import (
     INS_READ_RECORD,
     INS_SELECT,
     SW_CONDITIONS_NOT_SATISFIED,
+    SW_DATA_MAY_BE_CORRUPTED,
     SW_FILE_NOT_FOUND,
     SW_OK,
     SW_RECORD_NOT_FOUND,
     SW_SECURITY_NOT_SATISFIED,
     ApduChannel,
     ApduTransport,
+    Response,
     command,
+    data_usable,
+    describe,
 )
-from devices.smartcard.errors import CardResponseError, NotSocialSecurityCardError
+from devices.smartcard.errors import (
+    CardDataCorruptedError,
+    CardResponseError,
+    NotSocialSecurityCardError,
+)
 from devices.smartcard.model import SocialSecurityCard
 
 log = logging.getLogger(__name__)
@@ -135,34 +146,46 @@ class SocialSecurityCardReader:
         response = self._channel.send(command(0x00, INS_SELECT, 0x04, 0x00, SSSE_NAME))
         if response.sw in _NO_APPLICATION or response.sw >> 8 == 0x6A:
             raise NotSocialSecurityCardError(device=self._reader_name)
-        if response.sw != SW_OK:
-            raise CardResponseError(f"SELECT SSSE answered {response.sw:04X}",
-                                    device=self._reader_name)
+        if not data_usable(INS_SELECT, response):
+            raise self._refused("SELECT SSSE", response)
+        self._log_warning(INS_SELECT, response)
 
     def _select_ef(self, fid: bytes) -> bool:
         """True when selected; False when the card protects the whole file."""
         response = self._channel.send(command(0x00, INS_SELECT, 0x02, 0x00, fid))
-        if response.sw == SW_OK:
+        if data_usable(INS_SELECT, response):
+            self._log_warning(INS_SELECT, response)
             return True
         if response.sw in _PROTECTED:
             return False
         if response.sw == SW_FILE_NOT_FOUND:
             raise NotSocialSecurityCardError(device=self._reader_name)
-        raise CardResponseError(f"SELECT {fid.hex().upper()} answered {response.sw:04X}",
-                                device=self._reader_name)
+        raise self._refused(f"SELECT {fid.hex().upper()}", response)
 
     def _read_record(self, tag: int) -> bytes | Literal["protected", "absent"]:
         """The raw record, or why there is none: refused without a PSAM, or not on this card."""
         # Le = 00 asks for the whole record; a T=0 card answers 6Cxx, handled by the channel.
         response = self._channel.send(command(0x00, INS_READ_RECORD, tag, 0x00, le=256))
-        if response.sw == SW_OK:
+        if data_usable(INS_READ_RECORD, response):
+            self._log_warning(INS_READ_RECORD, response)
             return response.data
         if response.sw in _PROTECTED:
             return "protected"
         if response.sw == SW_RECORD_NOT_FOUND:
             return "absent"
-        raise CardResponseError(f"READ RECORD {tag:02X} answered {response.sw:04X}",
-                                device=self._reader_name)
+        raise self._refused(f"READ RECORD {tag:02X}", response)
+
+    def _refused(self, what: str, response: Response) -> CardResponseError:
+        detail = f"{what} answered {describe(response.sw)}"
+        if response.sw == SW_DATA_MAY_BE_CORRUPTED and response.data:
+            return CardDataCorruptedError(detail, device=self._reader_name)
+        return CardResponseError(detail, device=self._reader_name)
+
+    def _log_warning(self, ins: int, response: Response) -> None:
+        # A card that answers 6282 does so on every record: worth knowing, not worth a warning.
+        if response.sw != SW_OK:
+            log.debug("smartcard.warning_accepted", extra={"ctx": {
+                "reader": self._reader_name, "ins": f"{ins:02X}", "sw": f"{response.sw:04X}"}})
 
 
 def _str(value: object) -> str | None:

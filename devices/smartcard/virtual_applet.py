@@ -4,7 +4,10 @@ It answers what a real card answers to the commands of id-cards spec 5.5: SELECT
 and by file id, READ RECORD by tag, by number and by SFI, GET RESPONSE; ``6982`` for a
 protected record; ``6A82`` for an unknown application. Switches reproduce T=0 behaviour
 that drivers get wrong: SELECT answering ``61xx`` (FCI waiting), records delivered through
-``61xx`` + GET RESPONSE, and a strict Le that earns ``6Cxx``. Anything else (VERIFY,
+``61xx`` + GET RESPONSE, and a strict Le that earns ``6Cxx``; and field faults of some
+vendors' cards: a record shorter than Le answered with its data and the warning ``6282``
+instead of ``9000``, a record or FCI that comes with a chosen warning (``6281`` "part of the
+data may be corrupted", ``6284``...). Anything else (VERIFY,
 EXTERNAL AUTHENTICATE, UPDATE...) is refused with ``6D00`` and stays in the transcript,
 so tests can prove the driver never sent it.
 """
@@ -42,6 +45,14 @@ class CardProfile:
     select_answers_61: bool = True      # SELECT SSSE answers 61xx, FCI through GET RESPONSE
     records_via_61: bool = False        # READ RECORD answers 61xx, data through GET RESPONSE
     strict_le: bool = False             # Le other than the exact length earns 6Cxx
+    #: a record shorter than Le comes with its data and 6282 instead of 9000 (ISO 7816-4
+    #: "end of record reached before reading Le bytes"), as some vendors' cards answer
+    #: Le = 00; for an Le longer than the record this wins over ``strict_le``
+    short_read_warning: bool = False
+    #: (file id, tag, SW): that record comes with its data and this status word, not 9000
+    record_warnings: tuple[tuple[int, int, int], ...] = ()
+    #: SELECT SSSE: the FCI comes with this status word instead of 9000
+    select_warning: int | None = None
 
 
 @dataclass
@@ -49,6 +60,7 @@ class _State:
     in_ssse: bool = False
     current_ef: int | None = None
     pending: bytes = b""
+    pending_sw: int = 0x9000            # ends the last GET RESPONSE chunk of ``pending``
     transcript: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
@@ -85,7 +97,7 @@ class SocialSecurityApplet:
             return _sw(0x6700)
         if ins == 0xC0:
             return self._get_response(le)
-        self._state.pending = b""
+        self._state.pending, self._state.pending_sw = b"", 0x9000
         if ins == 0xA4:
             return self._select(p1, data)
         if ins == 0xB2:
@@ -99,8 +111,10 @@ class SocialSecurityApplet:
                 return _sw(0x6A82)
             state.in_ssse, state.current_ef = True, None
             if profile.select_answers_61:
-                state.pending = _FCI
+                state.pending, state.pending_sw = _FCI, profile.select_warning or 0x9000
                 return _sw(0x6100 | len(_FCI))
+            if profile.select_warning is not None:
+                return _FCI + _sw(profile.select_warning)
             return _sw(0x9000)
         if p1 in (0x00, 0x02) and len(data) == 2:
             fid = int.from_bytes(data, "big")
@@ -132,28 +146,41 @@ class SocialSecurityApplet:
         if (fid, tag) in profile.protected:
             return _sw(0x6982)
         record = bytes((tag, len(value))) + value
-        return self._deliver(record, le)
+        sw = next((w for f, t, w in profile.record_warnings if (f, t) == (fid, tag)), 0x9000)
+        return self._deliver(record, le, sw)
 
-    def _deliver(self, data: bytes, le: int | None) -> bytes:
+    def _deliver(self, data: bytes, le: int | None, sw: int) -> bytes:
+        """``data`` answering a command with this Le; ``sw`` ends it once all is sent."""
         wanted = 256 if le in (None, 0) else le
         profile = self.profile
-        if wanted < len(data) or (profile.strict_le and wanted != len(data)):
+        if wanted < len(data) or (
+                profile.strict_le and wanted > len(data) and not profile.short_read_warning):
             return _sw(0x6C00 | len(data))
         if profile.records_via_61:
-            self._state.pending = data
+            self._state.pending, self._state.pending_sw = data, sw
             return _sw(0x6100 | len(data))
-        return data + _sw(0x9000)
+        return data + _sw(self._last_sw(sw, wanted, len(data)))
 
     def _get_response(self, le: int | None) -> bytes:
         pending = self._state.pending
         if not pending:
             return _sw(0x6985)
         wanted = 256 if le in (None, 0) else le
-        if wanted > len(pending) and self.profile.strict_le:
+        if wanted > len(pending) and self.profile.strict_le \
+                and not self.profile.short_read_warning:
             return _sw(0x6C00 | len(pending))
         chunk, rest = pending[:wanted], pending[wanted:]
         self._state.pending = rest
-        return chunk + (_sw(0x6100 | min(len(rest), 255) % 256) if rest else _sw(0x9000))
+        if rest:
+            return chunk + _sw(0x6100 | min(len(rest), 255) % 256)
+        return chunk + _sw(self._last_sw(self._state.pending_sw, wanted, len(chunk)))
+
+    def _last_sw(self, sw: int, wanted: int, sent: int) -> int:
+        # A chosen warning stands; otherwise a short answer to a longer Le is 6282 on a
+        # card with that habit.
+        if sw == 0x9000 and wanted > sent and self.profile.short_read_warning:
+            return 0x6282
+        return sw
 
 
 def _body(apdu: bytes) -> tuple[bytes | None, int | None]:
