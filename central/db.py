@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from central.files import private_dir, private_file, tighten
+
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -65,6 +67,26 @@ _MIGRATIONS: dict[int, str] = {
         agent_id TEXT, item_code TEXT NOT NULL, resident_hash TEXT NOT NULL,
         outcome TEXT NOT NULL);
     """,
+    # Issue #14. Wrong PINs are counted per agent number whether or not an agent has it, so
+    # a lock-out does not tell which numbers exist. A blob's owners are the devices that
+    # uploaded it or named it in an accepted submission: only they learn that it is stored.
+    # Damaged ids are applications a terminal accepted but can no longer read or send.
+    2: """
+    CREATE TABLE sign_in_attempts (
+        number TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT);
+    INSERT INTO sign_in_attempts (number, failures, locked_until)
+        SELECT number, failed_attempts, locked_until FROM agents
+        WHERE failed_attempts > 0 OR locked_until IS NOT NULL;
+    ALTER TABLE agents DROP COLUMN failed_attempts;
+    ALTER TABLE agents DROP COLUMN locked_until;
+    CREATE TABLE blob_owners (
+        sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+        device_id TEXT NOT NULL REFERENCES devices(device_id),
+        PRIMARY KEY (sha256, device_id)) WITHOUT ROWID;
+    CREATE TABLE damaged (
+        submission_id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(device_id),
+        reported_at TEXT NOT NULL);
+    """,
 }
 
 
@@ -75,11 +97,16 @@ class SchemaTooNew(RuntimeError):
 class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
+        # SQLite gives the -wal and -shm files the database file's mode, so creating that
+        # file owner-only first keeps all three private (files.py says why that matters).
+        private_file(path)
         # Held open for the database's life: when the last connection to a WAL database
         # closes, SQLite checkpoints and removes the WAL, which every short request paid for.
         self._keeper: sqlite3.Connection | None = self.connect()
         self._keeper.execute("PRAGMA journal_mode=WAL")
+        for companion in ("-wal", "-shm"):    # left behind, looser, by an older sandbox
+            tighten(path.with_name(path.name + companion))
         self._migrate(self._keeper)
 
     def close(self) -> None:

@@ -37,6 +37,8 @@ _TEXT = {"type": "string"}
 _TIME = {"type": "string", "format": "date-time"}
 _STATUS = {"type": "string", "enum": ["received", "accepted", "in_review", "approved",
                                       "rejected", "completed"]}
+_UUID = {"type": "string",
+         "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
 
 
 def _schemas() -> dict[str, Any]:
@@ -93,7 +95,8 @@ def _schemas() -> dict[str, Any]:
                                     "status": {"const": "received"}, "received_at": _TIME}},
         "SubmissionStatus": status,
         "TrackingStatus": {**status, "properties": {**status["properties"], "status": {
-            "enum": [*_STATUS["enum"], "rejected_on_receipt", "not_yet_received"]}}},
+            "enum": [*_STATUS["enum"], "rejected_on_receipt", "damaged_on_terminal",
+                     "not_yet_received"]}}},
         "Item": {"type": "object",
                  "required": ["code", "name", "department", "item_type", "life_events", "mode",
                               "visits_required", "promised_days", "fee", "materials", "form",
@@ -103,6 +106,17 @@ def _schemas() -> dict[str, Any]:
                                 "visits_required": {"enum": [0, 1]},
                                 "materials": {"type": "array"}}},
     }
+
+
+def _queue_schema() -> dict[str, Any]:
+    count = {"type": "integer", "minimum": 0}
+    return {"type": "object", "required": ["pending", "dead"], "properties": {
+        "pending": count, "dead": count, "dead_ids": {"type": "array"},
+        "oldest_pending_at": {"type": ["string", "null"]},
+        # applications the terminal accepted but can no longer read (spec: Damaged
+        # applications); their tracking status becomes damaged_on_terminal
+        "damaged": count,
+        "damaged_ids": {"type": "array", "maxItems": 1000, "items": _UUID}}}
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -142,12 +156,13 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "put": {"operationId": "putBlob", "security": _AUTH, "parameters": [code_param],
                     "requestBody": {"required": True, "content": {"*/*": {"schema": {
                         "type": "string", "format": "binary"}}}},
-                    "responses": {"201": {"description": "stored"},
-                                  "200": {"description": "already stored"},
+                    "responses": {"201": {"description": "stored (for this device)"},
+                                  "200": {"description": "this device had stored it already"},
                                   "413": _problem("larger than 20 MiB"), **_COMMON}},
             "head": {"operationId": "headBlob", "security": _AUTH, "parameters": [code_param],
-                     "responses": {"200": {"description": "stored"},
-                                   "404": {"description": "not stored"}, **_COMMON}}},
+                     "responses": {"200": {"description": "stored, by or for this device"},
+                                   "404": {"description": "not stored for this device"},
+                                   **_COMMON}}},
         "/v1/submissions": {"post": {
             "operationId": "submit", "security": _AUTH,
             "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
@@ -243,7 +258,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                   "properties": {"app_version": _TEXT,
                                                  "uptime_s": {"type": "number"},
                                                  "clock_skew_s": {"type": "number"},
-                                                 "queue": {"type": "object"},
+                                                 "queue": _queue_schema(),
                                                  "devices": {"type": "object"},
                                                  "last_sync_at": {"type": ["string", "null"]}}}),
             "responses": {"200": _ok("recorded", {

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from central.auth import Device
+from central.blobs import BlobStore
 from central.clock import Clock, rfc3339
 from central.db import Database, write
 from central.errors import BadRequest, Conflict, Forbidden, Problem, Unprocessable
@@ -226,6 +227,9 @@ def _accept(conn: sqlite3.Connection, device: Device, item: _Pending, now: dt.da
     conn.execute("INSERT INTO changes (submission_id, device_id, case_number, status, message, "
                  "at) VALUES (?,?,?,?,?,?)",
                  (item.key, device.device_id, case_number, "received", RECEIVED_MESSAGE, stamp))
+    # The device named these blobs in a submission the platform now owns: it may ask about
+    # them (HEAD) like their uploader.
+    BlobStore.add_owner(conn, attachment_hashes(body), device.device_id)
     answer = {"submission_id": item.key, "case_number": case_number, "status": "received",
               "received_at": stamp}
     conn.execute("UPDATE idempotency SET state = 'done', status = 201, response = ?, "

@@ -1,4 +1,4 @@
-"""Content-addressed attachments."""
+"""Content-addressed attachments; a device learns only about blobs it owns (central/blobs.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ def register(router: Router, platform: Platform) -> None:
     def put_blob(request: Request) -> Response:
         digest = request.params["sha256"]
         media_type = (request.header("content-type") or "application/octet-stream")[:100]
-        created = platform.blobs.put(digest, request.body, media_type)
+        created = platform.blobs.put(digest, request.body, media_type,
+                                     request.device.device_id)
         platform.counters.event("blobs_stored" if created else "blobs_repeated")
         return Response.json(201 if created else 200, {"sha256": digest,
                                                        "size": len(request.body)})
@@ -24,7 +25,7 @@ def register(router: Router, platform: Platform) -> None:
     def head_blob(request: Request) -> Response:
         digest = request.params["sha256"]
         platform.blobs.check_digest(digest)
-        if not platform.blobs.exists(digest):
+        if not platform.blobs.held_by(digest, request.device.device_id):
             raise NotFound("blob_not_found", "no blob with this digest")
         return Response.empty(200)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
 DEVICE_STATES = ("ok", "absent", "error")
 PRINTER_STATES = ("ok", "paper_near_end", "paper_out", "cover_open", "error", "offline")
+#: submission ids as terminals write them (str(uuid.UUID)); other spellings of one id would
+#: escape the tracking page's lookup
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MAX_DAMAGED_IDS = 1000
 
 
 def _text(doc: dict[str, Any], key: str, *, required: bool = True, limit: int = 200) -> str:
@@ -70,10 +75,16 @@ def register(router: Router, platform: Platform) -> None:
         doc = request.json_object()
         _check_heartbeat(doc)
         now = rfc3339(platform.clock())
+        device_id = request.device.device_id
+        damaged = doc["queue"].get("damaged_ids", [])
         with platform.db.session() as conn, write(conn):
             conn.execute("INSERT INTO heartbeats VALUES (?, ?, ?) ON CONFLICT(device_id) "
                          "DO UPDATE SET received_at = excluded.received_at, body = excluded.body",
-                         (request.device.device_id, now, dump(doc)))
+                         (device_id, now, dump(doc)))
+            # Kept after later heartbeats stop naming them (the terminal may purge what it
+            # cannot read): the citizen's receipt must still lead to "apply again".
+            conn.executemany("INSERT OR IGNORE INTO damaged VALUES (?, ?, ?)",
+                             [(sid, device_id, now) for sid in damaged])
         return Response.json(200, {"server_time": now, "config": {
             "heartbeat_interval_s": 300, "sync_interval_s": 60}})
 
@@ -96,6 +107,7 @@ def _check_heartbeat(doc: dict[str, Any]) -> None:
             raise BadRequest("bad_request", f"queue.{key} must be a count")
     if not isinstance(queue.get("dead_ids", []), list):
         raise BadRequest("bad_request", "queue.dead_ids must be a list")
+    _check_damaged(queue)
     devices = doc.get("devices")
     if not isinstance(devices, dict):
         raise BadRequest("bad_request", "devices must be an object")
@@ -110,6 +122,27 @@ def _check_heartbeat(doc: dict[str, Any]) -> None:
                          + ", ".join(PRINTER_STATES))
 
 
+def _check_damaged(queue: dict[str, Any]) -> None:
+    """``damaged`` (a count) and ``damaged_ids`` (canonical UUIDs) are optional: older
+    terminals do not send them."""
+    count = queue.get("damaged", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise BadRequest("bad_request", "queue.damaged must be a count")
+    ids = queue.get("damaged_ids", [])
+    if not isinstance(ids, list) or len(ids) > MAX_DAMAGED_IDS:
+        raise BadRequest("bad_request", f"queue.damaged_ids must be a list of at most "
+                                        f"{MAX_DAMAGED_IDS} submission ids")
+    if not all(isinstance(i, str) and CANONICAL_UUID.fullmatch(i) for i in ids):
+        raise BadRequest("bad_request", "queue.damaged_ids must hold submission ids as "
+                                        "lower-case UUIDs with hyphens")
+
+
+def _damaged_count(beat: dict[str, Any] | None) -> int | None:
+    """What the terminal's last heartbeat said it holds damaged; None when it did not say."""
+    count = ((beat or {}).get("queue") or {}).get("damaged")
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
 def fleet(platform_db: Any) -> list[dict[str, Any]]:
     """Each terminal with its last heartbeat (for `kiosk central fleet`)."""
     with platform_db.session() as conn:
@@ -117,8 +150,9 @@ def fleet(platform_db: Any) -> list[dict[str, Any]]:
             "SELECT d.device_id, d.kind, d.hostname, d.site_name, d.region_code, d.enrolled_at, "
             "d.revoked_at, h.received_at, h.body FROM devices d LEFT JOIN heartbeats h "
             "USING (device_id) ORDER BY d.enrolled_at").fetchall()
+    beats = [json.loads(r["body"]) if r["body"] else None for r in rows]
     return [{"device_id": r["device_id"], "kind": r["kind"], "hostname": r["hostname"],
              "site": r["site_name"], "region_code": r["region_code"],
              "enrolled_at": r["enrolled_at"], "revoked": r["revoked_at"] is not None,
-             "last_heartbeat_at": r["received_at"],
-             "heartbeat": json.loads(r["body"]) if r["body"] else None} for r in rows]
+             "last_heartbeat_at": r["received_at"], "damaged": _damaged_count(beat),
+             "heartbeat": beat} for r, beat in zip(rows, beats, strict=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import TYPE_CHECKING, Any
 
 from central.auth import agent_of
@@ -22,19 +23,58 @@ MAX_BATCH = 100
 STATUS_FIELDS = ("submission_id", "case_number", "status", "updated_at", "message")
 
 
+# A cursor's number is a change's row id (0 before the first): a SQLite integer, in ASCII.
+_CURSOR = re.compile(r"c1:(0|[1-9][0-9]{0,18})")
+_LIMIT = re.compile(r"[1-9][0-9]{0,3}")
+MAX_ROW_ID = 2**63 - 1
+MAX_LIMIT = 1000
+
+
 def encode_cursor(change_id: int) -> str:
     return base64.urlsafe_b64encode(f"c1:{change_id}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> int:
+    """The change id a cursor stands for; 400 bad_cursor for anything the platform did not
+    issue (SQLite cannot even bind an integer past 2**63 - 1, which was a 500)."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, number = raw.partition(":")
-        if prefix != "c1" or not number.isdigit():
-            raise ValueError(raw)
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest("bad_cursor", "this cursor was not issued by the platform") from None
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, binascii.Error):
+        raw = ""
+    match = _CURSOR.fullmatch(raw)
+    number = int(match.group(1)) if match else -1
+    # Issued cursors round-trip: this refuses padding, junk characters and other spellings.
+    if not 0 <= number <= MAX_ROW_ID or encode_cursor(number) != cursor:
+        raise BadRequest("bad_cursor", "this cursor was not issued by the platform")
+    return number
+
+
+def decode_limit(text: str | None) -> int:
+    """The page size: ASCII digits from 1 to 1000 (``str.isdigit`` also takes "²")."""
+    if text is None:
+        return 100
+    if not _LIMIT.fullmatch(text) or int(text) > MAX_LIMIT:
+        raise BadRequest("bad_limit", f"limit is a whole number from 1 to {MAX_LIMIT}")
+    return int(text)
+
+
+#: what the tracking page says of an application the platform holds no case for
+TRACKING_MESSAGES = {
+    "rejected_on_receipt": "申请内容未通过校验，请到自助终端或服务大厅重新提交 / The "
+                           "application was not accepted as sent; please submit it again at "
+                           "a terminal or the service hall",
+    "damaged_on_terminal": "终端上的申请记录已损坏，无法送达，请到自助终端或服务大厅重新申请 / "
+                           "The terminal can no longer read this application, so it will not "
+                           "arrive; please apply again at a terminal or the service hall",
+    "not_yet_received": "终端尚未送达，联网后将自动发送 / The terminal has not delivered it "
+                        "yet; it is sent automatically once the terminal is online",
+}
+
+
+def _tracked(submission_id: str, status: str, updated_at: str | None) -> Response:
+    return Response.json(200, {"submission_id": submission_id, "case_number": None,
+                               "status": status, "updated_at": updated_at,
+                               "message": TRACKING_MESSAGES[status]})
 
 
 def register(router: Router, platform: Platform) -> None:
@@ -106,31 +146,25 @@ def register(router: Router, platform: Platform) -> None:
                                (submission_id,)).fetchone()
             rejected = conn.execute("SELECT rejected_at FROM rejected WHERE submission_id = ?",
                                     (submission_id,)).fetchone()
+            damaged = conn.execute("SELECT reported_at FROM damaged WHERE submission_id = ?",
+                                   (submission_id,)).fetchone()
+        # What the platform received outranks what a terminal says it lost.
         if row is not None:
             return Response.json(200, {key: row[key] for key in STATUS_FIELDS})
         if rejected is not None:
-            return Response.json(200, {
-                "submission_id": submission_id, "case_number": None,
-                "status": "rejected_on_receipt", "updated_at": rejected["rejected_at"],
-                "message": "申请内容未通过校验，请到自助终端或服务大厅重新提交 / The application "
-                           "was not accepted as sent; please submit it again at a terminal "
-                           "or the service hall"})
-        return Response.json(200, {
-            "submission_id": submission_id, "case_number": None, "status": "not_yet_received",
-            "updated_at": None, "message": "终端尚未送达，联网后将自动发送 / The terminal has not "
-                                           "delivered it yet; it is sent automatically once "
-                                           "the terminal is online"})
+            return _tracked(submission_id, "rejected_on_receipt", rejected["rejected_at"])
+        if damaged is not None:
+            return _tracked(submission_id, "damaged_on_terminal", damaged["reported_at"])
+        return _tracked(submission_id, "not_yet_received", None)
 
     def changes(request: Request) -> Response:
         after_raw = request.query("after")
         after = decode_cursor(after_raw) if after_raw else 0
-        limit_raw = request.query("limit") or "100"
-        if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 1000:
-            raise BadRequest("bad_limit", "limit is a whole number from 1 to 1000")
+        limit = decode_limit(request.query("limit") or None)
         with platform.db.session() as conn:
             rows = conn.execute(
                 "SELECT * FROM changes WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?",
-                (request.device.device_id, after, int(limit_raw))).fetchall()
+                (request.device.device_id, after, limit)).fetchall()
         items = [{"cursor": encode_cursor(r["id"]), "submission_id": r["submission_id"],
                   "case_number": r["case_number"], "status": r["status"],
                   "message": r["message"], "at": r["at"]} for r in rows]

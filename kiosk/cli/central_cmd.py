@@ -162,6 +162,7 @@ def fleet_cmd(args: argparse.Namespace) -> int:
         print(f"{row['device_id']:<22} {row['kind']:<6} {'REVOKED ' if row['revoked'] else ''}"
               f"last {row['last_heartbeat_at'] or 'never'}  v{beat.get('app_version', '?')} "
               f"pending {queue.get('pending', '?')} dead {queue.get('dead', '?')} "
+              f"damaged {'?' if row['damaged'] is None else row['damaged']} "
               f"skew {beat.get('clock_skew_s', '?')}s idcard {devices.get('idcard', '?')} "
               f"printer {printer}")
     sys.stdout.flush()
