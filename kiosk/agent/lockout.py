@@ -2,7 +2,9 @@
 
 The counts live in the caller's persisted record (so restarting the app does not reset
 them); these functions only decide. Used for agents' offline sign-in and for the
-technician PIN.
+technician PIN. A caller reads the record, decides and writes it back while holding
+:meth:`kiosk.agent.vault.Vault.exclusive` for it: otherwise parallel tries (threads, or two
+processes over one data dir) all read the same count and each gets a try of its own.
 """
 
 from __future__ import annotations

@@ -100,7 +100,18 @@ class AgentAuth:
 
         With ``allow_offline=False`` an unreachable platform raises PlatformUnreachable.
         """
-        number = agent_number.strip()
+        # One sign-in at a time, across threads and processes: the wrong-PIN count is read,
+        # checked and written back under the records' lock (the platform's answer is awaited
+        # under it too), so parallel guesses cannot all read the same count.
+        with self.vault.exclusive(RECORDS):
+            session = self._sign_in(agent_number.strip(), pin, allow_offline)
+        if session.online:
+            # After the lock: a listener may sign in again (renew_token), and would wait
+            # for a lock its own thread holds.
+            self._went_online()
+        return session
+
+    def _sign_in(self, number: str, pin: str, allow_offline: bool) -> AgentSession:
         doc = self._load()
         now = self._now(doc)
         record: dict[str, Any] = doc["agents"].setdefault(number, {})
@@ -150,10 +161,8 @@ class AgentAuth:
         self._save(doc)
         log.info("agent.signed_in", extra={"ctx": {"agent_id": profile.agent_id,
                                                     "online": True}})
-        session = self._start(AgentSession(profile, token=str(body["agent_token"]), pin=pin,
-                                           signed_in_at=now, offline_until=now + days * DAY_S))
-        self._went_online()
-        return session
+        return self._start(AgentSession(profile, token=str(body["agent_token"]), pin=pin,
+                                        signed_in_at=now, offline_until=now + days * DAY_S))
 
     def _offline(self, doc: dict[str, Any], number: str, pin: str,
                  now: float) -> AgentSession:

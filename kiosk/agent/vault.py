@@ -4,14 +4,22 @@ Each document is one JSON object sealed with the terminal's AES-GCM key (the out
 ``offline_queue.crypto``), under associated data ``agent:<name>``, so a file renamed to
 another document's name fails to open instead of being read as that document. Files are
 owner-only and replaced atomically (write, fsync, rename, fsync the directory).
+
+A read-modify-write (a wrong-PIN count) holds :meth:`Vault.exclusive` for the document: an
+``flock`` on ``.<name>.lock`` beside it, which excludes other threads and other processes
+over the same data dir alike, so parallel tries cannot all read the same count.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +52,30 @@ class Vault:
             raise ValueError(f"not a document name: {name!r}")
         return self.dir / f"{name}.sealed"
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold document ``name`` against every other holder, thread or process, until the
+        block ends. Not re-entrant: a thread that already holds it waits for itself."""
+        self._path(name)                        # the same names as documents
+        lock = self.dir / f".{name}.lock"
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StorageFailed(f"{lock.name}: {exc.strerror}") from exc
+        try:
+            # flock locks belong to the open file, so two opens in one process exclude
+            # each other as two processes do.
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)    # releases the lock
+
     def put(self, name: str, doc: dict[str, Any]) -> None:
         data = self._sealer.seal(json.dumps(doc, ensure_ascii=False).encode(), f"agent:{name}")
         path = self._path(name)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # Per process and thread: two writers sharing one temporary file lost a write and
+        # failed the other's rename.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:

@@ -1,7 +1,9 @@
 """Entering technician mode: the technician PIN (scrypt hash in config) with a lock-out.
 
 Wrong PINs are counted in a sealed document in the data dir, so restarting the app does
-not reset the count; every attempt, good or bad, is audited (who, when, outcome).
+not reset the count; every attempt, good or bad, is audited (who, when, outcome). A try
+reads, checks and writes the count while holding the document's lock (threads and
+processes alike), so parallel guesses cannot all read the same count and get a try each.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ class TechnicianGate:
     def enter(self, technician: str, pin: str) -> None:
         """Returns when the PIN is right; :class:`AccessDenied` otherwise."""
         technician = technician.strip() or "unknown"
+        # Held over the PIN check too (about 50 ms): tries simply take turns, so each one
+        # reads the count the one before it wrote.
+        with self.vault.exclusive(ATTEMPTS_DOC):
+            self._try(technician, pin)
+
+    def _try(self, technician: str, pin: str) -> None:
         now = self.clock()
         attempts = Attempts.from_dict(self.vault.get(ATTEMPTS_DOC))
         if attempts.locked(now):
