@@ -28,6 +28,7 @@ from kiosk.documents.cups import QueueState, queue_state
 from offline_queue import Outbox, State, credentials
 from offline_queue.errors import OutboxError
 from offline_queue.sync import build_client
+from offline_queue.tls import ClientSettings
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +99,17 @@ def _checked(state: str, allowed: tuple[str, ...]) -> str:
 
 
 def queue_summary(outbox: Outbox) -> dict[str, Any]:
-    """The heartbeat's ``queue``: counts, oldest pending, dead ids. No personal data."""
+    """The heartbeat's ``queue``: counts, oldest pending, dead and damaged ids (platform-api
+    "Damaged applications"). No personal data."""
     stats = outbox.stats()
     waiting = sum(int(stats.get(str(s), 0))
                   for s in (State.PENDING, State.IN_FLIGHT, State.RETRY_WAIT))
     # dead items nobody has corrected or dismissed yet: the ones to follow up
     dead = [item["submission_id"] for item in outbox.items(State.DEAD, open_only=True)]
+    # accepted here but unreadable now: the platform tells those citizens to apply again
+    damaged, damaged_ids = outbox.damaged(MAX_DEAD_IDS)
     return {"pending": waiting, "dead": len(dead), "dead_ids": dead[:MAX_DEAD_IDS],
+            "damaged": damaged, "damaged_ids": damaged_ids,
             "oldest_pending_at": stats.get("oldest_pending_at"),
             "paused": bool(stats.get("paused", False))}
 
@@ -142,7 +147,8 @@ class HeartbeatSender:
     """Builds and sends heartbeats; ``start()`` runs them on the ``heartbeat`` thread.
 
     ``sync_progress`` is ``SyncEngine.progress`` when the app has an engine; without it the
-    skew and last sync time are read from the outbox's records.
+    skew and last sync time are read from the outbox's records. ``client_settings``: how to
+    reach the platform (``config.platform.client_settings()``); without it, the time-outs.
     """
 
     def __init__(self, outbox: Outbox, data_dir: Path, *, app_version: str,
@@ -152,14 +158,15 @@ class HeartbeatSender:
                  interval_s: float = 300.0, follow_platform_interval: bool = True,
                  connect_timeout_s: float = 5.0,
                  read_timeout_s: float = 20.0, transport: httpx.BaseTransport | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 client_settings: ClientSettings | None = None) -> None:
         self.outbox, self.data_dir, self.app_version = outbox, Path(data_dir), app_version
         self.devices, self.a4_queue, self._a4_state = devices, a4_queue, a4_state
         self._sync_progress = sync_progress
         self.interval_s = interval_s
         self.follow_platform_interval = follow_platform_interval
-        self._timeouts = {"connect_timeout_s": connect_timeout_s,
-                          "read_timeout_s": read_timeout_s}
+        self._client_settings = ClientSettings.resolve(
+            client_settings, connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s)
         self._transport, self._monotonic = transport, monotonic
         self._started = monotonic()
         self._wake = threading.Event()
@@ -190,7 +197,7 @@ class HeartbeatSender:
             return self._done(HeartbeatResult(False, "not_enrolled"), str(exc))
         body = self.body()
         try:
-            with build_client(creds, self._transport, **self._timeouts) as client:
+            with build_client(creds, self._transport, self._client_settings) as client:
                 answer = client.post("/v1/heartbeat", json=body)
         except httpx.HTTPError as exc:
             return self._done(HeartbeatResult(False, "unreachable"), type(exc).__name__)

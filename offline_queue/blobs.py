@@ -13,7 +13,7 @@ from collections.abc import Set
 from pathlib import Path
 
 from offline_queue.crypto import SEAL_OVERHEAD, Sealer
-from offline_queue.errors import translate
+from offline_queue.errors import UnreadableRecordError, translate
 from offline_queue.files import write_durably
 
 #: an unnamed blob younger than this may belong to an enqueue that has not committed yet
@@ -47,7 +47,19 @@ class BlobFiles:
         return (self.dir / sha).exists()
 
     def read(self, sha: str) -> bytes:
-        return self._sealer.open((self.dir / sha).read_bytes(), f"blob:{sha}")
+        """The attachment's content; :class:`UnreadableRecordError` when its file is gone or
+        damaged (the items naming it cannot be delivered), StorageError for the disk."""
+        what = f"attachment {sha[:12]}"
+        try:
+            sealed = (self.dir / sha).read_bytes()
+        except FileNotFoundError as exc:
+            raise UnreadableRecordError(what, "its file is missing") from exc
+        except OSError as exc:
+            raise translate(exc, "reading an attachment") from exc
+        content = self._sealer.open(sealed, f"blob:{sha}")
+        if hashlib.sha256(content).hexdigest() != sha:      # only a bug could get here
+            raise UnreadableRecordError(what, "its content does not match its name")
+        return content
 
     def remove_unused(self, live: Set[str]) -> None:
         """Delete blobs no item names any more (old dot-files are temporaries of a process

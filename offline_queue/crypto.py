@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from offline_queue.errors import KeyPermissionError, StorageError
+from offline_queue.errors import KeyPermissionError, UnreadableRecordError
 from offline_queue.files import write_durably
 
 KEY_NAME = "outbox.key"
@@ -38,8 +38,8 @@ class Sealer:
         try:
             return self._aead.decrypt(sealed[:NONCE_LEN], sealed[NONCE_LEN:], aad.encode())
         except InvalidTag as exc:
-            raise StorageError(f"encrypted data for {aad} does not match this terminal's key "
-                               "(wrong key or tampered storage)") from exc
+            raise UnreadableRecordError(aad, "it does not open with this terminal's key "
+                                        "(damaged storage, or another key)") from exc
 
 
 def _check_private(path: Path, allowed: int) -> None:
@@ -50,13 +50,22 @@ def _check_private(path: Path, allowed: int) -> None:
             f"owner-only: run `chmod {allowed:o} {path}` (and check who could have copied it)")
 
 
-def load_or_create_key(data_dir: Path) -> Sealer:
-    keys = data_dir / "keys"
+def key_path(data_dir: Path) -> Path:
+    return data_dir / "keys" / KEY_NAME
+
+
+def create_key(data_dir: Path) -> None:
+    """A new random key. Only for a queue that holds nothing sealed: the caller decides."""
+    keys = key_path(data_dir).parent
     keys.mkdir(mode=0o700, parents=True, exist_ok=True)
     _check_private(keys, 0o700)
-    path = keys / KEY_NAME
-    if not path.exists():
-        write_durably(path, AESGCM.generate_key(bit_length=256))
+    write_durably(key_path(data_dir), AESGCM.generate_key(bit_length=256))
+
+
+def load_key(data_dir: Path) -> Sealer:
+    """The existing key (see :func:`create_key`); refused when others could read it."""
+    path = key_path(data_dir)
+    _check_private(path.parent, 0o700)
     _check_private(path, 0o600)
     try:
         key = path.read_bytes()
@@ -66,3 +75,10 @@ def load_or_create_key(data_dir: Path) -> Sealer:
         raise KeyPermissionError(f"{path} is not a 256-bit key ({len(key)} bytes); restore it "
                                  "from backup or re-install the terminal")
     return Sealer(key)
+
+
+def load_or_create_key(data_dir: Path) -> Sealer:
+    """For stores of their own (the agent's vault) that have nothing to lose with a new key."""
+    if not key_path(data_dir).exists():
+        create_key(data_dir)
+    return load_key(data_dir)

@@ -20,7 +20,10 @@ class SyncReport:
     sent: int = 0
     retry: int = 0
     dead: int = 0
-    #: why the run stopped before the queue was empty: paused, throttled, offline, busy
+    #: of ``dead``: items that could not be read back on this terminal (never sent)
+    damaged: int = 0
+    #: why the run stopped before the queue was empty: paused, throttled, offline, busy, or
+    #: fault (the queue's own storage failed, e.g. a full disk: nothing is lost, see errors)
     stopped: str | None = None
     #: items not sent because their sender had no headers (an agent not signed in online)
     held: int = 0

@@ -4,7 +4,14 @@ OutboxError                     something a technician or the screens can act on
 ├── StorageError                the queue's storage cannot be used
 │   ├── DiskFullError           the disk is full (SQLITE_FULL / ENOSPC): nothing was queued
 │   ├── ReadOnlyError           the database or data dir is read-only: nothing was queued
-│   └── SchemaTooNewError       the database was written by a newer build: refuse to touch it
+│   ├── SchemaTooNewError       the database was written by a newer build: refuse to touch it
+│   ├── UnreadableRecordError   one sealed record or attachment does not open (a flipped bit,
+│   │                           a damaged or missing file): that item alone is dead
+│   └── QueueRefusedError       the queue exists but cannot be read as it is: a person must
+│       │                       restore it or start over (``kiosk queue reset --i-understand``)
+│       ├── KeyMissingError     sealed items are queued and their key is gone
+│       ├── KeyMismatchError    the key is not the one the queue was sealed with
+│       └── DamagedQueueError   the database is empty, missing or not a database any more
 ├── KeyPermissionError          the encryption key is readable by others (or unreadable)
 ├── InvalidSubmissionError      a submission's shape is wrong (``problems`` per field path)
 ├── NotFoundError               no queued item has this id
@@ -52,6 +59,44 @@ class SchemaTooNewError(StorageError):
         super().__init__(f"the queue database has schema version {found}, newer than this build "
                          f"understands ({known}); install the newer version of the application "
                          "instead of downgrading")
+
+
+class UnreadableRecordError(StorageError):
+    """One sealed record or attachment cannot be read back; ``what`` names it (no content)."""
+
+    def __init__(self, what: str, detail: str) -> None:
+        super().__init__(f"{what} cannot be read on this terminal: {detail}")
+        self.what = what
+
+
+#: what a technician does about a queue that cannot be read (cli.md, ``kiosk queue reset``)
+RESET_ADVICE = ("restore the data dir from its backup, or run `kiosk queue reset "
+                "--i-understand` to move it aside with a record of what was lost and start an "
+                "empty queue")
+
+
+class QueueRefusedError(StorageError):
+    """The queue exists but cannot be used as it is. Never replaced silently: every waiting
+    application would be lost without anyone knowing."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"队列无法读取，已停止使用，请技术人员处理。 / {what}: {RESET_ADVICE}")
+
+
+class KeyMissingError(QueueRefusedError):
+    def __init__(self, key: Path) -> None:
+        super().__init__(f"the outbox key {key} is missing while sealed applications are "
+                         "queued (no new key was made: it could not read them either)")
+
+
+class KeyMismatchError(QueueRefusedError):
+    def __init__(self, key: Path) -> None:
+        super().__init__(f"the outbox key {key} does not match the key this queue was "
+                         "sealed with (another terminal's key, or a wrong backup restored?)")
+
+
+class DamagedQueueError(QueueRefusedError):
+    pass
 
 
 class KeyPermissionError(OutboxError):

@@ -9,17 +9,19 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from offline_queue.crypto import load_or_create_key
+from offline_queue.crypto import create_key, key_path, load_key
 from offline_queue.errors import (
     AlreadyReplacedError,
+    DamagedQueueError,
     InvalidSubmissionError,
+    KeyMissingError,
     NotDeadError,
     NotFoundError,
 )
 from offline_queue.senders import Sender
 from offline_queue.shape import shape_problems, uuid7
 from offline_queue.states import State
-from offline_queue.store import Store
+from offline_queue.store import DB_NAME, Store, create_database, sealed_rows
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +43,30 @@ class Outbox:
         self._listeners_lock = threading.Lock()
 
     def open(self) -> Outbox:
+        """Open the queue, or refuse one that cannot be read as it is (never replace it).
+
+        The order of a new queue's files is what makes the refusals safe: the database is
+        made (whole, under its name) before the key, so a key without a database means a
+        database that was lost, and a database of zero bytes was emptied, not just made.
+        Opening an open outbox does nothing.
+        """
+        if self._store is not None:
+            return self
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        sealer = load_or_create_key(self.data_dir)
-        self._store = Store(self.data_dir, sealer, max_db_bytes=self._max_db_bytes).open()
+        db, key = self.data_dir / DB_NAME, key_path(self.data_dir)
+        if not db.exists():
+            if key.exists():
+                raise DamagedQueueError(f"the queue database {db} is missing, but its key is "
+                                        "there: a queue existed here")
+            create_database(db)
+        elif db.stat().st_size == 0:
+            raise DamagedQueueError(f"the queue database {db} is empty (0 bytes)")
+        if not key.exists():
+            if sealed_rows(db):
+                raise KeyMissingError(key)
+            create_key(self.data_dir)
+        self._store = Store(self.data_dir, load_key(self.data_dir),
+                            max_db_bytes=self._max_db_bytes).open()
         self.purge()
         return self
 
@@ -144,6 +167,15 @@ class Outbox:
         log.info("outbox.retry_waiting_now", extra={"ctx": {"rescheduled": n}})
         return n
 
+    def resume(self) -> bool:
+        """The terminal was enrolled again: a queue paused by a refused token may send
+        again. Returns whether it was paused."""
+        paused = bool(self.store.get_meta("paused", False))
+        self.store.set_meta(paused=False, paused_token=None)
+        if paused:
+            log.info("outbox.resumed", extra={"ctx": {}})
+        return paused
+
     # -- reading -----------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         counts: dict[str, Any] = dict(self.store.counts())
@@ -151,6 +183,11 @@ class Outbox:
         oldest = self.store.oldest_pending_at()
         counts["oldest_pending_at"] = None if oldest is None else _rfc3339(oldest)
         return counts
+
+    def damaged(self, limit: int = 100) -> tuple[int, list[str]]:
+        """Applications accepted here that can no longer be read (a damaged record or
+        attachment, or lost in a reset): how many, and the first ``limit`` ids."""
+        return self.store.damaged_ids(limit)
 
     def get(self, submission_id: str) -> dict[str, Any]:
         row = self.store.row(submission_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from offline_queue.senders import Sender
 from offline_queue.states import State
 
 
@@ -16,6 +17,16 @@ class Claimed:
     body: bytes
     blobs: tuple[str, ...]
     attempts: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one claim took: the sender whose items they are, the items to send, and the ids
+    of items that could not be read back (now dead as damaged, not sent)."""
+
+    sender: Sender | None
+    items: list[Claimed]
+    damaged: list[str]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from offline_queue.errors import SchemaTooNewError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", """
@@ -74,6 +74,21 @@ CREATE INDEX items_open_dead ON items (state, resolved_at);
     ("0003_sender", """
 ALTER TABLE items ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk';
 ALTER TABLE items ADD COLUMN agent_id TEXT;
+"""),
+    # Applications accepted here that can no longer be read (docs/outbox.md, "Damage"): an
+    # item whose record or attachment is damaged is dead with ``damaged`` set; the items of
+    # a queue that was reset (lost key, damaged database) are listed in ``lost_items``. The
+    # heartbeat reports both, so the platform's tracking page can tell the citizen.
+    ("0004_damage", """
+ALTER TABLE items ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE lost_items (
+    submission_id TEXT PRIMARY KEY,
+    local_receipt TEXT,
+    enqueued_at REAL,
+    state TEXT,
+    lost_at REAL NOT NULL,
+    why TEXT NOT NULL
+);
 """),
 )
 

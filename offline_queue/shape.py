@@ -6,6 +6,7 @@ outbox only refuses what could never be delivered (a missing applicant, a bad sh
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -26,14 +27,43 @@ def uuid7() -> str:
     return str(uuid.UUID(int=value))
 
 
+#: how deep a submission's JSON may nest: real forms are a few levels deep, and a value
+#: nested thousands deep only exhausts the stack of whoever parses it
+MAX_DEPTH = 32
+NIL_UUID = str(uuid.UUID(int=0))
+
+
 def _is_uuid(value: Any) -> bool:
+    """A canonical UUID: lower-case, hyphenated, no braces, not the nil UUID. The id is the
+    idempotency key: two spellings of one id would be two submissions to the platform."""
     if not isinstance(value, str):
         return False
     try:
-        uuid.UUID(value)
+        canonical = str(uuid.UUID(value))
     except ValueError:
         return False
-    return True
+    return value == canonical and value != NIL_UUID
+
+
+def json_problem(value: Any) -> str | None:
+    """Why ``value`` is not plain, finite JSON of at most :data:`MAX_DEPTH` levels (None:
+    it is). NaN and infinities are not JSON, and the platform could not read them."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:                  # iterative: a deep value must not exhaust our own stack
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(node, dict):
+            if not all(isinstance(k, str) for k in node):
+                return "has a key that is not text"
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            return "holds a number that is not finite (NaN or infinity)"
+        elif not (node is None or isinstance(node, str | int | float)):
+            return f"holds a {type(node).__name__}, which is not JSON"
+    return None
 
 
 def _text(value: Any) -> bool:
@@ -44,7 +74,7 @@ def shape_problems(sub: dict[str, Any]) -> dict[str, str]:
     """Every problem by field path; empty when the submission is well-formed."""
     p: dict[str, str] = {}
     if not _is_uuid(sub.get("submission_id")):
-        p["submission_id"] = "must be a UUID"
+        p["submission_id"] = "must be a canonical lower-case UUID (not the nil UUID)"
     for key in ("item_code", "catalog_version", "created_at"):
         if not _text(sub.get(key)):
             p[key] = "must be non-empty text"
@@ -61,6 +91,10 @@ def shape_problems(sub: dict[str, Any]) -> dict[str, str]:
             p["applicant.address"] = "must be text or null"
     if not isinstance(sub.get("form"), dict):
         p["form"] = "must be an object"
+    for key, value in sub.items():
+        problem = json_problem(value)
+        if problem:
+            p.setdefault(key, problem)
     attachments = sub.get("attachments", [])
     if not isinstance(attachments, list):
         p["attachments"] = "must be a list"

@@ -25,25 +25,91 @@ from offline_queue.blobs import BlobFiles
 from offline_queue.crypto import Sealer
 from offline_queue.errors import (
     AlreadyReplacedError,
+    DamagedQueueError,
+    KeyMismatchError,
     NotDeadError,
     NotFoundError,
     OutboxError,
     ReadOnlyError,
     StorageError,
+    UnreadableRecordError,
     read_only,
     translate,
 )
-from offline_queue.outcomes import Claimed, Outcome
+from offline_queue.files import fsync_dir
+from offline_queue.outcomes import Claim, Claimed, Outcome
 from offline_queue.schema import migrate
 from offline_queue.senders import Sender, not_held_sql, sender_of
 from offline_queue.states import DELIVERABLE, State
 
 DB_NAME = "outbox.db"
+#: "KIOS": written into a new database's header, so that it is never a zero-byte file
+APPLICATION_ID = 0x4B494F53
+#: a sealed constant in ``meta``: proves at open that the key is the one the queue uses
+KEY_CHECK = (b"outbox key check", "meta:key_check")
+#: what a damaged item's reasons say (the platform's tracking page says the same)
+DAMAGED_CODE = "damaged_on_terminal"
+DAMAGED_DETAIL = ("这份申请在本机的存储已损坏，无法发送，请群众重新申请。 / Damaged on this "
+                  "terminal: it cannot be sent; ask the citizen to apply again.")
+#: SQLite's primary codes for "this is not (any more) a database"
+_NOT_A_DATABASE = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 #: what the screens and technicians read of an item (never the sealed body)
 VIEW_COLUMNS = ("seq, id, state, local_receipt, enqueued_at, attempts, last_error, http_status, "
                 "case_number, platform_status, replaces, replaced_by, resolved_at, reasons, "
                 "purged, channel, agent_id")
 PAGE = 500
+
+
+def create_database(path: Path) -> None:
+    """A new, empty database, whole under its name or not there at all: made under a
+    temporary name and renamed. So an ``outbox.db`` of zero bytes is never ours, and is
+    refused as damage (a queue that was emptied) instead of being taken for a new queue."""
+    tmp = path.with_name(f".{path.name}.new")
+    tmp.unlink(missing_ok=True)
+    # Owner-only before SQLite sees it: SQLite gives the -wal and -shm files the database
+    # file's permissions.
+    os.close(os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    conn = sqlite3.connect(tmp)
+    try:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")   # writes the header page
+        conn.commit()
+    finally:
+        conn.close()
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def _not_a_database(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return isinstance(exc, sqlite3.DatabaseError) and code in _NOT_A_DATABASE
+
+
+def sealed_rows(path: Path) -> list[dict[str, Any]]:
+    """Read without the key: the items of the database at ``path`` that hold sealed data
+    (id, state, receipt number, time queued; never content). Raises
+    :class:`DamagedQueueError` when the file is not a readable database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DamagedQueueError(f"the queue database {path} cannot be opened") from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "items" not in tables:
+            return []
+        return [dict(r) for r in conn.execute(
+            "SELECT id AS submission_id, state, local_receipt, enqueued_at FROM items "
+            "WHERE payload IS NOT NULL OR reasons IS NOT NULL ORDER BY seq")]
+    except sqlite3.DatabaseError as exc:
+        raise DamagedQueueError(f"the queue database {path} is damaged or not a database "
+                                "any more") from exc
+    finally:
+        conn.close()
 
 
 class Store:
@@ -60,29 +126,61 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------------
     def open(self) -> Store:
+        """Open the database (made first when there is none), migrate it, check the key."""
         path = self.data_dir / DB_NAME
         try:
             self.blob_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # Created owner-only before SQLite sees it: SQLite gives the -wal and -shm files
-            # the database file's permissions.
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            if not path.exists():
+                create_database(path)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
                                    timeout=30)
             self._db = sqlite_utils.Database(conn)
             self._pragmas(conn)
             migrate(self.db, self.tx, {"0003_sender": self._backfill_senders})
-            with self.tx() as db:   # a previous process died mid-request: try again later
-                db.execute("UPDATE items SET state = ? WHERE state = ?",
-                           [State.PENDING, State.IN_FLIGHT])
+            self._check_key()
+            self.release_in_flight()   # a previous process died mid-request: try again later
             for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
                 if (self.data_dir / name).exists():
                     os.chmod(self.data_dir / name, 0o600)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, StorageError) as exc:
             self.close()
+            if isinstance(exc, StorageError):
+                raise
+            if _not_a_database(exc):
+                raise DamagedQueueError(f"the queue database {path} is damaged or not a "
+                                        "database any more") from exc
             if read_only(self.data_dir):  # SQLite says only "unable to open database file"
                 raise ReadOnlyError("opening the queue") from exc
             raise translate(exc, "opening the queue") from exc
         return self
+
+    def _check_key(self) -> None:
+        """The key must be the one the queue was sealed with: checked now, at open, rather
+        than found out item by item while the queue silently stops flowing."""
+        check = self.get_meta("key_check")
+        if check is not None:
+            try:
+                self._sealer.open(bytes.fromhex(check), KEY_CHECK[1])
+            except (UnreadableRecordError, ValueError) as exc:
+                raise KeyMismatchError(self.data_dir / "keys" / "outbox.key") from exc
+            return
+        # A queue from before the check: its newest sealed item must open with this key.
+        row = self.db.execute("SELECT id, payload FROM items WHERE payload IS NOT NULL "
+                              "ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is not None:
+            try:
+                self._sealer.open(row[1], f"item:{row[0]}")
+            except UnreadableRecordError as exc:
+                raise KeyMismatchError(self.data_dir / "keys" / "outbox.key") from exc
+        self.set_meta(key_check=self._sealer.seal(*KEY_CHECK).hex())
+
+    def release_in_flight(self) -> int:
+        """Items marked in flight by a run that ended without recording their answers (the
+        process died, or the disk filled) go back to pending: resending them is safe, since
+        each is resent under its idempotency key. Only called with no run under way."""
+        with self.write("returning unanswered submissions to the queue") as db:
+            return int(db.execute("UPDATE items SET state = ? WHERE state = ?",
+                                  [State.PENDING, State.IN_FLIGHT]).rowcount)
 
     def _pragmas(self, conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
@@ -116,6 +214,11 @@ class Store:
         self.close()
 
     @property
+    def sealer(self) -> Sealer:
+        """The key's cipher (merging re-seals another queue's items with it)."""
+        return self._sealer
+
+    @property
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
             raise StorageError("the outbox is closed")
@@ -135,6 +238,15 @@ class Store:
                 raise
             db.execute("COMMIT")
 
+    @contextmanager
+    def write(self, where: str) -> Iterator[sqlite_utils.Database]:
+        """:meth:`tx`, with SQLite's failures (a full disk...) translated for ``where``."""
+        try:
+            with self.tx() as db:
+                yield db
+        except sqlite3.Error as exc:
+            raise translate(exc, where) from exc
+
     # -- meta --------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
         with self._lock:
@@ -142,13 +254,9 @@ class Store:
         return default if row is None else json.loads(row[0])
 
     def set_meta(self, **values: Any) -> None:
-        try:
-            with self.tx() as db:
-                for key, value in values.items():
-                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                               [key, json.dumps(value)])
-        except sqlite3.Error as exc:
-            raise translate(exc, "saving the queue's state") from exc
+        with self.write("saving the queue's state") as db:
+            for key, value in values.items():
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, json.dumps(value)])
 
     # -- blobs (files in blobs/, see offline_queue.blobs; the upload marks are rows) ---------
     def blob_uploaded(self, sha: str) -> bool:
@@ -157,7 +265,7 @@ class Store:
                                    [sha]).fetchone() is not None
 
     def mark_uploaded(self, sha: str) -> None:
-        with self.tx() as db:
+        with self.write("recording an uploaded attachment") as db:
             db.execute("INSERT OR IGNORE INTO uploaded_blobs VALUES (?)", [sha])
 
     # -- items -------------------------------------------------------------------------
@@ -215,11 +323,8 @@ class Store:
 
     def dismiss(self, sid: str, now: float) -> None:
         """A person dealt with a dead item without a correction; its reasons stay readable."""
-        try:
-            with self.tx() as db:
-                self._resolve(db, sid, now, replaced_by=None)
-        except sqlite3.Error as exc:
-            raise translate(exc, "dismissing a rejected submission") from exc
+        with self.write("dismissing a rejected submission") as db:
+            self._resolve(db, sid, now, replaced_by=None)
 
     def row(self, sid: str) -> dict[str, Any] | None:
         with self._lock:
@@ -283,7 +388,7 @@ class Store:
             open_dead = self.db.execute("SELECT COUNT(*) FROM items WHERE state = ? AND "
                                         "resolved_at IS NULL", [State.DEAD]).fetchone()[0]
         return {**{str(s): int(found.get(str(s), 0)) for s in State},
-                "dead_open": int(open_dead)}
+                "dead_open": int(open_dead), "damaged": self.damaged_ids(0)[0]}
 
     def oldest_pending_at(self) -> float | None:
         with self._lock:
@@ -310,20 +415,18 @@ class Store:
 
     def make_due(self, at: float) -> int:
         """Items waiting out a back-off may be tried from ``at`` (if later than that)."""
-        try:
-            with self.tx() as db:
-                return int(db.execute("UPDATE items SET next_attempt_at = ? WHERE state = ? "
-                                      "AND next_attempt_at > ?",
-                                      [at, State.RETRY_WAIT, at]).rowcount)
-        except sqlite3.Error as exc:
-            raise translate(exc, "rescheduling waiting submissions") from exc
+        with self.write("rescheduling waiting submissions") as db:
+            return int(db.execute("UPDATE items SET next_attempt_at = ? WHERE state = ? "
+                                  "AND next_attempt_at > ?",
+                                  [at, State.RETRY_WAIT, at]).rowcount)
 
-    def claim(self, limit: int, now: float,
-              held: Iterable[Sender] = ()) -> tuple[Sender | None, list[Claimed]]:
+    def claim(self, limit: int, now: float, held: Iterable[Sender] = ()) -> Claim:
         """Take up to ``limit`` due items of one sender (the one of the oldest due item not
-        ``held``), oldest first, and mark them in flight (committed)."""
+        ``held``), oldest first, and mark them in flight (committed). An item whose sealed
+        body does not open is marked dead as damaged in the same commit instead: one
+        flipped bit must not stop the queue behind it."""
         skip, skip_args = not_held_sql(held)
-        with self.tx() as db:
+        with self.write("taking submissions to send") as db:
             rows = db.execute(
                 f"SELECT id, payload, blobs, attempts, channel, agent_id FROM items WHERE "
                 f"state IN (?, ?) AND next_attempt_at <= ?{skip} ORDER BY seq LIMIT ?",
@@ -331,14 +434,56 @@ class Store:
             # One request carries one sender's headers: other senders' items wait their turn.
             sender = Sender(rows[0][4], rows[0][5]) if rows else None
             rows = [r for r in rows if (r[4], r[5]) == (rows[0][4], rows[0][5])]
+            items, damaged = [], []
+            for sid, payload, blobs, attempts, _, _ in rows:
+                try:
+                    body = self._sealer.open(payload, f"item:{sid}")
+                except UnreadableRecordError as exc:
+                    self._mark_damaged(db, sid, exc.what, now)
+                    damaged.append(sid)
+                    continue
+                items.append(Claimed(sid, body, tuple(json.loads(blobs)), attempts))
             db.conn.executemany("UPDATE items SET state = ? WHERE id = ?",
-                                [(State.IN_FLIGHT, r[0]) for r in rows])
-        return sender, [Claimed(r[0], self._sealer.open(r[1], f"item:{r[0]}"),
-                                tuple(json.loads(r[2])), r[3]) for r in rows]
+                                [(State.IN_FLIGHT, c.id) for c in items])
+        return Claim(sender, items, damaged)
+
+    def mark_damaged(self, ids: Iterable[str], what: str, now: float) -> None:
+        """Items that cannot be sent because something of theirs is unreadable here."""
+        with self.write("recording damaged submissions") as db:
+            for sid in ids:
+                self._mark_damaged(db, sid, what, now)
+
+    def _mark_damaged(self, db: sqlite_utils.Database, sid: str, what: str,
+                      now: float) -> None:
+        reasons = {"code": DAMAGED_CODE, "title": "damaged on this terminal",
+                   "detail": DAMAGED_DETAIL, "fields": {}}
+        sealed = self._sealer.seal(json.dumps(reasons, ensure_ascii=False).encode(),
+                                   f"reasons:{sid}")
+        error = f"{DAMAGED_CODE}: {what} cannot be read"
+        db.execute("UPDATE items SET state = ?, damaged = 1, last_error = ?, reasons = ?, "
+                   "next_attempt_at = ? WHERE id = ?", [State.DEAD, error, sealed, now, sid])
+        db.execute("INSERT INTO attempts (submission_id, at, outcome, http_status, detail) "
+                   "VALUES (?, ?, ?, NULL, ?)", [sid, now, State.DEAD, error])
+
+    def record_lost(self, items: Iterable[dict[str, Any]], why: str, now: float) -> None:
+        """The items of a queue that was reset (``offline_queue.location.reset_queue``)."""
+        with self.write("recording lost submissions") as db:
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO lost_items VALUES (?, ?, ?, ?, ?, ?)",
+                [(i["submission_id"], i.get("local_receipt"), i.get("enqueued_at"),
+                  i.get("state"), now, why) for i in items])
+
+    def damaged_ids(self, limit: int) -> tuple[int, list[str]]:
+        """How many applications accepted here can no longer be read, and the first ids."""
+        with self._lock:
+            ids = [r[0] for r in self.db.execute(
+                "SELECT id FROM items WHERE damaged = 1 UNION ALL "
+                "SELECT submission_id FROM lost_items").fetchall()]
+        return len(ids), ids[:limit]
 
     def record(self, outcomes: list[Outcome], now: float) -> None:
         """Write the outcome of one request for many items in one commit."""
-        with self.tx() as db:
+        with self.write("recording the platform's answers") as db:
             for o in outcomes:
                 reasons = (None if o.reasons is None else self._sealer.seal(
                     json.dumps(o.reasons, ensure_ascii=False).encode(), f"reasons:{o.id}"))
@@ -357,7 +502,7 @@ class Store:
     def record_changes(self, changes: list[dict[str, Any]], cursor: str | None) -> list[str]:
         """Status updates from the platform's changes feed; returns the ids they touched."""
         touched = []
-        with self.tx() as db:
+        with self.write("recording status updates") as db:
             for c in changes:
                 sid = str(c.get("submission_id"))
                 msg = c.get("message")
@@ -377,7 +522,7 @@ class Store:
 
     def purge(self, older_than: float) -> int:
         """Discard the data of items delivered before ``older_than``: a tombstone remains."""
-        with self.tx() as db:
+        with self.write("discarding delivered submissions") as db:
             n = db.execute("UPDATE items SET payload = NULL, reasons = NULL, purged = 1 "
                            "WHERE state = ? AND purged = 0 AND sent_at < ?",
                            [State.SENT, older_than]).rowcount

@@ -15,17 +15,22 @@ import logging
 import os
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from offline_queue import credentials
 from offline_queue.credentials import Credentials
 from offline_queue.delivery import SyncReport, _SenderRefused, _Stop, _Transient
+from offline_queue.errors import OutboxError, UnreadableRecordError
 from offline_queue.outbox import Outbox
 from offline_queue.outcomes import Claimed, Outcome
 from offline_queue.retry import RetryPolicy, backoff_delay
 from offline_queue.senders import REFUSED_SENDER_CODES, RequestHeaders, Sender, SenderHolds
 from offline_queue.states import State
+from offline_queue.store import DAMAGED_CODE
+from offline_queue.tls import ClientSettings
 from offline_queue.wire import TRANSIENT, Wire, build_client
 
 __all__ = ["SyncEngine", "SyncReport", "build_client"]
@@ -45,29 +50,68 @@ class SyncEngine:
     items go on the device token and agent-channel items are held. ``batch_recheck_s``:
     how long after a 404/405 from the batch endpoint items go one by one before the
     engine tries the batch endpoint again (a platform may be upgraded under us).
+    ``credentials_dir``: where the terminal's credentials are kept; given, each run first
+    takes up credentials written there since (a re-enrolment), so that a queue paused by a
+    refused token resumes without a restart. ``client_settings``: how to connect (time-outs,
+    proxy, trust store, pins; :class:`~offline_queue.tls.ClientSettings`); without it, the
+    two time-outs and a direct connection trusting the system's store.
     """
 
-    def __init__(self, outbox: Outbox, creds: Credentials, *, connect_timeout_s: float,
-                 read_timeout_s: float, transport: httpx.BaseTransport | None = None,
+    def __init__(self, outbox: Outbox, creds: Credentials, *,
+                 connect_timeout_s: float | None = None, read_timeout_s: float | None = None,
+                 transport: httpx.BaseTransport | None = None,
                  policy: RetryPolicy | None = None,
                  rand: Callable[[], float] = random.random, batch_size: int = MAX_BATCH,
                  request_headers: RequestHeaders | None = None,
-                 batch_recheck_s: float = BATCH_RECHECK_S) -> None:
+                 batch_recheck_s: float = BATCH_RECHECK_S,
+                 credentials_dir: Path | None = None,
+                 client_settings: ClientSettings | None = None) -> None:
         self.outbox, self.store, self.rand = outbox, outbox.store, rand
+        self.creds, self.credentials_dir = creds, credentials_dir
+        self._creds_stamp = _stamp(credentials_dir)
+        self._transport = transport
         self.holds = SenderHolds(request_headers)
         self.policy = policy or RetryPolicy()
         self._cutoff = 0.0
         self.batch_size = min(batch_size, MAX_BATCH)
         self.clock = outbox.clock
-        self._wire = Wire(build_client(creds, transport, connect_timeout_s=connect_timeout_s,
-                                       read_timeout_s=read_timeout_s), self.store)
+        self._client_settings = ClientSettings.resolve(
+            client_settings, connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s)
+        self._wire = self._connect(creds)
         self._batch_ok, self._batch_recheck_at = True, 0.0
         self.batch_recheck_s = batch_recheck_s
         self._progress: dict[str, Any] = {"kind": "progress", "state": "idle", "done": 0,
                                           "total": 0, "held": {}}
 
+    def _connect(self, creds: Credentials) -> Wire:
+        wire = Wire(build_client(creds, self._transport, self._client_settings), self.store)
+        wire.token_fingerprint = credentials.token_fingerprint(creds)
+        return wire
+
     def close(self) -> None:
         self._wire.close()
+
+    def use_credentials(self, creds: Credentials) -> None:
+        """New credentials (the terminal was enrolled again): later requests carry them."""
+        old, self._wire = self._wire, self._connect(creds)
+        self.creds = creds
+        old.close()
+        log.info("outbox.credentials_changed", extra={"ctx": {"device_id": creds.device_id}})
+
+    def _take_up_new_credentials(self) -> None:
+        if self.credentials_dir is None:
+            return
+        stamp = _stamp(self.credentials_dir)
+        if stamp == self._creds_stamp:
+            return
+        self._creds_stamp = stamp
+        try:
+            creds = credentials.load(self.credentials_dir)
+        except OutboxError as exc:      # half-edited or removed: keep what works
+            log.warning("outbox.credentials_unusable", extra={"ctx": {"error": str(exc)}})
+            return
+        if creds != self.creds:
+            self.use_credentials(creds)
 
     def __enter__(self) -> SyncEngine:
         return self
@@ -93,7 +137,32 @@ class SyncEngine:
         return report
 
     def _run(self, report: SyncReport) -> None:
-        if self.store.get_meta("paused", False):
+        """One run, never leaving an item in flight: whatever ends it (an answer, the line,
+        a full disk, a bug), what was taken and not answered goes back to the queue."""
+        try:
+            self.store.release_in_flight()    # a run before this one failed mid-request
+            self._take_up_new_credentials()
+            self._deliver_all(report)
+        except Exception as exc:
+            if not isinstance(exc, OutboxError):    # our bug: keep the traceback
+                log.exception("outbox.run_failed", extra={"ctx": {}})
+            error = str(exc) if isinstance(exc, OutboxError) else \
+                f"internal error while sending ({type(exc).__name__}); see the log"
+            try:
+                self.store.release_in_flight()
+                self._finish(report, "fault", error)
+            except Exception:    # the storage itself is failing: the next run retries
+                log.exception("outbox.run_fault_unrecorded", extra={"ctx": {}})
+                report.stopped = "fault"
+                report.errors.append(error)
+                self.outbox.notify({"kind": "progress", "state": "fault",
+                                    "last_error": error})
+
+    def _deliver_all(self, report: SyncReport) -> None:
+        paused = self.store.get_meta("paused", False)
+        if paused and self.store.get_meta("paused_token") != self._wire.token_fingerprint:
+            self.outbox.resume()         # the token that was refused is not ours any more
+        elif paused:
             self._finish(report, "paused")
             return
         if self.store.get_meta("hold_until", 0.0) > self.clock():
@@ -112,16 +181,18 @@ class SyncEngine:
         failures = 0
         try:
             while True:
-                sender, batch = self._take_batch(held)
-                if sender is None or not batch:
+                sender, batch = self._take_batch(held, report)
+                if sender is None:
                     break
+                if not batch:        # every item taken was damaged
+                    continue
                 headers = self.holds.headers(sender)
                 if headers is None:         # the session ended during the run
                     held.add(sender)
                     self._record(self._unsent(batch, set()), report)
                     continue
                 try:
-                    outcomes = self._deliver(batch, headers)
+                    outcomes = self._deliver(batch, headers, report)
                     failures = 0
                 except _SenderRefused as refused:
                     held.add(sender)
@@ -147,7 +218,8 @@ class SyncEngine:
                 self._emit(done=report.sent + report.dead, total=total)
             self.pull_changes()
             if self._wire.unreachable and not self._wire.answers:  # no answer: line down
-                raise _Stop("offline", "the platform cannot be reached")
+                raise _Stop("offline", self._wire.certificate_problem
+                            or "the platform cannot be reached")
         except _Stop as stop:
             self._finish(report, stop.reason, stop.error)
             return
@@ -199,9 +271,11 @@ class SyncEngine:
                   for c in batch if c.id not in settled),
                 *self._unsent(t.untried, set())]
 
-    def _take_batch(self, held: set[Sender]) -> tuple[Sender | None, list[Claimed]]:
-        sender, claimed = self.store.claim(self.batch_size if self._batch_ok else 1,
-                                           self._cutoff, held)
+    def _take_batch(self, held: set[Sender],
+                    report: SyncReport) -> tuple[Sender | None, list[Claimed]]:
+        claim = self.store.claim(self.batch_size if self._batch_ok else 1, self._cutoff, held)
+        self._damaged(claim.damaged, report)
+        sender, claimed = claim.sender, claim.items
         size, keep = 0, list[Claimed]()
         for c in claimed:  # keep one request's body under the platform's limit
             size += len(c.body) + 1
@@ -227,6 +301,15 @@ class SyncEngine:
                 self.outbox.notify({"kind": "state", "submission_id": o.id,
                                     "state": str(o.state), "error": o.error})
 
+    def _damaged(self, ids: list[str], report: SyncReport) -> None:
+        """Items found unreadable (already dead in the store): counted, logged, told."""
+        for sid in ids:
+            report.dead += 1
+            report.damaged += 1
+            log.error("outbox.damaged", extra={"ctx": {"submission_id": sid}})
+            self.outbox.notify({"kind": "state", "submission_id": sid,
+                                "state": str(State.DEAD), "error": DAMAGED_CODE})
+
     def _emit(self, **changes: Any) -> None:
         self._progress.update(changes)
         self.outbox.notify(dict(self._progress))
@@ -250,22 +333,39 @@ class SyncEngine:
                 "last_error": self.store.get_meta("last_error"),
                 "clock_skew_s": self.store.get_meta("clock_skew_s")}
 
-    def _upload_blobs(self, batch: list[Claimed]) -> None:
+    def _upload_blobs(self, batch: list[Claimed]) -> dict[str, str]:
+        """Upload what the platform lacks; returns the attachments (sha → why) that cannot
+        be read here, whose items can never be delivered."""
+        unreadable: dict[str, str] = {}
         for sha in sorted({sha for c in batch for sha in c.blobs}):
             if self.store.blob_uploaded(sha):
                 continue
             if self._wire.request("HEAD", f"/v1/blobs/{sha}").status_code != 200:
-                answer = self._wire.request("PUT", f"/v1/blobs/{sha}",
-                                       content=self.store.blobs.read(sha),
-                                       headers={"Content-Type": "application/octet-stream"})
+                try:
+                    content = self.store.blobs.read(sha)
+                except UnreadableRecordError as exc:
+                    unreadable[sha] = exc.what
+                    continue
+                answer = self._wire.request("PUT", f"/v1/blobs/{sha}", content=content,
+                                            headers={"Content-Type": "application/octet-stream"})
                 if answer.status_code not in (200, 201):
                     raise _Transient(f"blob upload answered {answer.status_code}",
                                      answer.status_code)
             self.store.mark_uploaded(sha)
+        return unreadable
 
-    def _deliver(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
+    def _deliver(self, batch: list[Claimed], headers: dict[str, str],
+                 report: SyncReport) -> list[Outcome]:
         self._wire.skew = None
-        self._upload_blobs(batch)
+        unreadable = self._upload_blobs(batch)
+        if unreadable:
+            damaged = [c.id for c in batch if unreadable.keys() & set(c.blobs)]
+            self.store.mark_damaged(damaged, ", ".join(sorted(set(unreadable.values()))),
+                                    self.clock())
+            self._damaged(damaged, report)
+            batch = [c for c in batch if c.id not in damaged]
+            if not batch:
+                return []
         if self._batch_ok and len(batch) > 1:
             body = b'{"submissions":[' + b",".join(c.body for c in batch) + b"]}"
             answer = self._wire.request("POST", "/v1/submissions:batch", content=body,
@@ -340,7 +440,7 @@ class SyncEngine:
             return Outcome(c.id, State.SENT, status, None, case_number=str(case),
                            platform_status=str(body.get("status", "received")))
         if status == 401:
-            self.store.set_meta(paused=True)
+            self.store.set_meta(paused=True, paused_token=self._wire.token_fingerprint)
             raise _Stop("paused", "the platform refused this device's token (401)")
         if status == 409 and code == "missing_blobs":
             with self.store.tx() as db:  # the platform lost them: upload again next time
@@ -381,3 +481,14 @@ class SyncEngine:
                 return n
             cursor = nxt
 
+
+
+def _stamp(directory: Path | None) -> tuple[int, int] | None:
+    """When and how big the credentials file last was (None: no file, or not watched)."""
+    if directory is None:
+        return None
+    try:
+        st = (directory / credentials.FILE_NAME).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size

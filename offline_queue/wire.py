@@ -5,7 +5,10 @@ the engine's :class:`~offline_queue.delivery._Transient` (worth retrying) or
 :class:`~offline_queue.delivery._Stop` (401: the whole queue pauses). It also counts, per
 run, requests that got an answer and requests that got none because the line failed
 (refused, connect time-out, connection dropped; a read time-out is a slow platform, and a
-body cut short came from one that answered), and reads its clock from ``Date``.
+body cut short came from one that answered), and reads its clock from ``Date``. A
+certificate refused during the handshake (a pinned key that does not match, a CA the trust
+store does not know) counts as unreachable too, nothing having been sent, but its error
+names the cause for the technician.
 """
 
 from __future__ import annotations
@@ -20,20 +23,24 @@ from offline_queue.credentials import Credentials
 from offline_queue.delivery import _Stop, _Transient
 from offline_queue.retry import parse_retry_after
 from offline_queue.store import Store
+from offline_queue.tls import ClientSettings, connect_problem, http_client
 
 TRANSIENT = {408, 425, 429}
 
 
-def build_client(creds: Credentials, transport: httpx.BaseTransport | None, *,
-                 connect_timeout_s: float, read_timeout_s: float) -> httpx.Client:
-    """The one place the platform client is built: base URL, token, time-outs, keep-alive.
-
-    ``read_timeout_s`` also bounds writing a request and waiting for a pooled connection.
-    """
-    timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
-    return httpx.Client(base_url=creds.platform_url, transport=transport, timeout=timeout,
-                        headers={"Authorization": f"Bearer {creds.token}",
-                                 "User-Agent": "kiosk-outbox/1"})
+def build_client(creds: Credentials, transport: httpx.BaseTransport | None = None,
+                 settings: ClientSettings | None = None, *,
+                 connect_timeout_s: float | None = None,
+                 read_timeout_s: float | None = None) -> httpx.Client:
+    """The one place the platform client is built: base URL and token, over a connection
+    made as ``settings`` say (time-outs, proxy, trust store, pins; :mod:`offline_queue.tls`),
+    never as the environment says. The time-out arguments serve callers written before
+    ``settings``: they give a direct connection trusting the system's store."""
+    settings = ClientSettings.resolve(settings, connect_timeout_s=connect_timeout_s,
+                                      read_timeout_s=read_timeout_s)
+    return http_client(settings, transport, base_url=creds.platform_url,
+                       headers={"Authorization": f"Bearer {creds.token}",
+                                "User-Agent": "kiosk-outbox/1"})
 
 
 class Wire:
@@ -45,6 +52,11 @@ class Wire:
         self.client, self.store = client, store
         self.answers = self.unreachable = 0
         self.skew: float | None = None
+        #: why the last request that got no answer failed, when it was the platform's
+        #: certificate (a pin mismatch, an unknown CA): the run's error says so, not "down"
+        self.certificate_problem: str | None = None
+        #: which token a 401 refused (offline_queue.credentials.token_fingerprint)
+        self.token_fingerprint = ""
 
     def close(self) -> None:
         self.client.close()
@@ -75,7 +87,9 @@ class Wire:
             # refused, reset, or dropped (before or after the platform handled it) with no
             # answer at all: for this run, as good as a line that is down
             self.unreachable += 1
-            raise _Transient(f"connection failed ({type(exc).__name__})") from exc
+            self.certificate_problem = connect_problem(exc)
+            raise _Transient(self.certificate_problem
+                             or f"connection failed ({type(exc).__name__})") from exc
         self.answers += 1
         try:
             answer.read()
@@ -86,7 +100,7 @@ class Wire:
             answer.close()
         self._note_clock(answer, sent_at)
         if answer.status_code == 401:
-            self.store.set_meta(paused=True)
+            self.store.set_meta(paused=True, paused_token=self.token_fingerprint)
             raise _Stop("paused", "the platform refused this device's token (401): the device "
                         "needs re-enrolment; nothing queued was lost")
         status = answer.status_code

@@ -132,8 +132,9 @@ class KioskApp(TerminalApp):
         p = self.config.platform
         cap = self.wiring.extra.get("retry_cap_s")      # the demo keeps back-off short
         policy = RetryPolicy(base_s=min(1.0, cap), cap_s=cap) if cap else None
-        self.engine = SyncEngine(self.outbox, self.creds, connect_timeout_s=p.connect_timeout_s,
-                                 read_timeout_s=p.read_timeout_s, policy=policy)
+        self.engine = SyncEngine(self.outbox, self.creds, client_settings=p.client_settings(),
+                                 policy=policy,
+                                 credentials_dir=self.data_dir)
         self.sync = SyncWorker(self.engine, interval_s=p.sync_interval_s,
                                offline_probe_s=self.wiring.extra.get("offline_probe_s", 15.0))
         self.sync.start()

@@ -115,12 +115,12 @@ class TerminalApp:
         from kiosk.fleet import DeviceStates
         from kiosk.ui.bridges.invoker import GuiInvoker
         from kiosk.ui.bridges.platform import OutboxBridge
-        from offline_queue import Outbox
+        from offline_queue.location import open_terminal_outbox
 
         self.invoker = GuiInvoker()      # device and platform answers reach the GUI here
         self.closers.append(self.invoker.close)
-        self.outbox = Outbox(self.data_dir / "outbox",
-                             retention_s=self.config.queue.retention_days * 86400).open()
+        self.outbox = open_terminal_outbox(
+            self.data_dir, retention_s=self.config.queue.retention_days * 86400)
         self.closers.append(self.outbox.close)
         self.outbox_bridge = OutboxBridge(self.outbox)
         self.closers.append(self.outbox_bridge.close)
@@ -145,8 +145,8 @@ class TerminalApp:
         from offline_queue.sync import build_client
 
         p = self.config.platform
-        return build_client(self.creds, None, connect_timeout_s=p.connect_timeout_s,
-                            read_timeout_s=min(p.read_timeout_s, 8.0))
+        return build_client(self.creds, None,
+                            p.client_settings(read_timeout_s=min(p.read_timeout_s, 8.0)))
 
     def open_printer(self) -> PrinterBridge:
         """The receipt printer (and A4 queue) as configured; its state goes to the fleet."""
@@ -240,7 +240,7 @@ class TerminalApp:
             a4_queue=self.config.devices.a4_queue,
             sync_progress=engine.progress if engine is not None else None,
             interval_s=self.wiring.extra.get("heartbeat_s", p.heartbeat_interval_s),
-            connect_timeout_s=p.connect_timeout_s, read_timeout_s=p.read_timeout_s)
+            client_settings=p.client_settings())
         self.heartbeat.start()
         self.closers.append(self.heartbeat.stop)
 

@@ -39,9 +39,13 @@ def run(args: argparse.Namespace) -> int:
         creds = credentials.enroll(data_dir, args.platform, args.code, args.kind,
                                    hostname=socket.gethostname(), app_version=__version__,
                                    site=site,
-                                   connect_timeout_s=settings.platform.connect_timeout_s,
-                                   read_timeout_s=settings.platform.read_timeout_s)
+                                   client_settings=settings.platform.client_settings())
     except OutboxError as exc:
         raise KioskError(str(exc)) from exc
     say(f"enrolled as {creds.kind} device {creds.device_id} with {creds.platform_url}")
+    from offline_queue.location import resume_after_enrolment
+
+    if resume_after_enrolment(data_dir):
+        say("the queue, paused since the platform refused the old credentials, is resumed: "
+            "`kiosk queue sync` delivers what waited")
     return EXIT_OK

@@ -64,6 +64,17 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     retry.add_argument("id", metavar="ID")
     retry.add_argument("--submission", type=Path, required=True, metavar="FILE.json")
     retry.set_defaults(func=_guard(_retry))
+    reset = actions.add_parser(
+        "reset", parents=[parent], help="start over after a queue that cannot be read",
+        description="For a queue that cannot be read (lost key, damaged database): moves what "
+                    "is there aside into <data-dir>/outbox.lost-<time>/ with lost.json, a "
+                    "record of what was lost, and starts an empty queue. The heartbeat then "
+                    "tells the platform the lost ids, so each citizen's tracking page says "
+                    "to apply again. Restoring the data dir from a backup loses nothing: "
+                    "try that first.")
+    reset.add_argument("--i-understand", action="store_true", dest="understood",
+                       help="confirm that the applications in the unreadable queue are lost")
+    reset.set_defaults(func=_guard(_reset))
 
 
 def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -81,9 +92,15 @@ def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namesp
     return handler
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value (numbers must be finite)")
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_json)
+    except RecursionError as exc:
+        raise QueueInputError(f"{path} is nested too deeply to be a submission") from exc
     except (OSError, ValueError) as exc:
         raise QueueInputError(f"cannot read {path} as JSON: {exc}") from exc
     if not isinstance(doc, dict):
@@ -100,9 +117,11 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _outbox(args: argparse.Namespace) -> Any:
-    from offline_queue import Outbox
+    """The terminal's one queue, where the application keeps it (offline_queue.location)."""
+    from offline_queue.location import open_terminal_outbox
 
-    return Outbox(data_dir_of(args), retention_s=_config(args).queue.retention_days * 86400)
+    return open_terminal_outbox(data_dir_of(args),
+                                retention_s=_config(args).queue.retention_days * 86400)
 
 
 def _enqueue(args: argparse.Namespace) -> int:
@@ -126,18 +145,23 @@ def _sync(args: argparse.Namespace) -> int:
         creds = credentials.load(data_dir_of(args))
         # A person asked for delivery now: items in back-off go too (not before a Retry-After).
         box.retry_waiting_now()
-        with SyncEngine(box, creds, connect_timeout_s=platform.connect_timeout_s,
-                        read_timeout_s=platform.read_timeout_s) as engine:
+        with SyncEngine(box, creds, client_settings=platform.client_settings()) as engine:
             while True:
                 report = engine.sync_once()
                 stopped = f"; stopped: {report.stopped}" if report.stopped else ""
                 held = (f", held {report.held} (agent items: the agent must sign in online "
                         "in agent mode)") if report.held else ""
+                damaged = (f", damaged {report.damaged} (unreadable on this terminal: see "
+                           "`kiosk queue dead`; those citizens must apply again)"
+                           ) if report.damaged else ""
                 say(f"sent {report.sent}, retry later {report.retry}, dead {report.dead}"
-                    + held + stopped)
+                    + damaged + held + stopped)
                 if report.stopped == "paused":
                     raise QueueCommandError("the platform refused this device's credentials: "
                                             "re-enrol with `kiosk enroll`; nothing was lost")
+                if report.stopped == "fault":
+                    raise QueueCommandError("; ".join(report.errors) + " (nothing queued was "
+                                            "lost; sync again once this is dealt with)")
                 due = engine.next_due()
                 if due is None:
                     return EXIT_OK
@@ -187,4 +211,18 @@ def _retry(args: argparse.Namespace) -> int:
     with _outbox(args) as box:
         new = box.retry(args.id, doc)
     print(new, flush=True)
+    return EXIT_OK
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from offline_queue.location import reset_queue
+
+    if not args.understood:
+        raise QueueInputError("`kiosk queue reset` gives up every application waiting in an "
+                              "unreadable queue; restore the data dir from a backup if you "
+                              "can, else run it again with --i-understand")
+    record = reset_queue(data_dir_of(args), why="kiosk queue reset --i-understand")
+    say(f"moved the unreadable queue to {record['aside']} ({len(record['items'])} waiting "
+        f"applications lost, listed in lost.json); an empty queue is ready, and the platform "
+        "will be told the lost ids with the next heartbeat")
     return EXIT_OK

@@ -3,7 +3,8 @@
 The sync worker reports every run (``offline_queue.worker``, docs/outbox.md "Threads"): a
 progress event ``syncing`` when it starts and one when it ends — ``idle`` or ``held`` (the
 platform answered), ``offline`` (no request got an answer), ``throttled`` (it answered "busy",
-Retry-After), ``paused`` (this terminal's token was refused), ``busy`` (another sender is
+Retry-After), ``paused`` (this terminal's token was refused), ``fault`` (the queue's own
+storage failed: nothing is lost, a technician must look), ``busy`` (another sender is
 running); a ``connectivity`` event when its ``GET /v1/health`` probe gets an answer after
 an offline run; and a ``state`` event per item it tried. :func:`follow` folds those into a
 :class:`LineStatus`: nothing is inferred from a slow screen, a failed prefill or the text
@@ -27,6 +28,7 @@ class Line(StrEnum):
     BUSY = "busy"                # the platform answered "try later" (throttled)
     PAUSED = "paused"            # the platform refused this terminal: a technician's matter
     NOT_ENROLLED = "not_enrolled"  # no credentials: nothing is ever sent
+    FAULT = "fault"              # the queue's own storage failed (a full disk): a technician
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class LineStatus:
 
 
 _RUN_END = {"idle": Line.ONLINE, "held": Line.ONLINE, "offline": Line.OFFLINE,
-            "throttled": Line.BUSY, "paused": Line.PAUSED}
+            "throttled": Line.BUSY, "paused": Line.PAUSED, "fault": Line.FAULT}
 
 
 def follow(status: LineStatus, event: dict[str, Any], waiting: int | None = None) -> LineStatus:

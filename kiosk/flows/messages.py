@@ -45,6 +45,8 @@ _M: dict[str, tuple[str, str]] = {
     "status.checking": ("正在检查网络…", "Checking the network…"),
     "status.busy": ("平台繁忙，稍后自动发送", "Platform busy; sending again shortly"),
     "status.paused": ("发送已暂停，请联系工作人员", "Sending paused; please tell staff"),
+    "status.fault": ("本机存储故障，申请已保存，请联系工作人员",
+                     "Storage fault; applications are kept; please tell staff"),
     "status.not_enrolled": ("本机未注册，申请先保存在本机",
                             "Terminal not registered; applications are kept here"),
     "status.queue": ("待发送 {count} 件", "{count} waiting to be sent"),

@@ -34,6 +34,7 @@ from kiosk.technician import discovery
 from kiosk.technician.audit import AuditLog
 from kiosk.technician.errors import ActionFailed
 from offline_queue import Outbox, State, credentials
+from offline_queue.location import resume_after_enrolment
 from offline_queue.errors import OutboxError
 
 log = logging.getLogger(__name__)
@@ -175,9 +176,11 @@ class TechnicianConsole:
                 self.data_dir, platform_url, code, kind, hostname=socket.gethostname(),
                 app_version=__version__, site={"region_code": cfg.terminal.site_region_code,
                                                "name": cfg.terminal.site_name},
-                connect_timeout_s=cfg.platform.connect_timeout_s,
-                read_timeout_s=cfg.platform.read_timeout_s)
+                client_settings=cfg.platform.client_settings())
             kiosk_config.set_value(self.data_dir, "platform.url", creds.platform_url)
+            # a queue paused by the old token sends again (the running engine takes the
+            # new credentials up itself: offline_queue.sync, credentials_dir)
+            resume_after_enrolment(self.data_dir, self.outbox)
             return {"device_id": creds.device_id, "kind": creds.kind,
                     "platform_url": creds.platform_url}
         return self._run("platform.enroll", {"platform_url": platform_url, "kind": kind}, work,

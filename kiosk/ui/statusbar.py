@@ -13,7 +13,8 @@ from kiosk.flows.messages import tr
 
 _LINE = {Line.UNKNOWN: "status.checking", Line.ONLINE: "status.online",
          Line.OFFLINE: "status.offline", Line.BUSY: "status.busy",
-         Line.PAUSED: "status.paused", Line.NOT_ENROLLED: "status.not_enrolled"}
+         Line.PAUSED: "status.paused", Line.NOT_ENROLLED: "status.not_enrolled",
+         Line.FAULT: "status.fault"}
 _PAPER = {"ok": "status.printer_ok", "paper_near_end": "status.printer_near_end",
           "paper_out": "status.printer_out"}
 

@@ -55,10 +55,11 @@ def test_enroll_refuses_plain_http_remote(data_dir: Path) -> None:
 
 def test_dead_lists_open_ones_and_dismiss_resolves(data_dir: Path) -> None:
     """`queue dead` shows rejected items with reasons until `queue dismiss`; `--all` keeps them."""
-    from offline_queue import Outbox, State
+    from offline_queue import State
+    from offline_queue.location import open_terminal_outbox
     from offline_queue.store import Outcome
 
-    with Outbox(data_dir) as box:
+    with open_terminal_outbox(data_dir) as box:
         sid = box.enqueue(make_submission(), [SIGNATURE])
         box.store.record([Outcome(sid, State.DEAD, 422, "422 validation", reasons={
             "fields": {"reason": {"zh": "太短", "en": "too short"}}})], 1.0)
@@ -74,13 +75,14 @@ def test_sync_sends_items_in_back_off_and_holds_agent_items(
         data_dir: Path, sandbox: SandboxServer) -> None:
     """`queue sync` is a person asking for delivery now: an item in back-off is sent at
     once, while an agent item (no agent signed in here) is held, not rejected."""
-    from offline_queue import Outbox, State
+    from offline_queue import State
+    from offline_queue.location import open_terminal_outbox
     from offline_queue.store import Outcome
     from tests.offline_queue.conftest import copy_of, enrolled, valid_submission
 
     enrolled(sandbox, data_dir)
     template = valid_submission(sandbox)
-    with Outbox(data_dir) as box:
+    with open_terminal_outbox(data_dir) as box:
         waiting = box.enqueue(copy_of(template), [SIGNATURE])
         box.store.record([Outcome(waiting, State.RETRY_WAIT, 503, "503", delay_s=3600)],
                          box.clock())
@@ -89,7 +91,7 @@ def test_sync_sends_items_in_back_off_and_holds_agent_items(
     done = run_kiosk("queue", "sync", data_dir=data_dir)
     assert done.returncode == 0, done.stderr
     assert "sent 1" in done.stderr and "held 1" in done.stderr
-    with Outbox(data_dir) as box:
+    with open_terminal_outbox(data_dir) as box:
         assert box.get(waiting)["state"] == State.SENT
         held = box.get(agent)
         assert (held["state"], held["attempts"]) == (State.PENDING, 0)

@@ -65,7 +65,7 @@ def test_in_flight_items_return_to_pending_at_open(data_dir: Path) -> None:
     """Items a dead process left in flight are pending again when the outbox opens."""
     with Outbox(data_dir) as box:
         sid = box.enqueue(make_submission(), [SIGNATURE])
-        _, claimed = box.store.claim(10, now=10**10)
+        claimed = box.store.claim(10, now=10**10).items
         assert [c.id for c in claimed] == [sid]
         assert box.get(sid)["state"] == State.IN_FLIGHT
     with Outbox(data_dir) as box:
@@ -89,15 +89,17 @@ def test_personal_data_is_encrypted_but_states_queryable(data_dir: Path) -> None
 
 
 def test_ciphertext_moved_to_another_row_fails(data_dir: Path) -> None:
-    """Associated data binds a sealed body to its row: swapping payloads is detected."""
+    """Associated data binds a sealed body to its row: a payload swapped into another row
+    does not open there, so that item is dead as damaged (never sent as someone else's)."""
     with Outbox(data_dir) as box:
         a = box.enqueue(make_submission(), [SIGNATURE])
         b = box.enqueue(make_submission(), [SIGNATURE])
         with box.store.tx() as db:
             db.execute("UPDATE items SET payload = (SELECT payload FROM items WHERE id = ?) "
                        "WHERE id = ?", [a, b])
-        with pytest.raises(Exception, match="does not match"):
-            box.store.claim(10, now=10**10)
+        claim = box.store.claim(10, now=10**10)
+        assert ([c.id for c in claim.items], claim.damaged) == ([a], [b])
+        assert box.get(b)["reasons"]["code"] == "damaged_on_terminal"
 
 
 def test_key_readable_by_others_is_refused(data_dir: Path) -> None:
@@ -130,7 +132,7 @@ def test_migrations_recorded_once(data_dir: Path) -> None:
             pass
     conn = sqlite3.connect(data_dir / DB_NAME)
     assert conn.execute("SELECT name FROM _migrations").fetchall() == [
-        ("0001_initial",), ("0002_dead_resolution",), ("0003_sender",)]
+        ("0001_initial",), ("0002_dead_resolution",), ("0003_sender",), ("0004_damage",)]
     assert conn.execute("SELECT version FROM _schema").fetchall() == [(SCHEMA_VERSION,)]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()

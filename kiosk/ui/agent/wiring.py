@@ -70,7 +70,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     (tests shorten ``online_wait_s``); ``retry_cap_s`` caps the sync back-off (the demo)."""
     closers: list[Callable[[], None]] = []
     p = config.platform
-    platform = Platform(data_dir, p.connect_timeout_s, p.read_timeout_s)
+    platform = Platform(data_dir, client_settings=p.client_settings())
     vault = Vault(data_dir)
     auth = AgentAuth(platform, vault, config.agent)
     closers.append(lambda: auth.sign_out("closing"))
@@ -87,9 +87,8 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
 
         policy = RetryPolicy(base_s=min(1.0, retry_cap_s), cap_s=retry_cap_s) \
             if retry_cap_s else None
-        engine = SyncEngine(outbox, creds, connect_timeout_s=p.connect_timeout_s,
-                            read_timeout_s=p.read_timeout_s, policy=policy,
-                            request_headers=auth.request_headers)
+        engine = SyncEngine(outbox, creds, client_settings=p.client_settings(), policy=policy,
+                            request_headers=auth.request_headers, credentials_dir=data_dir)
         closers.append(engine.close)
         worker = SyncWorker(engine, interval_s=p.sync_interval_s,
                             offline_probe_s=offline_probe_s)
@@ -143,8 +142,7 @@ def _platform_client(creds: Any, config: Config) -> Any:
     from offline_queue.sync import build_client
 
     p = config.platform
-    return build_client(creds, None, connect_timeout_s=p.connect_timeout_s,
-                        read_timeout_s=min(p.read_timeout_s, 8.0))
+    return build_client(creds, None, p.client_settings(read_timeout_s=min(p.read_timeout_s, 8.0)))
 
 
 def _printer(invoker: GuiInvoker, config: Config) -> Any:
