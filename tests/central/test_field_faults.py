@@ -254,14 +254,17 @@ def test_unknown_and_locked_numbers_answer_alike(sandbox: SandboxServer, enrol) 
     assert sign_in(device, unknown, PIN).status_code == 429
 
 
-def _median_s(action: Callable[[], httpx.Response], expected: int, times: int = 5) -> float:
-    spent = []
+def _medians_s(first: Callable[[], httpx.Response], second: Callable[[], httpx.Response],
+               expected: int, times: int = 5) -> tuple[float, float]:
+    """Median seconds of each action, run in turns so that load on the machine hits both."""
+    spent: tuple[list[float], list[float]] = ([], [])
     for _ in range(times):
-        started = time.perf_counter()
-        answer = action()
-        spent.append(time.perf_counter() - started)
-        assert answer.status_code == expected, answer.text
-    return statistics.median(spent)
+        for action, into in ((first, spent[0]), (second, spent[1])):
+            started = time.perf_counter()
+            answer = action()
+            into.append(time.perf_counter() - started)
+            assert answer.status_code == expected, answer.text
+    return statistics.median(spent[0]), statistics.median(spent[1])
 
 
 def test_unknown_numbers_take_as_long_as_wrong_pins(sandbox: SandboxServer, enrol) -> None:
@@ -270,9 +273,9 @@ def test_unknown_numbers_take_as_long_as_wrong_pins(sandbox: SandboxServer, enro
     device = enrol("agent")
     known = [new_agent(sandbox) for _ in range(5)]
     unknown = [unknown_number() for _ in range(5)]
-    sign_in(device, known[0], WRONG)                  # warm up connection and caches
-    known_s = _median_s(lambda: sign_in(device, known.pop(), WRONG), 401)
-    unknown_s = _median_s(lambda: sign_in(device, unknown.pop(), WRONG), 401)
+    sign_in(device, new_agent(sandbox), WRONG)        # warm up connection and caches
+    known_s, unknown_s = _medians_s(lambda: sign_in(device, known.pop(), WRONG),
+                                    lambda: sign_in(device, unknown.pop(), WRONG), 401)
     assert unknown_s >= 0.5 * known_s, (unknown_s, known_s)
     assert known_s >= 0.5 * unknown_s, (unknown_s, known_s)
 
@@ -280,10 +283,10 @@ def test_unknown_numbers_take_as_long_as_wrong_pins(sandbox: SandboxServer, enro
     for _ in range(MAX_FAILURES):
         sign_in(device, locked_known, WRONG)
         sign_in(device, locked_unknown, WRONG)
-    known_locked_s = _median_s(lambda: sign_in(device, locked_known, WRONG), 429)
-    unknown_locked_s = _median_s(lambda: sign_in(device, locked_unknown, WRONG), 429)
-    assert unknown_locked_s <= 2 * known_locked_s + 0.01, (unknown_locked_s, known_locked_s)
-    assert known_locked_s <= 2 * unknown_locked_s + 0.01, (unknown_locked_s, known_locked_s)
+    known_s, unknown_s = _medians_s(lambda: sign_in(device, locked_known, WRONG),
+                                    lambda: sign_in(device, locked_unknown, WRONG), 429)
+    assert unknown_s <= 2 * known_s + 0.01, (unknown_s, known_s)
+    assert known_s <= 2 * unknown_s + 0.01, (unknown_s, known_s)
 
 
 # -- 7. damaged applications ------------------------------------------------------------------
