@@ -267,3 +267,41 @@ class HeartbeatSender:
                 log.exception("fleet.heartbeat_bug", extra={"ctx": {}})
             self._wake.wait(self.interval_s)
             self._wake.clear()
+
+
+def refused_queue_summary(data_dir: Path, refusal: Exception) -> dict[str, Any]:
+    """The heartbeat's ``queue`` for a queue that refused to open: what can still be read
+    of it without its key (waiting ids, in clear), reported as damaged, and why."""
+    from offline_queue.location import WAITING, outbox_dir
+    from offline_queue.store import DB_NAME, sealed_rows
+
+    try:
+        waiting = [r["submission_id"] for r in sealed_rows(outbox_dir(data_dir) / DB_NAME)
+                   if r["state"] in WAITING]
+    except OutboxError:            # the database itself is what cannot be read
+        waiting = []
+    return {"pending": len(waiting), "dead": 0, "dead_ids": [], "oldest_pending_at": None,
+            "damaged": len(waiting), "damaged_ids": waiting[:MAX_DEAD_IDS],
+            "refused": str(refusal)[:500]}
+
+
+def report_refused_queue(data_dir: Path, refusal: Exception, *, app_version: str,
+                         config: Any, transport: httpx.BaseTransport | None = None
+                         ) -> HeartbeatResult:
+    """One heartbeat from a terminal whose queue refused to open, so the fleet view shows
+    it before anyone walks to the kiosk. Failures of the world are a result."""
+    try:
+        creds = credentials.load(data_dir)
+    except OutboxError:
+        return HeartbeatResult(False, "not_enrolled", at=time.time())
+    body = {"app_version": app_version, "uptime_s": 0, "clock_skew_s": 0.0,
+            "queue": refused_queue_summary(data_dir, refusal), "devices": {},
+            "last_sync_at": None}
+    try:
+        with build_client(creds, transport, config.platform.client_settings()) as client:
+            answer = client.post("/v1/heartbeat", json=body)
+    except httpx.HTTPError as exc:
+        log.warning("fleet.heartbeat_failed", extra={"ctx": {"error": type(exc).__name__}})
+        return HeartbeatResult(False, "unreachable", at=time.time())
+    return HeartbeatResult(answer.status_code == 200, None if answer.status_code == 200
+                           else str(answer.status_code), at=time.time())

@@ -30,6 +30,11 @@ LEAVE_KIOSK_EXIT_STATUS = 79
 #: invalid or unreadable: a restart cannot fix a file, and with ``Restart=always`` the unit's
 #: start limit would end in a reboot loop, so ``deploy/kiosk.service`` names it too
 CONFIG_EXIT_STATUS = 78
+#: ``kiosk run`` exits with this status (sysexits.h's EX_DATAERR) when the queue of
+#: applications cannot be read as it is (a lost key, a damaged database): a restart cannot
+#: repair it and must not replace it, so ``deploy/kiosk.service`` names it too; a
+#: technician restores the data dir or runs ``kiosk queue reset --i-understand``
+QUEUE_REFUSED_EXIT_STATUS = 65
 
 
 def socket_address(value: str | None) -> str | bytes | None:

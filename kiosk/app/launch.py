@@ -12,17 +12,20 @@ import argparse
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import config as cfg
 from kiosk.cli.common import data_dir_of
 from kiosk.paths import ensure_private_dir
+from kiosk.systemd import QUEUE_REFUSED_EXIT_STATUS
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app.terminal import TerminalApp
+    from offline_queue.errors import QueueRefusedError
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,15 @@ def run(args: argparse.Namespace) -> int:
         configure_logging()
         log.info("app.ready", extra={"ctx": {"ms": round(elapsed_ms), "mode": mode,
                                              "demo": args.demo}})
-        terminal.start_background()
+        # imported after the first frame: it loads sqlite3, which start-up does not need
+        from offline_queue.errors import QueueRefusedError
+
+        try:
+            terminal.start_background()
+        except QueueRefusedError as exc:
+            refuse_queue(data_dir, config, exc)
+            app.exit(QUEUE_REFUSED_EXIT_STATUS)
+            return
         if demo is not None:
             demo.open_simulator(terminal)
         QTimer.singleShot(0, terminal.after_ready)
@@ -123,6 +134,17 @@ def run(args: argparse.Namespace) -> int:
             demo.stop()
     log.info("app.stopped", extra={"ctx": {"code": code}})
     return code
+
+
+def refuse_queue(data_dir: Path, config: cfg.Config, exc: QueueRefusedError) -> None:
+    """The queue cannot be read as it is: say so where a technician looks (stderr, the
+    journal, the log, the fleet view), and stop without replacing it."""
+    from kiosk import __version__
+    from kiosk.fleet import report_refused_queue
+
+    print(f"kiosk: {exc}", file=sys.stderr, flush=True)
+    log.critical("app.queue_refused", extra={"ctx": {"error": str(exc)}})
+    report_refused_queue(data_dir, exc, app_version=__version__, config=config)
 
 
 def _keep_alive(app: QApplication, terminal: TerminalApp) -> list[QTimer]:

@@ -429,3 +429,33 @@ def test_enqueue_refuses_deeply_nested_json(data_dir: Path, tmp_path: Path) -> N
     done = run_kiosk("queue", "enqueue", "--submission", str(path), "--attach",
                      str(_write_sig(tmp_path)), data_dir=data_dir)
     assert done.returncode == 1 and "nested" in done.stderr, done.stderr
+
+
+def test_kiosk_run_refuses_a_queue_with_a_lost_key_and_the_fleet_sees_it(
+        data_dir: Path, sandbox: SandboxServer) -> None:
+    """The real `kiosk run` (citizen mode, as the systemd unit starts it) with the key gone:
+    it says what to do, exits with the status the unit does not restart (no restart loop
+    and no new key), and its last heartbeat shows the operators the damaged ids."""
+    import sys
+
+    from kiosk.systemd import QUEUE_REFUSED_EXIT_STATUS
+    from tests.conftest import REPO
+
+    creds = enrolled(sandbox, data_dir)
+    sids = _queue(data_dir, sandbox, 2)
+    key = outbox_dir(data_dir) / "keys" / "outbox.key"
+    key.unlink()
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "run", "--data-dir",
+                           str(data_dir)], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == QUEUE_REFUSED_EXIT_STATUS, done.stderr
+    assert "kiosk queue reset --i-understand" in done.stderr
+    _no_traceback(done)
+    assert not key.exists()
+    from central import admin
+
+    fleet = {t["device_id"]: t for t in admin.fleet(sandbox.platform.settings.data_dir)}
+    assert fleet[creds.device_id]["damaged"] == 2
+    for sid in sids:
+        track = httpx.get(f"{sandbox.url}/v1/track/{sid}").json()
+        assert track["status"] == "damaged_on_terminal"

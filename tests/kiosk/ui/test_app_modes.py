@@ -155,6 +155,33 @@ def test_heartbeat_carries_the_readers_and_a_printer_out_of_paper_between_jobs(
     assert kiosk.window.status.paper == "paper_out"
 
 
+def test_one_queue_and_a_reenrolment_through_the_console_resumes_it(
+        qtbot: Any, demo: Demo, kiosk: Any, data_dir: Path) -> None:
+    """Issue #14 through the real app wiring: what the running kiosk queued is what
+    `kiosk queue stats` counts; a revoked token pauses it; re-enrolling through the
+    technician console resumes the running kiosk's sync, which delivers the item once."""
+    import json
+
+    from central import admin
+    from tests.conftest import run_kiosk
+    from tests.offline_queue.conftest import SIGNATURE, platform_cases, valid_submission
+
+    central_dir = demo.sandbox.platform.settings.data_dir
+    admin.revoke(central_dir, kiosk.creds.device_id)
+    sid = kiosk.outbox.enqueue(valid_submission(demo.sandbox), [SIGNATURE])
+    qtbot.waitUntil(lambda: kiosk.outbox.stats()["paused"], timeout=WAIT)
+    stats = json.loads(run_kiosk("queue", "stats", "--json", data_dir=data_dir).stdout)
+    assert (stats["pending"], stats["paused"]) == (1, True)
+    technician = enter_technician(qtbot, kiosk.window)
+    code = admin.issue_enrollment_code(central_dir, "kiosk")
+    enrolled = technician.technician_console.enroll(demo.sandbox.url, code, "kiosk")
+    tap(qtbot, technician.exit_button)
+    kiosk.sync.trigger()
+    qtbot.waitUntil(lambda: kiosk.outbox.get(sid)["state"] == "sent", timeout=WAIT)
+    assert platform_cases(demo.sandbox, enrolled["device_id"]) == {
+        sid: [kiosk.outbox.get(sid)["case_number"]]}
+
+
 @pytest.fixture
 def agent_app(qtbot: Any, tmp_path_factory: pytest.TempPathFactory, data_dir: Path,
               catalog: Any) -> Iterator[tuple[Any, Demo]]:
