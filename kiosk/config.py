@@ -16,10 +16,13 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from kiosk.errors import ConfigError
+
+if TYPE_CHECKING:
+    from offline_queue.tls import ClientSettings
 
 CONFIG_FILE = "config.toml"
 ENV_PREFIX = "KIOSK_"
@@ -50,6 +53,26 @@ def platform_url_problem(value: str) -> str | None:
     from offline_queue.credentials import url_problem
 
     return url_problem(value)
+
+
+# The rules of the connection settings live with the client they configure
+# (offline_queue.tls), imported only when such a setting is given: most terminals set none.
+def _proxy(value: str) -> str | None:
+    from offline_queue.tls import proxy_problem
+
+    return proxy_problem(value)
+
+
+def _ca_bundle(value: str) -> str | None:
+    from offline_queue.tls import ca_bundle_problem
+
+    return ca_bundle_problem(value)
+
+
+def _pins(value: str) -> str | None:
+    from offline_queue.tls import pins_problem
+
+    return pins_problem(value)
 
 
 def _region_code(value: str) -> str | None:
@@ -98,6 +121,31 @@ class PlatformConfig:
                                    minimum=5, maximum=3600)
     heartbeat_interval_s: int = setting(300, "seconds between heartbeats",
                                         minimum=30, maximum=3600)
+    proxy: str = setting("", "HTTP proxy every platform request goes through, e.g. "
+                         "http://10.1.2.3:3128 (HTTPS is tunnelled: the proxy sees the host, "
+                         "never the token); empty = connect directly. HTTP_PROXY, HTTPS_PROXY "
+                         "and ALL_PROXY in the environment are ignored", check=_proxy)
+    ca_bundle: str = setting("", "PEM file (absolute path) of the CA certificates that may "
+                             "sign the platform's certificate; empty = the system's trust "
+                             "store. SSL_CERT_FILE and SSL_CERT_DIR are ignored",
+                             check=_ca_bundle)
+    pin_sha256: str = setting("", "base64 SHA-256 of the platform certificate's public key "
+                              "(SubjectPublicKeyInfo, as HPKP's pin-sha256), several "
+                              "comma-separated for a key rollover; a server with another key "
+                              "is refused before anything is sent. Empty = no pinning. "
+                              "`openssl x509 -pubkey -noout -in cert.pem | openssl pkey "
+                              "-pubin -outform der | openssl dgst -sha256 -binary | base64`",
+                              check=_pins)
+
+    def client_settings(self, *, read_timeout_s: float | None = None) -> ClientSettings:
+        """How every client to the platform connects, built here and nowhere else;
+        ``read_timeout_s`` shortens the read time-out where a person is waiting."""
+        from offline_queue.tls import ClientSettings, parse_pins
+
+        return ClientSettings(
+            connect_timeout_s=self.connect_timeout_s,
+            read_timeout_s=self.read_timeout_s if read_timeout_s is None else read_timeout_s,
+            proxy=self.proxy, ca_bundle=self.ca_bundle, pins=parse_pins(self.pin_sha256))
 
 
 @dataclass(frozen=True)

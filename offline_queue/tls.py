@@ -183,10 +183,9 @@ def _load_system_store(context: ssl.SSLContext) -> None:
     # OpenSSL's built-in locations, not load_default_certs(): that (and the cafile/capath
     # of get_default_verify_paths) follows SSL_CERT_FILE/SSL_CERT_DIR from the environment.
     paths = ssl.get_default_verify_paths()
-    cafile = paths.openssl_cafile if os.path.isfile(paths.openssl_cafile) else None
-    capath = paths.openssl_capath if os.path.isdir(paths.openssl_capath) else None
-    if cafile or capath:
-        context.load_verify_locations(cafile=cafile, capath=capath)
+    if os.path.isfile(paths.openssl_cafile):     # Debian: ca-certificates' bundle
+        capath = paths.openssl_capath if os.path.isdir(paths.openssl_capath) else None
+        context.load_verify_locations(cafile=paths.openssl_cafile, capath=capath)
         return
     import certifi  # a system without a store: the Mozilla bundle httpx itself depends on
 

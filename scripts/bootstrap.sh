@@ -29,6 +29,9 @@ APT_PACKAGES=(
   cups cups-client printer-driver-cups-pdf
   # the Python environment
   python3 python3-venv python3-dev
+  # the system's trust store, which verifies the platform's certificate (unless
+  # platform.ca_bundle names another; offline_queue/tls.py)
+  ca-certificates
   # tests: pseudo-terminals and network namespaces
   iproute2 util-linux poppler-utils
 )

@@ -21,18 +21,21 @@ from kiosk.agent.errors import PlatformUnreachable, TerminalNotReady
 from offline_queue import credentials
 from offline_queue.errors import KeyPermissionError, NotEnrolledError
 from offline_queue.sync import build_client
+from offline_queue.tls import ClientSettings
 
 AGENT_TOKEN_HEADER = "X-Agent-Token"
 
 
 @dataclass(frozen=True)
 class Platform:
-    """Where and how to call the platform: the data dir's credentials and the time-outs."""
+    """Where and how to call the platform: the data dir's credentials and how to connect
+    (``client_settings``, from ``config.platform``; without them, the time-outs)."""
 
     data_dir: Path
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 20.0
     transport: httpx.BaseTransport | None = None
+    client_settings: ClientSettings | None = None
 
     def credentials(self) -> credentials.Credentials:
         try:
@@ -57,8 +60,9 @@ class Platform:
         creds = self.credentials()
         headers = {AGENT_TOKEN_HEADER: agent_token} if agent_token else {}
         try:
-            with build_client(creds, self.transport, connect_timeout_s=self.connect_timeout_s,
-                              read_timeout_s=self.read_timeout_s) as client:
+            with build_client(creds, self.transport, ClientSettings.resolve(
+                    self.client_settings, connect_timeout_s=self.connect_timeout_s,
+                    read_timeout_s=self.read_timeout_s)) as client:
                 answer = client.request(method, path, json=json, headers=headers)
                 answer.read()
         except httpx.TimeoutException as exc:

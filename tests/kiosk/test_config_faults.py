@@ -3,6 +3,9 @@ that cannot be read as text, and what `kiosk` (and `kiosk run` under systemd) do
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import shutil
 import stat
@@ -192,3 +195,49 @@ def test_the_unit_does_not_restart_on_a_configuration_error() -> None:
     statuses = prevent.partition("=")[2].split()
     assert str(CONFIG_EXIT_STATUS) in statuses and str(LEAVE_KIOSK_EXIT_STATUS) in statuses
     assert f"`{CONFIG_EXIT_STATUS}`" in (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+# -- 4. how the platform is reached: proxy, trust store, pins ----------------------------------
+PIN = base64.b64encode(hashlib.sha256(b"a platform key").digest()).decode()
+OTHER_PIN = base64.b64encode(hashlib.sha256(b"the next platform key").digest()).decode()
+
+
+@pytest.mark.parametrize(("key", "value", "allowed"), [
+    ("proxy", "socks5://10.1.2.3:1080", "http:// or https://"),
+    ("proxy", "10.1.2.3:3128", "http:// or https://"),
+    ("proxy", "http://10.1.2.3:3128/pac", "scheme, host and port only"),
+    ("ca_bundle", "certs/platform.pem", "absolute path"),
+    ("ca_bundle", "/nonexistent/platform.pem", "no such file"),
+    ("ca_bundle", str(REPO / "pyproject.toml"), "not a PEM file"),
+    ("pin_sha256", "abc", "not a base64 SHA-256 digest"),
+    ("pin_sha256", f"{PIN},sha256/{OTHER_PIN}", "not a base64 SHA-256 digest"),
+    ("pin_sha256", base64.b64encode(b"short").decode(), "not a base64 SHA-256 digest"),
+])
+def test_connection_settings_are_checked(data_dir: Path, key: str, value: str,
+                                         allowed: str) -> None:
+    """platform.proxy, ca_bundle and pin_sha256 are refused at start-up when they cannot
+    work, naming the key, the value and what is allowed."""
+    write(data_dir, f"[platform]\n{key} = {json.dumps(value)}\n")
+    with pytest.raises(ConfigError) as refused:
+        cfg.load(data_dir, environ={})
+    assert refused.value.key == f"platform.{key}" and allowed in str(refused.value)
+    assert value in str(refused.value)
+
+
+def test_connection_settings_make_the_client_settings(data_dir: Path) -> None:
+    """Valid values (file and environment) end up in the one ClientSettings every platform
+    client is built from; the defaults mean direct, the system's trust store, no pinning."""
+    import certifi
+
+    defaults = cfg.load(data_dir, environ={}).platform.client_settings()
+    assert (defaults.proxy, defaults.ca_bundle, defaults.pins) == ("", "", frozenset())
+    write(data_dir, f'[platform]\nread_timeout_s = 30\nca_bundle = "{certifi.where()}"\n'
+                    f'pin_sha256 = " {PIN} , {OTHER_PIN} "\n')
+    platform = cfg.load(data_dir, environ={"KIOSK_PLATFORM_PROXY": "http://10.1.2.3:3128"}
+                        ).platform
+    settings = platform.client_settings()
+    assert settings.proxy == "http://10.1.2.3:3128" and settings.ca_bundle == certifi.where()
+    assert settings.pins == {hashlib.sha256(b"a platform key").digest(),
+                             hashlib.sha256(b"the next platform key").digest()}
+    assert (settings.connect_timeout_s, settings.read_timeout_s) == (5.0, 30.0)
+    assert platform.client_settings(read_timeout_s=8.0).read_timeout_s == 8.0
