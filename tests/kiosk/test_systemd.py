@@ -15,6 +15,7 @@ import pytest
 from kiosk.systemd import (
     CONFIG_EXIT_STATUS,
     LEAVE_KIOSK_EXIT_STATUS,
+    QUEUE_REFUSED_EXIT_STATUS,
     Notifier,
     WatchdogPinger,
     socket_address,
@@ -157,15 +158,16 @@ def unit_settings() -> dict[str, list[str]]:
 
 def test_unit_asks_for_notify_watchdog_restart_and_reboot() -> None:
     """The unit is Type=notify with a watchdog, restarts always, and reboots on a crash loop;
-    leaving kiosk mode or a broken configuration (the app's exit statuses) does not restart
-    it."""
+    leaving kiosk mode, a broken configuration or an unreadable queue (the app's exit
+    statuses) does not restart it."""
     unit = unit_settings()
     assert unit["Type"] == ["notify"] and unit["NotifyAccess"] == ["all"]
     assert int(unit["WatchdogSec"][0]) >= 10
     assert unit["Restart"] == ["always"]
     assert unit["StartLimitAction"] == ["reboot"]
     assert int(unit["StartLimitBurst"][0]) >= 2 and int(unit["StartLimitIntervalSec"][0]) > 0
-    assert unit["RestartPreventExitStatus"] == [f"{LEAVE_KIOSK_EXIT_STATUS} {CONFIG_EXIT_STATUS}"]
+    assert unit["RestartPreventExitStatus"] == [
+        f"{LEAVE_KIOSK_EXIT_STATUS} {CONFIG_EXIT_STATUS} {QUEUE_REFUSED_EXIT_STATUS}"]
 
 
 def test_unit_passes_systemd_analyze(tmp_path: Path) -> None:
