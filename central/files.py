@@ -25,8 +25,18 @@ def private_dir(path: Path) -> Path:
 
 
 def private_file(path: Path) -> None:
-    """Create ``path`` empty if it is absent, and make it owner-only (0600)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
+    """Create ``path`` empty if it is absent, and make it owner-only (0600).
+
+    An existing file is never opened here: closing any descriptor of a file drops every
+    POSIX lock this process holds on it, and SQLite's locks on an open database are such
+    locks. Dropped, another process (``kiosk central enrollment-code``) takes itself for the
+    last user of the database and deletes its WAL and shared memory under the server.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        os.chmod(path, FILE_MODE)
+        return
     try:
         os.fchmod(fd, FILE_MODE)
     finally:
