@@ -200,7 +200,7 @@ class HeartbeatSender:
             with build_client(creds, self._transport, self._client_settings) as client:
                 answer = client.post("/v1/heartbeat", json=body)
         except httpx.HTTPError as exc:
-            return self._done(HeartbeatResult(False, "unreachable"), type(exc).__name__)
+            return self._done(HeartbeatResult(False, "unreachable"), _why(exc))
         if answer.status_code != 200:
             return self._done(HeartbeatResult(False, "refused" if answer.status_code == 401
                                               else str(answer.status_code)),
@@ -301,7 +301,16 @@ def report_refused_queue(data_dir: Path, refusal: Exception, *, app_version: str
         with build_client(creds, transport, config.platform.client_settings()) as client:
             answer = client.post("/v1/heartbeat", json=body)
     except httpx.HTTPError as exc:
-        log.warning("fleet.heartbeat_failed", extra={"ctx": {"error": type(exc).__name__}})
+        log.warning("fleet.heartbeat_failed", extra={"ctx": {"error": "unreachable",
+                                                             "detail": _why(exc)}})
         return HeartbeatResult(False, "unreachable", at=time.time())
     return HeartbeatResult(answer.status_code == 200, None if answer.status_code == 200
                            else str(answer.status_code), at=time.time())
+
+
+def _why(exc: httpx.HTTPError) -> str:
+    """A failed connection in a technician's words: the certificate problem (a pin that
+    does not match may be an interception) rather than only the exception's name."""
+    from offline_queue.tls import connect_problem
+
+    return connect_problem(exc) or type(exc).__name__

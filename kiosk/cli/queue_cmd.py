@@ -149,6 +149,10 @@ def _sync(args: argparse.Namespace) -> int:
             while True:
                 report = engine.sync_once()
                 stopped = f"; stopped: {report.stopped}" if report.stopped else ""
+                # why it stopped (the line, a certificate...); a fault's and a pause's own
+                # message follows below
+                if report.stopped not in (None, "fault", "paused") and report.errors:
+                    stopped += f" ({'; '.join(report.errors)})"
                 held = (f", held {report.held} (agent items: the agent must sign in online "
                         "in agent mode)") if report.held else ""
                 damaged = (f", damaged {report.damaged} (unreadable on this terminal: see "

@@ -34,8 +34,8 @@ from kiosk.technician import discovery
 from kiosk.technician.audit import AuditLog
 from kiosk.technician.errors import ActionFailed
 from offline_queue import Outbox, State, credentials
-from offline_queue.location import resume_after_enrolment
 from offline_queue.errors import OutboxError
+from offline_queue.location import resume_after_enrolment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

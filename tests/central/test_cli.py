@@ -39,6 +39,32 @@ def test_serve_prints_url_and_first_enrolment_code(data_dir: Path) -> None:
         proc.stderr.close()
 
 
+def test_operator_commands_beside_a_running_server_leave_its_database_whole(
+        data_dir: Path) -> None:
+    """`kiosk central enrollment-code` run again and again while `serve` runs: every code
+    enrols. (Opening the database file to tighten its mode dropped the server's SQLite
+    locks; the next operator command then deleted the WAL under it, and every request
+    after was a 500 "disk I/O error".)"""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli.main", "central", "serve", "--port", str(port),
+         "--data-dir", str(data_dir)], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while "enrolment code" not in proc.stderr.readline():
+            assert time.monotonic() < deadline and proc.poll() is None
+        for _ in range(3):
+            code = run_kiosk("central", "enrollment-code", "--kind", "kiosk",
+                             data_dir=data_dir).stdout.split()[-1]
+            answer = httpx.post(f"http://127.0.0.1:{port}/v1/devices/enroll",
+                                json={"enrollment_code": code, "kind": "kiosk"})
+            assert answer.status_code == 201, answer.text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        proc.stderr.close()
+
+
 def test_codes_agents_revocation_and_fleet(data_dir: Path) -> None:
     """Operator commands work on the sandbox's data dir without a running server."""
     issued = run_kiosk("central", "enrollment-code", "--kind", "agent", "--json",

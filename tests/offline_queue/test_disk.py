@@ -83,7 +83,7 @@ def test_attachments_full_refuses_then_recovers(small_fs: tuple[Path, Mount]) ->
     kept: list[tuple[str, bytes]] = []
     with Outbox(data_dir) as box:
         # whichever fills the last bytes, the photo's file or the row naming it, refuses
-        with pytest.raises(DiskFullError, match="saving an attachment|queueing a submission"):
+        with pytest.raises(DiskFullError, match=r"saving an attachment|queueing a submission"):
             for _ in range(1000):
                 photo = os.urandom(200_000)
                 sub = make_submission(attachments=[

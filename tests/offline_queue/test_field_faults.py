@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from offline_queue import Outbox, State
+from offline_queue import Outbox
 from offline_queue.location import open_terminal_outbox, outbox_dir
 from tests.conftest import run_kiosk
 from tests.offline_queue.conftest import (

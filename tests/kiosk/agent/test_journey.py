@@ -14,7 +14,8 @@ from devices.idcard.card import IdCard
 from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
 from kiosk.catalog.model import Catalog
 from kiosk.catalog.residents import Resident
-from offline_queue import Outbox, State, credentials
+from offline_queue import State, credentials
+from offline_queue.location import open_terminal_outbox
 from offline_queue.sync import SyncEngine
 from tests.kiosk.agent.conftest import (
     PIN,
@@ -76,7 +77,7 @@ def test_agent_day_offline_then_sent_with_status(
     codes = fillable(catalog, [e.item_code for e in resident.eligible])
     assert len(codes) >= 1
     codes = (codes * 2)[:2]
-    with Outbox(terminal.data_dir) as outbox:
+    with open_terminal_outbox(terminal.data_dir) as outbox:
         queue = AgentOutbox(outbox, auth)
         ids = []
         for code in codes:
@@ -144,7 +145,7 @@ def test_dead_item_shows_reasons_and_is_corrected(
     built = application(catalog, code, identity)
     broken = {**built.body, "form": {**built.body["form"], "__no_such_field__": "x"}}
     creds = credentials.load(terminal.data_dir)
-    with Outbox(terminal.data_dir) as outbox, SyncEngine(
+    with open_terminal_outbox(terminal.data_dir) as outbox, SyncEngine(
             outbox, creds, request_headers=auth.request_headers, **TIMEOUTS) as engine:
         dead_id = AgentOutbox(outbox, auth).enqueue(broken, built.blobs())
         engine.sync_once()

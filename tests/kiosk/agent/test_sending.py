@@ -12,7 +12,8 @@ from devices.idcard.card import IdCard
 from kiosk.agent import AgentAuth, AgentOutbox, QueueDashboard, WorklistBook
 from kiosk.catalog.model import Catalog
 from kiosk.flows.submission import BuiltSubmission
-from offline_queue import Outbox, State, credentials
+from offline_queue import State, credentials
+from offline_queue.location import open_terminal_outbox
 from offline_queue.retry import RetryPolicy
 from offline_queue.sync import SyncEngine
 from offline_queue.worker import SyncWorker
@@ -58,7 +59,7 @@ def test_online_sign_in_wakes_the_worker_to_send_what_was_held(
     built = visit(terminal, auth, id_cards, catalog)
     terminal.line.down()
     assert not auth.sign_in(terminal.agent_number, PIN).online
-    with Outbox(terminal.data_dir) as outbox, SyncEngine(
+    with open_terminal_outbox(terminal.data_dir) as outbox, SyncEngine(
             outbox, terminal.creds, request_headers=auth.request_headers,
             **TIMEOUTS) as engine, SyncWorker(engine, interval_s=3600) as worker:
         remove = auth.add_online_listener(worker.trigger)
@@ -90,7 +91,7 @@ def test_a_lapsed_session_holds_items_instead_of_killing_them(
     with sandbox.platform.db.session() as conn, write(conn):   # 12 hours later...
         conn.execute("UPDATE agent_tokens SET expires_at = '2000-01-01T00:00:00Z' "
                      "WHERE agent_id = ?", (agent_id,))
-    with Outbox(terminal.data_dir) as outbox, SyncEngine(
+    with open_terminal_outbox(terminal.data_dir) as outbox, SyncEngine(
             outbox, terminal.creds, request_headers=auth.request_headers,
             **TIMEOUTS) as engine:
         queue = AgentOutbox(outbox, auth)
@@ -117,7 +118,7 @@ def test_sync_now_sends_items_waiting_out_a_back_off(
     auth = terminal.auth()
     auth.sign_in(terminal.agent_number, PIN)
     built = visit(terminal, auth, id_cards, catalog)
-    with Outbox(terminal.data_dir) as outbox:
+    with open_terminal_outbox(terminal.data_dir) as outbox:
         sid = AgentOutbox(outbox, auth).enqueue(built.body, built.blobs())
         terminal.line.down()
         with SyncEngine(outbox, credentials.load(terminal.data_dir),
@@ -147,7 +148,7 @@ def test_another_agents_items_are_held_and_hidden(
     auth = terminal.auth()
     auth.sign_in(terminal.agent_number, PIN)
     built = visit(terminal, auth, id_cards, catalog)
-    with Outbox(terminal.data_dir) as outbox, SyncEngine(
+    with open_terminal_outbox(terminal.data_dir) as outbox, SyncEngine(
             outbox, terminal.creds, request_headers=auth.request_headers,
             **TIMEOUTS) as engine:
         sid = AgentOutbox(outbox, auth).enqueue(built.body, built.blobs())
