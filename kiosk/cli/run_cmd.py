@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kiosk.errors import ConfigError, KioskError
-from kiosk.systemd import CONFIG_EXIT_STATUS
+from kiosk.systemd import CONFIG_EXIT_STATUS, QUEUE_REFUSED_EXIT_STATUS
 
 
 class StartupConfigError(KioskError):
@@ -20,8 +20,10 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                          description="Start the Qt application in citizen (street kiosk), "
                                      "agent or technician mode.",
                          epilog=f"Exit status {StartupConfigError.exit_code} when the "
-                                "configuration is invalid or unreadable (the systemd unit does "
-                                "not restart it until it is fixed).")
+                                "configuration is invalid or unreadable, "
+                                f"{QUEUE_REFUSED_EXIT_STATUS} when the queue of applications "
+                                "cannot be read as it is (see `kiosk queue reset`); the "
+                                "systemd unit does not restart either until it is fixed.")
     run.add_argument("--mode", choices=("citizen", "agent", "technician"), default=None,
                      help="default: citizen on a kiosk, agent on an agent terminal")
     run.add_argument("--demo", action="store_true",
