@@ -26,6 +26,7 @@ from typing import Any
 from kiosk.agent.errors import StorageFailed
 from offline_queue.crypto import Sealer, load_or_create_key
 from offline_queue.errors import KeyPermissionError, StorageError
+from offline_queue.files import write_all
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,7 @@ class Vault:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)

@@ -21,6 +21,10 @@ from kiosk.cli.common import (
 from kiosk.errors import KioskError
 
 
+#: ``sync --until-empty``: the longest wait between two runs while items are in back-off
+WAITING_PERSON_RETRY_S = 2.0
+
+
 class QueueCommandError(KioskError):
     exit_code = 3
 
@@ -171,13 +175,17 @@ def _sync(args: argparse.Namespace) -> int:
                     return EXIT_OK
                 if not args.until_empty:
                     return EXIT_OK if report.stopped is None else EXIT_NOTHING
+                # A person is waiting: an item's back-off (up to minutes after many tries)
+                # is cut to a few seconds, but a platform's Retry-After is always honoured.
+                now = box.clock()
                 hold = box.store.get_meta("hold_until", 0.0)
-                wait = max(due, hold) - box.clock()
+                wait = max(min(due, now + WAITING_PERSON_RETRY_S), hold) - now
                 if time.monotonic() + max(wait, 0) > deadline:
                     say(f"items remain; stopping after {args.max_seconds:g} s")
                     return EXIT_NOTHING
                 if wait > 0:
                     time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
+                box.retry_waiting_now()
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -459,3 +459,24 @@ def test_kiosk_run_refuses_a_queue_with_a_lost_key_and_the_fleet_sees_it(
     for sid in sids:
         track = httpx.get(f"{sandbox.url}/v1/track/{sid}").json()
         assert track["status"] == "damaged_on_terminal"
+
+
+def test_sync_until_empty_does_not_leave_a_waiting_person_to_a_long_back_off(
+        data_dir: Path, sandbox: SandboxServer) -> None:
+    """Items that failed many times have back-offs of minutes; with half the requests
+    failing, `sync --until-empty` still delivers within seconds (between runs it waits at
+    most a few seconds), and each item once. Before: it slept out the back-off, past the
+    30 s a technician waits here."""
+    from tests.offline_queue.conftest import faults
+
+    creds = enrolled(sandbox, data_dir)
+    sids = _queue(data_dir, sandbox, 3)
+    with open_terminal_outbox(data_dir) as box, box.store.tx() as db:
+        db.execute("UPDATE items SET attempts = 20")      # failing for a long time already
+    faults(sandbox, error_500=0.5, seed=7, routes=["/v1/submissions:batch",
+                                                   "/v1/submissions"])
+    done = run_kiosk("queue", "sync", "--until-empty", "--max-seconds", "30",
+                     data_dir=data_dir, timeout=60)
+    assert done.returncode == 0, done.stderr
+    cases = platform_cases(sandbox, creds.device_id)
+    assert {sid: len(c) for sid, c in cases.items()} == dict.fromkeys(sids, 1)
