@@ -178,6 +178,10 @@ class Store:
         """Items marked in flight by a run that ended without recording their answers (the
         process died, or the disk filled) go back to pending: resending them is safe, since
         each is resent under its idempotency key. Only called with no run under way."""
+        with self._lock:      # read first: most runs find none, and a write costs an fsync
+            if self.db.execute("SELECT 1 FROM items WHERE state = ? LIMIT 1",
+                               [State.IN_FLIGHT]).fetchone() is None:
+                return 0
         with self.write("returning unanswered submissions to the queue") as db:
             return int(db.execute("UPDATE items SET state = ? WHERE state = ?",
                                   [State.PENDING, State.IN_FLIGHT]).rowcount)

@@ -20,7 +20,6 @@ from kiosk.cli.common import (
 )
 from kiosk.errors import KioskError
 
-
 #: ``sync --until-empty``: the longest wait between two runs while items are in back-off
 WAITING_PERSON_RETRY_S = 2.0
 
