@@ -40,10 +40,21 @@ class StorageError(OutboxError):
     pass
 
 
+#: what was being saved when a write failed: a new submission (it was NOT queued), or
+#: anything else (the sync's records: what is queued stays queued)
+_SAVING_NEW = ("queueing a submission", "saving an attachment")
+
+
 class DiskFullError(StorageError):
     def __init__(self, where: str) -> None:
-        super().__init__(f"磁盘已满，提交未能保存，请联系技术人员清理空间。 / The disk is full "
-                         f"({where}): the submission was NOT queued; free some space and retry.")
+        if where in _SAVING_NEW:
+            super().__init__(f"磁盘已满，提交未能保存，请联系技术人员清理空间。 / The disk is "
+                             f"full ({where}): the submission was NOT queued; free some space "
+                             "and retry.")
+        else:
+            super().__init__(f"磁盘已满，请联系技术人员清理空间；已保存的申请不会丢失。 / The disk "
+                             f"is full ({where}): nothing queued is lost; free some space and "
+                             "retry.")
 
 
 class ReadOnlyError(StorageError):

@@ -151,8 +151,9 @@ class SyncEngine:
             try:
                 self.store.release_in_flight()
                 self._finish(report, "fault", error)
-            except Exception:    # the storage itself is failing: the next run retries
-                log.exception("outbox.run_fault_unrecorded", extra={"ctx": {}})
+            except OutboxError as again:  # the storage itself is failing (a full disk):
+                # what stays in flight goes back at the next run or start
+                log.error("outbox.run_fault_unrecorded", extra={"ctx": {"error": str(again)}})
                 report.stopped = "fault"
                 report.errors.append(error)
                 self.outbox.notify({"kind": "progress", "state": "fault",

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ import pytest
 
 from offline_queue import Outbox
 from offline_queue.location import open_terminal_outbox, outbox_dir
-from tests.conftest import run_kiosk
+from tests.conftest import REPO, run_kiosk
 from tests.offline_queue.conftest import (
     ID_NUMBER,
     NAME,
@@ -55,6 +56,22 @@ def _queue(data_dir: Path, sandbox: SandboxServer, n: int) -> list[str]:
 def _write_json(path: Path, doc: Any) -> Path:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def _wait_until_in_flight(data_dir: Path, timeout_s: float = 30) -> None:
+    """Until a sync has taken items and sent them (read-only: the writer is another
+    process)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    db = sqlite3.connect(f"file:{outbox_dir(data_dir) / 'outbox.db'}?mode=ro", uri=True)
+    try:
+        while db.execute("SELECT COUNT(*) FROM items WHERE state = 'in_flight'"
+                         ).fetchone()[0] == 0:
+            assert time.monotonic() < deadline, "the sync never took the items"
+            time.sleep(0.02)
+    finally:
+        db.close()
 
 
 def _no_traceback(done: subprocess.CompletedProcess[str]) -> None:
@@ -347,6 +364,12 @@ def test_full_disk_while_recording_answers_loses_nothing(
         creds = enrolled(sandbox, data_dir)
         sids = _queue(data_dir, sandbox, 5)
         ballast = point / "ballast"
+        # The platform takes its time, so the disk can fill while the batch is out.
+        sandbox.platform.processing_delay_s = 0.5
+        sync = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "queue", "sync",
+                                 "--data-dir", str(data_dir)], cwd=REPO,
+                                stderr=subprocess.PIPE, text=True)
+        _wait_until_in_flight(data_dir)
         fd = os.open(ballast, os.O_WRONLY | os.O_CREAT, 0o600)
         try:                                     # fill every free byte
             while os.write(fd, os.urandom(4096)):
@@ -355,9 +378,10 @@ def test_full_disk_while_recording_answers_loses_nothing(
             pass
         finally:
             os.close(fd)
-        done = run_kiosk("queue", "sync", data_dir=data_dir)
-        _no_traceback(done)
-        assert done.returncode == 3 and "disk is full" in done.stderr.lower(), done.stderr
+        _, stderr = sync.communicate(timeout=60)
+        assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+        assert sync.returncode == 3 and "disk is full" in stderr.lower(), stderr
+        assert "nothing queued is lost" in stderr, stderr
         ballast.unlink()
         stats = _stats(data_dir)
         assert stats["in_flight"] == 0 and stats["pending"] + stats["sent"] == 5
@@ -436,10 +460,7 @@ def test_kiosk_run_refuses_a_queue_with_a_lost_key_and_the_fleet_sees_it(
     """The real `kiosk run` (citizen mode, as the systemd unit starts it) with the key gone:
     it says what to do, exits with the status the unit does not restart (no restart loop
     and no new key), and its last heartbeat shows the operators the damaged ids."""
-    import sys
-
     from kiosk.systemd import QUEUE_REFUSED_EXIT_STATUS
-    from tests.conftest import REPO
 
     creds = enrolled(sandbox, data_dir)
     sids = _queue(data_dir, sandbox, 2)
