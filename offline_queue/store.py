@@ -486,22 +486,24 @@ class Store:
         return len(ids), ids[:limit]
 
     def record(self, outcomes: list[Outcome], now: float) -> None:
-        """Write the outcome of one request for many items in one commit."""
+        """Write the outcome of one request for many items in one commit. An item found
+        damaged during the request stays dead: nothing it could be answered changes that."""
         with self.write("recording the platform's answers") as db:
             for o in outcomes:
                 reasons = (None if o.reasons is None else self._sealer.seal(
                     json.dumps(o.reasons, ensure_ascii=False).encode(), f"reasons:{o.id}"))
-                db.execute(
+                updated = db.execute(
                     "UPDATE items SET state = ?, attempts = attempts + ?, next_attempt_at = ?, "
                     "last_error = ?, http_status = ?, case_number = COALESCE(?, case_number), "
                     "platform_status = COALESCE(?, platform_status), "
                     "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
-                    "reasons = COALESCE(?, reasons) WHERE id = ?",
+                    "reasons = COALESCE(?, reasons) WHERE id = ? AND damaged = 0",
                     [o.state, int(o.count_attempt), now + o.delay_s, o.error, o.http_status,
-                     o.case_number, o.platform_status, o.state, now, reasons, o.id])
-                db.execute("INSERT INTO attempts (submission_id, at, outcome, http_status, "
-                           "detail) VALUES (?, ?, ?, ?, ?)",
-                           [o.id, now, o.state, o.http_status, o.error])
+                     o.case_number, o.platform_status, o.state, now, reasons, o.id]).rowcount
+                if updated:
+                    db.execute("INSERT INTO attempts (submission_id, at, outcome, "
+                               "http_status, detail) VALUES (?, ?, ?, ?, ?)",
+                               [o.id, now, o.state, o.http_status, o.error])
 
     def record_changes(self, changes: list[dict[str, Any]], cursor: str | None) -> list[str]:
         """Status updates from the platform's changes feed; returns the ids they touched."""

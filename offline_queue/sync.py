@@ -193,7 +193,8 @@ class SyncEngine:
                     self._record(self._unsent(batch, set()), report)
                     continue
                 try:
-                    outcomes = self._deliver(batch, headers, report)
+                    batch = self._upload_readable(batch, report)
+                    outcomes = self._deliver(batch, headers) if batch else []
                     failures = 0
                 except _SenderRefused as refused:
                     held.add(sender)
@@ -355,18 +356,20 @@ class SyncEngine:
             self.store.mark_uploaded(sha)
         return unreadable
 
-    def _deliver(self, batch: list[Claimed], headers: dict[str, str],
-                 report: SyncReport) -> list[Outcome]:
-        self._wire.skew = None
+    def _upload_readable(self, batch: list[Claimed], report: SyncReport) -> list[Claimed]:
+        """Upload the batch's attachments; the items naming one that cannot be read here are
+        dead as damaged and left out of the batch (the rest goes on)."""
         unreadable = self._upload_blobs(batch)
-        if unreadable:
-            damaged = [c.id for c in batch if unreadable.keys() & set(c.blobs)]
-            self.store.mark_damaged(damaged, ", ".join(sorted(set(unreadable.values()))),
-                                    self.clock())
-            self._damaged(damaged, report)
-            batch = [c for c in batch if c.id not in damaged]
-            if not batch:
-                return []
+        if not unreadable:
+            return batch
+        damaged = [c.id for c in batch if unreadable.keys() & set(c.blobs)]
+        self.store.mark_damaged(damaged, ", ".join(sorted(set(unreadable.values()))),
+                                self.clock())
+        self._damaged(damaged, report)
+        return [c for c in batch if c.id not in damaged]
+
+    def _deliver(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
+        self._wire.skew = None
         if self._batch_ok and len(batch) > 1:
             body = b'{"submissions":[' + b",".join(c.body for c in batch) + b"]}"
             answer = self._wire.request("POST", "/v1/submissions:batch", content=body,

@@ -501,3 +501,28 @@ def test_sync_until_empty_does_not_leave_a_waiting_person_to_a_long_back_off(
     assert done.returncode == 0, done.stderr
     cases = platform_cases(sandbox, creds.device_id)
     assert {sid: len(c) for sid, c in cases.items()} == dict.fromkeys(sids, 1)
+
+
+def test_an_item_found_damaged_stays_dead_when_the_rest_of_its_batch_fails(
+        data_dir: Path, sandbox: SandboxServer) -> None:
+    """The platform refuses the batch (500) right after one item's attachment was found
+    missing: the others wait to be retried, the damaged one stays dead."""
+    import hashlib
+
+    from tests.offline_queue.conftest import faults
+
+    enrolled(sandbox, data_dir)
+    template = valid_submission(sandbox)
+    missing = b"a scan whose file is gone"
+    with open_terminal_outbox(data_dir) as box:
+        fine = [box.enqueue(copy_of(template), [SIGNATURE]) for _ in range(2)]
+        gone = box.enqueue(_with_document(template, missing), [SIGNATURE, missing])
+    (outbox_dir(data_dir) / "blobs" / hashlib.sha256(missing).hexdigest()).unlink()
+    faults(sandbox, error_500=1.0, routes=["/v1/submissions:batch", "/v1/submissions"])
+    done = run_kiosk("queue", "sync", data_dir=data_dir)
+    _no_traceback(done)
+    assert "damaged 1" in done.stderr, done.stderr
+    with open_terminal_outbox(data_dir) as box:
+        assert box.get(gone)["state"] == "dead"
+        assert [box.get(sid)["state"] for sid in fine] == ["retry_wait"] * 2
+        assert box.stats()["damaged"] == 1
