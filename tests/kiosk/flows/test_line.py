@@ -24,13 +24,15 @@ def test_unknown_until_a_run_ends() -> None:
 
 def test_run_endings_map_to_the_line() -> None:
     """idle/held mean the platform answered, offline that nothing reached it, throttled
-    that it is busy (still reachable), paused that a technician is needed."""
+    that it is busy (still reachable), paused and fault (the queue's own storage failed,
+    e.g. a full disk) that a technician is needed."""
     expected = {"idle": Line.ONLINE, "held": Line.ONLINE, "offline": Line.OFFLINE,
-                "throttled": Line.BUSY, "paused": Line.PAUSED}
+                "throttled": Line.BUSY, "paused": Line.PAUSED, "fault": Line.FAULT}
     for state, line in expected.items():
         status = run(progress("syncing", total=1), progress(state))
         assert status.line is line and status.sending is None, state
     assert run(progress("throttled")).online and not run(progress("paused")).online
+    assert not run(progress("fault")).online
 
 
 def test_probe_and_deliveries_bring_the_line_back() -> None:
