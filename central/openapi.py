@@ -28,7 +28,7 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": schema}}}
 
 
-_AUTH = [{"bearer": []}]
+_AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 _SHA = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _COMMON = {"400": _problem("malformed request"), "401": _problem("token unknown or revoked"),
            "429": _problem("throttled; see Retry-After"),
@@ -77,11 +77,12 @@ def _schemas() -> dict[str, Any]:
                                        "prefill_authorised": {"type": "boolean"}}},
             "replaces": {"type": ["string", "null"], "format": "uuid"},
             "local_receipt": {"type": ["string", "null"], "maxLength": 50}}}
-    status = {"type": "object",
-              "required": ["submission_id", "case_number", "status", "updated_at", "message"],
-              "properties": {"submission_id": _TEXT, "case_number": {"type": ["string", "null"]},
-                             "status": _STATUS, "updated_at": {"type": ["string", "null"]},
-                             "message": _TEXT}}
+    status: dict[str, Any] = {
+        "type": "object",
+        "required": ["submission_id", "case_number", "status", "updated_at", "message"],
+        "properties": {"submission_id": _TEXT, "case_number": {"type": ["string", "null"]},
+                       "status": _STATUS, "updated_at": {"type": ["string", "null"]},
+                       "message": _TEXT}}
     return {
         "Problem": {"type": "object", "required": ["type", "title", "status", "detail", "code"],
                     "properties": {"type": _TEXT, "title": _TEXT, "status": {"type": "integer"},

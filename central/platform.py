@@ -91,6 +91,7 @@ class SandboxServer:
         self.platform = Platform(settings, clock)
         self._http = PlatformHTTPServer((host, port), self.platform)
         bound_host, bound_port = self._http.server_address[:2]
+        assert isinstance(bound_host, str)  # server_bind() stores getsockname(): a str host
         shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
         self.url = f"http://{shown}:{bound_port}"
         self.port = int(bound_port)
