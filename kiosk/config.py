@@ -215,10 +215,17 @@ class SettingInfo(NamedTuple):
         return kind
 
 
+def _section_class(section: dataclasses.Field[Any]) -> type[Any]:
+    """The dataclass of one section of :class:`Config`: its field's default factory."""
+    factory = section.default_factory
+    assert isinstance(factory, type)
+    return factory
+
+
 def settings() -> Iterator[SettingInfo]:
     """Every setting, in declaration order."""
     for section in dataclasses.fields(Config):
-        section_cls = section.default_factory  # type: ignore[misc]
+        section_cls = _section_class(section)
         hints = {f.name: f.type for f in dataclasses.fields(section_cls)}
         for f in dataclasses.fields(section_cls):
             typ = {"str": str, "int": int, "float": float, "bool": bool}[str(hints[f.name])]
@@ -255,14 +262,15 @@ def coerce(info: SettingInfo, raw: Any, source: str = "") -> Any:
         raise ConfigError(info.key, raw, info.allowed(), source)
     # TOML and float() both accept nan and inf; nan passes every range check below (each
     # comparison is False) and reaches socket.settimeout as a bug, not as this message
-    if info.type is float and not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(info.key, raw, info.allowed(), source)
     if info.choices and value not in info.choices:
         raise ConfigError(info.key, raw, info.allowed(), source)
-    if info.minimum is not None and value < info.minimum:
-        raise ConfigError(info.key, raw, info.allowed(), source)
-    if info.maximum is not None and value > info.maximum:
-        raise ConfigError(info.key, raw, info.allowed(), source)
+    if isinstance(value, int | float):  # only numbers declare a range
+        if info.minimum is not None and value < info.minimum:
+            raise ConfigError(info.key, raw, info.allowed(), source)
+        if info.maximum is not None and value > info.maximum:
+            raise ConfigError(info.key, raw, info.allowed(), source)
     if info.check and (problem := info.check(value)):
         raise ConfigError(info.key, raw, problem, source)
     return value
@@ -323,7 +331,7 @@ def load(data_dir: Path, environ: Mapping[str, str] | None = None) -> Config:
                 raise ConfigError(f"{section}.{name}", values[name], "unknown setting",
                                   str(path))
     return Config(**{
-        f.name: f.default_factory(**sections[f.name])  # type: ignore[misc]
+        f.name: _section_class(f)(**sections[f.name])
         for f in dataclasses.fields(Config)
     })
 

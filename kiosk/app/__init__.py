@@ -17,9 +17,15 @@ Importing this package imports no Qt (``kiosk.demo.launcher`` uses :class:`Wirin
 modules import PySide6 inside the functions that build windows.
 """
 
-from kiosk.app.wiring import SEEDS, Wiring
+from typing import TYPE_CHECKING
 
-__all__ = ["SEEDS", "KioskApp", "Wiring", "run"]
+from kiosk.app.wiring import Wiring
+
+if TYPE_CHECKING:                       # imported when asked for: __getattr__ below
+    from kiosk.app.citizen import KioskApp
+    from kiosk.app.launch import run
+
+__all__ = ["KioskApp", "Wiring", "run"]
 
 
 def __getattr__(name: str) -> object:

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import config as cfg
-from kiosk.app.wiring import SEEDS, Wiring
+from kiosk.app.wiring import Wiring
 from kiosk.closing import close_in_reverse
+from seeds import seeds_dir
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
@@ -63,7 +64,7 @@ class TerminalApp:
         self.notifier = notifier
         #: the technician left kiosk mode: end the app with this status
         self.on_leave = on_leave
-        self.closers: list[Callable[[], None]] = []
+        self.closers: list[Callable[[], object]] = []
         self.invoker: GuiInvoker | None = None
         self.outbox: Outbox | None = None
         self.outbox_bridge: OutboxBridge | None = None
@@ -222,7 +223,7 @@ class TerminalApp:
                 return catalog_from_document(json.loads(cached.read_text()))
             except (CatalogError, ValueError):
                 log.warning("app.cached_catalog_invalid", extra={"ctx": {}})
-        return load_catalog(SEEDS / "catalog")
+        return load_catalog(seeds_dir() / "catalog")
 
     def start_heartbeat(self) -> None:
         """``POST /v1/heartbeat`` on its thread, every ``platform.heartbeat_interval_s``

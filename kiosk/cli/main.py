@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.cli.common import EXIT_FAILURE, EXIT_USAGE, common_options, data_dir_of
@@ -24,7 +25,7 @@ GROUPS = {"run": "kiosk.cli.run_cmd", "devices": "kiosk.cli.devices",
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 1 for bad usage, as docs/cli.md says
+    def error(self, message: str) -> NoReturn:  # exit 1 for bad usage, as docs/cli.md says
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 

@@ -16,12 +16,13 @@ from devices.idcard.emulator.profiles import load_profiles as load_idcard_profil
 from devices.printer import PrinterState
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as cfg
-from kiosk.app import SEEDS, Wiring
+from kiosk.app import Wiring
 from kiosk.catalog import Resident, load_residents
 from kiosk.closing import close_in_reverse
+from seeds import seeds_dir
 
 log = logging.getLogger(__name__)
-RESIDENTS = SEEDS / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 #: the village agent the demo creates for ``kiosk run --mode agent --demo`` (a sandbox
 #: account on loopback, shown in the simulator window; never a real one)
 DEMO_AGENT_NUMBER, DEMO_AGENT_PIN, DEMO_AGENT_AREA = "DEMO01", "135790", "荀山村"
@@ -47,7 +48,7 @@ class Demo:
         self.residents: list[Resident] = load_residents(RESIDENTS)
         self.slips: list[Path] = []
         self.on_slip: Callable[[Path], None] = lambda _p: None
-        self._stoppers: list[Callable[[], None]] = []
+        self._stoppers: list[Callable[[], object]] = []
         self.virtual_card: Any = None
         self.network_cut = False
 

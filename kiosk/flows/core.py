@@ -23,10 +23,9 @@ from kiosk.flows.states import Step
 
 if TYPE_CHECKING:
     from kiosk.catalog.model import Catalog, Item
-    from kiosk.flows.services import PrefillClient, PrinterService
+    from kiosk.flows.services import PrefillClient, PrinterService, SubmissionQueue
     from kiosk.flows.submission import Attachment
     from kiosk.identity import Identity
-    from offline_queue import Outbox
 
 # The catalog, identity, receipt, services and outbox modules are imported where they are
 # first needed (a card, a form, a submit): the first screen must not wait for them.
@@ -99,7 +98,7 @@ class FlowCore:
     _deadline: float | None
     _entered_at: float
 
-    def __init__(self, catalog: Catalog | None, outbox: Outbox | None,
+    def __init__(self, catalog: Catalog | None, outbox: SubmissionQueue | None,
                  prefill: PrefillClient | None, printer: PrinterService | None, *,
                  settings: FlowSettings | None = None,
                  clock: Callable[[], float] = time.monotonic,

@@ -24,6 +24,7 @@ class FormSteps(FlowCore):
     @guarded
     def choose(self, code: str) -> None:
         self._need("choose", Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY)
+        assert self.catalog is not None     # handed over before the card readers start
         self.item = self.catalog.get(code)
         self.idle.activity()
         # an agent_only item is the village agent's to file: at the kiosk it is explained,
@@ -72,9 +73,9 @@ class FormSteps(FlowCore):
         if authorised:
             self.prefill_state = "loading"
             session = self._session
-            self.prefill_client.fetch(  # type: ignore[union-attr]
-                self.identity.id_number, self.item.code,
-                                lambda result: self._prefill_done(session, result))
+            assert self.prefill_client is not None
+            self.prefill_client.fetch(self.identity.id_number, self.item.code,
+                                      lambda result: self._prefill_done(session, result))
 
     @guarded
     def _prefill_done(self, session: int, result: PrefillResult) -> None:

@@ -25,6 +25,8 @@ class PrintingSteps(FlowCore):
         """The citizen signed and pressed Submit: queue durably, then wait for a case number."""
         self._need("sign", Step.SIGN)
         assert self.item is not None and self.identity is not None
+        # the services are handed over before the card readers start (FlowCore.__init__)
+        assert self.catalog is not None and self.outbox is not None
         if not png:
             self.notice = MESSAGES["sign.empty"]
             self._changed("notice")
@@ -41,8 +43,7 @@ class PrintingSteps(FlowCore):
             channel=self.settings.channel)
         self._go(Step.SUBMIT)
         try:
-            sid = self.outbox.enqueue(  # type: ignore[union-attr]
-                built.body, built.blobs())
+            sid = self.outbox.enqueue(built.body, built.blobs())
         except OutboxError as exc:
             log.error("flow.enqueue_failed", extra={"ctx": {"error": type(exc).__name__}})
             self._fail()
@@ -58,6 +59,7 @@ class PrintingSteps(FlowCore):
         if event.get("kind") != "state" or event.get("submission_id") != self.submission_id \
                 or self.submission_id is None or event.get("state") != "sent":
             return
+        assert self.outbox is not None          # it queued self.submission_id
         self.case_number = self.outbox.get(self.submission_id)["case_number"]
         if self.step is Step.SUBMIT:
             self._to_receipt()
@@ -85,6 +87,7 @@ class PrintingSteps(FlowCore):
         self.print_state, self.print_message = "printing", None
         self._changed("print")
         session = self._session
+        assert self.printer is not None
         self.printer.print_receipt(submission_receipt(info),
                                     lambda outcome: self._printed(session, outcome))
 
@@ -141,6 +144,7 @@ class PrintingSteps(FlowCore):
         self.print_state = "preparing"
         self._changed("print")
         session = self._session
+        assert self.printer is not None
         self.printer.preview_proof(self._proof_content(),
                                     lambda pages: self._proof_ready(session, pages))
 
@@ -160,5 +164,6 @@ class PrintingSteps(FlowCore):
         self.print_state, self.print_message = "printing", None
         self._changed("print")
         session = self._session
+        assert self.printer is not None
         self.printer.print_proof(self._proof_content(),
                                   lambda outcome: self._printed(session, outcome))

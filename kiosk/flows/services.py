@@ -10,7 +10,7 @@ tests run without Qt or threads.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,9 +18,23 @@ from kiosk.flows.messages import Bilingual
 from kiosk.pii import Personal
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
 
 log = logging.getLogger(__name__)
+
+
+# -- the outbox -----------------------------------------------------------------------------
+
+class SubmissionQueue(Protocol):
+    """What the flow needs of the outbox: :class:`offline_queue.Outbox`, or the agent's
+    wrappers over it (the signed-in agent recorded, a correction replacing a dead item)."""
+
+    def enqueue(self, submission: dict[str, Any],
+                attachments: Iterable[bytes | Path] = ()) -> str: ...
+
+    def get(self, submission_id: str) -> dict[str, Any]: ...
 
 
 # -- prefill --------------------------------------------------------------------------------

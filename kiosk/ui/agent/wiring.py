@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kiosk.catalog.model import Catalog
     from kiosk.flows.services import PrefillClient, PrinterService
     from kiosk.ui.bridges.idcard import IdCardBridge
+    from kiosk.ui.bridges.printing import PrinterBridge
     from kiosk.ui.bridges.smartcard import SmartCardBridge
     from offline_queue.sync import SyncEngine
     from offline_queue.worker import SyncWorker
@@ -48,7 +49,7 @@ class AgentMode:
     tasks: Tasks
     engine: SyncEngine | None = None
     worker: SyncWorker | None = None
-    closers: list[Callable[[], None]] = field(default_factory=list)
+    closers: list[Callable[[], object]] = field(default_factory=list)
 
     def close(self) -> None:
         while self.closers:
@@ -68,7 +69,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     """Agent mode over the application's outbox and devices; show ``.window`` and call
     ``.close()`` on the way out. ``flow_settings`` overrides :class:`FlowSettings` fields
     (tests shorten ``online_wait_s``); ``retry_cap_s`` caps the sync back-off (the demo)."""
-    closers: list[Callable[[], None]] = []
+    closers: list[Callable[[], object]] = []
     p = config.platform
     platform = Platform(data_dir, client_settings=p.client_settings())
     vault = Vault(data_dir)
@@ -104,7 +105,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
         prefill = bridge
     if printer is None:
         printer = _printer(invoker, config)
-        closers.append(printer.close)  # type: ignore[attr-defined]
+        closers.append(printer.close)
     t = config.terminal
     template = (creds.tracking_url_template if creds is not None and "{submission_id}"
                 in creds.tracking_url_template else f"{p.url}/v1/track/{{submission_id}}")
@@ -116,7 +117,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
         idle_warning_s=float(config.agent.inactivity_sign_out_s), idle_countdown_s=60.0,
         online_wait_s=3.0)
     settings = dataclasses.replace(settings, **(flow_settings or {}))
-    flow = CitizenFlow(catalog, AgentOutbox(outbox, auth), prefill, printer,  # type: ignore[arg-type]
+    flow = CitizenFlow(catalog, AgentOutbox(outbox, auth), prefill, printer,
                        settings=settings)
     visit = AgentVisit(auth, book, dashboard, flow)
     closers.append(visit.close)
@@ -130,8 +131,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
         if bridge_ is not None:
             bridge_.placed.connect(window.card_placed)
             bridge_.failed.connect(window.card_failed)
-            closers.append(lambda b=bridge_: (b.placed.disconnect(window.card_placed),
-                                              b.failed.disconnect(window.card_failed)))
+            closers.append(_card_disconnector(bridge_, window))
     return AgentMode(window, auth, book, dashboard, flow, visit, tasks, engine, worker,
                      closers)
 
@@ -145,7 +145,7 @@ def _platform_client(creds: Any, config: Config) -> Any:
     return build_client(creds, None, p.client_settings(read_timeout_s=min(p.read_timeout_s, 8.0)))
 
 
-def _printer(invoker: GuiInvoker, config: Config) -> Any:
+def _printer(invoker: GuiInvoker, config: Config) -> PrinterBridge:
     """The receipt printer of the agent's kit, if configured (a portable one); without it
     the receipt is shown on screen only."""
     from devices.printer import ReceiptPrinter, get_profile, transport_for
@@ -156,6 +156,14 @@ def _printer(invoker: GuiInvoker, config: Config) -> Any:
     url = d.receipt_printer
     printer = ReceiptPrinter(lambda: transport_for(url), profile) if url else None
     return PrinterBridge(invoker, printer, profile, a4_queue=d.a4_queue)
+
+
+def _card_disconnector(bridge: IdCardBridge | SmartCardBridge,
+                       window: AgentWindow) -> Callable[[], None]:
+    def disconnect() -> None:
+        bridge.placed.disconnect(window.card_placed)
+        bridge.failed.disconnect(window.card_failed)
+    return disconnect
 
 
 def _close_window(window: AgentWindow) -> None:
