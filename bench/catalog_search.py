@@ -100,9 +100,10 @@ def main() -> None:
 
     started = time.perf_counter()
     from kiosk.catalog import load_catalog
+    from seeds import seeds_dir
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    catalog = load_catalog(REPO / "seeds")
+    catalog = load_catalog(seeds_dir())
     loaded = time.perf_counter() - started
     print(f"import kiosk.catalog (incl. pypinyin): {imported * 1000:7.0f} ms")
     print(f"load_catalog(seeds/), {len(catalog)} items:  {loaded * 1000:7.0f} ms "

@@ -26,6 +26,7 @@ from devices.idcard.emulator import IdCardEmulator, load_profiles  # noqa: E402
 from devices.idcard.portscan import ports_matching, probe_port  # noqa: E402
 from kiosk.config import DevicesConfig  # noqa: E402
 from kiosk.technician.discovery import serial_ports  # noqa: E402
+from seeds import seeds_dir  # noqa: E402
 
 BEFORE = Timeouts(probe=0.4)
 
@@ -50,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bare", type=int, default=4, help="ptys with nothing attached")
     args = parser.parse_args()
-    profiles = load_profiles(REPO / "seeds" / "residents.toml")
+    profiles = load_profiles(seeds_dir() / "residents.toml")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         fds: list[int] = []

@@ -32,6 +32,7 @@ from devices.idcard import EventKind, ReaderEvent, ReaderMonitor, connect  # noq
 from devices.idcard.emulator import IdCardEmulator, load_profiles  # noqa: E402
 from devices.idcard.frames import build_command, wire_time  # noqa: E402
 from devices.idcard.transport import SerialTransport  # noqa: E402
+from seeds import seeds_dir  # noqa: E402
 
 BAUD = 115200
 READ_REPLY = 1295
@@ -91,7 +92,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--poll", type=float, default=0.5, help="poll interval (s)")
     args = parser.parse_args()
-    profiles = load_profiles(REPO / "seeds" / "residents.toml")
+    profiles = load_profiles(seeds_dir() / "residents.toml")
     wire = wire_time(READ_REPLY, BAUD)
     with tempfile.TemporaryDirectory() as tmp, \
             IdCardEmulator(profiles, link_path=Path(tmp) / "ttyIDCARD", baudrate=BAUD,

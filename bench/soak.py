@@ -43,6 +43,7 @@ from kiosk.ui.main_window import MainWindow  # noqa: E402
 from kiosk.ui.speech import NullSpeaker  # noqa: E402
 from kiosk.ui.wipe import Wiper  # noqa: E402
 from offline_queue import Outbox  # noqa: E402
+from seeds import seeds_dir  # noqa: E402
 
 PENSION = "11330110002503015G4007000001000"
 AGENT_ONLY = "13330110002506013R4010000001000"
@@ -147,7 +148,7 @@ def read_card():
     from devices.idcard.emulator.profiles import load_profiles
 
     with tempfile.TemporaryDirectory() as tmp, \
-            IdCardEmulator(load_profiles(REPO / "seeds" / "residents.toml"),
+            IdCardEmulator(load_profiles(seeds_dir() / "residents.toml"),
                            link_path=Path(tmp) / "tty", pacing=False) as emulator, \
             connect(emulator.device_path) as reader:
         emulator.place("R001")
@@ -200,7 +201,7 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setFont(ui_font())
-    catalog = load_catalog(REPO / "seeds" / "catalog")
+    catalog = load_catalog(seeds_dir() / "catalog")
     card = read_card()
     clock = [1000.0]
     with tempfile.TemporaryDirectory() as data, Outbox(Path(data) / "outbox") as outbox:

@@ -23,6 +23,7 @@ from central.http.router import Router
 from central.http.server import PlatformHTTPServer, ServerThread
 from central.submissions import SubmissionDesk
 from central.workflow import Workflow, WorkflowSchedule
+from seeds import seeds_dir
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +31,10 @@ PLATFORM_VERSION = "sandbox-1.0"
 DB_FILE = "central.sqlite3"
 
 
-def default_seeds_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "seeds"
-
-
 @dataclass(frozen=True)
 class SandboxSettings:
     data_dir: Path
-    seeds_dir: Path = field(default_factory=default_seeds_dir)
+    seeds_dir: Path = field(default_factory=seeds_dir)
     faults: FaultPlan = field(default_factory=FaultPlan)
     workflow: WorkflowSchedule = field(default_factory=WorkflowSchedule)
     public_url: str = ""             # set by the server once its port is known

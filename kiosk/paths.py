@@ -20,8 +20,3 @@ def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (owner-only) if needed; the data dir holds keys and personal data."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
-
-
-def repo_root() -> Path:
-    """The source checkout (seeds/ lives there)."""
-    return Path(__file__).resolve().parent.parent

@@ -47,8 +47,9 @@ from kiosk.ui.bridges.platform import OutboxBridge  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from offline_queue import Outbox  # noqa: E402
+from seeds import seeds_dir  # noqa: E402
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 PENSION = "11330110002503015G4007000001000"
 PROOF = "11330110002503015G4007000018000"
 AGENT_ONLY = "13330110002506013R4010000001000"
@@ -137,7 +138,7 @@ def main() -> int:
         old.unlink()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setFont(ui_font())
-    catalog = load_catalog(REPO / "seeds" / "catalog")
+    catalog = load_catalog(seeds_dir() / "catalog")
     cards = read_cards()
     count = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,8 +39,9 @@ from kiosk import config as kiosk_config  # noqa: E402
 from kiosk.catalog import load_catalog  # noqa: E402
 from kiosk.security import hash_pin  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
+from seeds import seeds_dir  # noqa: E402
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 SIZE = (1366, 768)
 PIN = "135790"
 TECH_PIN = "246810"
@@ -317,7 +318,7 @@ def main() -> int:
     from central.platform import SandboxServer, SandboxSettings
     from central.workflow import WorkflowSchedule
 
-    catalog = load_catalog(REPO / "seeds" / "catalog")
+    catalog = load_catalog(seeds_dir() / "catalog")
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
         from kiosk import logs

@@ -62,11 +62,12 @@ def shoot(out: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.keyboard import VirtualKeyboard
+    from seeds import seeds_dir
     from tests.kiosk.ui.vkb_panel import candidates, keys, tap, wait
 
     app = QApplication(sys.argv[:1])
     app.setFont(shots.ui_font())
-    catalog = shots.load_catalog(REPO / "seeds" / "catalog")
+    catalog = shots.load_catalog(seeds_dir() / "catalog")
     cards = shots.read_cards()
     out.mkdir(parents=True, exist_ok=True)
     for elder in (False, True):

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
-
 
 @dataclass
 class Wiring:

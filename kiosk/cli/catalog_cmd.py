@@ -8,11 +8,11 @@ from collections import Counter
 from pathlib import Path
 
 from kiosk.cli.common import EXIT_OK, EXIT_USAGE, emit, json_option
-from kiosk.paths import repo_root
+from seeds import seeds_dir
 
 
 def _seeds(args: argparse.Namespace) -> Path:
-    return Path(args.path) if args.path is not None else repo_root() / "seeds"
+    return Path(args.path) if args.path is not None else seeds_dir()
 
 
 def check(args: argparse.Namespace) -> int:
@@ -69,8 +69,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
     check_p = actions.add_parser(
         "check", parents=[parent], help="validate a catalog",
-        description="Validate a catalog (default: the project's seeds/) and the demo residents "
-                    "next to it; name every problem with file and item; exit 1 if any.")
+        description="Validate a catalog (default: the one installed with the terminal) and the "
+                    "demo residents next to it; name every problem with file and item; exit 1 "
+                    "if any.")
     check_p.add_argument("path", nargs="?", type=Path, metavar="PATH",
                          help="a seeds directory or a catalog directory")
     json_option(check_p)
@@ -78,6 +79,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     stats_p = actions.add_parser("stats", parents=[parent],
                                  help="items, departments, life events, counts per mode")
     stats_p.add_argument("path", nargs="?", type=Path, metavar="PATH",
-                         help="a seeds directory or a catalog directory (default: seeds/)")
+                         help="a seeds directory or a catalog directory (default: the "
+                              "installed one)")
     json_option(stats_p)
     stats_p.set_defaults(func=stats)

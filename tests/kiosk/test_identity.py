@@ -18,10 +18,10 @@ from devices.smartcard.virtual_applet import SocialSecurityApplet
 from devices.smartcard.virtual_profiles import load_profiles as load_ssc_profiles
 from kiosk.errors import CardExpired, HolderDataProtected
 from kiosk.identity import IdentifiedBy, IdType, from_id_card, from_social_security_card
-from tests.conftest import REPO
+from seeds import seeds_dir
 from tests.devices.idcard.conftest import FAST
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 TODAY = dt.date(2026, 11, 22)
 
 

@@ -22,7 +22,7 @@ from kiosk.receipts import (
     submission_receipt,
     tracking_url,
 )
-from tests.conftest import REPO
+from seeds import seeds_dir
 
 TEMPLATE = "http://127.0.0.1:8765/v1/track/{submission_id}"
 SUBMISSION = "0192f0c2-7b1e-7c3a-9d4e-5f6a7b8c9d0e"
@@ -31,7 +31,7 @@ P80 = get_profile("generic-80")
 
 @pytest.fixture
 def resident() -> dict:
-    residents = tomllib.loads((REPO / "seeds" / "residents.toml").read_text("utf-8"))
+    residents = tomllib.loads((seeds_dir() / "residents.toml").read_text("utf-8"))
     return residents["residents"][0]
 
 

@@ -16,7 +16,7 @@ from types import FrameType
 
 from devices.idcard.emulator import Faults, IdCardEmulator, load_profiles
 from kiosk.cli.common import EXIT_OK, EXIT_USAGE, finite_float, say
-from kiosk.paths import repo_root
+from seeds import seeds_dir
 
 SWITCHES = ("sam_fault", "no_card", "lift_required", "remove_during_read", "fragmented",
             "garbage_before_preamble", "empty_appended_as_90")
@@ -52,8 +52,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     cmd.add_argument("--lift-required", action="store_true",
                      help="a read card must be lifted before it is found again")
     cmd.add_argument("--residents", type=Path, metavar="FILE",
-                     default=repo_root() / "seeds" / "residents.toml",
-                     help="demo residents file (default: the project's seeds)")
+                     default=seeds_dir() / "residents.toml",
+                     help="demo residents file (default: the installed seeds)")
     cmd.set_defaults(func=run)
 
 

@@ -17,9 +17,9 @@ import pytest
 from devices.idcard import IdCardReader, Timeouts, connect
 from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
 from devices.idcard.portscan import ports_matching
+from seeds import seeds_dir
 
-REPO = Path(__file__).resolve().parents[3]
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 
 #: short time-outs: the emulator answers in milliseconds, so failures show up fast
 FAST = Timeouts(short=0.5, reset=0.5, read=1.0, read_fingerprint=1.0, probe=0.4)

@@ -30,7 +30,8 @@ from devices.smartcard.pcsc import PcscContext
 from devices.smartcard.virtual_applet import CardProfile
 from devices.smartcard.virtual_card import VPCD_PORT, Connector, VirtualCard
 from devices.smartcard.virtual_profiles import load_profiles
-from tests.conftest import IN_CI, REPO, require_tool
+from seeds import seeds_dir
+from tests.conftest import IN_CI, require_tool
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 READER_0 = "Virtual PCD 00 00"
@@ -155,7 +156,7 @@ def _wait_for_readers(proc: subprocess.Popen[bytes], log_path: Path) -> None:
 @pytest.fixture(scope="session")
 def profiles() -> dict[str, CardProfile]:
     """Virtual cards of the demo residents, by ref (R001 generation 2, R003 generation 3)."""
-    return load_profiles(REPO / "seeds" / "residents.toml")
+    return load_profiles(seeds_dir() / "residents.toml")
 
 
 @pytest.fixture

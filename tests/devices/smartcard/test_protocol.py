@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +18,7 @@ from devices.smartcard.apdu import ApduChannel, command
 from devices.smartcard.model import JSON_FIELDS
 from devices.smartcard.virtual_applet import CardProfile, SocialSecurityApplet
 from devices.smartcard.virtual_profiles import NOT_SOCIAL_SECURITY, load_profiles
+from seeds import seeds_dir
 
 
 def test_bcd_dates_digits_and_padding_are_decoded() -> None:
@@ -78,7 +78,7 @@ def test_endless_61xx_is_a_card_fault() -> None:
 
 @pytest.fixture(scope="module")
 def profiles() -> dict[str, CardProfile]:
-    return load_profiles(Path(__file__).resolve().parents[3] / "seeds" / "residents.toml")
+    return load_profiles(seeds_dir() / "residents.toml")
 
 
 @pytest.mark.parametrize("switches", [{}, {"strict_le": True}, {"records_via_61": True},

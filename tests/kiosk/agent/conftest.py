@@ -30,14 +30,15 @@ from kiosk.config import AgentConfig
 from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
 from kiosk.identity import Identity, from_id_card
 from offline_queue import credentials
+from seeds import seeds_dir
 from tests.central.builders import valid_form
-from tests.conftest import REPO, free_port
+from tests.conftest import free_port
 from tests.devices.idcard.conftest import FAST
 
 if TYPE_CHECKING:
     from central.platform import SandboxServer
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 AREA = "荀山村"
 PIN = "135790"
 TIMEOUTS = {"connect_timeout_s": 2.0, "read_timeout_s": 5.0}

@@ -13,7 +13,7 @@ import pytest
 from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
 from kiosk.app.readers import CardReaders
 from kiosk.fleet import DeviceStates
-from tests.conftest import REPO
+from seeds import seeds_dir
 from tests.devices.idcard.conftest import CountingPorts, bare_ptys
 
 WAIT = 10_000
@@ -21,7 +21,7 @@ WAIT = 10_000
 
 @pytest.fixture(scope="module")
 def profiles() -> dict[str, CardProfile]:
-    return load_profiles(REPO / "seeds" / "residents.toml")
+    return load_profiles(seeds_dir() / "residents.toml")
 
 
 @pytest.fixture

@@ -9,29 +9,28 @@ from pathlib import Path
 import pytest
 
 from kiosk.catalog import Catalog, Resident, load_catalog, load_residents
-from tests.conftest import REPO
+from seeds import seeds_dir
 
-SEEDS = REPO / "seeds"
 TODAY = dt.date(2026, 11, 22)      # the day the demo residents' ages are reckoned from
 
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load_catalog(SEEDS)
+    return load_catalog(seeds_dir())
 
 
 @pytest.fixture(scope="session")
 def residents() -> dict[str, Resident]:
-    return {r.ref: r for r in load_residents(SEEDS / "residents.toml")}
+    return {r.ref: r for r in load_residents(seeds_dir() / "residents.toml")}
 
 
 @pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     """A private copy of seeds/ (catalog and residents) that a test may break."""
     target = tmp_path / "seeds"
-    shutil.copytree(SEEDS / "catalog", target / "catalog",
+    shutil.copytree(seeds_dir() / "catalog", target / "catalog",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(SEEDS / "residents.toml", target / "residents.toml")
+    shutil.copy(seeds_dir() / "residents.toml", target / "residents.toml")
     return target
 
 

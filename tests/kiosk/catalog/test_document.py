@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.catalog import Catalog, CatalogInvalid, catalog_from_document, load_catalog
-from tests.kiosk.catalog.conftest import SEEDS
+from seeds import seeds_dir
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_round_trip_gives_the_same_catalog(catalog: Catalog, document: dict) -> 
 
 def test_same_seeds_same_version(catalog: Catalog) -> None:
     """Loading the same seeds again gives the same content-hash version."""
-    assert load_catalog(SEEDS).version == catalog.version
+    assert load_catalog(seeds_dir()).version == catalog.version
 
 
 def test_changed_seed_changes_the_version(seeds_copy: Path, catalog: Catalog) -> None:

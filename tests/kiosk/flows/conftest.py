@@ -28,10 +28,10 @@ from kiosk.catalog import Catalog, load_catalog
 from kiosk.flows import CitizenFlow, FlowSettings
 from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent
 from offline_queue import Outbox
-from tests.conftest import REPO
+from seeds import seeds_dir
 from tests.devices.idcard.conftest import FAST
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 #: an apply item with choices, yes/no, phone and a signature; prefill from card and shared
@@ -44,7 +44,7 @@ DISABILITY_CARD = "13330110002506013R4010000001000"
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load_catalog(REPO / "seeds" / "catalog")
+    return load_catalog(seeds_dir() / "catalog")
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from kiosk.technician.console import TechnicianConsole
 from kiosk.technician.errors import ActionFailed
 from offline_queue import Outbox, credentials
 from offline_queue.sync import SyncEngine
-from tests.conftest import REPO
+from seeds import seeds_dir
 from tests.kiosk.technician.conftest import TECHNICIAN, actions
 from tests.offline_queue.conftest import (
     ADDRESS,
@@ -41,7 +41,7 @@ from tests.offline_queue.conftest import (
 if TYPE_CHECKING:
     from central.platform import SandboxServer
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 
 
 @pytest.fixture

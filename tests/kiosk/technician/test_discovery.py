@@ -10,10 +10,10 @@ from devices.idcard.emulator.profiles import load_profiles
 from devices.idcard.portscan import ports_matching
 from kiosk import config as kiosk_config
 from kiosk.technician import discovery
-from tests.conftest import REPO
+from seeds import seeds_dir
 from tests.devices.idcard.conftest import bare_ptys
 
-RESIDENTS = REPO / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 
 
 def test_listing_probes_ports_in_parallel_but_never_the_printer_s(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles
 from kiosk import config as cfg
 from kiosk.config import AgentConfig
+from seeds import seeds_dir
 from tests.kiosk.agent.conftest import (  # noqa: F401 - fixtures shared with the services
     AREA,
     PIN,
@@ -29,7 +30,7 @@ from tests.kiosk.flows.conftest import catalog  # noqa: F401 - the real catalog,
 if TYPE_CHECKING:
     from central.platform import SandboxServer
 
-RESIDENTS = Path(__file__).resolve().parents[4] / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 WAIT = 15_000
 
 

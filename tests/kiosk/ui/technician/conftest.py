@@ -17,11 +17,12 @@ from devices.printer import PrinterState
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as kiosk_config
 from kiosk.security import hash_pin
+from seeds import seeds_dir
 
 if TYPE_CHECKING:
     from central.platform import SandboxServer
 
-RESIDENTS = Path(__file__).resolve().parents[4] / "seeds" / "residents.toml"
+RESIDENTS = seeds_dir() / "residents.toml"
 PIN = "246810"
 WAIT = 15_000
 
