@@ -2,8 +2,6 @@
 
 KioskError                      something the user or technician can act on
 ├── ConfigError                 a configuration value is invalid (names key, value, allowed)
-├── DataDirError                the data directory cannot be used (permissions, missing)
-├── NotAvailableError           a command whose work has not been built yet
 └── UserFacingError             shown on screen: ``zh`` and ``en`` say what happened and what to do
     ├── IdentityRefused         a card was read but cannot identify the citizen here
     │   ├── CardExpired         (or not yet valid)
@@ -31,14 +29,6 @@ class ConfigError(KioskError):
         self.key, self.value, self.allowed, self.source = key, value, allowed, source
         where = f" (from {source})" if source else ""
         super().__init__(f"invalid configuration {key} = {value!r}{where}: {allowed}")
-
-
-class DataDirError(KioskError):
-    exit_code = 3
-
-
-class NotAvailableError(KioskError):
-    exit_code = 3
 
 
 class UserFacingError(KioskError):

@@ -16,12 +16,6 @@ from kiosk.cli.devices import idcard, printer, smartcard
 Section = Callable[[argparse.Namespace], dict[str, Any]]
 
 
-def _not_built(what: str) -> Section:
-    def section(args: argparse.Namespace) -> dict[str, Any]:
-        return {"detail": f"{what} discovery has not been built yet"}
-    return section
-
-
 # key in the JSON output -> the function that fills it; order is the order printed
 SECTIONS: dict[str, Section] = {
     "serial": idcard.serial_section,

@@ -28,13 +28,14 @@ def clear_layout(layout: QLayout) -> None:
     """
     while layout.count():
         entry = layout.takeAt(0)
+        assert entry is not None                # count() said there is one
         widget = entry.widget()
         if widget is not None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
-        elif entry.layout() is not None:
-            clear_layout(entry.layout())
+        elif (sub := entry.layout()) is not None:
+            clear_layout(sub)
         shiboken6.delete(entry)            # the item (or the emptied sub-layout) itself
 
 
@@ -70,11 +71,6 @@ class Screen(QWidget):
 
     def _on_topic(self, topic: str) -> None:
         if topic == "prefs" or topic in self.topics:
-            self.refresh()
-
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        if self.isVisible():
             self.refresh()
 
     # -- to implement -------------------------------------------------------------------------
