@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,18 @@ def _files(root: Path) -> set[str]:
             if p.is_file() and "__pycache__" not in p.parts}
 
 
-def test_a_non_editable_install_runs_from_any_directory(tmp_path: Path) -> None:
+@pytest.fixture
+def venv(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "venv"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)     # close to 1 GB; pytest keeps old tmp dirs
+
+
+def test_a_non_editable_install_runs_from_any_directory(tmp_path: Path, venv: Path) -> None:
     """After `pip install .` (not editable) into a new venv, `kiosk catalog check` and
     `kiosk run --quit-after-ready` succeed from /tmp, using the installed catalog."""
     source = tmp_path / "source"
     shutil.copytree(REPO, source, ignore=_NOT_SOURCE, symlinks=True)
-    venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     install = _run([str(venv / "bin" / "pip"), "install", "-q", str(source)], env, 1200)
