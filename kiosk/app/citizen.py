@@ -89,7 +89,7 @@ class KioskApp(TerminalApp):
         self.prefill = PrefillBridge(self.invoker, self.platform_client())
         self.closers.append(self.prefill.close)
         printer = self.open_printer()
-        self.outbox_bridge.event.connect(self.flow.outbox_event)
+        self.outbox_bridge.outbox_event.connect(self.flow.outbox_event)
         self.outbox_bridge.summary.connect(self.window.status.set_network)
         printer.paper_state.connect(self.window.status.set_paper)
         creds = self.creds

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         set_by_name(self, "contextMenuPolicy", "NoContextMenu")
         central = QWidget(self)
         self.setCentralWidget(central)
+        self._central = central                 # (centralWidget() may be None to mypy)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -105,12 +106,13 @@ class MainWindow(QMainWindow):
         bar.setObjectName("topbar")         # a plain QWidget: its style sheet background is drawn
         row = QHBoxLayout(bar)
         row.setContentsMargins(16, 8, 16, 8)
-        self.corner = QPushButton(bar)          # the hidden technician gesture: 5 taps
-        self.corner.setFlat(True)
-        self.corner.setFixedSize(64, 64)
-        set_by_name(self.corner, "focusPolicy", "NoFocus")
-        self.corner.setStyleSheet("background: transparent; border: none;")
-        self.corner.clicked.connect(lambda _c=False: self.corner_tapped())
+        # the hidden technician gesture: 5 taps (not "corner": QMainWindow.corner is a method)
+        self.corner_button = QPushButton(bar)
+        self.corner_button.setFlat(True)
+        self.corner_button.setFixedSize(64, 64)
+        set_by_name(self.corner_button, "focusPolicy", "NoFocus")
+        self.corner_button.setStyleSheet("background: transparent; border: none;")
+        self.corner_button.clicked.connect(lambda _c=False: self.corner_tapped())
         self.title = QLabel(bar)
         self.title.setObjectName("big")
         self.language_button = QPushButton(bar)
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
         set_by_name(self.elder_button, "focusPolicy", "NoFocus")
         self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
             not self.flow.elder))
-        row.addWidget(self.corner)
+        row.addWidget(self.corner_button)
         row.addWidget(self.title, 1)
         row.addWidget(self.elder_button)
         row.addWidget(self.language_button)
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
         if "idle" not in self._overlays:
             from kiosk.ui.overlays import IdleWarning
 
-            self._overlays["idle"] = IdleWarning(self.centralWidget(), self.flow.extend)
+            self._overlays["idle"] = IdleWarning(self._central, self.flow.extend)
         return self._overlays["idle"]  # type: ignore[return-value]
 
     @property
@@ -142,7 +144,7 @@ class MainWindow(QMainWindow):
             from kiosk.ui.camera import CameraOverlay
 
             self._overlays["camera"] = CameraOverlay(
-                self.centralWidget(), lambda: self.flow.language, self._has_camera)
+                self._central, lambda: self.flow.language, self._has_camera)
         return self._overlays["camera"]  # type: ignore[return-value]
 
     @property
@@ -176,8 +178,8 @@ class MainWindow(QMainWindow):
         elif topic == "idle" and self.flow.idle_status().phase is IdlePhase.ACTIVE:
             self._hide_idle_warning()
 
-    def screen(self, step: Step) -> Screen:
-        """The screen of ``step``, built on first use."""
+    def screen_for(self, step: Step) -> Screen:
+        """The screen of ``step``, built on first use (not ``screen``: QWidget.screen)."""
         if step not in self.screens:
             module, name = SCREENS[step].split(":")
             cls = getattr(importlib.import_module(f"kiosk.ui.screens.{module}"), name)
@@ -190,7 +192,7 @@ class MainWindow(QMainWindow):
         return self.screens[step]
 
     def show_step(self) -> None:
-        screen = self.screen(self.flow.step)
+        screen = self.screen_for(self.flow.step)
         if self._current is not screen:
             if self._current is not None:
                 self._current.leave()
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         for overlay in self._overlays.values():
             if overlay.isVisible():
-                overlay.setGeometry(self.centralWidget().rect())
+                overlay.setGeometry(self._central.rect())
 
     def shutdown(self) -> None:
         self.timer.stop()

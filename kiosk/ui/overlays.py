@@ -30,7 +30,9 @@ class Overlay(QWidget):
         self.hide()
 
     def cover(self) -> None:
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        assert parent is not None               # an overlay is built over its parent
+        self.setGeometry(parent.rect())
         self.raise_()
         self.show()
 

@@ -84,7 +84,8 @@ class FormsHost(Page):
         elif topic in ("prefs", "wiped"):
             self.apply_theme()
 
-    def screen(self, step: Step) -> Screen:
+    def screen_for(self, step: Step) -> Screen:
+        """The screen of ``step``, built on first use (not ``screen``: QWidget.screen)."""
         if step not in self.screens:
             module, name = SCREENS[step].split(":")
             cls = getattr(importlib.import_module(f"kiosk.ui.screens.{module}"), name)
@@ -101,7 +102,7 @@ class FormsHost(Page):
         step = self.flow.step
         if step in _NOT_HOSTED:
             return                              # the visit takes the agent elsewhere
-        screen = self.screen(step)
+        screen = self.screen_for(step)
         if self._current is not screen:
             if self._current is not None:
                 self._current.leave()

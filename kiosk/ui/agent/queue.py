@@ -9,6 +9,7 @@ after outbox events, at most a few times a second.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -132,8 +133,8 @@ class QueuePage(Page):
                 if isinstance(message, dict) else str(message)
             self._add(box, self.t("queue.field", field=labels.get(key, key), message=text),
                       "error")
-        button = self.button(lambda sid=entry.submission_id: self.visit.correct(sid),
-                             primary=True, name="correct")
+        button = self.button(partial(self.visit.correct, entry.submission_id), primary=True,
+                             name="correct")
         button.setText(self.t("queue.correct"))
         box.addLayout(self.row(button, stretch_first=True))
         self.correct_buttons[entry.submission_id] = button

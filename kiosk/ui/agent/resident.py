@@ -8,6 +8,7 @@ cannot identify its holder (expired...) shows why, in the flow's own words.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtWidgets import QWidget
 
@@ -69,14 +70,14 @@ class ResidentPage(Page):
         if resident is not None and identified:
             catalog = flow.catalog
             for entry in resident.eligible:
-                known = catalog is not None and entry.item_code in catalog
-                title = catalog.get(entry.item_code).name.get(lang) if known \
-                    else entry.item_code  # type: ignore[union-attr]
+                item = catalog.get(entry.item_code) \
+                    if catalog is not None and entry.item_code in catalog else None
+                title = item.name.get(lang) if item is not None else entry.item_code
                 reason = self.t("res.reason", reason=entry.reason(lang))
                 button = ChoiceButton(f"{title}\n{reason}",
-                                      lambda c=entry.item_code: self.visit.start(c),
+                                      partial(self.visit.start, entry.item_code),
                                       key=entry.item_code, min_height=88, parent=self)
-                button.setEnabled(known)
+                button.setEnabled(item is not None)
                 self.column.addWidget(button)
                 self.items.append(button)
             if not resident.eligible:

@@ -57,6 +57,7 @@ class AgentWindow(QMainWindow):
         self._camera: CameraOverlay | None = None
         central = QWidget(self)
         self.setCentralWidget(central)
+        self._central = central                 # (centralWidget() may be None to mypy)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -83,7 +84,9 @@ class AgentWindow(QMainWindow):
         self._unsubscribe = visit.subscribe(self._on_visit)
         self._unsubscribe_flow = self.flow.subscribe(self._on_flow)
         self.filter = SessionEventFilter(self._activity, lockdown=False)
-        QApplication.instance().installEventFilter(self.filter)
+        app = QApplication.instance()
+        assert app is not None                  # a widget exists only in an application
+        app.installEventFilter(self.filter)
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self.tick)
@@ -125,7 +128,7 @@ class AgentWindow(QMainWindow):
         if self._camera is None:
             from kiosk.ui.camera import CameraOverlay
 
-            self._camera = CameraOverlay(self.centralWidget(), lambda: self.flow.language,
+            self._camera = CameraOverlay(self._central, lambda: self.flow.language,
                                          self._has_camera)
         return self._camera
 
@@ -259,7 +262,9 @@ class AgentWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.timer.stop()
-        QApplication.instance().removeEventFilter(self.filter)
+        app = QApplication.instance()
+        assert app is not None                  # a widget exists only in an application
+        app.removeEventFilter(self.filter)
         self._unsubscribe()
         self._unsubscribe_flow()
         forms = self.pages[Page.FORMS]

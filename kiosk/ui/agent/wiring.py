@@ -125,8 +125,8 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     closers.append(tasks.close)
     window = AgentWindow(visit, tasks, tick_ms=tick_ms, has_camera=has_camera)
     closers.append(lambda: _close_window(window))
-    outbox_bridge.event.connect(window.outbox_event)
-    closers.append(lambda: outbox_bridge.event.disconnect(window.outbox_event))
+    outbox_bridge.outbox_event.connect(window.outbox_event)
+    closers.append(lambda: outbox_bridge.outbox_event.disconnect(window.outbox_event))
     for bridge_ in (idcard, smartcard):
         if bridge_ is not None:
             bridge_.placed.connect(window.card_placed)

@@ -6,6 +6,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -70,4 +71,4 @@ class Worker:
             except Exception:  # a bug in a job: logged; the caller hears nothing
                 log.exception("worker.job_failed", extra={"ctx": {"worker": self.name}})
                 continue
-            self._invoker.post(lambda d=done, r=result: d(r))
+            self._invoker.post(partial(done, result))

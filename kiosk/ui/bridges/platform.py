@@ -44,7 +44,8 @@ class PrefillBridge:
 
 class OutboxBridge(QObject):
     _raw = Signal(object)                   # from the listener, any thread
-    event = Signal(object)                  # every outbox event, on the GUI thread
+    # every outbox event, on the GUI thread (not "event": QObject.event is Qt's event hook)
+    outbox_event = Signal(object)
     summary = Signal(object)                # kiosk.flows.line.LineStatus for the status bar
 
     def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
@@ -62,7 +63,7 @@ class OutboxBridge(QObject):
     def _on_event(self, event: dict[str, Any]) -> None:
         if self._closed:                    # queued before close, delivered after
             return
-        self.event.emit(event)
+        self.outbox_event.emit(event)
         self.status = follow(self.status, event, self._waiting())
         self.summary.emit(self.status)
 

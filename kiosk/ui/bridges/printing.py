@@ -15,22 +15,26 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from devices.printer import PrinterError, PrinterProfile, Receipt, ReceiptPrinter
 from devices.printer.glyphs import GlyphRenderer
-from kiosk.catalog.text import Text
 from kiosk.documents.errors import DocumentError
+from kiosk.flows.messages import Bilingual
 from kiosk.flows.services import PrintOutcome, ProofContent
 from kiosk.receipts import preview_png, slip_bytes
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 
+if TYPE_CHECKING:
+    from kiosk.documents.layout import ProofDocument
+
 log = logging.getLogger(__name__)
 
-NO_PRINTER = Text("本机未连接回执打印机，请记下屏幕上的编号", "No receipt printer here; please "
-                  "note the number on screen")
-NO_A4 = Text("本机未连接A4打印机，请联系工作人员", "No A4 printer here; please ask staff")
+NO_PRINTER = Bilingual("本机未连接回执打印机，请记下屏幕上的编号", "No receipt printer here; "
+                       "please note the number on screen")
+NO_A4 = Bilingual("本机未连接A4打印机，请联系工作人员", "No A4 printer here; please ask staff")
 
 
 class PrinterBridge(QObject):
@@ -84,7 +88,7 @@ class PrinterBridge(QObject):
             result = self._printer.print_bytes(data, slip.name)
         except PrinterError as exc:
             state = exc.status.state.value if exc.status else "offline"
-            return PrintOutcome(False, preview, Text(exc.zh, exc.en), state)
+            return PrintOutcome(False, preview, Bilingual(exc.zh, exc.en), state)
         return PrintOutcome(True, preview, None, result.after.state.value)
 
     # -- A4 proofs --------------------------------------------------------------------------
@@ -95,7 +99,7 @@ class PrinterBridge(QObject):
         self._worker.submit(lambda: self._print_job(proof), done)
 
     @staticmethod
-    def _document(proof: ProofContent) -> object:
+    def _document(proof: ProofContent) -> ProofDocument:
         from kiosk.documents.layout import ProofDocument
 
         return ProofDocument(proof.title, proof.rows, "", dt.datetime.fromisoformat(
@@ -107,7 +111,7 @@ class PrinterBridge(QObject):
 
         work = Path(tempfile.mkdtemp(prefix="kiosk-proof-"))
         try:
-            pdf = write_pdf(self._document(proof), work / "proof.pdf")  # type: ignore[arg-type]
+            pdf = write_pdf(self._document(proof), work / "proof.pdf")
             return [page.read_bytes() for page in render_pages(pdf, work / "pages", dpi=60)]
         except DocumentError:
             log.exception("proof.preview_failed", extra={"ctx": {}})
@@ -124,15 +128,15 @@ class PrinterBridge(QObject):
             if self._a4_queue:
                 work = Path(tempfile.mkdtemp(prefix="kiosk-a4-"))
                 try:
-                    print_document(doc, self._a4_queue, work)  # type: ignore[arg-type]
+                    print_document(doc, self._a4_queue, work)
                 finally:
                     shutil.rmtree(work, ignore_errors=True)
                 return PrintOutcome(True)
             if self._a4_out_dir is not None:
                 self._proofs += 1
                 self._a4_out_dir.mkdir(parents=True, exist_ok=True)
-                write_pdf(doc, self._a4_out_dir / f"proof-{self._proofs:04d}.pdf")  # type: ignore[arg-type]
+                write_pdf(doc, self._a4_out_dir / f"proof-{self._proofs:04d}.pdf")
                 return PrintOutcome(True)
         except DocumentError as exc:
-            return PrintOutcome(False, message=Text(exc.zh or str(exc), str(exc)))
+            return PrintOutcome(False, message=Bilingual(exc.zh or str(exc), str(exc)))
         return PrintOutcome(False, message=NO_A4)

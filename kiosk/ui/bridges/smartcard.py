@@ -4,6 +4,7 @@ worker (never on the GUI thread nor on the monitor's own thread, which must keep
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -41,7 +42,7 @@ class SmartCardBridge(QObject):
             self.removed.emit()
         for presence in inserted:
             self.reading.emit()
-            self._worker.submit(lambda r=presence.reader: self._read(r), self._deliver)
+            self._worker.submit(partial(self._read, presence.reader), self._deliver)
 
     def _read(self, reader: str) -> object:
         try:

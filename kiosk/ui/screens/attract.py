@@ -28,8 +28,9 @@ class AttractScreen(Screen):
             set_by_name(widget, "alignment", "AlignCenter")
             self.root.addWidget(widget)
         self.root.addSpacing(24)
-        self.root.addLayout(self.row(self.elder, stretch_first=True))
-        self.root.itemAt(self.root.count() - 1).layout().addStretch(1)
+        elder_row = self.row(self.elder, stretch_first=True)
+        elder_row.addStretch(1)
+        self.root.addLayout(elder_row)
         self.root.addStretch(2)
         self.refresh()
 

@@ -6,12 +6,19 @@ takes Chinese, full pinyin or initials (``catalog.search``) from the on-screen k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLineEdit, QPushButton, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.screens.base import Screen, clear_layout
 from kiosk.ui.widgets import ChoiceButton
+
+if TYPE_CHECKING:
+    from kiosk.catalog.model import Bundle, Department, LifeEvent
 
 MODES = ("popular", "departments", "life_events", "bundles")
 SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
@@ -29,7 +36,7 @@ class ChooseScreen(Screen):
         self.greeting = self.label("title")
         self.mode_buttons: dict[str, QPushButton] = {}
         for mode in MODES:
-            button = self.button(lambda m=mode: self.set_mode(m), name=f"mode_{mode}")
+            button = self.button(partial(self.set_mode, mode), name=f"mode_{mode}")
             button.setCheckable(True)
             self.mode_buttons[mode] = button
         self.search = QLineEdit(self)
@@ -46,11 +53,11 @@ class ChooseScreen(Screen):
         self.grid = QGridLayout(self.choices)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.choices)
+        self.scroll_area = QScrollArea(self)    # (QWidget.scroll is a method)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self.choices)
         self.empty = self.label("notice")
         self.prev = self.button(lambda: self.turn(-1), name="prev")
         self.next = self.button(lambda: self.turn(1), name="next")
@@ -63,7 +70,7 @@ class ChooseScreen(Screen):
         search_row.setStretch(1, 1)
         self.root.addLayout(search_row)
         self.root.addWidget(self.empty)
-        self.root.addWidget(self.scroll, 1)
+        self.root.addWidget(self.scroll_area, 1)
 
     # -- actions -----------------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
@@ -88,6 +95,7 @@ class ChooseScreen(Screen):
     def run_search(self) -> None:
         self.flow.activity()
         query = self.search.text().strip()
+        assert self.flow.catalog is not None    # a session is here: its card was read
         self.hits = [hit.item.code for hit in self.flow.catalog.search(query, limit=40)] \
             if query else None
         self.page = 0
@@ -97,13 +105,16 @@ class ChooseScreen(Screen):
     def entries(self) -> list[tuple[str, str, bool]]:
         """(key, caption, is_item) of what the grid shows now."""
         lang, catalog = self.flow.language, self.flow.catalog
+        assert catalog is not None              # a session is here: its card was read
         if self.hits is not None:
             return [(c, catalog.get(c).name.get(lang), True) for c in self.hits]
         if self.mode == "popular":
             items = catalog.popular(24)
         elif self.group is None:
-            groups = {"departments": catalog.departments, "life_events": catalog.life_events,
-                      "bundles": catalog.bundles}[self.mode]
+            by_mode: dict[str, Mapping[str, Department | LifeEvent | Bundle]] = {
+                "departments": catalog.departments, "life_events": catalog.life_events,
+                "bundles": catalog.bundles}
+            groups = by_mode[self.mode]
             return [(key, g.name.get(lang), False) for key, g in groups.items()]
         elif self.mode == "departments":
             items = catalog.by_department(self.group)
@@ -139,7 +150,7 @@ class ChooseScreen(Screen):
                                   parent=self.choices)
             self.grid.addWidget(button, i // columns, i % columns)
             button.show()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self.empty.setText(self.t("choose.no_hits"))
         self.empty.setVisible(self.hits is not None and not entries)
         self.prev.setEnabled(self.page > 0)

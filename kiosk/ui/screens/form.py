@@ -4,6 +4,7 @@ field, a numeric pad for numbers, the document camera for ``file`` fields."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
@@ -32,15 +33,15 @@ class FormScreen(Screen):
         self.body = QWidget(self)
         self.fields = QVBoxLayout(self.body)
         self.fields.setSpacing(10)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.body)
+        self.scroll_area = QScrollArea(self)    # (QWidget.scroll is a method)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.body)
         self.pad = NumericPad(lambda: self.flow.language, self)
         self.back = self.button(self.flow.back, name="back")
         self.next = self.button(self.submit, primary=True, name="next")
         for widget in (self.title, self.status, self.notice):
             self.root.addWidget(widget)
-        self.root.addWidget(self.scroll, 1)
+        self.root.addWidget(self.scroll_area, 1)
         self.root.addWidget(self.pad)
         self.root.addLayout(self.row(self.back, self.next, stretch_first=True))
 
@@ -56,7 +57,7 @@ class FormScreen(Screen):
         if kind == FieldType.FILE:
             taker = self.take_photo
             if taker is not None:
-                taker(lambda data, key=row.field.key: self.flow.attach_file(key, data))
+                taker(partial(self.flow.attach_file, row.field.key))
             return
         if kind in NUMERIC and not row.field.readonly:
             self.pad.attach(row.edit, allow_x=kind == FieldType.ID_NUMBER,
@@ -118,8 +119,8 @@ class FormScreen(Screen):
 
     def show_row(self, row: FieldRow) -> None:
         """Scroll so that ``row`` is in sight (after the layout has placed it)."""
-        self.body.layout().activate()
-        self.scroll.ensureWidgetVisible(row, 0, 24)
+        self.fields.activate()                  # the body's layout
+        self.scroll_area.ensureWidgetVisible(row, 0, 24)
 
     def clear(self) -> None:
         self.pad.attach(None)

@@ -37,6 +37,7 @@ class ItemScreen(Screen):
             return
         lang = self.flow.language
         self.title.setText(item.name.get(lang))
+        assert self.flow.catalog is not None    # it gave the flow its item
         department = self.flow.catalog.departments.get(item.department)
         facts = [self.t("item.department",
                         name=department.name.get(lang) if department else item.department),

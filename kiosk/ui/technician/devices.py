@@ -7,6 +7,7 @@ of paper reaches the platform's fleet view with the next (immediate) heartbeat.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
@@ -49,13 +50,12 @@ class DevicesPage(TechPage):
             combo.setEditable(True)
             combo.setProperty("role", key)
             combo.setMinimumWidth(420)
-            save = self.button(lambda k=key: self.save(k), name=f"save:{key}")
+            save = self.button(partial(self.save, key), name=f"save:{key}")
             grid.addWidget(label, i, 0)
             grid.addWidget(combo, i, 1)
             grid.addWidget(save, i, 2)
             for j, test in enumerate(tests):
-                button = self.button(lambda k=key, t=test: self.test(k, t),
-                                     name=f"{test}:{key}")
+                button = self.button(partial(self.test, key, test), name=f"{test}:{key}")
                 grid.addWidget(button, i, 3 + j)
                 self.tests[(key, test)] = button
             self.fields[key], self.labels[key] = combo, label

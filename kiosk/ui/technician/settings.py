@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -33,7 +34,7 @@ class SettingsPage(TechPage):
             name = self.label()
             name.setText(f"{info.key}  —  {info.doc} ({info.allowed()})")
             edit = self.edit(info.key)
-            save = self.button(lambda k=info.key: self.save(k), name=f"save:{info.key}")
+            save = self.button(partial(self.save, info.key), name=f"save:{info.key}")
             column.addWidget(name)
             line = self.row(edit, save)
             line.setStretch(0, 1)

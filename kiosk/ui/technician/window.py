@@ -134,7 +134,9 @@ class TechnicianWindow(QWidget):
     def show_gate(self) -> None:
         if self.technician_console is not None:
             self._idle.stop()
-            QApplication.instance().removeEventFilter(self._filter)
+            app = QApplication.instance()
+            assert app is not None              # a widget exists only in an application
+            app.removeEventFilter(self._filter)
         self.technician_console = None
         for page in self.pages.values():
             page.clear()
@@ -147,7 +149,9 @@ class TechnicianWindow(QWidget):
     def open_console(self, technician: str) -> None:
         self.technician_console = self._make_console(technician)
         self._activity()
-        QApplication.instance().installEventFilter(self._filter)
+        app = QApplication.instance()
+        assert app is not None                  # a widget exists only in an application
+        app.installEventFilter(self._filter)
         self._idle.start()
         self.tab_bar.show()
         self.show_tab("devices")

@@ -41,7 +41,7 @@ def rendered_contrast(widget: QWidget) -> float:
 
 
 def visible(window, kind: type) -> list:
-    return [w for w in window.findChildren(kind) if w.isVisible() and w is not window.corner
+    return [w for w in window.findChildren(kind) if w.isVisible() and w is not window.corner_button
             and w.window() is window]
 
 
@@ -112,7 +112,7 @@ def test_elder_choices_fit_the_panel_without_stretching_the_window(
         assert window.minimumSizeHint().height() <= height, mode
         assert window.height() == height, mode
         if height == 1080:
-            viewport = screen.scroll.viewport()
+            viewport = screen.scroll_area.viewport()
             for button in screen.item_buttons():
                 bottom = button.mapTo(viewport, button.rect().bottomLeft()).y()
                 assert bottom <= viewport.height(), (mode, button.text())

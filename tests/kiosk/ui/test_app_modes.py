@@ -88,7 +88,7 @@ def kiosk(qtbot: Any, demo: Demo, data_dir: Path, catalog: Any) -> Iterator[Any]
 def enter_technician(qtbot: Any, window: Any) -> Any:
     """Five taps on the hidden corner, then the technician's number and PIN."""
     for _ in range(5):
-        tap(qtbot, window.corner)
+        tap(qtbot, window.corner_button)
     technician = window.technician
     assert technician is not None and window.stack.currentWidget() is technician
     gate = technician.gate_page
