@@ -34,6 +34,7 @@ from devices.printer import (
     Separator,
     Text,
 )
+from devices.printer.document import Element
 from devices.printer.emulator.decoder import decode
 from devices.printer.emulator.render import slip_png
 from devices.printer.glyphs import GlyphRenderer
@@ -97,7 +98,7 @@ def submission_receipt(info: SubmissionReceipt) -> Receipt:
         return tr(key, lang)
 
     title = "slip.title_offline" if info.offline else "slip.title_online"
-    elements: list = [Text(t(title), align=Align.CENTER, bold=True, width=2, height=2)]
+    elements: list[Element] = [Text(t(title), align=Align.CENTER, bold=True, width=2, height=2)]
     if lang != "zh":                   # the official title, for staff at any counter
         elements.append(Text(tr(title, "zh"), align=Align.CENTER))
     if info.site_name:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from devices.idcard.autodetect import RESCAN_INTERVAL
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kiosk.ui.bridges.smartcard import SmartCardBridge
 
 log = logging.getLogger(__name__)
+Bridge = TypeVar("Bridge")
 
 #: the signals a mode may connect to; each bridge has those it has (``reader_state`` is
 #: the ID-card reader's "ok" | "lost", ``reading`` the PC/SC reader's)
@@ -97,7 +98,7 @@ class CardReaders:
         if hasattr(bridge, signal):
             getattr(bridge, signal).connect(slot)
 
-    def _wire(self, bridge: Any) -> Any:
+    def _wire(self, bridge: Bridge) -> Bridge:
         for signal, slot in self._slots:
             self._attach(bridge, signal, slot)
         return bridge

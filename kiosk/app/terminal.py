@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import config as cfg
 from kiosk.app.wiring import Wiring
 from kiosk.closing import close_in_reverse
+from kiosk.errors import ConfigError
 from seeds import seeds_dir
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ class TerminalApp:
         """The technician left: the devices again, with the settings they saved."""
         try:
             self.config = cfg.load(self.data_dir)
-        except cfg.ConfigError:              # the console validates; keep the last good one
+        except ConfigError:                  # the console validates; keep the last good one
             log.exception("app.config_reload_failed", extra={"ctx": {}})
         if self.printer is not None:
             printer, profile = self._receipt_printer(self.config)

@@ -8,9 +8,12 @@ Never speak an ID number: :func:`speakable` masks every ID number that might hid
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.pii import redact_text
+
+if TYPE_CHECKING:
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +49,11 @@ class QtSpeaker:
     """Qt TextToSpeech; created lazily so a terminal without speech-dispatcher still starts."""
 
     def __init__(self) -> None:
-        self._engine = None
+        self._engine: QTextToSpeech | None = None
         self._volume = 0.7
         self.available = True
 
-    def _tts(self):
+    def _tts(self) -> QTextToSpeech | None:
         if self._engine is None and self.available:
             try:
                 from PySide6.QtTextToSpeech import QTextToSpeech

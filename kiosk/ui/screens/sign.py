@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -19,7 +21,7 @@ class SignaturePad(QWidget):
         self.setMinimumSize(600, 260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.strokes: list[list[QPointF]] = []
-        self.on_stroke = lambda: None
+        self.on_stroke: Callable[[], None] = lambda: None
 
     def is_empty(self) -> bool:
         return not any(len(s) > 1 for s in self.strokes)
