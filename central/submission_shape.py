@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from central.clock import parse_rfc3339
-from devices import gb11643
+from civic import gb11643
 
 Messages = dict[str, dict[str, str]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from devices.gb11643 import mask as mask_id_number
+from civic.gb11643 import mask as mask_id_number
 
 __all__ = ["Personal", "mask_address", "mask_id_number", "mask_name", "redact_text"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from devices import gb11643
+from civic import gb11643
 from devices.idcard.errors import CardExpiredError, CardNotYetValidError
 from devices.idcard.layout import CardType
 from devices.idcard.tables import gender_label, nation_label

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
-from devices.gb11643 import mask
+from civic.gb11643 import mask
 from devices.smartcard.errors import ProtectedDataError
 
 #: field names as in ``kiosk devices smartcard read --json`` (docs/cli.md), in that order

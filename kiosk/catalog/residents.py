@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from devices import gb11643
+from civic import gb11643
 from kiosk.catalog.errors import ResidentsInvalid
 from kiosk.catalog.problems import Place, Problems
 from kiosk.catalog.vocab import CARD_TYPES, SHARED_KEYS

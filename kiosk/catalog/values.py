@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from devices import gb11643
+from civic import gb11643
 from kiosk.catalog.text import Text
 from kiosk.catalog.vocab import FieldType
 

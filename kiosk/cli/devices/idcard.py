@@ -13,7 +13,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from devices import gb11643
+from civic import gb11643
 from devices.idcard import IdCard, connect
 from devices.idcard.errors import CardError, IdCardError, ReaderError
 from devices.serialurl import parse_serial_url

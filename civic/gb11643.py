@@ -1,7 +1,7 @@
 """Citizen ID numbers (GB 11643-1999): check digit, validation, upgrade, masking.
 
-Used by the card drivers, by the application's identity model and by the log redaction,
-so the one definition of "what an ID number looks like" lives here.
+Used by the card drivers, the catalog's forms, the Submission shape check and the masking
+of personal data, so the one definition of "what an ID number looks like" lives here.
 """
 
 from __future__ import annotations
