@@ -27,6 +27,7 @@ import httpx
 from kiosk.documents.cups import QueueState, queue_state
 from offline_queue import Outbox, State, credentials
 from offline_queue.errors import OutboxError
+from offline_queue.events import Progress
 from offline_queue.sync import build_client
 from offline_queue.tls import ClientSettings
 
@@ -121,17 +122,16 @@ def a4_summary(state: QueueState) -> dict[str, Any]:
 
 def build_heartbeat(*, app_version: str, uptime_s: float, outbox: Outbox,
                     devices: dict[str, Any], a4: QueueState | None,
-                    sync: dict[str, Any]) -> dict[str, Any]:
-    """The ``POST /v1/heartbeat`` body. ``sync`` is the engine's progress (or its meta)."""
+                    sync: Progress) -> dict[str, Any]:
+    """The ``POST /v1/heartbeat`` body. ``sync`` is the engine's progress (or the queue's
+    record of it)."""
     body_devices = dict(devices)
     if a4 is not None:
         body_devices["a4_printer"] = a4_summary(a4)
-    skew = sync.get("clock_skew_s")
-    last = sync.get("last_sync_at")
     return {"app_version": app_version, "uptime_s": int(uptime_s),
-            "clock_skew_s": float(skew) if isinstance(skew, int | float) else 0.0,
+            "clock_skew_s": sync.clock_skew_s or 0.0,
             "queue": queue_summary(outbox), "devices": body_devices,
-            "last_sync_at": _rfc3339(last) if isinstance(last, int | float) else last}
+            "last_sync_at": _rfc3339(sync.last_sync_at)}
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class HeartbeatSender:
     def __init__(self, outbox: Outbox, data_dir: Path, *, app_version: str,
                  devices: DeviceStates, a4_queue: str = "",
                  a4_state: Callable[[str], QueueState] = queue_state,
-                 sync_progress: Callable[[], dict[str, Any]] | None = None,
+                 sync_progress: Callable[[], Progress] | None = None,
                  interval_s: float = 300.0, follow_platform_interval: bool = True,
                  connect_timeout_s: float = 5.0,
                  read_timeout_s: float = 20.0, transport: httpx.BaseTransport | None = None,
@@ -176,12 +176,12 @@ class HeartbeatSender:
         self.last_result: HeartbeatResult | None = None
 
     # -- one heartbeat ---------------------------------------------------------------------
-    def _sync_state(self) -> dict[str, Any]:
+    def _sync_state(self) -> Progress:
         if self._sync_progress is not None:
             return self._sync_progress()
         store = self.outbox.store
-        return {"clock_skew_s": store.get_meta("clock_skew_s"),
-                "last_sync_at": store.get_meta("last_sync_at")}
+        return Progress(clock_skew_s=store.get_meta("clock_skew_s"),
+                        last_sync_at=store.get_meta("last_sync_at"))
 
     def body(self) -> dict[str, Any]:
         a4 = self._a4_state(self.a4_queue) if self.a4_queue else None

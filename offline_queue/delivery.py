@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from offline_queue.events import RunState
 from offline_queue.outcomes import Claimed, Outcome
 
 
@@ -24,7 +25,7 @@ class SyncReport:
     damaged: int = 0
     #: why the run stopped before the queue was empty: paused, throttled, offline, busy, or
     #: fault (the queue's own storage failed, e.g. a full disk: nothing is lost, see errors)
-    stopped: str | None = None
+    stopped: RunState | None = None
     #: items not sent because their sender had no headers (an agent not signed in online)
     held: int = 0
     errors: list[str] = field(default_factory=list)
@@ -33,7 +34,7 @@ class SyncReport:
 class _Stop(Exception):
     """The run ends now (paused, throttled, offline); ``answered`` as in :class:`_Transient`."""
 
-    def __init__(self, reason: str, error: str) -> None:
+    def __init__(self, reason: RunState, error: str) -> None:
         super().__init__(error)
         self.reason, self.error = reason, error
         self.answered: list[Outcome] = []

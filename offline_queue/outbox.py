@@ -18,6 +18,7 @@ from offline_queue.errors import (
     NotDeadError,
     NotFoundError,
 )
+from offline_queue.events import ItemChanged, ItemDismissed, Listener, OutboxEvent
 from offline_queue.senders import Sender
 from offline_queue.shape import shape_problems, uuid7
 from offline_queue.states import State
@@ -25,7 +26,6 @@ from offline_queue.store import DB_NAME, Store, create_database, sealed_rows
 
 log = logging.getLogger(__name__)
 
-Listener = Callable[[dict[str, Any]], None]
 DEFAULT_RETENTION_S = 7 * 24 * 3600
 
 
@@ -99,14 +99,15 @@ class Outbox:
                     self._listeners.remove(callback)
         return remove
 
-    def notify(self, event: dict[str, Any]) -> None:
+    def notify(self, event: OutboxEvent) -> None:
         with self._listeners_lock:
             listeners = list(self._listeners)
         for listener in listeners:
             try:
                 listener(event)
             except Exception:  # a listener's bug must not stop delivery
-                log.exception("outbox.listener_failed", extra={"ctx": {"kind": event.get("kind")}})
+                log.exception("outbox.listener_failed",
+                              extra={"ctx": {"event": type(event).__name__}})
 
     # -- queueing ----------------------------------------------------------------------
     def enqueue(self, submission: dict[str, Any],
@@ -136,7 +137,7 @@ class Outbox:
                                           + ", ".join(s[:12] for s in missing)})
         sid = store.insert(sub, named, self.clock(), strict_replace=strict_replace)
         log.info("outbox.enqueued", extra={"ctx": {"submission_id": sid}})
-        self.notify({"kind": "state", "submission_id": sid, "state": str(State.PENDING)})
+        self.notify(ItemChanged(sid, State.PENDING))
         return sid
 
     def retry(self, submission_id: str, corrected: dict[str, Any],
@@ -223,7 +224,7 @@ class Outbox:
     def dismiss(self, submission_id: str) -> None:
         """Mark a dead item as dealt with (no correction will follow); its reasons stay."""
         self.store.dismiss(submission_id, self.clock())
-        self.notify({"kind": "state", "submission_id": submission_id, "state": "dismissed"})
+        self.notify(ItemDismissed(submission_id))
 
     def _view(self, row: dict[str, Any], *, detail: bool) -> dict[str, Any]:
         view: dict[str, Any] = {

@@ -15,7 +15,9 @@ import logging
 import os
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import httpx
@@ -24,6 +26,13 @@ from offline_queue import credentials
 from offline_queue.credentials import Credentials
 from offline_queue.delivery import SyncReport, _SenderRefused, _Stop, _Transient
 from offline_queue.errors import OutboxError, UnreadableRecordError
+from offline_queue.events import (
+    ItemChanged,
+    Progress,
+    RunState,
+    SenderRefused,
+    StatusUpdated,
+)
 from offline_queue.outbox import Outbox
 from offline_queue.outcomes import Claimed, Outcome
 from offline_queue.retry import RetryPolicy, backoff_delay
@@ -80,8 +89,7 @@ class SyncEngine:
         self._wire = self._connect(creds)
         self._batch_ok, self._batch_recheck_at = True, 0.0
         self.batch_recheck_s = batch_recheck_s
-        self._progress: dict[str, Any] = {"kind": "progress", "state": "idle", "done": 0,
-                                          "total": 0, "held": {}}
+        self._progress = Progress()
 
     def _connect(self, creds: Credentials) -> Wire:
         wire = Wire(build_client(creds, self._transport, self._client_settings), self.store)
@@ -129,7 +137,7 @@ class SyncEngine:
             try:  # never two senders for one submission, across processes too
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                report.stopped = "busy"
+                report.stopped = RunState.BUSY
                 return report
             self._run(report)
         finally:
@@ -150,24 +158,24 @@ class SyncEngine:
                 f"internal error while sending ({type(exc).__name__}); see the log"
             try:
                 self.store.release_in_flight()
-                self._finish(report, "fault", error)
+                self._finish(report, RunState.FAULT, error)
             except OutboxError as again:  # the storage itself is failing (a full disk):
                 # what stays in flight goes back at the next run or start
                 log.error("outbox.run_fault_unrecorded", extra={"ctx": {"error": str(again)}})
-                report.stopped = "fault"
+                report.stopped = RunState.FAULT
                 report.errors.append(error)
-                self.outbox.notify({"kind": "progress", "state": "fault",
-                                    "last_error": error})
+                self.outbox.notify(replace(self._progress, state=RunState.FAULT,
+                                           last_error=error))
 
     def _deliver_all(self, report: SyncReport) -> None:
         paused = self.store.get_meta("paused", False)
         if paused and self.store.get_meta("paused_token") != self._wire.token_fingerprint:
             self.outbox.resume()         # the token that was refused is not ours any more
         elif paused:
-            self._finish(report, "paused")
+            self._finish(report, RunState.PAUSED)
             return
         if self.store.get_meta("hold_until", 0.0) > self.clock():
-            self._finish(report, "throttled")
+            self._finish(report, RunState.THROTTLED)
             return
         # One pass over what was due when it started: an item retried in this run waits.
         self._cutoff = self.clock()
@@ -178,7 +186,7 @@ class SyncEngine:
         due = self.store.senders(due_by=self._cutoff)
         held = self.holds.held(due)
         total = sum(n for sender, n in due.items() if sender not in held)
-        self._emit(state="syncing", done=0, total=total)
+        self._emit(state=RunState.SYNCING, done=0, total=total)
         failures = 0
         try:
             while True:
@@ -208,9 +216,9 @@ class SyncEngine:
                         self.store.set_meta(hold_until=self.clock() + t.retry_after)
                     self._record(outcomes, report)
                     if t.retry_after is not None:
-                        raise _Stop("throttled", t.error) from t
+                        raise _Stop(RunState.THROTTLED, t.error) from t
                     if failures >= self.policy.give_up_after:
-                        raise _Stop("offline", t.error) from t
+                        raise _Stop(RunState.OFFLINE, t.error) from t
                     continue
                 except _Stop as stop:
                     answered = {o.id for o in stop.answered}
@@ -220,7 +228,7 @@ class SyncEngine:
                 self._emit(done=report.sent + report.dead, total=total)
             self.pull_changes()
             if self._wire.unreachable and not self._wire.answers:  # no answer: line down
-                raise _Stop("offline", self._wire.certificate_problem
+                raise _Stop(RunState.OFFLINE, self._wire.certificate_problem
                             or "the platform cannot be reached")
         except _Stop as stop:
             self._finish(report, stop.reason, stop.error)
@@ -228,14 +236,15 @@ class SyncEngine:
         self.store.set_meta(last_sync_at=self.clock())
         self._finish(report, None)
 
-    def _finish(self, report: SyncReport, stopped: str | None, error: str | None = None) -> None:
+    def _finish(self, report: SyncReport, stopped: RunState | None,
+                error: str | None = None) -> None:
         """The run's last progress event: why it stopped, or idle; and what is held."""
         held: dict[str, int] = {}
         for sender, n in self.store.senders().items():
             if self.holds.headers(sender) is None:
                 held[sender.channel] = held.get(sender.channel, 0) + n
         report.held = sum(held.values())
-        changes: dict[str, Any] = {"held": held}
+        changes: dict[str, Any] = {"held": MappingProxyType(held)}
         if error is not None:
             report.errors.append(error)
             self.store.set_meta(last_error=error)
@@ -243,7 +252,7 @@ class SyncEngine:
         if stopped is None:
             changes["last_sync_at"] = self.clock()
         report.stopped = stopped
-        self._emit(state=stopped or ("held" if held else "idle"), **changes)
+        self._emit(state=stopped or (RunState.HELD if held else RunState.IDLE), **changes)
 
     @staticmethod
     def _unsent(batch: list[Claimed], answered: set[str], error: str | None = None,
@@ -261,8 +270,7 @@ class SyncEngine:
                      report)
         log.warning("outbox.sender_refused", extra={"ctx": {
             "channel": sender.channel, "agent_id": sender.agent_id, "code": refused.code}})
-        self.outbox.notify({"kind": "sender_refused", "channel": sender.channel,
-                            "agent_id": sender.agent_id, "code": refused.code})
+        self.outbox.notify(SenderRefused(sender, refused.code))
 
     def _after_transient(self, batch: list[Claimed], t: _Transient) -> list[Outcome]:
         """Answered items keep their outcome, the failed request's items wait and back off,
@@ -300,8 +308,7 @@ class SyncEngine:
             elif o.state == State.RETRY_WAIT:
                 report.retry += 1
             if o.state != State.PENDING:
-                self.outbox.notify({"kind": "state", "submission_id": o.id,
-                                    "state": str(o.state), "error": o.error})
+                self.outbox.notify(ItemChanged(o.id, o.state, o.error))
 
     def _damaged(self, ids: list[str], report: SyncReport) -> None:
         """Items found unreadable (already dead in the store): counted, logged, told."""
@@ -309,12 +316,11 @@ class SyncEngine:
             report.dead += 1
             report.damaged += 1
             log.error("outbox.damaged", extra={"ctx": {"submission_id": sid}})
-            self.outbox.notify({"kind": "state", "submission_id": sid,
-                                "state": str(State.DEAD), "error": DAMAGED_CODE})
+            self.outbox.notify(ItemChanged(sid, State.DEAD, DAMAGED_CODE))
 
     def _emit(self, **changes: Any) -> None:
-        self._progress.update(changes)
-        self.outbox.notify(dict(self._progress))
+        self._progress = replace(self._progress, **changes)
+        self.outbox.notify(self._progress)
 
     def reachable(self, timeout_s: float = 5.0) -> bool:
         """A cheap check that the platform answers (``GET /v1/health``, no auth, no queue
@@ -330,10 +336,12 @@ class SyncEngine:
         """Seconds the platform asked us to wait (Retry-After) that have not passed yet."""
         return max(0.0, float(self.store.get_meta("hold_until", 0.0)) - self.clock())
 
-    def progress(self) -> dict[str, Any]:
-        return {**self._progress, "last_sync_at": self.store.get_meta("last_sync_at"),
-                "last_error": self.store.get_meta("last_error"),
-                "clock_skew_s": self.store.get_meta("clock_skew_s")}
+    def progress(self) -> Progress:
+        """The last run's progress, with the queue's record of the last successful sync,
+        the last error and the clock skew (they outlive this engine)."""
+        return replace(self._progress, last_sync_at=self.store.get_meta("last_sync_at"),
+                       last_error=self.store.get_meta("last_error"),
+                       clock_skew_s=self.store.get_meta("clock_skew_s"))
 
     def _upload_blobs(self, batch: list[Claimed]) -> dict[str, str]:
         """Upload what the platform lacks; returns the attachments (sha → why) that cannot
@@ -445,7 +453,7 @@ class SyncEngine:
                            platform_status=str(body.get("status", "received")))
         if status == 401:
             self.store.set_meta(paused=True, paused_token=self._wire.token_fingerprint)
-            raise _Stop("paused", "the platform refused this device's token (401)")
+            raise _Stop(RunState.PAUSED, "the platform refused this device's token (401)")
         if status == 409 and code == "missing_blobs":
             with self.store.tx() as db:  # the platform lost them: upload again next time
                 db.conn.executemany("DELETE FROM uploaded_blobs WHERE sha256 = ?",
@@ -479,7 +487,7 @@ class SyncEngine:
             changes = doc.get("changes", [])
             nxt = doc.get("next") or cursor
             for sid in self.store.record_changes(changes, nxt):
-                self.outbox.notify({"kind": "status", "submission_id": sid})
+                self.outbox.notify(StatusUpdated(sid))
             n += len(changes)
             if not changes or nxt == cursor:
                 return n

@@ -21,6 +21,7 @@ import httpx
 
 from offline_queue.credentials import Credentials
 from offline_queue.delivery import _Stop, _Transient
+from offline_queue.events import RunState
 from offline_queue.retry import parse_retry_after
 from offline_queue.store import Store
 from offline_queue.tls import ClientSettings, connect_problem, http_client
@@ -101,8 +102,8 @@ class Wire:
         self._note_clock(answer, sent_at)
         if answer.status_code == 401:
             self.store.set_meta(paused=True, paused_token=self.token_fingerprint)
-            raise _Stop("paused", "the platform refused this device's token (401): the device "
-                        "needs re-enrolment; nothing queued was lost")
+            raise _Stop(RunState.PAUSED, "the platform refused this device's token (401): the "
+                        "device needs re-enrolment; nothing queued was lost")
         status = answer.status_code
         if status in TRANSIENT or status >= 500:
             after = parse_retry_after(answer.headers.get("Retry-After"), time.time())

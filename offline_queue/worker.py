@@ -16,9 +16,10 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from typing import Any
 
+from offline_queue.events import ItemChanged, OutboxEvent, PlatformReachable, RunState
 from offline_queue.retry import RetryPolicy, backoff_delay
+from offline_queue.states import State
 from offline_queue.sync import SyncEngine, SyncReport
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,10 @@ class SyncWorker:
         """Run now (the OS reports a network, a technician pressed 'sync')."""
         self._wake.set()
 
-    def _on_event(self, event: dict[str, Any]) -> None:
+    def _on_event(self, event: OutboxEvent) -> None:
         # A fresh enqueue: deliver at once unless the last run found the line down or was
         # throttled (the probe, or the end of Retry-After, wakes the worker then).
-        if (event.get("kind") == "state" and event.get("state") == "pending"
+        if (isinstance(event, ItemChanged) and event.state is State.PENDING
                 and (self.last_report is None or self.last_report.stopped is None)):
             self._wake.set()
 
@@ -95,9 +96,9 @@ class SyncWorker:
                 log.exception("outbox.sync_failed", extra={"ctx": {}})
                 self.last_report = None
             stopped = self.last_report.stopped if self.last_report else None
-            if stopped == "offline":
+            if stopped is RunState.OFFLINE:
                 self._probe_until_online()
-            elif stopped == "throttled":
+            elif stopped is RunState.THROTTLED:
                 self._sleep(min(self.interval_s, max(self.engine.hold_remaining(), 0.05)))
             elif stopped is not None:   # paused (re-enrolment) or busy (another sender)
                 self._sleep(self.interval_s)
@@ -113,6 +114,6 @@ class SyncWorker:
                 return                      # woken: try the queue itself
             if self.engine.reachable():
                 log.info("outbox.platform_reachable", extra={"ctx": {"probes": attempt + 1}})
-                self.engine.outbox.notify({"kind": "connectivity", "online": True})
+                self.engine.outbox.notify(PlatformReachable())
                 return
             attempt += 1

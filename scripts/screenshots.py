@@ -47,6 +47,7 @@ from kiosk.ui.bridges.platform import OutboxBridge  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from offline_queue import Outbox  # noqa: E402
+from offline_queue.events import PlatformReachable, Progress, RunState  # noqa: E402
 from seeds import seeds_dir  # noqa: E402
 
 RESIDENTS = seeds_dir() / "residents.toml"
@@ -180,10 +181,9 @@ def main() -> int:
     return 0
 
 
-def worker_run(ending: str) -> list[dict]:
+def worker_run(ending: str) -> list[Progress]:
     """The progress events of one sync run, as ``offline_queue.sync`` emits them."""
-    return [{"kind": "progress", "state": "syncing", "done": 0, "total": 0, "held": {}},
-            {"kind": "progress", "state": ending, "done": 0, "total": 0, "held": {}}]
+    return [Progress(RunState.SYNCING), Progress(RunState(ending))]
 
 
 def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
@@ -246,7 +246,7 @@ def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
     flow.finish()
     shot("16-goodbye")
     flow.card_removed()
-    report({"kind": "connectivity", "online": True})   # the worker's probe: line back
+    report(PlatformReachable())                        # the worker's probe: line back
     flow.card_placed(cards["R001"])
     flow.choose(PROOF)
     flow.start_item()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from kiosk.agent.submission import as_agent_submission
 from kiosk.pii import mask_name
 from offline_queue import Outbox, State
 from offline_queue.errors import NotFoundError
+from offline_queue.events import OutboxEvent, Progress, SenderRefused
 from offline_queue.senders import Sender
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class DashboardView:
     pending: tuple[QueueEntry, ...]
     sent: tuple[QueueEntry, ...]
     dead: tuple[QueueEntry, ...]
-    progress: dict[str, Any] = field(default_factory=dict)
+    progress: Progress = field(default_factory=Progress)
     #: pending items the outbox holds until the agent signs in online (0 while online)
     held: int = 0
 
@@ -70,36 +71,36 @@ class QueueDashboard:
 
     def __init__(self, outbox: Outbox, auth: AgentAuth, *,
                  trigger: Callable[[], None] = lambda: None,
-                 progress: Callable[[], dict[str, Any]] | None = None) -> None:
+                 progress: Callable[[], Progress] | None = None) -> None:
         self.outbox, self.auth = outbox, auth
         self._trigger, self._progress_source = trigger, progress
-        self._progress: dict[str, Any] = {"state": "idle", "done": 0, "total": 0}
+        self._progress = Progress()
         self._lock = threading.Lock()
         self._remove = outbox.add_listener(self._on_event)
 
     def close(self) -> None:
         self._remove()
 
-    def _on_event(self, event: dict[str, Any]) -> None:     # the sync thread
-        if event.get("kind") == "progress":
+    def _on_event(self, event: OutboxEvent) -> None:     # the sync thread
+        if isinstance(event, Progress):
             with self._lock:
-                self._progress.update({k: v for k, v in event.items() if k != "kind"})
-        elif event.get("kind") == "sender_refused":
+                self._progress = event
+        elif isinstance(event, SenderRefused):
             # The platform no longer accepts this agent's session: drop the token, so the
             # screen says "offline" and the sync button signs in again with the PIN.
             current = self.auth.current
-            if current is not None and current.agent_id == event.get("agent_id"):
+            if current is not None and current.agent_id == event.sender.agent_id:
                 self.auth.token_rejected()
 
-    def progress(self) -> dict[str, Any]:
-        """state (idle, syncing, held, offline, throttled, paused), done/total, held (items
-        per channel waiting for a sign-in), last_sync_at."""
+    def progress(self) -> Progress:
+        """The last run event, with the engine's record of the last successful sync and
+        the last error (an event carries them only when its run set them)."""
         with self._lock:
-            current = dict(self._progress)
+            current = self._progress
         if self._progress_source is not None:
             stored = self._progress_source()
-            current["last_sync_at"] = stored.get("last_sync_at")
-            current.setdefault("last_error", stored.get("last_error"))
+            current = replace(current, last_sync_at=stored.last_sync_at,
+                              last_error=current.last_error or stored.last_error)
         return current
 
     # -- reading ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.agent.signin import AgentAuth
 from kiosk.identity import IdentifiedBy
 from offline_queue import Outbox
+from offline_queue.events import Listener
 
 
 def as_agent_submission(submission: dict[str, Any], agent_id: str,
@@ -53,5 +54,5 @@ class AgentOutbox:
     def get(self, submission_id: str) -> dict[str, Any]:
         return self.outbox.get(submission_id)
 
-    def add_listener(self, callback: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+    def add_listener(self, callback: Listener) -> Callable[[], None]:
         return self.outbox.add_listener(callback)

@@ -140,6 +140,7 @@ def _enqueue(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     from offline_queue import credentials
+    from offline_queue.events import RunState
     from offline_queue.sync import SyncEngine
 
     deadline = time.monotonic() + args.max_seconds
@@ -154,7 +155,7 @@ def _sync(args: argparse.Namespace) -> int:
                 stopped = f"; stopped: {report.stopped}" if report.stopped else ""
                 # why it stopped (the line, a certificate...); a fault's and a pause's own
                 # message follows below
-                if report.stopped not in (None, "fault", "paused") and report.errors:
+                if report.stopped not in (None, RunState.FAULT, RunState.PAUSED) and report.errors:
                     stopped += f" ({'; '.join(report.errors)})"
                 held = (f", held {report.held} (agent items: the agent must sign in online "
                         "in agent mode)") if report.held else ""
@@ -163,10 +164,10 @@ def _sync(args: argparse.Namespace) -> int:
                            ) if report.damaged else ""
                 say(f"sent {report.sent}, retry later {report.retry}, dead {report.dead}"
                     + damaged + held + stopped)
-                if report.stopped == "paused":
+                if report.stopped is RunState.PAUSED:
                     raise QueueCommandError("the platform refused this device's credentials: "
                                             "re-enrol with `kiosk enroll`; nothing was lost")
-                if report.stopped == "fault":
+                if report.stopped is RunState.FAULT:
                     raise QueueCommandError("; ".join(report.errors) + " (nothing queued was "
                                             "lost; sync again once this is dealt with)")
                 due = engine.next_due()

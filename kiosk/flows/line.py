@@ -18,7 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+from offline_queue.events import ItemChanged, PlatformReachable, Progress, RunState
+from offline_queue.states import State
+
+if TYPE_CHECKING:
+    from offline_queue.events import OutboxEvent
 
 
 class Line(StrEnum):
@@ -42,23 +48,22 @@ class LineStatus:
         return self.line in (Line.ONLINE, Line.BUSY)
 
 
-_RUN_END = {"idle": Line.ONLINE, "held": Line.ONLINE, "offline": Line.OFFLINE,
-            "throttled": Line.BUSY, "paused": Line.PAUSED, "fault": Line.FAULT}
+_RUN_END = {RunState.IDLE: Line.ONLINE, RunState.HELD: Line.ONLINE,
+            RunState.OFFLINE: Line.OFFLINE, RunState.THROTTLED: Line.BUSY,
+            RunState.PAUSED: Line.PAUSED, RunState.FAULT: Line.FAULT}
 
 
-def follow(status: LineStatus, event: dict[str, Any], waiting: int | None = None) -> LineStatus:
+def follow(status: LineStatus, event: OutboxEvent, waiting: int | None = None) -> LineStatus:
     """The status after one outbox event (``waiting``: the queue's count, if re-read)."""
     if waiting is not None:
         status = replace(status, waiting=waiting)
-    kind, state = event.get("kind"), event.get("state")
-    if kind == "progress":
-        if state == "syncing":
-            return replace(status, sending=(int(event.get("done", 0)),
-                                            int(event.get("total", 0))))
-        line = _RUN_END.get(str(state), status.line)    # "busy": another run; no news
+    if isinstance(event, Progress):
+        if event.state is RunState.SYNCING:
+            return replace(status, sending=(event.done, event.total))
+        line = _RUN_END.get(event.state, status.line)    # busy: another run; no news
         return replace(status, line=line, sending=None)
-    if kind == "connectivity" and event.get("online"):
+    if isinstance(event, PlatformReachable):
         return replace(status, line=Line.ONLINE)
-    if kind == "state" and state == "sent":              # it went through: the line works
+    if isinstance(event, ItemChanged) and event.state is State.SENT:  # the line works
         return replace(status, line=Line.ONLINE)
     return status

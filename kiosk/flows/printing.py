@@ -8,7 +8,7 @@ job finishing after a wipe is dropped.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES
@@ -16,6 +16,7 @@ from kiosk.flows.states import Step
 
 if TYPE_CHECKING:
     from kiosk.flows.services import PrintOutcome, ProofContent
+    from offline_queue.events import OutboxEvent
 
 
 class PrintingSteps(FlowCore):
@@ -54,10 +55,15 @@ class PrintingSteps(FlowCore):
         self._changed("submit")
 
     @guarded
-    def outbox_event(self, event: dict[str, Any]) -> None:
+    def outbox_event(self, event: OutboxEvent) -> None:
         """An event from the outbox (moved to the GUI thread by the bridge)."""
-        if event.get("kind") != "state" or event.get("submission_id") != self.submission_id \
-                or self.submission_id is None or event.get("state") != "sent":
+        # here, not at the top: kiosk.flows loads before the first frame, events after it
+        from offline_queue.events import ItemChanged
+        from offline_queue.states import State
+
+        if not (isinstance(event, ItemChanged) and event.state is State.SENT
+                and self.submission_id is not None
+                and event.submission_id == self.submission_id):
             return
         assert self.outbox is not None          # it queued self.submission_id
         self.case_number = self.outbox.get(self.submission_id)["case_number"]

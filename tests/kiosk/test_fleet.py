@@ -16,6 +16,7 @@ from kiosk import __version__
 from kiosk.documents.cups import QueueState
 from kiosk.fleet import DeviceStates, HeartbeatSender, build_heartbeat
 from offline_queue import Outbox
+from offline_queue.events import Progress
 from offline_queue.sync import SyncEngine
 from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, enrolled, make_submission
 
@@ -66,7 +67,7 @@ def test_body_has_the_spec_fields(data_dir: Path) -> None:
         body = build_heartbeat(app_version="9.9", uptime_s=12.7, outbox=outbox,
                                devices=devices.snapshot(),
                                a4=QueueState("stopped", False, ("media-empty-error",)),
-                               sync={"clock_skew_s": -3.5, "last_sync_at": 0.0})
+                               sync=Progress(clock_skew_s=-3.5, last_sync_at=0.0))
     assert body["app_version"] == "9.9" and body["uptime_s"] == 12
     assert body["clock_skew_s"] == -3.5 and body["last_sync_at"] == "1970-01-01T00:00:00Z"
     assert body["queue"]["pending"] == 1 and body["queue"]["dead"] == 0

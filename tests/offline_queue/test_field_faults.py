@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from offline_queue import Outbox
+from offline_queue import Outbox, State
+from offline_queue.events import ItemChanged, OutboxEvent, Progress, RunState
 from offline_queue.location import open_terminal_outbox, outbox_dir
 from tests.conftest import REPO, run_kiosk
 from tests.offline_queue.conftest import (
@@ -260,21 +261,19 @@ def test_running_worker_marks_a_damaged_item_and_never_strands_a_batch(
     creds = enrolled(sandbox, data_dir)
     sids = _queue(data_dir, sandbox, 4)
     _flip_bit(data_dir, sids[1])
-    events: list[dict[str, Any]] = []
+    events: list[OutboxEvent] = []
     done = threading.Event()
     with open_terminal_outbox(data_dir) as box:
-        def listen(event: dict[str, Any]) -> None:
+        def listen(event: OutboxEvent) -> None:
             events.append(event)
-            if event.get("kind") == "progress" and event.get("state") not in (
-                    "syncing", None):
+            if isinstance(event, Progress) and event.state is not RunState.SYNCING:
                 done.set()
         box.add_listener(listen)
         with SyncEngine(box, creds, **TIMEOUTS) as engine, SyncWorker(engine, interval_s=60):
             assert done.wait(20), events
         stats = box.stats()
     assert (stats["sent"], stats["dead"], stats["in_flight"], stats["damaged"]) == (3, 1, 0, 1)
-    assert any(e.get("kind") == "state" and e.get("state") == "dead"
-               and e.get("submission_id") == sids[1] for e in events)
+    assert ItemChanged(sids[1], State.DEAD, "damaged_on_terminal") in events
     assert len(platform_cases(sandbox, creds.device_id)) == 3
 
 

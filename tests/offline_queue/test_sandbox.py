@@ -17,6 +17,7 @@ import pytest
 
 from offline_queue import Outbox, State
 from offline_queue.credentials import Credentials
+from offline_queue.events import OutboxEvent, Progress, RunState
 from offline_queue.retry import RetryPolicy
 from offline_queue.sync import SyncEngine
 from tests.central.builders import SIGNATURE
@@ -192,7 +193,7 @@ def test_a_run_of_dropped_connections_ends_offline(sandbox: SandboxServer, data_
     answer). Either way the items go out once the line is back, each created once."""
     creds = enrolled(sandbox, data_dir)
     template = valid_submission(sandbox)
-    events: list[dict[str, Any]] = []
+    events: list[OutboxEvent] = []
     with Outbox(data_dir) as box, \
             SyncEngine(box, creds, policy=FAST, batch_size=2, **TIMEOUTS) as engine:
         first = box.enqueue(copy_of(template), [SIGNATURE])
@@ -203,8 +204,8 @@ def test_a_run_of_dropped_connections_ends_offline(sandbox: SandboxServer, data_
         box.add_listener(events.append)
         report = engine.sync_once()
         assert report.stopped == ending and report.retry == 2, report
-        assert [e["state"] for e in events if e["kind"] == "progress"][-1] == \
-            (ending or "idle")
+        assert [e.state for e in events if isinstance(e, Progress)][-1] == \
+            (ending or RunState.IDLE)
         assert {box.get(i)["state"] for i in ids} == {State.RETRY_WAIT}
         happened = counters(sandbox)["events"]
         assert happened.get("dropped_before" if fault == "drop_before" else

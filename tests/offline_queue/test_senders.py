@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from offline_queue import Outbox, State
+from offline_queue.events import OutboxEvent, Progress, RunState, SenderRefused
 from offline_queue.senders import Sender
 from offline_queue.sync import SyncEngine
 from offline_queue.worker import SyncWorker
@@ -56,7 +57,7 @@ def test_agent_items_are_held_by_default_and_kiosk_items_go(box: Outbox) -> None
     """Without a header source, agent items are held (no request, no attempt, not dead),
     kiosk items in the same queue are sent, and the progress says what is held."""
     fake = FakePlatform()
-    events: list[dict[str, Any]] = []
+    events: list[OutboxEvent] = []
     box.add_listener(events.append)
     kiosk = box.enqueue(make_submission(), [SIGNATURE])
     agent = [box.enqueue(agent_submission(AGENT_A), [SIGNATURE]) for _ in range(2)]
@@ -68,9 +69,9 @@ def test_agent_items_are_held_by_default_and_kiosk_items_go(box: Outbox) -> None
     for sid in agent:
         item = box.get(sid)
         assert (item["state"], item["attempts"]) == (State.PENDING, 0)
-    last = [e for e in events if e["kind"] == "progress"][-1]
-    assert last["state"] == "held" and last["held"] == {"agent": 2}
-    assert last["last_sync_at"] is not None
+    last = [e for e in events if isinstance(e, Progress)][-1]
+    assert last.state is RunState.HELD and last.held == {"agent": 2}
+    assert last.last_sync_at is not None
 
 
 def test_each_agent_sends_with_its_own_token(box: Outbox) -> None:
@@ -89,7 +90,7 @@ def test_each_agent_sends_with_its_own_token(box: Outbox) -> None:
             [("/v1/submissions:batch", "tok-a", a), ("/v1/submissions", None, [k])], key=str)
         sessions.tokens[AGENT_B] = "tok-b"   # agent B signs in online
         assert e.next_due() is not None
-        assert (e.sync_once().sent, e.progress()["held"]) == (1, {})
+        assert (e.sync_once().sent, e.progress().held) == (1, {})
     assert fake.sent[-1] == ("/v1/submissions", "tok-b", [b])
     assert box.get(b)["state"] == State.SENT
 
@@ -99,7 +100,7 @@ def test_refused_session_holds_items_until_a_new_one(box: Outbox) -> None:
     refused token is not tried again, and a fresh token sends them."""
     fake = FakePlatform()
     sessions = Sessions()
-    events: list[dict[str, Any]] = []
+    events: list[OutboxEvent] = []
     box.add_listener(events.append)
     ids = [box.enqueue(agent_submission(AGENT_A), [SIGNATURE]) for _ in range(2)]
     sessions.tokens[AGENT_A] = "stale"
@@ -111,8 +112,7 @@ def test_refused_session_holds_items_until_a_new_one(box: Outbox) -> None:
             item = box.get(sid)
             assert (item["state"], item["attempts"], item["http_status"]) == (
                 State.PENDING, 0, 403)
-        assert {"kind": "sender_refused", "channel": "agent", "agent_id": AGENT_A,
-                "code": "agent_token_invalid"} in events
+        assert SenderRefused(Sender("agent", AGENT_A), "agent_token_invalid") in events
         requests = len(fake.sent)
         assert e.sync_once().held == 2 and len(fake.sent) == requests   # not tried again
         assert e.next_due() is None

@@ -21,6 +21,7 @@ from offline_queue.errors import (
     ReadOnlyError,
     SchemaTooNewError,
 )
+from offline_queue.events import ItemChanged, OutboxEvent
 from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION
 from offline_queue.shape import uuid7
 from offline_queue.store import DB_NAME, Outcome
@@ -200,11 +201,11 @@ def test_purge_leaves_tombstone_with_case_number(data_dir: Path) -> None:
 
 def test_listener_hears_enqueue(data_dir: Path) -> None:
     """A registered listener is told about a new pending item."""
-    events: list[dict[str, Any]] = []
+    events: list[OutboxEvent] = []
     with Outbox(data_dir) as box:
         box.add_listener(events.append)
         sid = box.enqueue(make_submission(), [SIGNATURE])
-    assert {"kind": "state", "submission_id": sid, "state": "pending"} in events
+    assert ItemChanged(sid, State.PENDING) in events
 
 
 def test_partial_blob_file_is_rewritten(data_dir: Path) -> None:

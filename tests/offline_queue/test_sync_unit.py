@@ -140,7 +140,7 @@ def test_clock_skew_measured_from_date(box: Outbox) -> None:
     fill(box, 1)
     with engine(box, fake) as e:
         e.sync_once()
-        assert abs(e.progress()["clock_skew_s"]) < 2
+        assert abs(e.progress().clock_skew_s or 99) < 2
 
 
 def test_singles_stop_at_retry_after(box: Outbox) -> None:

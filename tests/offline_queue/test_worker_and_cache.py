@@ -10,6 +10,7 @@ import httpx
 
 from offline_queue import Outbox, State
 from offline_queue.catalog_cache import CatalogCache
+from offline_queue.events import OutboxEvent, PlatformReachable
 from offline_queue.sync import SyncEngine
 from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, make_submission
 from tests.offline_queue.fake_platform import FakePlatform
@@ -61,7 +62,7 @@ def test_worker_probes_health_and_syncs_when_line_returns(data_dir: Path) -> Non
 
     fake = FakePlatform()
     fake.down = True
-    events: list[dict[str, Any]] = []
+    events: list[OutboxEvent] = []
     probe = RetryPolicy(base_s=0.02, cap_s=0.05)
     with Outbox(data_dir) as box, SyncEngine(box, CREDS, transport=fake.transport(),
                                              **TIMEOUTS) as engine:
@@ -79,7 +80,7 @@ def test_worker_probes_health_and_syncs_when_line_returns(data_dir: Path) -> Non
             while box.get(sid)["state"] != State.SENT:
                 assert time.monotonic() < deadline, fake.calls[-5:]
                 time.sleep(0.01)
-    assert {"kind": "connectivity", "online": True} in events
+    assert PlatformReachable() in events
 
 
 def test_worker_idles_while_paused(data_dir: Path) -> None:

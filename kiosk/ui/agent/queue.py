@@ -22,6 +22,7 @@ from kiosk.ui.agent.page import Page
 from kiosk.ui.agent.syncpanel import local_time
 from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.screens.base import clear_layout
+from offline_queue.events import OutboxEvent
 
 
 class QueuePage(Page):
@@ -46,7 +47,7 @@ class QueuePage(Page):
         self._later.setInterval(250)
         self._later.timeout.connect(self.refresh)
 
-    def on_outbox_event(self, _event: dict[str, Any]) -> None:
+    def on_outbox_event(self, _event: OutboxEvent) -> None:
         if self.isVisible() and not self._later.isActive():
             self._later.start()
 

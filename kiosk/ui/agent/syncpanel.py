@@ -20,6 +20,7 @@ from kiosk.agent.worklist import parse_time
 from kiosk.ui.agent.page import Page, set_role
 from kiosk.ui.agent.tasks import Outcome, Tasks
 from kiosk.ui.agent.texts import TEXTS
+from offline_queue.events import ItemChanged, OutboxEvent, Progress
 from offline_queue.senders import Sender
 
 
@@ -81,29 +82,28 @@ class SyncPanel(Page):
             self.result = ("sync.ok", "good") if online else ("sync.offline", "notice")
         self.refresh()
 
-    def on_progress(self, event: dict[str, Any]) -> None:
+    def on_progress(self, event: OutboxEvent) -> None:
         """An outbox event (GUI thread): progress, or an item queued or changing state
         (the count of applications held for an online sign-in follows both)."""
-        if event.get("kind") in ("progress", "state"):
+        if isinstance(event, Progress | ItemChanged):
             self.refresh()
 
     def refresh(self) -> None:
         progress = self.dashboard.progress()
-        syncing = progress.get("state") == "syncing" and progress.get("total")
+        syncing = progress.sending
         self.go.setText(self.t("sync.busy") if self.busy else self.t("sync.go"))
         self.go.setEnabled(not self.busy)
-        when = local_time(progress.get("last_sync_at"))
+        when = local_time(progress.last_sync_at)
         self.last.setText(self.t("sync.last", when=when) if when else self.t("sync.never"))
         if syncing:
-            self.bar.setRange(0, int(progress["total"]))
-            self.bar.setValue(int(progress.get("done", 0)))
+            self.bar.setRange(0, progress.total)
+            self.bar.setValue(progress.done)
         elif self.busy:
             self.bar.setRange(0, 0)                 # busy: renewing the session, the list
         self.bar.setVisible(bool(self.busy or syncing))
         text, role = "", "notice"
         if syncing:
-            text = self.t("sync.sending", done=progress.get("done", 0),
-                          total=progress["total"])
+            text = self.t("sync.sending", done=progress.done, total=progress.total)
         elif self.result is not None:
             key, role = self.result
             text = self.t(key) if key else self.error_words

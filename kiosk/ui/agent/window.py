@@ -40,6 +40,7 @@ from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.agent.worklist import WorklistPage
 from kiosk.ui.lockdown import SessionEventFilter
 from kiosk.ui.theme import stylesheet, theme_for
+from offline_queue.events import OutboxEvent, PlatformReachable, Progress, SenderRefused
 
 if TYPE_CHECKING:
     from kiosk.ui.camera import CameraOverlay
@@ -233,17 +234,16 @@ class AgentWindow(QMainWindow):
                                                                "place it again."}
         self.visit.card_failed(Bilingual(words["zh"], words["en"]))
 
-    def outbox_event(self, event: dict[str, Any]) -> None:
+    def outbox_event(self, event: OutboxEvent) -> None:
         self.flow.outbox_event(event)
         self.sync.on_progress(event)
         queue = self.pages[Page.QUEUE]
         assert isinstance(queue, QueuePage)
         queue.on_outbox_event(event)
-        kind = event.get("kind")
-        if kind in ("sender_refused", "progress"):
+        if isinstance(event, SenderRefused | Progress):
             self.refresh_bar()
         current = self.auth.current
-        if kind == "connectivity" and event.get("online") and current is not None \
+        if isinstance(event, PlatformReachable) and current is not None \
                 and not current.online:
             # The line is back: the session held offline is renewed with the PIN in memory,
             # as the sync button would, so held applications go without waiting for a tap.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import httpx
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +18,7 @@ from kiosk.flows.services import PrefillResult, fetch_prefill
 from kiosk.pii import Personal
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 from offline_queue import Outbox
+from offline_queue.events import OutboxEvent
 
 
 class PrefillBridge:
@@ -60,7 +60,7 @@ class OutboxBridge(QObject):
     def online(self) -> bool:
         return self.status.online
 
-    def _on_event(self, event: dict[str, Any]) -> None:
+    def _on_event(self, event: OutboxEvent) -> None:
         if self._closed:                    # queued before close, delivered after
             return
         self.outbox_event.emit(event)

@@ -118,7 +118,7 @@ def test_agent_day_offline_then_sent_with_status(
                 assert entry.case_number
                 assert [u["status"] for u in entry.status_updates][:1] == ["received"]
                 assert entry.platform_status not in (None, "received")
-            assert view.progress["last_sync_at"] is not None
+            assert view.progress.last_sync_at is not None
             with sandbox.platform.db.session() as conn:
                 rows = conn.execute("SELECT agent_id, channel FROM submissions WHERE "
                                     "submission_id IN (?, ?)", ids).fetchall()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from kiosk.flows.line import Line, LineStatus, follow
+from offline_queue.events import ItemChanged, OutboxEvent, PlatformReachable, Progress, RunState
+from offline_queue.states import State
 
 
-def run(*events: dict, start: LineStatus | None = None) -> LineStatus:
+def run(*events: OutboxEvent, start: LineStatus | None = None) -> LineStatus:
     status = start or LineStatus()
     for event in events:
         status = follow(status, event)
     return status
 
 
-def progress(state: str, **more: object) -> dict:
-    return {"kind": "progress", "state": state, "done": 0, "total": 0, "held": {}, **more}
+def progress(state: str, total: int = 0) -> Progress:
+    return Progress(RunState(state), total=total)
 
 
 def test_unknown_until_a_run_ends() -> None:
@@ -39,11 +41,9 @@ def test_probe_and_deliveries_bring_the_line_back() -> None:
     """After an offline run, the worker's health probe answer (or a delivery) means online;
     an item waiting for a retry says nothing about the line by itself."""
     down = run(progress("offline"))
-    assert run({"kind": "connectivity", "online": True}, start=down).line is Line.ONLINE
-    assert run({"kind": "state", "submission_id": "x", "state": "sent"},
-               start=down).line is Line.ONLINE
-    assert run({"kind": "state", "submission_id": "x", "state": "retry_wait"},
-               start=down).line is Line.OFFLINE
+    assert run(PlatformReachable(), start=down).line is Line.ONLINE
+    assert run(ItemChanged("x", State.SENT), start=down).line is Line.ONLINE
+    assert run(ItemChanged("x", State.RETRY_WAIT), start=down).line is Line.OFFLINE
     assert run(progress("busy"), start=down).line is Line.OFFLINE
 
 
@@ -58,9 +58,8 @@ def test_the_run_end_decides_the_line_not_an_error_text() -> None:
     dropped connection in a run that ends "offline" is offline, the same error in a run the
     platform answered ("idle") is online, and a delivery shows online before the run ends
     but the run's end still has the last word."""
-    dropped = {"kind": "state", "submission_id": "a", "state": "retry_wait",
-               "error": "connection failed (RemoteProtocolError)"}
-    sent = {"kind": "state", "submission_id": "b", "state": "sent"}
+    dropped = ItemChanged("a", State.RETRY_WAIT, "connection failed (RemoteProtocolError)")
+    sent = ItemChanged("b", State.SENT)
     online = LineStatus(Line.ONLINE)
     assert run(progress("syncing"), dropped, progress("offline"), start=online).line \
         is Line.OFFLINE

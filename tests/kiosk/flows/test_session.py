@@ -9,6 +9,7 @@ from kiosk.catalog.text import Text
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.services import PrefillResult
 from offline_queue import Outbox, State
+from offline_queue.events import ItemChanged
 from offline_queue.shape import shape_problems
 from tests.kiosk.flows.conftest import (
     DISABILITY_CARD,
@@ -68,9 +69,9 @@ def test_case_number_arriving_in_time_goes_on_the_receipt(flow, id_cards, outbox
     sid = flow.submission_id
     outbox.store.db.execute("UPDATE items SET state = ?, case_number = ? WHERE id = ?",
                             [str(State.SENT), "YH2026112200001", sid])
-    flow.outbox_event({"kind": "state", "submission_id": str(uuid.uuid4()), "state": "sent"})
+    flow.outbox_event(ItemChanged(str(uuid.uuid4()), State.SENT))
     assert flow.step is Step.SUBMIT
-    flow.outbox_event({"kind": "state", "submission_id": sid, "state": "sent"})
+    flow.outbox_event(ItemChanged(sid, State.SENT))
     assert flow.step is Step.RECEIPT and flow.case_number == "YH2026112200001"
     assert any("YH2026112200001" in str(getattr(e, "value", ""))
                for e in printer.receipts[-1].elements)
