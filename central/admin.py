@@ -16,7 +16,7 @@ from central.auth import new_enrollment_code
 from central.clock import rfc3339, utc_now
 from central.db import Database, write
 from central.platform import DB_FILE
-from kiosk.security import hash_pin
+from civic.pin import hash_pin
 
 
 class AdminError(Exception):

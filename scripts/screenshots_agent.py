@@ -31,13 +31,13 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt  # noqa: E
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
 
+from civic.pin import hash_pin  # noqa: E402
 from devices.idcard.emulator.device import IdCardEmulator  # noqa: E402
 from devices.idcard.emulator.profiles import load_profiles  # noqa: E402
 from devices.printer import PrinterState  # noqa: E402
 from devices.printer.emulator.server import PrinterEmulator  # noqa: E402
 from kiosk import config as kiosk_config  # noqa: E402
 from kiosk.catalog import load_catalog  # noqa: E402
-from kiosk.security import hash_pin  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from seeds import seeds_dir  # noqa: E402
 

@@ -24,7 +24,7 @@ from central.db import write
 from central.errors import BadRequest, Throttled, Unauthorized
 from central.http.messages import Request, Response
 from central.http.router import Router
-from kiosk.security import hash_pin, verify_pin
+from civic.pin import hash_pin, verify_pin
 
 if TYPE_CHECKING:
     from central.platform import Platform

@@ -1,7 +1,7 @@
 """Agent sign-in: online through the platform, offline against a slow salted PIN hash.
 
 Online (``POST /v1/agents/sign-in``): on success the terminal keeps, sealed in the data
-dir, the agent's id, name, area and an scrypt hash of the PIN (``kiosk.security``), valid
+dir, the agent's id, name, area and an scrypt hash of the PIN (``civic.pin``), valid
 for the ``offline_days`` the platform gave. Offline (network down, time-out, 5xx), the PIN
 is checked against that hash until then. Wrong PINs, online or offline, count towards a
 lock-out kept in the same sealed file, so restarting the app does not reset it. A 401
@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from civic.pin import hash_pin, verify_pin
 from kiosk.agent.errors import (
     LockedOut,
     NotSignedIn,
@@ -44,7 +45,6 @@ from kiosk.agent.platform import AGENT_TOKEN_HEADER, Platform, problem_code
 from kiosk.agent.session import AgentProfile, AgentSession, Inactivity
 from kiosk.agent.vault import Vault
 from kiosk.config import AgentConfig
-from kiosk.security import hash_pin, verify_pin
 from offline_queue.retry import parse_retry_after
 from offline_queue.senders import Sender
 

@@ -6,10 +6,10 @@ import argparse
 import getpass
 import sys
 
+from civic.pin import hash_pin
 from kiosk import config as cfg
 from kiosk.cli.common import EXIT_OK, data_dir_of, emit, json_option, say
 from kiosk.errors import ConfigError
-from kiosk.security import hash_pin
 
 
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from civic.pin import verify_pin
 from kiosk.agent.lockout import Attempts, LockoutPolicy
 from kiosk.agent.vault import Vault
-from kiosk.security import verify_pin
 from kiosk.technician.audit import AuditLog
 from kiosk.technician.errors import AccessDenied
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from civic.pin import hash_pin
 from kiosk.agent.lockout import LockoutPolicy
 from kiosk.agent.vault import Vault
-from kiosk.security import hash_pin
 from kiosk.technician.audit import AuditLog
 from kiosk.technician.errors import AccessDenied
 from kiosk.technician.gate import TechnicianGate

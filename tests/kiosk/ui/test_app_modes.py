@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from civic.pin import hash_pin
 from devices.printer import PrinterState
 from kiosk import config as cfg
 from kiosk.app.wiring import Wiring
 from kiosk.demo import Demo
 from kiosk.demo.launcher import DEMO_AGENT_NUMBER, DEMO_AGENT_PIN
 from kiosk.flows import Step
-from kiosk.security import hash_pin
 from kiosk.systemd import LEAVE_KIOSK_EXIT_STATUS
 from tests.kiosk.ui.driver import tap
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from civic.pin import hash_pin
 from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles
 from devices.printer import PrinterState
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as kiosk_config
-from kiosk.security import hash_pin
 from seeds import seeds_dir
 
 if TYPE_CHECKING:

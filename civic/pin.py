@@ -1,4 +1,9 @@
-"""PIN hashing for the technician PIN and agents' offline sign-in (slow, salted scrypt)."""
+"""PIN hashing for the technician PIN and agents' sign-in (slow, salted scrypt).
+
+The terminal checks PINs offline against the hash it holds; the sandbox platform stores and
+checks agents' PINs the same way, so both use this one definition of the stored form
+``scrypt$<n>$<r>$<p>$<salt hex>$<digest hex>``.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ _N, _R, _P = 2**14, 8, 1
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    """The stored form of ``pin``, under a fresh random salt unless one is given."""
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
 
 
 def verify_pin(pin: str, stored: str) -> bool:
+    """True when ``pin`` matches ``stored``; a damaged or foreign stored form never matches."""
     try:
         scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
         if scheme != "scrypt":
