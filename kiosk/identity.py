@@ -3,7 +3,7 @@
 A resident ID card (or a foreign permanent-resident card, or a residence permit for Hong
 Kong, Macao and Taiwan residents) and a social-security card are two ways of identifying the
 same person. Both card models (``devices``) become an :class:`Identity`, which the flows,
-forms and submissions use. Personal fields are :class:`~kiosk.pii.Personal`, so an identity
+forms and submissions use. Personal fields are :class:`~civic.pii.Personal`, so an identity
 printed, logged or shown in a traceback is masked; :meth:`Identity.applicant` and
 :meth:`Identity.card_fields` reveal them deliberately, for the platform and the form.
 """
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from civic.pii import Personal
 from devices.idcard.card import IdCard
 from devices.idcard.layout import CardType
 from devices.smartcard.model import SocialSecurityCard
 from kiosk.errors import CardExpired, HolderDataProtected
-from kiosk.pii import Personal
 
 
 class IdType(StrEnum):

@@ -7,7 +7,7 @@ and its context under ``extra={"ctx": {...}}``::
     log.info("outbox.enqueued", extra={"ctx": {"submission": sid, "item": code}})
 
 :class:`RedactingFilter` sits on every handler: whatever a record carries, ID numbers are
-masked (``330***********1234``) and :class:`~kiosk.pii.Personal` values print masked, so a
+masked (``330***********1234``) and :class:`~civic.pii.Personal` values print masked, so a
 slip in some module cannot put a citizen's number on disk. Uncaught exceptions in any
 thread are logged with their traceback (redacted too).
 """
@@ -24,7 +24,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from kiosk.pii import Personal, redact_text
+from civic.pii import Personal, redact_text
 
 LOG_DIR = "logs"
 LOG_FILE = "kiosk.log"

@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from civic.pii import Personal
 from devices.printer import (
     Align,
     Encoder,
@@ -39,7 +40,6 @@ from devices.printer.emulator.decoder import decode
 from devices.printer.emulator.render import slip_png
 from devices.printer.glyphs import GlyphRenderer
 from kiosk.flows.messages import tr
-from kiosk.pii import Personal
 
 PLACEHOLDER = "{submission_id}"
 

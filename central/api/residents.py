@@ -13,8 +13,8 @@ from central.db import write
 from central.errors import BadRequest, NotFound
 from central.http.messages import Request, Response
 from central.http.router import Router
+from civic.pii import mask_name
 from kiosk import catalog as catalog_model
-from kiosk.pii import mask_name
 
 if TYPE_CHECKING:
     from central.platform import Platform

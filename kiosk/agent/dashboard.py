@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from civic.pii import mask_name
 from kiosk.agent.errors import AgentError
 from kiosk.agent.signin import AgentAuth
 from kiosk.agent.submission import as_agent_submission
-from kiosk.pii import mask_name
 from offline_queue import Outbox, State
 from offline_queue.errors import NotFoundError
 from offline_queue.events import OutboxEvent, Progress, SenderRefused

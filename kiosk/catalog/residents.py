@@ -16,10 +16,10 @@ from types import MappingProxyType
 from typing import Any
 
 from civic import gb11643
+from civic.pii import mask_name
 from kiosk.catalog.errors import ResidentsInvalid
 from kiosk.catalog.problems import Place, Problems
 from kiosk.catalog.vocab import CARD_TYPES, SHARED_KEYS
-from kiosk.pii import mask_name
 
 _CARD_KEYS = {"ref", "card_type", "name", "name_en", "gender", "nation", "birth_date",
               "valid_from", "valid_until", "address", "appended_address", "id_number", "issuer",

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from civic.pii import mask_name
 from devices.printer import PrinterState
 from kiosk.demo.launcher import DEMO_AGENT_NUMBER, DEMO_AGENT_PIN, Demo
-from kiosk.pii import mask_name
 from kiosk.ui.widgets import ImageView
 
 

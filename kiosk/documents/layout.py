@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QPdfWriter,
 )
 
-from kiosk.pii import Personal
+from civic.pii import Personal
 
 FONT_FAMILY = "Noto Sans CJK SC"
 DPI = 300

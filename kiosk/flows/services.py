@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from civic.pii import Personal
 from kiosk.flows.messages import Bilingual
-from kiosk.pii import Personal
 
 if TYPE_CHECKING:
     from pathlib import Path

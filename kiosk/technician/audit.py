@@ -4,7 +4,7 @@
 who (the technician's id as typed at entry), what (an action name such as
 ``config.set``), the outcome (``ok``, ``failed``, ``refused``, ``bug``) and a small detail
 dict. Details never carry personal data: callers pass only settings, device URLs, ids and
-counts, and every text is passed through :func:`kiosk.pii.redact_text` anyway.
+counts, and every text is passed through :func:`civic.pii.redact_text` anyway.
 
 Each line holds the SHA-256 of the line before it (``prev``), so a line removed or edited
 afterwards shows in :meth:`AuditLog.verify`. Lines are written with ``O_APPEND`` and
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.pii import redact_text
+from civic.pii import redact_text
 
 AUDIT_DIR = "audit"
 AUDIT_FILE = "technician.jsonl"

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from civic.pii import mask_name, redact_text
 from civic.pin import hash_pin
 from devices.errors import DeviceError
 from devices.printer import ReceiptPrinter, get_profile, transport_for
@@ -28,7 +29,6 @@ from kiosk import config as kiosk_config
 from kiosk.documents.cups import queue_state
 from kiosk.errors import KioskError
 from kiosk.logs import LOG_DIR, LOG_FILE
-from kiosk.pii import mask_name, redact_text
 from kiosk.systemd import LEAVE_KIOSK_EXIT_STATUS, Notifier
 from kiosk.technician import discovery
 from kiosk.technician.audit import AuditLog

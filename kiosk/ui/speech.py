@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Protocol
 
-from kiosk.pii import redact_text
+from civic.pii import redact_text
 
 if TYPE_CHECKING:
     from PySide6.QtTextToSpeech import QTextToSpeech

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from civic.pii import Personal, mask_id_number, redact_text
 from kiosk import logs
-from kiosk.pii import Personal, mask_id_number, redact_text
 
 ID = "11010519491231002X"
 NAME = "欧阳娜娜"

@@ -13,9 +13,9 @@ from dataclasses import replace
 import httpx
 from PySide6.QtCore import QObject, Signal
 
+from civic.pii import Personal
 from kiosk.flows.line import Line, LineStatus, follow
 from kiosk.flows.services import PrefillResult, fetch_prefill
-from kiosk.pii import Personal
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 from offline_queue import Outbox
 from offline_queue.events import OutboxEvent

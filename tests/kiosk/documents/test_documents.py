@@ -8,11 +8,11 @@ import subprocess
 import pytest
 from PIL import Image
 
+from civic.pii import Personal
 from kiosk.documents import cups
 from kiosk.documents.errors import PrintQueueUnavailable
 from kiosk.documents.layout import ApplicationCopy, ProofDocument, write_pdf
 from kiosk.documents.pdf import page_images, print_document, render_pages
-from kiosk.pii import Personal
 
 ID_NUMBER = "330110194610230210"
 

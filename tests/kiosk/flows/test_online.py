@@ -69,6 +69,6 @@ def test_prefill_then_submit_online(sandbox, flow, id_cards, outbox, data_dir) -
 
 
 def flow_identity_number(id_cards):
-    from kiosk.pii import Personal
+    from civic.pii import Personal
 
     return Personal(id_cards["R001"].id_number, "id_number")

@@ -2,7 +2,9 @@
 
 ``Personal`` wraps a name, an address or an ID number: its ``str``, ``repr`` and format
 forms are masked, and only :meth:`Personal.reveal` gives the real text, so revealing is
-always a deliberate, greppable act.
+always a deliberate, greppable act. The maskers (``mask_name``, ``mask_address``,
+``mask_id_number``) and :func:`redact_text` (every ID number in a free text) serve the
+terminal's logs, audit trail and speech, and the sandbox platform's agent work lists alike.
 """
 
 from __future__ import annotations
