@@ -37,8 +37,8 @@ VARIANTS = ["", "（变更）", "（补办）", "（注销）", "（延续）", 
 
 def synthetic(catalog, size: int, seed: int = 7):
     """``size`` items made from the real ones: town prefixes, variants, shuffled popularity."""
+    from civic.text import Text
     from kiosk.catalog.model import Catalog
-    from kiosk.catalog.text import Text
 
     rng = random.Random(seed)
     base = list(catalog.items)

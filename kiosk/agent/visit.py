@@ -29,11 +29,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from civic.text import Text
 from kiosk.agent.dashboard import QueueDashboard
 from kiosk.agent.errors import AgentError, WorklistUnavailable
 from kiosk.agent.signin import AgentAuth
 from kiosk.agent.worklist import Worklist, WorkResident
-from kiosk.flows.messages import Bilingual
 from kiosk.flows.states import Step
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class AgentVisit:
         self._outbox = flow.outbox                  # the AgentOutbox, restored after a correction
         self._listeners: list[Listener] = []
         self.page = Page.SIGN_IN
-        self.notice: Bilingual | None = None
+        self.notice: Text | None = None
         self.worklist: Worklist | None = None
         self.resident: WorkResident | None = None
         self.correcting: str | None = None
@@ -108,12 +108,12 @@ class AgentVisit:
         self.page = page
         self._changed("page")
 
-    def say(self, notice: Bilingual | None) -> None:
+    def say(self, notice: Text | None) -> None:
         self.notice = notice
         self._changed("notice")
 
     def say_error(self, error: AgentError) -> None:
-        self.say(Bilingual(error.zh, error.en))
+        self.say(Text(error.zh, error.en))
 
     # -- signing in and out ------------------------------------------------------------
     def signed_in(self) -> None:
@@ -141,7 +141,7 @@ class AgentVisit:
         self.worklist = None
         self.flow.wipe(f"agent_{reason}")
         if reason == "inactivity":
-            self.notice = Bilingual("长时间未操作，已自动退出登录。请重新登录。",
+            self.notice = Text("长时间未操作，已自动退出登录。请重新登录。",
                                     "Signed out after a period without activity. "
                                     "Please sign in again.")
         else:
@@ -174,7 +174,7 @@ class AgentVisit:
             self._card = None
         self._go(Page.RESIDENT)
 
-    def card_failed(self, message: Bilingual) -> None:
+    def card_failed(self, message: Text) -> None:
         if self.page in (Page.WORKLIST, Page.RESIDENT, Page.CORRECT):
             self.say(message)
 
@@ -266,7 +266,7 @@ class AgentVisit:
         if identity is None or identity.id_number.reveal().upper() != \
                 str(applicant.get("id_number", "")).upper():
             self.flow.wipe("agent_correction_wrong_card")
-            self.say(self.flow.refusal if self.flow.step is Step.REFUSED else Bilingual(
+            self.say(self.flow.refusal if self.flow.step is Step.REFUSED else Text(
                 "这张证件不是该申请人的，请读取申请人本人的证件。",
                 "This card is not the applicant's; read the applicant's own card."))
             return

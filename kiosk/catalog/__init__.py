@@ -71,14 +71,13 @@ from kiosk.catalog.prefill import exempt_materials, prefill_response, prefill_va
 from kiosk.catalog.problems import Problem
 from kiosk.catalog.residents import Resident, SocialSecurityCard, load_residents
 from kiosk.catalog.search import Hit
-from kiosk.catalog.text import Text
 from kiosk.catalog.vocab import FieldType, Mode, OutputKind
 
 __all__ = [
     "Assessment", "Bundle", "Catalog", "CatalogError", "CatalogInvalid", "Choice", "Department",
     "Eligibility", "Field", "FieldType", "Form", "FormRule", "Handling", "Hit", "Item",
     "LifeEvent", "Material", "Mode", "Outcome", "Output", "OutputKind", "Problem", "Resident",
-    "ResidentsInvalid", "RuleSyntaxError", "SocialSecurityCard", "Text", "Verdict", "assess",
+    "ResidentsInvalid", "RuleSyntaxError", "SocialSecurityCard", "Verdict", "assess",
     "assess_items", "catalog_from_document", "check_catalog", "eligible_items",
     "exempt_materials", "facts_of", "load_catalog", "load_residents", "prefill_response",
     "prefill_values",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from civic.text import Text
 from kiosk.catalog import expr
 from kiosk.catalog.codes import IMPLEMENTATION_CODE, uscc_problem
 from kiosk.catalog.errors import RuleSyntaxError
@@ -30,7 +31,7 @@ from kiosk.catalog.model import (
 )
 from kiosk.catalog.problems import Place, Problems
 from kiosk.catalog.proofform import with_printed_fields
-from kiosk.catalog.text import Text, read_text
+from kiosk.catalog.text import read_text
 from kiosk.catalog.vocab import (
     CARD_FIELDS,
     SHARED_DOMAINS,

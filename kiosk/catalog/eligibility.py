@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from civic.text import Text
 from kiosk.catalog import expr
 from kiosk.catalog.expr import Outcome, Verdict
-from kiosk.catalog.text import Text
 from kiosk.catalog.vocab import SHARED_KEYS
 
 if TYPE_CHECKING:

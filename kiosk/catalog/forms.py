@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from kiosk.catalog.text import Text
+from civic.text import Text
 from kiosk.catalog.values import as_date, check_value, is_blank, msg
 from kiosk.catalog.vocab import FieldType
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from civic.text import Text
 from kiosk.catalog.expr import Node
 from kiosk.catalog.formbuild import FormParts
 from kiosk.catalog.forms import Form
-from kiosk.catalog.text import Text
 from kiosk.catalog.vocab import Mode, OutputKind
 
 if TYPE_CHECKING:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Sequence
 
+from civic.text import Text
 from kiosk.catalog.formbuild import FormParts
 from kiosk.catalog.forms import Field, Form
 from kiosk.catalog.problems import Place
-from kiosk.catalog.text import Text
 from kiosk.catalog.vocab import SHARED_KEYS, FieldType
 
 _BY_KIND = {"int": FieldType.NUMBER, "number": FieldType.NUMBER, "bool": FieldType.YES_NO,

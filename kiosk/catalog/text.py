@@ -1,26 +1,12 @@
-"""Bilingual text: every user-facing string in the catalog has Chinese and English."""
+"""Reading bilingual text from seed data: every user-facing string in the catalog has
+Chinese and English."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from civic.text import Text
 from kiosk.catalog.problems import Place
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    zh: str
-    en: str
-
-    def get(self, language: str) -> str:
-        return self.en if language == "en" else self.zh
-
-    def as_dict(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
-
-    def __str__(self) -> str:
-        return self.zh
 
 
 def read_text(raw: Any, place: Place, *, required: bool = True) -> Text | None:

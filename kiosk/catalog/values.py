@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from civic import gb11643
-from kiosk.catalog.text import Text
+from civic.text import Text
 from kiosk.catalog.vocab import FieldType
 
 if TYPE_CHECKING:

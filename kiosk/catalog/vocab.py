@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.catalog.text import Text
+from civic.text import Text
 
 
 class Mode(StrEnum):

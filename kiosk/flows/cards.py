@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from civic.text import Text
 from kiosk.flows.core import FlowCore, guarded, log
-from kiosk.flows.messages import Bilingual
 from kiosk.flows.states import SESSION_STEPS, TAKE_CARD_STEPS, Step
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class CardSteps(FlowCore):
             self._session += 1
             self._clear()
             self.card_present = True
-            self.refusal = Bilingual(exc.zh, exc.en)
+            self.refusal = Text(exc.zh, exc.en)
             self._go(Step.REFUSED)
             return
         self._session += 1
@@ -55,7 +55,7 @@ class CardSteps(FlowCore):
         self.idle.reset()
         self._go(Step.CHOOSE)
 
-    def card_failed(self, message: Bilingual) -> None:
+    def card_failed(self, message: Text) -> None:
         """A card is there but could not be read; the message asks to place it again."""
         self.idle.activity()
         if self.step in (Step.ATTRACT, Step.IDENTIFY, Step.REFUSED):

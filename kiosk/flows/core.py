@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from civic.text import Text
 from kiosk.flows.errors import StepError
 from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
-from kiosk.flows.messages import Bilingual
 from kiosk.flows.states import Step
 
 if TYPE_CHECKING:
@@ -73,8 +73,8 @@ class FlowCore:
     # What one session holds; all of it is set (and dropped) by _clear.
     step: Step
     identity: Identity | None
-    refusal: Bilingual | None
-    notice: Bilingual | None
+    refusal: Text | None
+    notice: Text | None
     item: Item | None
     consent: bool | None
     values: dict[str, Any]
@@ -91,7 +91,7 @@ class FlowCore:
     case_number: str | None
     local_receipt: str | None
     print_state: str                          # idle | printing | printed | failed
-    print_message: Bilingual | None
+    print_message: Text | None
     preview: bytes
     proof_pages: list[bytes]
     card_present: bool

@@ -9,24 +9,9 @@ variable part has a named placeholder (``{number}``) filled by :func:`tr`.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from typing import Final
 
-
-@dataclass(frozen=True, slots=True)
-class Bilingual:
-    """A text in both languages (the same shape as ``kiosk.catalog.Text``, kept here so the
-    first screen does not load the catalog package)."""
-
-    zh: str
-    en: str
-
-    def get(self, language: str) -> str:
-        return self.en if language == "en" else self.zh
-
-    def __str__(self) -> str:
-        return self.zh
-
+from civic.text import Text
 
 LANGUAGES: Final = ("zh", "en")
 
@@ -203,7 +188,7 @@ _M: dict[str, tuple[str, str]] = {
     "keypad.clear": ("清除", "Clear"),
 }
 
-MESSAGES: Final[dict[str, Bilingual]] = {key: Bilingual(zh, en) for key, (zh, en) in _M.items()}
+MESSAGES: Final[dict[str, Text]] = {key: Text(zh, en) for key, (zh, en) in _M.items()}
 
 
 def placeholders(text: str) -> set[str]:
@@ -214,3 +199,13 @@ def tr(key: str, language: str, **values: object) -> str:
     """The message ``key`` in ``language`` with its placeholders filled."""
     text = MESSAGES[key].get(language)
     return text.format(**values) if values else text
+
+
+def card_failure(error: object) -> Text:
+    """What a citizen reads when a card could not be read: the device's own words when it
+    has them (a reader's ``user_message``), else the one general message. Every mode uses
+    this, so the kiosk and the agent's laptop say the same thing."""
+    words = getattr(error, "user_message", None)
+    if isinstance(words, dict) and {"zh", "en"} <= words.keys():
+        return Text(str(words["zh"]), str(words["en"]))
+    return MESSAGES["card.error"]

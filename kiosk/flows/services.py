@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from civic.pii import Personal
-from kiosk.flows.messages import Bilingual
+from civic.text import Text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -90,7 +90,7 @@ class PrintOutcome:
 
     printed: bool
     preview: bytes = b""
-    message: Bilingual | None = None   # what happened and what to do, when not printed
+    message: Text | None = None   # what happened and what to do, when not printed
     paper_state: str = "ok"         # the printer's state after (or instead of) the job
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flows.messages import Bilingual
+from civic.text import Text
 from kiosk.ui.widgets import text_label, touch_button
 
 Texts = Mapping[str, tuple[str, str]]
@@ -56,7 +56,7 @@ class Page(QWidget):
     def t(self, key: str, **values: object) -> str:
         return translate(self.texts, key, self.language(), **values)
 
-    def words(self, text: Bilingual | None) -> str:
+    def words(self, text: Text | None) -> str:
         return text.get(self.language()) if text is not None else ""
 
     def refresh(self) -> None:

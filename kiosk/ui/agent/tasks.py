@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from civic.text import Text
 from devices.errors import DeviceError
 from kiosk.errors import KioskError
-from kiosk.flows.messages import Bilingual
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 
 log = logging.getLogger(__name__)
 
-BUG = Bilingual("出现内部错误，已记录。请重试，或联系技术人员。",
+BUG = Text("出现内部错误，已记录。请重试，或联系技术人员。",
                 "Something went wrong inside the terminal (it has been logged). Try again, "
                 "or call a technician.")
 
@@ -29,13 +29,13 @@ BUG = Bilingual("出现内部错误，已记录。请重试，或联系技术人
 class Outcome:
     ok: bool
     value: Any = None
-    message: Bilingual | None = None
+    message: Text | None = None
     error: BaseException | None = None
 
 
-def words_of(exc: BaseException) -> Bilingual:
+def words_of(exc: BaseException) -> Text:
     zh, en = getattr(exc, "zh", ""), getattr(exc, "en", "") or str(exc)
-    return Bilingual(zh or en, en)
+    return Text(zh or en, en)
 
 
 class Tasks:

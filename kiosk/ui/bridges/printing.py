@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from civic.text import Text
 from devices.printer import PrinterError, PrinterProfile, Receipt, ReceiptPrinter
 from devices.printer.glyphs import GlyphRenderer
 from kiosk.documents.errors import DocumentError
-from kiosk.flows.messages import Bilingual
 from kiosk.flows.services import PrintOutcome, ProofContent
 from kiosk.receipts import preview_png, slip_bytes
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_PRINTER = Bilingual("本机未连接回执打印机，请记下屏幕上的编号", "No receipt printer here; "
+NO_PRINTER = Text("本机未连接回执打印机，请记下屏幕上的编号", "No receipt printer here; "
                        "please note the number on screen")
-NO_A4 = Bilingual("本机未连接A4打印机，请联系工作人员", "No A4 printer here; please ask staff")
+NO_A4 = Text("本机未连接A4打印机，请联系工作人员", "No A4 printer here; please ask staff")
 
 
 class PrinterBridge(QObject):
@@ -88,7 +88,7 @@ class PrinterBridge(QObject):
             result = self._printer.print_bytes(data, slip.name)
         except PrinterError as exc:
             state = exc.status.state.value if exc.status else "offline"
-            return PrintOutcome(False, preview, Bilingual(exc.zh, exc.en), state)
+            return PrintOutcome(False, preview, Text(exc.zh, exc.en), state)
         return PrintOutcome(True, preview, None, result.after.state.value)
 
     # -- A4 proofs --------------------------------------------------------------------------
@@ -138,5 +138,5 @@ class PrinterBridge(QObject):
                 write_pdf(doc, self._a4_out_dir / f"proof-{self._proofs:04d}.pdf")
                 return PrintOutcome(True)
         except DocumentError as exc:
-            return PrintOutcome(False, message=Bilingual(exc.zh or str(exc), str(exc)))
+            return PrintOutcome(False, message=Text(exc.zh or str(exc), str(exc)))
         return PrintOutcome(False, message=NO_A4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from civic.text import Text
 from kiosk.catalog import (
     Catalog,
     FieldType,
@@ -17,7 +18,6 @@ from kiosk.catalog import (
 from kiosk.catalog.forms import Field, Form, in_words
 from kiosk.catalog.problems import Place, Problems
 from kiosk.catalog.proofform import with_printed_fields
-from kiosk.catalog.text import Text
 from tests.kiosk.catalog.conftest import TODAY, edit
 
 HPF_LOAN = "12330110002508019X4014000016000"      # prints hpf_balance, marital, property_count

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from kiosk.catalog.text import Text
+from civic.text import Text
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.services import PrefillResult
 from offline_queue import Outbox, State
