@@ -1,8 +1,8 @@
 """What a social-security card says about its holder, as the kiosk may read it.
 
-The application's ``kiosk/identity.py`` turns this into an ``Identity``: ``id_number`` and
-``name`` are None when a third-generation card withholds them, and such a card cannot
-identify anyone on its own (``identifies_holder`` is False, ``require_holder`` raises).
+The application's ``kiosk/identity.py`` turns this into a ``civic.identity.Identity``:
+``id_number`` and ``name`` are None when a third-generation card withholds them, and such a
+card cannot identify anyone on its own (``identifies_holder`` is False, ``require_holder`` raises).
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from civic.identity import IdentifiedBy
 from kiosk.agent.signin import AgentAuth
-from kiosk.identity import IdentifiedBy
 from offline_queue import Outbox
 from offline_queue.events import Listener
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from civic.identity import Identity
 from kiosk.agent.errors import (
     PlatformRefused,
     PlatformUnreachable,
@@ -28,7 +29,6 @@ from kiosk.agent.errors import (
 from kiosk.agent.platform import Platform, problem_code
 from kiosk.agent.signin import AgentAuth
 from kiosk.agent.vault import Vault
-from kiosk.identity import Identity
 
 log = logging.getLogger(__name__)
 

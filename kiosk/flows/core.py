@@ -22,10 +22,10 @@ from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
 from kiosk.flows.states import Step
 
 if TYPE_CHECKING:
+    from civic.identity import Identity
     from kiosk.catalog.model import Catalog, Item
     from kiosk.flows.services import PrefillClient, PrinterService, SubmissionQueue
     from kiosk.flows.submission import Attachment
-    from kiosk.identity import Identity
 
 # The catalog, identity, receipt, services and outbox modules are imported where they are
 # first needed (a card, a form, a submit): the first screen must not wait for them.

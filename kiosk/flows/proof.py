@@ -7,11 +7,11 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from civic.identity import Identity
 from civic.pii import Personal
 from kiosk.catalog.forms import in_words
 from kiosk.catalog.model import Item
 from kiosk.flows.messages import tr
-from kiosk.identity import Identity
 from kiosk.receipts import SubmissionReceipt, tracking_url
 
 _PERSONAL_KINDS = {"name": "name", "id_number": "id_number", "address": "address"}

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from civic.identity import Identity
 from kiosk.catalog.model import Item
 from kiosk.catalog.vocab import FieldType
-from kiosk.identity import Identity
 from offline_queue.shape import uuid7
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from civic.identity import IdentifiedBy, IdType
 from devices.idcard.card import IdCard
 from devices.idcard.connect import connect
 from devices.idcard.emulator.device import IdCardEmulator
@@ -17,7 +18,7 @@ from devices.smartcard.reader import SocialSecurityCardReader
 from devices.smartcard.virtual_applet import SocialSecurityApplet
 from devices.smartcard.virtual_profiles import load_profiles as load_ssc_profiles
 from kiosk.errors import CardExpired, HolderDataProtected
-from kiosk.identity import IdentifiedBy, IdType, from_id_card, from_social_security_card
+from kiosk.identity import from_id_card, from_social_security_card
 from seeds import seeds_dir
 from tests.devices.idcard.conftest import FAST
 

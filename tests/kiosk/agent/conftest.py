@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from civic.identity import Identity
 from devices.idcard.card import IdCard
 from devices.idcard.connect import connect
 from devices.idcard.emulator.device import IdCardEmulator
@@ -28,7 +29,7 @@ from kiosk.catalog.model import Catalog
 from kiosk.catalog.residents import Resident
 from kiosk.config import AgentConfig
 from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
-from kiosk.identity import Identity, from_id_card
+from kiosk.identity import from_id_card
 from offline_queue import credentials
 from seeds import seeds_dir
 from tests.central.builders import valid_form

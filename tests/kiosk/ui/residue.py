@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
 )
 
-from kiosk.identity import Identity
+from civic.identity import Identity
 
 
 def widget_texts() -> list[str]:
