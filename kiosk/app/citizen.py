@@ -151,10 +151,9 @@ class KioskApp(TerminalApp):
         readers.start()
 
     def _card_failed(self, error: Any) -> None:
-        from kiosk.flows.messages import Bilingual
+        from kiosk.flows.messages import card_failure
 
-        message = getattr(error, "user_message", None) or {"zh": "读卡失败", "en": "Card error"}
-        self.flow.card_failed(Bilingual(message["zh"], message["en"]))
+        self.flow.card_failed(card_failure(error))
 
     # -- technician mode, through the hidden gesture -------------------------------------------
     def _technician_page(self, back: Callable[[], None]) -> QWidget | None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.agent.visit import AgentVisit, Page
 from kiosk.flows import Step
-from kiosk.flows.messages import Bilingual
+from kiosk.flows.messages import card_failure
 from kiosk.ui.agent.correct import CorrectPage
 from kiosk.ui.agent.forms import FormsHost
 from kiosk.ui.agent.page import Page as PageWidget
@@ -229,10 +229,7 @@ class AgentWindow(QMainWindow):
         self.visit.card_placed(card)
 
     def card_failed(self, error: Any) -> None:
-        words = getattr(error, "user_message", None) or {"zh": "读卡失败，请重新放置证件。",
-                                                         "en": "The card could not be read; "
-                                                               "place it again."}
-        self.visit.card_failed(Bilingual(words["zh"], words["en"]))
+        self.visit.card_failed(card_failure(error))
 
     def outbox_event(self, event: OutboxEvent) -> None:
         self.flow.outbox_event(event)

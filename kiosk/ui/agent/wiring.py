@@ -12,6 +12,7 @@ the visit and the window. :meth:`AgentMode.close` stops everything it started, i
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.agent import AgentAuth, AgentOutbox, Platform, QueueDashboard, Vault, WorklistBook
 from kiosk.agent.visit import AgentVisit
+from kiosk.closing import close_in_reverse
 from kiosk.config import Config
 from kiosk.flows.session import CitizenFlow, FlowSettings
 from kiosk.ui.agent.tasks import Tasks
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
     from offline_queue.worker import SyncWorker
 
 
+
+log = logging.getLogger(__name__)
+
 @dataclass
 class AgentMode:
     window: AgentWindow
@@ -52,8 +57,7 @@ class AgentMode:
     closers: list[Callable[[], object]] = field(default_factory=list)
 
     def close(self) -> None:
-        while self.closers:
-            self.closers.pop()()
+        close_in_reverse(self.closers, log, "agent.close_failed")
 
 
 def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog: Catalog,

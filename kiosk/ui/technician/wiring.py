@@ -12,12 +12,14 @@ leaves (a port has one owner at a time).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk import config as kiosk_config
 from kiosk.agent.vault import Vault
+from kiosk.closing import close_in_reverse
 from kiosk.fleet import DeviceStates, HeartbeatSender
 from kiosk.systemd import Notifier
 from kiosk.technician.audit import AuditLog
@@ -28,6 +30,7 @@ from kiosk.ui.bridges.invoker import GuiInvoker
 from kiosk.ui.technician.window import TechnicianWindow
 from offline_queue import Outbox
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class TechnicianMode:
@@ -35,11 +38,10 @@ class TechnicianMode:
     gate: TechnicianGate
     audit: AuditLog
     tasks: Tasks
-    closers: list[Callable[[], None]] = field(default_factory=list)
+    closers: list[Callable[[], object]] = field(default_factory=list)
 
     def close(self) -> None:
-        while self.closers:
-            self.closers.pop()()
+        close_in_reverse(self.closers, log, "technician.close_failed")
 
 
 def build_technician_mode(*, data_dir: Path, invoker: GuiInvoker,

@@ -126,7 +126,10 @@ def test_agent_day_offline_visit_then_sent_with_status(qtbot: Any, rig: Rig,
     at(qtbot, rig, Page.QUEUE)
     queue = page(rig)
     assert sorted(queue.shown["pending"]) == sorted(ids)
-    assert "2 件申请将在您联网登录后发送" in window.sync.state.text()
+    # the queue's events reach the panel through the GUI thread's event loop, after the
+    # enqueue on the agent's worker: wait for them instead of reading the label at once
+    qtbot.waitUntil(lambda: "2 件申请将在您联网登录后发送" in window.sync.state.text(),
+                    timeout=WAIT)
 
     rig.signal.up()                                      # back where there is signal
     tap(qtbot, button(window.sync, "sync"))
