@@ -58,7 +58,7 @@ def build_technician_mode(*, data_dir: Path, invoker: GuiInvoker,
     after "leave kiosk mode" was audited and systemd told (quit the app with ``status``);
     ``heartbeat`` is woken after an enrolment so the fleet view shows the terminal at once
     (a printer's paper state reported from a test wakes it through ``devices``)."""
-    closers: list[Callable[[], None]] = []
+    closers: list[Callable[[], object]] = []
     audit = AuditLog(data_dir)
     gate = TechnicianGate(Vault(data_dir), audit,
                           lambda: kiosk_config.load(data_dir).security.technician_pin_hash)
