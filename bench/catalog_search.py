@@ -37,8 +37,9 @@ VARIANTS = ["", "（变更）", "（补办）", "（注销）", "（延续）", 
 
 def synthetic(catalog, size: int, seed: int = 7):
     """``size`` items made from the real ones: town prefixes, variants, shuffled popularity."""
+    from civic.catalog.model import Catalog
     from civic.text import Text
-    from kiosk.catalog.model import Catalog
+    from kiosk.catalog.search import SearchIndex
 
     rng = random.Random(seed)
     base = list(catalog.items)
@@ -52,7 +53,7 @@ def synthetic(catalog, size: int, seed: int = 7):
                                          popularity=rng.randint(0, 100)))
     started = time.perf_counter()
     big = Catalog(items, catalog.departments.values(), catalog.life_events.values(),
-                  catalog.item_types, catalog.bundles.values())
+                  catalog.item_types, catalog.bundles.values(), index=SearchIndex)
     return big, time.perf_counter() - started
 
 
@@ -99,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from kiosk.catalog import load_catalog
+    from kiosk.catalog.load import load_catalog
     from seeds import seeds_dir
     imported = time.perf_counter() - started
     started = time.perf_counter()

@@ -98,11 +98,11 @@ class socketless_port:
 
 def template() -> dict[str, Any]:
     """A submission the sandbox accepts, built from the real catalog once."""
-    from kiosk import catalog as catalog_model
+    from kiosk.catalog.load import load_catalog
     from seeds import seeds_dir
     from tests.central.builders import submission
 
-    catalog = catalog_model.load_catalog(seeds_dir() / "catalog")
+    catalog = load_catalog(seeds_dir() / "catalog")
     code = next(i.code for i in catalog.items if str(i.mode) == "apply"
                 and all(str(f.type) != "bank_account" for f in i.form.fields))
     return submission(catalog, code)

@@ -34,7 +34,7 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from kiosk.catalog import load_catalog  # noqa: E402
+from kiosk.catalog.load import load_catalog  # noqa: E402
 from kiosk.flows import CitizenFlow, FlowSettings, Step  # noqa: E402
 from kiosk.flows.services import PrefillResult, PrintOutcome  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402

@@ -14,14 +14,36 @@ from typing import Any
 
 from central.clock import Clock, rfc3339
 from central.db import Database, write
-from kiosk import catalog as catalog_model
+from civic import catalog as catalog_model
+from civic.catalog.sourcefiles import FileData
+from civic.errors import CatalogInvalid
+
+
+def _read(path: Path) -> FileData:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return exc
+
+
+def load_catalog(root: Path) -> catalog_model.Catalog:
+    """The catalog in the seed directory ``root`` (no search index: the platform does not
+    search); :class:`CatalogInvalid` lists every problem."""
+    files = {p.relative_to(root).as_posix(): _read(p) for p in sorted(root.rglob("*.toml"))}
+    problems = catalog_model.Problems()
+    catalog = catalog_model.build(catalog_model.read_sources(files, str(root), problems),
+                                  problems)
+    if problems:
+        raise CatalogInvalid(problems.items)
+    return catalog
 
 
 class CatalogSource:
     def __init__(self, seeds_dir: Path, db: Database, clock: Clock) -> None:
         self._db = db
-        self.catalog = catalog_model.load_catalog(seeds_dir / "catalog")
-        self.residents = catalog_model.load_residents(seeds_dir / "residents.toml")
+        self.catalog = load_catalog(seeds_dir / "catalog")
+        self.residents = catalog_model.parse_residents(_read(seeds_dir / "residents.toml"),
+                                                       str(seeds_dir / "residents.toml"))
         self.document = self.catalog.to_document()
         self.version: str = self.document["version"]
         self.document_bytes = json.dumps(self.document, ensure_ascii=False,

@@ -39,7 +39,7 @@ from devices.idcard.connect import connect  # noqa: E402
 from devices.idcard.emulator.device import IdCardEmulator  # noqa: E402
 from devices.idcard.emulator.profiles import load_profiles  # noqa: E402
 from devices.printer import get_profile  # noqa: E402
-from kiosk.catalog import load_catalog  # noqa: E402
+from kiosk.catalog.load import load_catalog  # noqa: E402
 from kiosk.flows import CitizenFlow, FlowSettings  # noqa: E402
 from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent  # noqa: E402
 from kiosk.receipts import preview_png, slip_bytes  # noqa: E402
@@ -79,7 +79,8 @@ class Printer:
 
 class Prefill:
     def __init__(self, catalog) -> None:
-        from kiosk.catalog import load_residents, prefill_response
+        from civic.catalog import prefill_response
+        from kiosk.catalog.load import load_residents
 
         self.answers = {}
         resident = next(r for r in load_residents(RESIDENTS) if r.ref == "R001")

@@ -37,7 +37,7 @@ from devices.idcard.emulator.profiles import load_profiles  # noqa: E402
 from devices.printer import PrinterState  # noqa: E402
 from devices.printer.emulator.server import PrinterEmulator  # noqa: E402
 from kiosk import config as kiosk_config  # noqa: E402
-from kiosk.catalog import load_catalog  # noqa: E402
+from kiosk.catalog.load import load_catalog  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from seeds import seeds_dir  # noqa: E402
 

@@ -13,8 +13,8 @@ from central.db import write
 from central.errors import BadRequest, NotFound
 from central.http.messages import Request, Response
 from central.http.router import Router
+from civic import catalog as catalog_model
 from civic.pii import mask_name
-from kiosk import catalog as catalog_model
 
 if TYPE_CHECKING:
     from central.platform import Platform

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QWidget
 
+    from civic.catalog.model import Catalog
     from kiosk.app.readers import CardReaders
-    from kiosk.catalog.model import Catalog
     from kiosk.fleet import DeviceStates, HeartbeatSender
     from kiosk.systemd import Notifier
     from kiosk.ui.bridges.invoker import GuiInvoker
@@ -216,12 +216,15 @@ class TerminalApp:
         """The catalog the platform last sent (cached), else the one shipped in seeds/."""
         if self._catalog is not None:
             return self._catalog
-        from kiosk.catalog import CatalogError, catalog_from_document, load_catalog
+        from civic.catalog import catalog_from_document
+        from civic.errors import CatalogError
+        from kiosk.catalog.load import load_catalog
+        from kiosk.catalog.search import SearchIndex
 
         cached = self.data_dir / "catalog" / "catalog.json"
         if cached.exists():
             try:
-                return catalog_from_document(json.loads(cached.read_text()))
+                return catalog_from_document(json.loads(cached.read_text()), SearchIndex)
             except (CatalogError, ValueError):
                 log.warning("app.cached_catalog_invalid", extra={"ctx": {}})
         return load_catalog(seeds_dir() / "catalog")

@@ -1,11 +1,8 @@
-"""Reading the catalog from its seed files (TOML, one file per department).
+"""Loading the catalog and the demo residents from their files, with the search index.
 
-Layout of a catalog directory (``seeds/catalog/``)::
-
-    catalog.toml        departments (with USCC), life events, item types
-    blocks.toml         shared form blocks, the shared field library, choice lists
-    bundles.toml        "one thing" bundles (一件事)
-    items/<dept>.toml   ``department = "<key>"`` and the department's ``[[items]]``
+The files are read here and parsed by ``civic.catalog`` (layout in
+``civic.catalog.sourcefiles``); the catalog the terminal uses gets a pinyin
+:class:`~kiosk.catalog.search.SearchIndex` built at load.
 """
 
 from __future__ import annotations
@@ -13,15 +10,15 @@ from __future__ import annotations
 import logging
 import os
 import time
-import tomllib
 from pathlib import Path
-from typing import Any
 
-from kiosk.catalog.build import Sources, build
-from kiosk.catalog.errors import CatalogInvalid
-from kiosk.catalog.formbuild import read_parts
-from kiosk.catalog.model import Catalog
-from kiosk.catalog.problems import Place, Problem, Problems
+from civic.catalog.build import build
+from civic.catalog.model import Catalog
+from civic.catalog.problems import Problem, Problems
+from civic.catalog.residents import Resident, parse_residents
+from civic.catalog.sourcefiles import FileData, read_sources
+from civic.errors import CatalogInvalid
+from kiosk.catalog.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -36,56 +33,43 @@ def _shown(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else relative
 
 
-def _read(path: Path, problems: Problems) -> dict[str, Any]:
+def _read(path: Path) -> FileData:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        problems.add(_shown(path), None, "", "file is missing")
-    except tomllib.TOMLDecodeError as exc:
-        problems.add(_shown(path), None, "", f"not valid TOML: {exc}")
+        return path.read_bytes()
     except OSError as exc:
-        problems.add(_shown(path), None, "", f"cannot be read: {exc.strerror}")
-    return {}
+        return exc
 
 
-def read_sources(path: Path, problems: Problems) -> Sources:
-    root = catalog_dir(path)
-    vocab_path, blocks_path, bundles_path = (root / n for n in
-                                             ("catalog.toml", "blocks.toml", "bundles.toml"))
-    vocab = _read(vocab_path, problems)
-    parts = read_parts(_read(blocks_path, problems), Place(problems, _shown(blocks_path)))
-    items: list[tuple[str, dict[str, Any]]] = []
-    item_files = sorted((root / "items").glob("*.toml"))
-    if not item_files:
-        problems.add(_shown(root / "items"), None, "", "no item files (items/*.toml)")
-    for file in item_files:
-        raw = _read(file, problems)
-        shown = _shown(file)
-        for unknown in sorted(set(raw) - {"department", "items"}):
-            problems.add(shown, None, "", f"unknown top-level key {unknown!r}")
-        for entry in raw.get("items", []):
-            if isinstance(entry, dict):
-                entry = {"department": raw.get("department"), **entry}
-            items.append((shown, entry))
-    return Sources(vocab, _shown(vocab_path), items,
-                   _read(bundles_path, problems).get("bundles", []), _shown(bundles_path), parts)
+def read_files(root: Path) -> dict[str, FileData]:
+    """Every TOML file under ``root``, by its path relative to ``root``."""
+    return {path.relative_to(root).as_posix(): _read(path)
+            for path in sorted(root.rglob("*.toml"))}
 
 
 def check_catalog(path: Path) -> list[Problem]:
     """Every problem of the catalog at ``path`` (empty: the catalog is good)."""
+    root = catalog_dir(path)
     problems = Problems()
-    build(read_sources(path, problems), problems)
+    build(read_sources(read_files(root), _shown(root), problems), problems)
     return list(problems.items)
 
 
 def load_catalog(path: Path) -> Catalog:
-    """The catalog at ``path``; :class:`CatalogInvalid` lists every problem if it has any."""
+    """The catalog at ``path``, searchable; :class:`CatalogInvalid` lists every problem if
+    it has any."""
     started = time.perf_counter()
+    root = catalog_dir(path)
     problems = Problems()
-    catalog = build(read_sources(path, problems), problems)
+    catalog = build(read_sources(read_files(root), _shown(root), problems), problems,
+                    SearchIndex)
     if problems:
         raise CatalogInvalid(problems.items)
     log.info("catalog.loaded", extra={"ctx": {
         "items": len(catalog), "ms": round((time.perf_counter() - started) * 1000)}})
     return catalog
+
+
+def load_residents(path: Path) -> list[Resident]:
+    """Every demo resident in the file at ``path``; :class:`ResidentsInvalid` lists every
+    problem of the file."""
+    return parse_residents(_read(path), str(path))

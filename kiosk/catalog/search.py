@@ -35,13 +35,14 @@ from typing import TYPE_CHECKING
 
 from pypinyin import lazy_pinyin
 
+from civic.catalog.model import Hit
+
 if TYPE_CHECKING:
-    from kiosk.catalog.model import Department, Item
+    from civic.catalog.model import Department, Item
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ALL_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
-TIER_NAMES = ("name", "name", "keyword", "pinyin", "english", "material")
 _CAP = 24                 # suffixes are indexed up to this length; longer terms are verified
 _TOP = "\U0010ffff"       # sorts after every character: key + _TOP bounds a prefix range
 _PRECOMPUTED = 50         # answers kept per precomputed term
@@ -49,16 +50,6 @@ _COMMON_MIN = 400         # a gram held by at least this many items ...
 _COMMON_SHARE = 20        # ... and by at least 1/20 of them has its answers precomputed
 _CACHE = 64               # complete match sets remembered for the next keystroke ...
 _CACHE_CHECK = 1000       # ... and checked one by one when they are at most this large
-
-
-@dataclass(frozen=True)
-class Hit:
-    item: Item
-    tier: int               # 0 best; see the module docstring
-
-    @property
-    def matched(self) -> str:
-        return TIER_NAMES[self.tier]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ def _seeds(args: argparse.Namespace) -> Path:
 
 
 def check(args: argparse.Namespace) -> int:
-    from kiosk.catalog import check_catalog
-    from kiosk.catalog.errors import ResidentsInvalid
-    from kiosk.catalog.residents import load_residents
+    from civic.errors import ResidentsInvalid
+    from kiosk.catalog.load import check_catalog, load_residents
 
     path = _seeds(args)
     if not path.exists():
@@ -46,7 +45,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    from kiosk.catalog import load_catalog
+    from kiosk.catalog.load import load_catalog
 
     catalog = load_catalog(_seeds(args))
     modes = Counter(str(item.mode) for item in catalog)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from importlib import import_module
 from typing import NoReturn
 
+from civic.errors import CivicError
 from kiosk import __version__
 from kiosk.cli.common import EXIT_FAILURE, EXIT_USAGE, common_options, data_dir_of
 from kiosk.errors import KioskError
@@ -67,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return exc.exit_code
+    except CivicError as exc:       # data the domain cannot use (a broken catalog): bad input
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception:

@@ -11,13 +11,14 @@ from typing import Any
 
 import httpx
 
+from civic.catalog import Resident
 from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles as load_idcard_profiles
 from devices.printer import PrinterState
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as cfg
 from kiosk.app import Wiring
-from kiosk.catalog import Resident, load_residents
+from kiosk.catalog.load import load_residents
 from kiosk.closing import close_in_reverse
 from seeds import seeds_dir
 

@@ -22,8 +22,8 @@ from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
 from kiosk.flows.states import Step
 
 if TYPE_CHECKING:
+    from civic.catalog.model import Catalog, Item
     from civic.identity import Identity
-    from kiosk.catalog.model import Catalog, Item
     from kiosk.flows.services import PrefillClient, PrinterService, SubmissionQueue
     from kiosk.flows.submission import Attachment
 

@@ -64,7 +64,7 @@ class FormSteps(FlowCore):
             self.notice = MESSAGES["consent.needed"]
             self._changed("notice")
             return
-        from kiosk.catalog.prefill import prefill_values
+        from civic.catalog.prefill import prefill_values
 
         self.consent = authorised
         self.values = prefill_values(self.item.form, self.identity.card_fields(), {})

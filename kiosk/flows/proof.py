@@ -7,10 +7,10 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from civic.catalog.forms import in_words
+from civic.catalog.model import Item
 from civic.identity import Identity
 from civic.pii import Personal
-from kiosk.catalog.forms import in_words
-from kiosk.catalog.model import Item
 from kiosk.flows.messages import tr
 from kiosk.receipts import SubmissionReceipt, tracking_url
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from civic.catalog.model import Item
+from civic.catalog.vocab import FieldType
 from civic.identity import Identity
-from kiosk.catalog.model import Item
-from kiosk.catalog.vocab import FieldType
 from offline_queue.shape import uuid7
 
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.catalog.forms import Field
-from kiosk.catalog.vocab import FieldType
+from civic.catalog.forms import Field
+from civic.catalog.vocab import FieldType
 from kiosk.flows.messages import tr
 
 SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText

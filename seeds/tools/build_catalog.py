@@ -34,8 +34,8 @@ from catalog_parts import (  # noqa: E402
 from detailed_forms import DETAILED  # noqa: E402
 from rules import RULES  # noqa: E402
 
-from kiosk.catalog.codes import make_uscc  # noqa: E402
-from kiosk.catalog.vocab import SHARED_KEYS  # noqa: E402
+from civic.catalog.codes import make_uscc  # noqa: E402
+from civic.catalog.vocab import SHARED_KEYS  # noqa: E402
 
 AREA = "330110"     # 杭州市余杭区
 LEVEL = "4"         # county

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.catalog.forms import Field, Form
+from civic.catalog.forms import Field, Form
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-test-citizen"
 SIGNATURE_SHA = hashlib.sha256(SIGNATURE).hexdigest()

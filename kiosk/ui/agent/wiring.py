@@ -31,7 +31,7 @@ from offline_queue import Outbox, credentials
 from offline_queue.errors import OutboxError
 
 if TYPE_CHECKING:
-    from kiosk.catalog.model import Catalog
+    from civic.catalog.model import Catalog
     from kiosk.flows.services import PrefillClient, PrinterService
     from kiosk.ui.bridges.idcard import IdCardBridge
     from kiosk.ui.bridges.printing import PrinterBridge

@@ -18,7 +18,7 @@ from kiosk.ui.screens.base import Screen, clear_layout
 from kiosk.ui.widgets import ChoiceButton
 
 if TYPE_CHECKING:
-    from kiosk.catalog.model import Bundle, Department, LifeEvent
+    from civic.catalog.model import Bundle, Department, LifeEvent
 
 MODES = ("popular", "departments", "life_events", "bundles")
 SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText

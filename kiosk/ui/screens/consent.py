@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.catalog.vocab import SHARED_DOMAINS
+from civic.catalog.vocab import SHARED_DOMAINS
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.screens.base import Screen
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.catalog.vocab import FieldType
+from civic.catalog.vocab import FieldType
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.fields import NUMERIC, FieldRow
 from kiosk.ui.screens.base import Screen, clear_layout

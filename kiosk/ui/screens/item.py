@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.catalog.vocab import Mode
+from civic.catalog.vocab import Mode
 from kiosk.flows import CitizenFlow, Step
 from kiosk.ui.screens.base import Screen, clear_layout
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QScrollArea, QWidget
 
-from kiosk.catalog.forms import Field
-from kiosk.catalog.vocab import FieldType
+from civic.catalog.forms import Field
+from civic.catalog.vocab import FieldType
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.messages import tr
 from kiosk.ui.screens.base import Screen, clear_layout

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from civic.catalog.model import Catalog
+from civic.catalog.residents import Resident
 from civic.identity import Identity
 from devices.idcard.card import IdCard
 from devices.idcard.connect import connect
 from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles
 from kiosk.agent import AgentAuth, Platform, Vault
-from kiosk.catalog import load_residents
-from kiosk.catalog.model import Catalog
-from kiosk.catalog.residents import Resident
+from kiosk.catalog.load import load_residents
 from kiosk.config import AgentConfig
 from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
 from kiosk.identity import from_id_card

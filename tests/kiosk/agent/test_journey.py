@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from civic.catalog.model import Catalog
+from civic.catalog.residents import Resident
 from devices.idcard.card import IdCard
 from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
-from kiosk.catalog.model import Catalog
-from kiosk.catalog.residents import Resident
 from offline_queue import State, credentials
 from offline_queue.location import open_terminal_outbox
 from offline_queue.sync import SyncEngine

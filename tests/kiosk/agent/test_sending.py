@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from civic.catalog.model import Catalog
 from devices.idcard.card import IdCard
 from kiosk.agent import AgentAuth, AgentOutbox, QueueDashboard, WorklistBook
-from kiosk.catalog.model import Catalog
 from kiosk.flows.submission import BuiltSubmission
 from offline_queue import State, credentials
 from offline_queue.location import open_terminal_outbox

@@ -18,7 +18,7 @@ from offline_queue import Outbox
 from tests.kiosk.agent.conftest import PIN, Terminal
 
 if TYPE_CHECKING:
-    from kiosk.catalog.model import Catalog
+    from civic.catalog.model import Catalog
 
 
 class NoPrefill:

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from civic.catalog.residents import Resident
 from devices.idcard.card import IdCard
 from kiosk.agent import WorklistBook, id_hash
 from kiosk.agent.errors import NotSignedIn, WorklistExpired, WorklistUnavailable
 from kiosk.agent.worklist import Worklist, parse_time
-from kiosk.catalog.residents import Resident
 from tests.kiosk.agent.conftest import AREA, PIN, Terminal, WallClock, identity_of, new_agent
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import Catalog, Resident, load_catalog, load_residents
+from civic.catalog import Catalog, Resident
+from kiosk.catalog.load import load_catalog, load_residents
 from seeds import seeds_dir
 
 TODAY = dt.date(2026, 11, 22)      # the day the demo residents' ages are reckoned from

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import CatalogInvalid, check_catalog, load_catalog
+from civic.errors import CatalogInvalid
+from kiosk.catalog.load import check_catalog, load_catalog
 from tests.conftest import run_kiosk
 from tests.kiosk.catalog.conftest import edit
 
@@ -110,15 +111,18 @@ def test_toml_syntax_error_names_the_file(seeds_copy: Path) -> None:
 
 
 def test_load_catalog_raises_with_every_problem(seeds_copy: Path) -> None:
-    """load_catalog refuses a broken catalog and its error carries all the problems."""
+    """load_catalog refuses a broken catalog and its error carries all the problems; a
+    command that loads it (``catalog stats``) says so and exits 1, bad input."""
     hrss = seeds_copy / HRSS
     edit(hrss, 'mode = "apply"', 'mode = "fax"')
     edit(hrss, 'type = "date"', 'type = "datetime"')
     with pytest.raises(CatalogInvalid) as caught:
         load_catalog(seeds_copy)
     assert len(caught.value.problems) >= 2
-    assert caught.value.exit_code == 1
     assert "mode must be one of" in str(caught.value)
+    proc = run_kiosk("catalog", "stats", str(seeds_copy))
+    assert proc.returncode == 1
+    assert "mode must be one of" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_broken_residents_file_fails_the_check(seeds_copy: Path) -> None:

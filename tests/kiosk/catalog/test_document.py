@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import Catalog, CatalogInvalid, catalog_from_document, load_catalog
+from civic.catalog import Catalog, catalog_from_document
+from civic.errors import CatalogInvalid
+from kiosk.catalog.load import load_catalog
+from kiosk.catalog.search import SearchIndex
 from seeds import seeds_dir
 
 
@@ -32,12 +35,22 @@ def test_item_carries_what_the_platform_api_requires(document: dict) -> None:
 
 
 def test_round_trip_gives_the_same_catalog(catalog: Catalog, document: dict) -> None:
-    """A served document rebuilds to a catalog with the same version, items and forms."""
-    again = catalog_from_document(document)
+    """A served document rebuilds, with the search index handed in, to a catalog with the
+    same version, items, forms and search answers."""
+    again = catalog_from_document(document, SearchIndex)
     assert again.version == catalog.version == document["version"]
     item = catalog.items[0]
     assert again.get(item.code).form == item.form
     assert again.search("gjj", 3)[0].item.code == catalog.search("gjj", 3)[0].item.code
+
+
+def test_a_catalog_without_an_index_cannot_search(document: dict) -> None:
+    """A catalog built with no index (as the sandbox builds it) serves everything but
+    search, which says it has no index rather than answering nothing."""
+    bare = catalog_from_document(document)
+    assert len(bare) == len(document["items"])
+    with pytest.raises(RuntimeError, match="without a search index"):
+        bare.search("gjj")
 
 
 def test_same_seeds_same_version(catalog: Catalog) -> None:

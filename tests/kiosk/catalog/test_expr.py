@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.catalog import Outcome, RuleSyntaxError
-from kiosk.catalog.expr import check_types, evaluate, parse, tokenize
-from kiosk.catalog.vocab import fact_kinds
+from civic.catalog import Outcome
+from civic.catalog.expr import check_types, evaluate, parse, tokenize
+from civic.catalog.vocab import fact_kinds
+from civic.errors import CivicError, RuleSyntaxError
 
 
 def verdict(rule: str, **facts: object) -> tuple[Outcome, tuple[str, ...]]:
@@ -70,7 +71,7 @@ def test_parse_errors_say_where(rule: str, position: int) -> None:
     with pytest.raises(RuleSyntaxError) as caught:
         parse(rule)
     assert caught.value.position == position, str(caught.value)
-    assert caught.value.exit_code == 1
+    assert isinstance(caught.value, CivicError)     # the kiosk command: bad input, exit 1
 
 
 def test_tokens_carry_positions() -> None:

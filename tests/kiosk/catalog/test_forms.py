@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.catalog import Catalog, FieldType, Item, Mode, Resident, prefill_response
-from kiosk.catalog.values import luhn_ok
+from civic.catalog import Catalog, FieldType, Item, Mode, Resident, prefill_response
+from civic.catalog.values import luhn_ok
 from tests.kiosk.catalog.conftest import TODAY
 
 SIG = hashlib.sha256(b"signature").hexdigest()

@@ -1,23 +1,23 @@
-"""query_print forms read every shared value their A4 proof prints (kiosk.catalog.proofform)."""
+"""query_print forms read every shared value their A4 proof prints (civic.catalog.proofform)."""
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
 
-from civic.text import Text
-from kiosk.catalog import (
+from civic.catalog import (
     Catalog,
     FieldType,
     Mode,
     Resident,
     catalog_from_document,
-    check_catalog,
     prefill_response,
 )
-from kiosk.catalog.forms import Field, Form, in_words
-from kiosk.catalog.problems import Place, Problems
-from kiosk.catalog.proofform import with_printed_fields
+from civic.catalog.forms import Field, Form, in_words
+from civic.catalog.problems import Place, Problems
+from civic.catalog.proofform import with_printed_fields
+from civic.text import Text
+from kiosk.catalog.load import check_catalog
 from tests.kiosk.catalog.conftest import TODAY, edit
 
 HPF_LOAN = "12330110002508019X4014000016000"      # prints hpf_balance, marital, property_count

@@ -6,16 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog import (
-    Catalog,
-    Outcome,
-    Resident,
-    ResidentsInvalid,
-    assess_items,
-    eligible_items,
-    facts_of,
-    load_residents,
-)
+from civic.catalog import Catalog, Outcome, Resident, assess_items, eligible_items, facts_of
+from civic.errors import ResidentsInvalid
+from kiosk.catalog.load import load_residents
 from tests.kiosk.catalog.conftest import TODAY, edit
 
 

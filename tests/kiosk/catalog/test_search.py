@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.catalog import Catalog
+from civic.catalog import Catalog
 
 
 def names(catalog: Catalog, query: str, limit: int = 10) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from civic.catalog import Catalog
 from devices.idcard.card import IdCard
 from devices.idcard.connect import connect
 from devices.idcard.emulator.device import IdCardEmulator
@@ -24,7 +25,7 @@ from devices.smartcard.model import SocialSecurityCard
 from devices.smartcard.reader import SocialSecurityCardReader
 from devices.smartcard.virtual_applet import SocialSecurityApplet
 from devices.smartcard.virtual_profiles import load_profiles as load_ssc_profiles
-from kiosk.catalog import Catalog, load_catalog
+from kiosk.catalog.load import load_catalog
 from kiosk.flows import CitizenFlow, FlowSettings
 from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent
 from offline_queue import Outbox

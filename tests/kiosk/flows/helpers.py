@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kiosk.catalog import load_residents, prefill_response
-from kiosk.catalog.forms import Field
+from civic.catalog import prefill_response
+from civic.catalog.forms import Field
+from kiosk.catalog.load import load_residents
 from kiosk.flows import CitizenFlow
 from kiosk.flows.services import PrefillResult
 from tests.kiosk.flows.conftest import RESIDENTS, TODAY

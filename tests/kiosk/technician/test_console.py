@@ -18,7 +18,7 @@ from devices.idcard.emulator.profiles import load_profiles
 from devices.printer import PrinterState
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as kiosk_config
-from kiosk.catalog import load_residents
+from kiosk.catalog.load import load_residents
 from kiosk.systemd import LEAVE_KIOSK_EXIT_STATUS, Notifier
 from kiosk.technician import discovery
 from kiosk.technician.audit import AuditLog

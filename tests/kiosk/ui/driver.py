@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
-from kiosk.catalog.vocab import FieldType
+from civic.catalog.vocab import FieldType
 from tests.kiosk.flows.helpers import answer_for
 
 

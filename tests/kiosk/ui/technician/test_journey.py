@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton
 
 from devices.printer import PrinterState
 from kiosk import config as kiosk_config
-from kiosk.catalog import load_residents
+from kiosk.catalog.load import load_residents
 from kiosk.systemd import LEAVE_KIOSK_EXIT_STATUS
 from tests.kiosk.ui.driver import tap
 from tests.kiosk.ui.technician.conftest import PIN, RESIDENTS, WAIT, Bench

@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from civic.catalog import expr
+from civic.catalog.expr import Outcome, Verdict
+from civic.catalog.vocab import SHARED_KEYS
 from civic.text import Text
-from kiosk.catalog import expr
-from kiosk.catalog.expr import Outcome, Verdict
-from kiosk.catalog.vocab import SHARED_KEYS
 
 if TYPE_CHECKING:
-    from kiosk.catalog.model import Catalog, Item
+    from civic.catalog.model import Catalog, Item
 
 _LONG_TERM_DAYS = 100 * 366
 _GENDERS = {"1": "male", "2": "female"}

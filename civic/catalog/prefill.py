@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kiosk.catalog.vocab import FieldType
+from civic.catalog.vocab import FieldType
 
 if TYPE_CHECKING:
-    from kiosk.catalog.forms import Field, Form
-    from kiosk.catalog.model import Item, Material
+    from civic.catalog.forms import Field, Form
+    from civic.catalog.model import Item, Material
 
 
 def _coerce(field: Field, value: Any) -> Any:

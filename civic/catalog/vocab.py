@@ -196,5 +196,5 @@ def prefill_source_problem(source: str) -> str | None:
             f"unknown card field {key!r} (allowed: {', '.join(CARD_FIELDS)})")
     if kind == "shared":
         return None if key in SHARED_KEYS and SHARED_KEYS[key].kind != "ref" else (
-            f"unknown shared-data key {key!r} (see kiosk/catalog/vocab.py SHARED_KEYS)")
+            f"unknown shared-data key {key!r} (see civic/catalog/vocab.py SHARED_KEYS)")
     return f"unknown prefill source {source!r}: expected card:<field> or shared:<key>"

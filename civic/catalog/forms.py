@@ -13,9 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from civic.catalog.values import as_date, check_value, is_blank, msg
+from civic.catalog.vocab import FieldType
 from civic.text import Text
-from kiosk.catalog.values import as_date, check_value, is_blank, msg
-from kiosk.catalog.vocab import FieldType
 
 
 @dataclass(frozen=True)

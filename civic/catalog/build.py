@@ -11,28 +11,27 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from civic.text import Text
-from kiosk.catalog import expr
-from kiosk.catalog.codes import IMPLEMENTATION_CODE, uscc_problem
-from kiosk.catalog.errors import RuleSyntaxError
-from kiosk.catalog.formbuild import FormParts, read_form
-from kiosk.catalog.forms import Form
-from kiosk.catalog.model import (
+from civic.catalog import expr
+from civic.catalog.codes import IMPLEMENTATION_CODE, uscc_problem
+from civic.catalog.formbuild import FormParts, read_form
+from civic.catalog.forms import Form
+from civic.catalog.model import (
     Bundle,
     Catalog,
     Department,
     Eligibility,
     Handling,
+    IndexFactory,
     Item,
     LifeEvent,
     Material,
     Output,
     PrintField,
 )
-from kiosk.catalog.problems import Place, Problems
-from kiosk.catalog.proofform import with_printed_fields
-from kiosk.catalog.text import read_text
-from kiosk.catalog.vocab import (
+from civic.catalog.problems import Place, Problems
+from civic.catalog.proofform import with_printed_fields
+from civic.catalog.text import read_text
+from civic.catalog.vocab import (
     CARD_FIELDS,
     SHARED_DOMAINS,
     SHARED_KEYS,
@@ -42,6 +41,8 @@ from kiosk.catalog.vocab import (
     fact_kinds,
     prefill_source_problem,
 )
+from civic.errors import RuleSyntaxError
+from civic.text import Text
 
 ITEM_KEYS = {"code", "name", "department", "item_type", "life_events", "mode",
              "visits_required", "promised_days", "legal_days", "fee", "fee_note", "materials",
@@ -63,7 +64,9 @@ class Sources:
     parts: FormParts                   # from blocks.toml, or a document's form_parts
 
 
-def build(sources: Sources, problems: Problems) -> Catalog:
+def build(sources: Sources, problems: Problems, index: IndexFactory | None = None) -> Catalog:
+    """The catalog in ``sources``; every problem goes to ``problems`` (a catalog with
+    problems is incomplete: the caller raises). ``index`` builds the search index."""
     place = Place(problems, sources.vocab_file)
     departments = _departments(sources.vocab.get("departments", []), place)
     life_events = _named(sources.vocab.get("life_events", []), place, "life_events",
@@ -87,7 +90,7 @@ def build(sources: Sources, problems: Problems) -> Catalog:
     bundles = _bundles(sources.bundles, Place(problems, sources.bundles_file),
                        items, ctx.life_events)
     return Catalog(items.values(), departments.values(), life_events, item_types, bundles,
-                   sources.parts)
+                   sources.parts, index)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from civic import gb11643
+from civic.catalog.vocab import FieldType
 from civic.text import Text
-from kiosk.catalog.vocab import FieldType
 
 if TYPE_CHECKING:
-    from kiosk.catalog.forms import Field
+    from civic.catalog.forms import Field
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from civic.catalog.forms import Choice, Field, Form, FormRule, RuleKind
+from civic.catalog.problems import Place
+from civic.catalog.text import read_text
+from civic.catalog.vocab import FieldType, prefill_source_problem
 from civic.text import Text
-from kiosk.catalog.forms import Choice, Field, Form, FormRule, RuleKind
-from kiosk.catalog.problems import Place
-from kiosk.catalog.text import read_text
-from kiosk.catalog.vocab import FieldType, prefill_source_problem
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_KEYS = {"key", "label", "type", "required", "help", "prefill", "readonly", "choices",

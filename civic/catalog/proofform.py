@@ -16,11 +16,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Sequence
 
+from civic.catalog.formbuild import FormParts
+from civic.catalog.forms import Field, Form
+from civic.catalog.problems import Place
+from civic.catalog.vocab import SHARED_KEYS, FieldType
 from civic.text import Text
-from kiosk.catalog.formbuild import FormParts
-from kiosk.catalog.forms import Field, Form
-from kiosk.catalog.problems import Place
-from kiosk.catalog.vocab import SHARED_KEYS, FieldType
 
 _BY_KIND = {"int": FieldType.NUMBER, "number": FieldType.NUMBER, "bool": FieldType.YES_NO,
             "str": FieldType.TEXT}

@@ -1,24 +1,27 @@
 """The service catalog's model: items, materials, outputs, departments, life events, bundles.
 
-Everything is immutable once built; a :class:`Catalog` is made by ``kiosk.catalog.load``
-(seed files) or ``kiosk.catalog.document`` (a served document) and never changes after.
+Everything is immutable once built; a :class:`Catalog` is made by ``civic.catalog.build``
+(from parsed seed files or a served document) and never changes after. This module is a
+leaf of the package: it builds nothing and loads nothing. Searching needs an index, which
+whoever loads the catalog builds and hands in (``kiosk.catalog`` builds a pinyin index;
+the sandbox platform never searches and hands in none).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from civic.catalog.expr import Node
+from civic.catalog.formbuild import FormParts
+from civic.catalog.forms import Form
+from civic.catalog.vocab import Mode, OutputKind
 from civic.text import Text
-from kiosk.catalog.expr import Node
-from kiosk.catalog.formbuild import FormParts
-from kiosk.catalog.forms import Form
-from kiosk.catalog.vocab import Mode, OutputKind
-
-if TYPE_CHECKING:
-    from kiosk.catalog.search import Hit, SearchIndex
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Material:
 
 @dataclass(frozen=True)
 class Eligibility:
-    rule: str                       # the expression as written (kiosk.catalog.expr)
+    rule: str                       # the expression as written (civic.catalog.expr)
     tree: Node = field(compare=False, repr=False)
     reason: Text
     ref: str | None = None          # the rule's id in the reference (R1..R32)
@@ -166,14 +169,40 @@ class Bundle:
                 "items": list(self.items)}
 
 
+#: what a search :class:`Hit`'s ``tier`` (0 best) matched, by tier
+TIER_NAMES = ("name", "name", "keyword", "pinyin", "english", "material")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search answer: the item, and how well it matched (``tier``, 0 best)."""
+
+    item: Item
+    tier: int
+
+    @property
+    def matched(self) -> str:
+        return TIER_NAMES[self.tier]
+
+
+class Index(Protocol):
+    """A search index over the catalog's items, built by whoever loads the catalog."""
+
+    def search(self, query: str, limit: int = 20) -> list[Hit]: ...
+
+
+#: builds an :class:`Index` from the items and the departments (whose names are searched)
+IndexFactory = Callable[[Sequence["Item"], Mapping[str, "Department"]], Index]
+
+
 class Catalog:
-    """The whole catalog, with lookups for browsing and the search index built at load."""
+    """The whole catalog, with lookups for browsing and, when an index was handed in,
+    search."""
 
     def __init__(self, items: Iterable[Item], departments: Iterable[Department],
                  life_events: Iterable[LifeEvent], item_types: dict[str, Text],
-                 bundles: Iterable[Bundle] = (), parts: FormParts | None = None) -> None:
-        from kiosk.catalog.search import SearchIndex
-
+                 bundles: Iterable[Bundle] = (), parts: FormParts | None = None,
+                 index: IndexFactory | None = None) -> None:
         self.items: tuple[Item, ...] = tuple(items)
         self.departments = {d.key: d for d in departments}
         self.life_events = {e.key: e for e in life_events}
@@ -181,7 +210,7 @@ class Catalog:
         self.bundles = {b.key: b for b in bundles}
         self.form_parts = parts or FormParts({}, {}, {})   # shared blocks, choice lists
         self._by_code = {item.code: item for item in self.items}
-        self._index: SearchIndex = SearchIndex(self.items, self.departments)
+        self._index = index(self.items, self.departments) if index is not None else None
         self._version: str | None = None
 
     def __len__(self) -> int:
@@ -201,9 +230,7 @@ class Catalog:
     def version(self) -> str:
         """A content hash: the same catalog data always gives the same version."""
         if self._version is None:
-            from kiosk.catalog.document import content_version
-
-            self._version = content_version(self)
+            self._version = _hash(self.content())
         return self._version
 
     def by_department(self, key: str) -> list[Item]:
@@ -223,13 +250,34 @@ class Catalog:
         return sorted(self.items, key=lambda i: (-i.popularity, i.code))
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """Items matching Chinese text, full pinyin, initials or a mix, best first."""
+        """Items matching the query, best first (how is up to the index handed in)."""
+        if self._index is None:
+            raise RuntimeError("this catalog was built without a search index")
         return self._index.search(query, limit)
 
-    def to_document(self, generated_at: str | None = None) -> dict[str, Any]:
-        from kiosk.catalog.document import to_document
+    def content(self) -> dict[str, Any]:
+        """Everything the catalog holds, JSON-ready, in a canonical order."""
+        return {
+            "items": [item.as_dict() for item in sorted(self.items, key=lambda i: i.code)],
+            "departments": [d.as_dict() for d in self.departments.values()],
+            "life_events": [e.as_dict() for e in self.life_events.values()],
+            "item_types": [{"key": k, "name": v.as_dict()} for k, v in self.item_types.items()],
+            "bundles": [b.as_dict() for b in self.bundles.values()],
+            "form_parts": self.form_parts.as_dict(),
+        }
 
-        return to_document(self, generated_at)
+    def to_document(self, generated_at: str | None = None) -> dict[str, Any]:
+        """The catalog as the platform serves it (``civic.catalog.document``); the version
+        is the content's hash, ``generated_at`` now unless given."""
+        content = self.content()
+        when = generated_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        return {"version": _hash(content), "generated_at": when, **content}
 
     def __repr__(self) -> str:
         return f"Catalog({len(self.items)} items, {len(self.departments)} departments)"
+
+
+def _hash(content: dict[str, Any]) -> str:
+    """``sha256:<hex>`` over the canonical JSON of ``content``."""
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,13 +1,16 @@
-"""Errors of the service catalog.
+"""Errors of the domain package: data that cannot be used as it is.
 
-CatalogError (kiosk.errors.KioskError)   the catalog or the residents cannot be used
-├── CatalogInvalid        a catalog (seed files or a served document) has problems; carries
-│                         every :class:`~kiosk.catalog.problems.Problem`, each naming file and item
-├── ResidentsInvalid      seeds/residents.toml has problems (same shape as CatalogInvalid)
-└── RuleSyntaxError       an eligibility expression does not parse (position and reason)
+CivicError                  the domain's data cannot be used as it is (bad input, not a bug)
+└── CatalogError            the catalog or the residents cannot be used
+    ├── CatalogInvalid      a catalog (seed files or a served document) has problems; carries
+    │   │                   every :class:`~civic.catalog.problems.Problem`, each naming file
+    │   │                   and item
+    │   └── ResidentsInvalid  the residents file has problems (same shape)
+    └── RuleSyntaxError     an eligibility expression does not parse (position and reason)
 
 A form that a citizen filled in wrongly is not an error: ``Form.validate`` returns the
-messages. Anything else escaping this package is a bug.
+messages, and so does the Submission shape check. Anything else escaping this package is a
+bug. The ``kiosk`` command reports a :class:`CivicError` as bad input (exit code 1).
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kiosk.errors import KioskError
-
 if TYPE_CHECKING:
-    from kiosk.catalog.problems import Problem
+    from civic.catalog.problems import Problem
 
 
-class CatalogError(KioskError):
+class CivicError(Exception):
+    """Data the domain cannot use; ``str(exc)`` says what is wrong with it."""
+
+
+class CatalogError(CivicError):
     """The catalog (or the demo residents) cannot be used as it is."""
-
-    exit_code = 1
 
 
 class CatalogInvalid(CatalogError):
@@ -40,6 +43,8 @@ class CatalogInvalid(CatalogError):
 
 
 class ResidentsInvalid(CatalogInvalid):
+    """The residents file has problems; ``problems`` lists them all."""
+
     what = "residents file"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from civic.catalog.problems import Place
 from civic.text import Text
-from kiosk.catalog.problems import Place
 
 
 def read_text(raw: Any, place: Place, *, required: bool = True) -> Text | None:

@@ -25,8 +25,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from kiosk.catalog.errors import RuleSyntaxError
-from kiosk.catalog.vocab import SharedKey
+from civic.catalog.vocab import SharedKey
+from civic.errors import RuleSyntaxError
 
 Scalar = int | Decimal | str | bool
 

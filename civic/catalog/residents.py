@@ -1,8 +1,9 @@
 """Demo residents (``seeds/residents.toml``): card fields, shared data, social-security card.
 
-The file's header documents its format; this module reads and checks it. A resident's
-``repr`` masks the name and the ID number, so a resident in a log or a traceback leaks
-nothing.
+The file's header documents its format; this module parses and checks the bytes a loader
+read (``kiosk.catalog.load.load_residents``, the sandbox's ``central.catalog_source``).
+A resident's ``repr`` masks the name and the ID number, so a resident in a log or a
+traceback leaks nothing.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from civic import gb11643
+from civic.catalog.problems import Place, Problems
+from civic.catalog.vocab import CARD_TYPES, SHARED_KEYS
+from civic.errors import ResidentsInvalid
 from civic.pii import mask_name
-from kiosk.catalog.errors import ResidentsInvalid
-from kiosk.catalog.problems import Place, Problems
-from kiosk.catalog.vocab import CARD_TYPES, SHARED_KEYS
 
 _CARD_KEYS = {"ref", "card_type", "name", "name_en", "gender", "nation", "birth_date",
               "valid_from", "valid_until", "address", "appended_address", "id_number", "issuer",
@@ -81,7 +81,7 @@ class Resident:
         return data
 
     def as_profile(self) -> dict[str, Any]:
-        """Input of the eligibility rules (see ``kiosk.catalog.eligibility``)."""
+        """Input of the eligibility rules (see ``civic.catalog.eligibility``)."""
         return {"birth_date": self.birth_date, "gender": self.gender,
                 "card_type": self.card_type, "valid_until": self.valid_until,
                 **self.shared_data()}
@@ -90,7 +90,7 @@ class Resident:
 def _check_value(key: str, value: Any, place: Place) -> None:
     spec = SHARED_KEYS.get(key)
     if spec is None:
-        place.report(f"unknown profile key {key!r} (see kiosk/catalog/vocab.py SHARED_KEYS)")
+        place.report(f"unknown profile key {key!r} (see civic/catalog/vocab.py SHARED_KEYS)")
         return
     ok = {"str": isinstance(value, str), "ref": isinstance(value, str),
           "bool": isinstance(value, bool),
@@ -140,13 +140,17 @@ def _resident(raw: dict[str, Any], place: Place) -> Resident | None:
                     card_extra=MappingProxyType(extra))
 
 
-def load_residents(path: Path) -> list[Resident]:
-    """Every demo resident; :class:`ResidentsInvalid` lists every problem of the file."""
+def parse_residents(data: bytes | OSError, shown: str) -> list[Resident]:
+    """Every demo resident in a residents file's bytes (or the error reading it raised);
+    :class:`ResidentsInvalid` lists every problem, naming the file as ``shown``."""
     problems = Problems()
-    place = Place(problems, str(path))
+    place = Place(problems, shown)
+    if isinstance(data, OSError):
+        place.report(f"cannot be read: {data}")
+        raise ResidentsInvalid(problems.items) from data
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         place.report(f"cannot be read: {exc}")
         raise ResidentsInvalid(problems.items) from exc
     residents: list[Resident] = []
