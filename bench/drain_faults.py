@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.outbox import SIGNATURE, Sandbox, template  # noqa: E402
 from central.platform import DB_FILE  # noqa: E402
-from offline_queue.shape import uuid7  # noqa: E402
+from civic.submission import uuid7  # noqa: E402
 
 try:
     from offline_queue.location import open_terminal_outbox

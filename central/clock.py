@@ -15,11 +15,3 @@ def utc_now() -> dt.datetime:
 def rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
-
-def parse_rfc3339(text: str) -> dt.datetime | None:
-    """A time with an offset, or None: RFC 3339 requires the offset."""
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except (ValueError, AttributeError, TypeError):
-        return None
-    return moment if moment.tzinfo is not None else None

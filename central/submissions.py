@@ -32,7 +32,7 @@ from central.clock import Clock, rfc3339
 from central.db import Database, write
 from central.errors import BadRequest, Conflict, Forbidden, Problem, Unprocessable
 from central.http.messages import canonical, dump
-from central.submission_shape import attachment_hashes, check_shape, is_uuid
+from civic.submission import attachment_hashes, is_uuid, shape_problems
 
 STALE_RESERVATION_S = 120
 RECEIVED_MESSAGE = "已收件 / Received"
@@ -131,7 +131,7 @@ class SubmissionDesk:
     def _check(self, conn: sqlite3.Connection, device: Device, body: dict[str, Any],
                signed_in_agent: str | None) -> Fields:
         """The content's problems (permanent); raises Problem for transient answers."""
-        problems = check_shape(body)
+        problems = {path: text.as_dict() for path, text in shape_problems(body).items()}
         if problems:
             return problems
         if body["channel"] != device.kind:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from civic.submission import shape_problems, uuid7
 from offline_queue.crypto import create_key, key_path, load_key
 from offline_queue.errors import (
     AlreadyReplacedError,
@@ -20,7 +21,6 @@ from offline_queue.errors import (
 )
 from offline_queue.events import ItemChanged, ItemDismissed, Listener, OutboxEvent
 from offline_queue.senders import Sender
-from offline_queue.shape import shape_problems, uuid7
 from offline_queue.states import State
 from offline_queue.store import DB_NAME, Store, create_database, sealed_rows
 
@@ -122,7 +122,7 @@ class Outbox:
         sub = dict(submission)
         if not sub.get("submission_id"):
             sub["submission_id"] = uuid7()
-        problems = shape_problems(sub)
+        problems = {path: text.en for path, text in shape_problems(sub).items()}
         if problems:
             raise InvalidSubmissionError(problems)
         store = self.store

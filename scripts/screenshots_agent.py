@@ -210,7 +210,7 @@ def agent_shots(out: Path, root: Path, sandbox, reader, catalog) -> None:
         body = outbox.body(window.page_widget().shown["sent"][0])
         body = {**body, "submission_id": None, "form": {**body["form"],
                                                           "__no_such_field__": "x"}}
-        from offline_queue.shape import uuid7
+        from civic.submission import uuid7
 
         body["submission_id"] = uuid7()
         dead = outbox.enqueue(as_agent_submission(body, mode.auth.current.agent_id),

@@ -12,8 +12,8 @@ from central.clock import rfc3339
 from central.errors import BadRequest, Forbidden, NotFound, Problem
 from central.http.messages import Request, Response, dump
 from central.http.router import Router
-from central.submission_shape import is_uuid
 from central.submissions import Outcome
+from civic.submission import is_uuid
 
 if TYPE_CHECKING:
     from central.auth import Device

@@ -18,7 +18,7 @@ from typing import Any
 from civic.catalog.model import Item
 from civic.catalog.vocab import FieldType
 from civic.identity import Identity
-from offline_queue.shape import uuid7
+from civic.submission import uuid7
 
 
 @dataclass(frozen=True)

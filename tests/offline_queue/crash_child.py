@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from civic.submission import uuid7
 from offline_queue import Outbox, credentials
 from offline_queue.retry import RetryPolicy
-from offline_queue.shape import uuid7
 from offline_queue.sync import SyncEngine
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-test-citizen"

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from civic.submission import uuid7
 from offline_queue import Outbox, State
 from offline_queue.errors import (
     AlreadyReplacedError,
@@ -23,7 +24,6 @@ from offline_queue.errors import (
 )
 from offline_queue.events import ItemChanged, OutboxEvent
 from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION
-from offline_queue.shape import uuid7
 from offline_queue.store import DB_NAME, Outcome
 from tests.offline_queue.conftest import ADDRESS, ID_NUMBER, NAME, SIGNATURE, make_submission
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
+from civic.submission import shape_problems
 from civic.text import Text
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.services import PrefillResult
 from offline_queue import Outbox, State
 from offline_queue.events import ItemChanged
-from offline_queue.shape import shape_problems
 from tests.kiosk.flows.conftest import (
     DISABILITY_CARD,
     INSURANCE_PROOF,
