@@ -11,16 +11,31 @@ actually destroyed before the next citizen arrives.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from kiosk.flows import CitizenFlow
-from kiosk.ui.keyboard import VirtualKeyboard
-from kiosk.ui.main_window import MainWindow
-from kiosk.ui.speech import Speaker
+if TYPE_CHECKING:     # only named here: the agent's window imports this module too
+    from kiosk.flows import CitizenFlow
+    from kiosk.ui.keyboard import VirtualKeyboard
+    from kiosk.ui.main_window import MainWindow
+    from kiosk.ui.speech import Speaker
 
 log = logging.getLogger(__name__)
+
+
+def wipe_application_state() -> None:
+    """What every window's wipe does beyond its own widgets: no focus left on a field, an
+    empty clipboard, and the widgets deleted with ``deleteLater()`` destroyed now, before
+    the next citizen (or resident) arrives rather than at some later turn of the loop."""
+    focus = QApplication.focusWidget()
+    if focus is not None:
+        focus.clearFocus()
+    clipboard = QApplication.clipboard()
+    if clipboard is not None:
+        clipboard.clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class Wiper:
@@ -39,17 +54,10 @@ class Wiper:
         for screen in self.window.screens.values():
             screen.clear()
         self.window.close_overlays()               # a photo being taken is discarded
-        focus = QApplication.focusWidget()
-        if focus is not None:
-            focus.clearFocus()
-        clipboard = QApplication.clipboard()
-        if clipboard is not None:
-            clipboard.clear()
         self.keyboard.reset()
         self.speaker.stop()
         self.speaker.set_volume(self.flow.volume)
-        # deleteLater()'d form rows must not outlive the session
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        wipe_application_state()                   # deleted form rows go now, too
         log.info("ui.wiped", extra={"ctx": {"count": self.count}})
 
     def close(self) -> None:

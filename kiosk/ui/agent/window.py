@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -40,6 +40,7 @@ from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.agent.worklist import WorklistPage
 from kiosk.ui.lockdown import SessionEventFilter
 from kiosk.ui.theme import stylesheet, theme_for
+from kiosk.ui.wipe import wipe_application_state
 from offline_queue.events import OutboxEvent, PlatformReachable, Progress, SenderRefused
 
 if TYPE_CHECKING:
@@ -209,20 +210,13 @@ class AgentWindow(QMainWindow):
                                    or profile.agent_number, area=profile.area) + "  " + state)
 
     def wipe_widgets(self) -> None:
-        """The Qt half of the flow's wipe (as ``kiosk.ui.wipe`` does for the kiosk): the
-        form screens emptied, a photo being taken discarded, focus and clipboard cleared,
-        deleted rows destroyed now."""
+        """The Qt half of the flow's wipe: the form screens emptied, a photo being taken
+        discarded, then what every window's wipe does (``kiosk.ui.wipe``)."""
         forms = self.pages[Page.FORMS]
         forms.clear()
         if self._camera is not None:
             self._camera.close_camera()
-        focus = QApplication.focusWidget()
-        if focus is not None:
-            focus.clearFocus()
-        clipboard = QApplication.clipboard()
-        if clipboard is not None:
-            clipboard.clear()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        wipe_application_state()
 
     # -- events from the bridges (GUI thread) --------------------------------------------
     def card_placed(self, card: Any) -> None:
