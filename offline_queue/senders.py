@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from civic.answers import ANSWERS, Meaning
+
 __all__ = ["REFUSED_SENDER_CODES", "RequestHeaders", "Sender", "SenderHolds", "device_only",
            "not_held_sql", "sender_of"]
 
@@ -32,10 +34,11 @@ class Sender:
 #: ``request_headers(sender)``: extra headers for that sender's submissions, or None to hold
 RequestHeaders = Callable[[Sender], Mapping[str, str] | None]
 
-#: 403 codes meaning "the sender's session is missing or stale", not "this content is wrong":
-#: the item is held (back to pending, no attempt counted) instead of becoming dead, and the
-#: headers that were refused are not used again.
-REFUSED_SENDER_CODES = frozenset({"agent_token_invalid", "agent_sign_in_required"})
+#: problem codes meaning "the sender's session is missing or stale", not "this content is
+#: wrong" (``civic.answers``): the item is held (back to pending, no attempt counted) instead
+#: of becoming dead, and the headers that were refused are not used again.
+REFUSED_SENDER_CODES = frozenset(code for (_, code), meaning in ANSWERS.items()
+                                 if meaning is Meaning.SENDER_REFUSED and code is not None)
 
 
 def device_only(sender: Sender) -> Mapping[str, str] | None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from civic.answers import Meaning, meaning
 from offline_queue import credentials
 from offline_queue.credentials import Credentials
 from offline_queue.delivery import SyncReport, _SenderRefused, _Stop, _Transient
@@ -36,11 +37,11 @@ from offline_queue.events import (
 from offline_queue.outbox import Outbox
 from offline_queue.outcomes import Claimed, Outcome
 from offline_queue.retry import RetryPolicy, backoff_delay
-from offline_queue.senders import REFUSED_SENDER_CODES, RequestHeaders, Sender, SenderHolds
+from offline_queue.senders import RequestHeaders, Sender, SenderHolds
 from offline_queue.states import State
 from offline_queue.store import DAMAGED_CODE
 from offline_queue.tls import ClientSettings
-from offline_queue.wire import TRANSIENT, Wire, build_client
+from offline_queue.wire import Wire, build_client
 
 __all__ = ["SyncEngine", "SyncReport", "build_client"]
 
@@ -400,7 +401,7 @@ class SyncEngine:
     def _batch_results(self, batch: list[Claimed], answer: httpx.Response) -> list[Outcome]:
         doc = self._wire.json(answer)
         code = str(doc.get("code", "")) if isinstance(doc, dict) else ""
-        if answer.status_code == 403 and code in REFUSED_SENDER_CODES:
+        if meaning(answer.status_code, code) is Meaning.SENDER_REFUSED:
             raise _SenderRefused(code)        # the whole request: the session header
         if answer.status_code != 200:
             raise _Transient(f"batch answered {answer.status_code}", answer.status_code)
@@ -443,27 +444,29 @@ class SyncEngine:
         return Outcome(c.id, State.RETRY_WAIT, status, error, delay_s=delay)
 
     def _classify(self, c: Claimed, status: int, body: Any) -> Outcome:
+        """One item's answer, as ``civic.answers`` says it means."""
         body = body if isinstance(body, dict) else {}
         code = str(body.get("code", ""))
-        if 200 <= status < 300:
+        what = meaning(status, code)
+        if what is Meaning.ACCEPTED:
             case = body.get("case_number")
             if not case:
                 return self._retry(c, "accepted without a case number", status, None)
             return Outcome(c.id, State.SENT, status, None, case_number=str(case),
                            platform_status=str(body.get("status", "received")))
-        if status == 401:
+        if what is Meaning.DEVICE_REFUSED:
             self.store.set_meta(paused=True, paused_token=self._wire.token_fingerprint)
             raise _Stop(RunState.PAUSED, "the platform refused this device's token (401)")
-        if status == 409 and code == "missing_blobs":
+        if what is Meaning.REUPLOAD:
             with self.store.tx() as db:  # the platform lost them: upload again next time
                 db.conn.executemany("DELETE FROM uploaded_blobs WHERE sha256 = ?",
                                     [(s,) for s in body.get("missing", [])])
             return self._retry(c, "platform is missing attachments", status, None)
-        if status in TRANSIENT or status >= 500 or status == 409:
+        if what is Meaning.RETRY:
             return self._retry(c, f"platform answered {status} {code}".strip(), status, None)
-        if status == 403 and code in REFUSED_SENDER_CODES:   # the session, not the content
+        if what is Meaning.SENDER_REFUSED:   # the session, not the content
             raise _SenderRefused(code)
-        # 422 validation / key reused, 413 too large, 403 forbidden, 400 (our bug): permanent.
+        # REJECTED: 422 validation / key reused, 413 too large, 403 forbidden, 400 (our bug).
         reasons = {"code": code, "title": body.get("title"), "detail": body.get("detail"),
                    "fields": body.get("fields", {})}
         return Outcome(c.id, State.DEAD, status, f"{status} {code}".strip(), reasons=reasons)

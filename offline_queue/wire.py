@@ -1,7 +1,8 @@
 """One request to the platform: sent, read, and every failure of the world translated.
 
-This is the one boundary where httpx's errors and the platform's transient answers become
-the engine's :class:`~offline_queue.delivery._Transient` (worth retrying) or
+This is the one boundary where httpx's errors and the platform's transient answers (those
+whose status alone decides, as ``civic.answers`` says) become the engine's
+:class:`~offline_queue.delivery._Transient` (worth retrying) or
 :class:`~offline_queue.delivery._Stop` (401: the whole queue pauses). It also counts, per
 run, requests that got an answer and requests that got none because the line failed
 (refused, connect time-out, connection dropped; a read time-out is a slow platform, and a
@@ -19,14 +20,13 @@ from typing import Any
 
 import httpx
 
+from civic.answers import Meaning, status_meaning
 from offline_queue.credentials import Credentials
 from offline_queue.delivery import _Stop, _Transient
 from offline_queue.events import RunState
 from offline_queue.retry import parse_retry_after
 from offline_queue.store import Store
 from offline_queue.tls import ClientSettings, connect_problem, http_client
-
-TRANSIENT = {408, 425, 429}
 
 
 def build_client(creds: Credentials, transport: httpx.BaseTransport | None = None,
@@ -100,12 +100,13 @@ class Wire:
         finally:
             answer.close()
         self._note_clock(answer, sent_at)
-        if answer.status_code == 401:
+        settled = status_meaning(answer.status_code)    # what it means whatever its code
+        if settled is Meaning.DEVICE_REFUSED:
             self.store.set_meta(paused=True, paused_token=self.token_fingerprint)
             raise _Stop(RunState.PAUSED, "the platform refused this device's token (401): the "
                         "device needs re-enrolment; nothing queued was lost")
         status = answer.status_code
-        if status in TRANSIENT or status >= 500:
+        if settled is Meaning.RETRY:
             after = parse_retry_after(answer.headers.get("Retry-After"), time.time())
             raise _Transient(f"platform answered {status}", status, after)
         return answer
