@@ -272,8 +272,8 @@ class HeartbeatSender:
 def refused_queue_summary(data_dir: Path, refusal: Exception) -> dict[str, Any]:
     """The heartbeat's ``queue`` for a queue that refused to open: what can still be read
     of it without its key (waiting ids, in clear), reported as damaged, and why."""
+    from offline_queue.dbfile import DB_NAME, sealed_rows
     from offline_queue.location import WAITING, outbox_dir
-    from offline_queue.store import DB_NAME, sealed_rows
 
     try:
         waiting = [r["submission_id"] for r in sealed_rows(outbox_dir(data_dir) / DB_NAME)

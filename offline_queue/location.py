@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from offline_queue.crypto import key_path
+from offline_queue.dbfile import DB_NAME, sealed_rows
 from offline_queue.errors import OutboxError, QueueRefusedError, UnreadableRecordError
 from offline_queue.files import fsync_dir, write_durably
 from offline_queue.outbox import Outbox
 from offline_queue.states import State
-from offline_queue.store import DB_NAME, Store, sealed_rows
+from offline_queue.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from civic.submission import shape_problems, uuid7
 from offline_queue.crypto import create_key, key_path, load_key
+from offline_queue.dbfile import DB_NAME, create_database, sealed_rows
 from offline_queue.errors import (
     AlreadyReplacedError,
     DamagedQueueError,
@@ -22,7 +23,7 @@ from offline_queue.errors import (
 from offline_queue.events import ItemChanged, ItemDismissed, Listener, OutboxEvent
 from offline_queue.senders import Sender
 from offline_queue.states import State
-from offline_queue.store import DB_NAME, Store, create_database, sealed_rows
+from offline_queue.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ import sqlite_utils
 
 from offline_queue.blobs import BlobFiles
 from offline_queue.crypto import Sealer
+from offline_queue.dbfile import DB_NAME, create_database, not_a_database
 from offline_queue.errors import (
     AlreadyReplacedError,
     DamagedQueueError,
@@ -36,80 +37,22 @@ from offline_queue.errors import (
     read_only,
     translate,
 )
-from offline_queue.files import fsync_dir
 from offline_queue.outcomes import Claim, Claimed, Outcome
 from offline_queue.schema import migrate
 from offline_queue.senders import Sender, not_held_sql, sender_of
 from offline_queue.states import DELIVERABLE, State
 
-DB_NAME = "outbox.db"
-#: "KIOS": written into a new database's header, so that it is never a zero-byte file
-APPLICATION_ID = 0x4B494F53
 #: a sealed constant in ``meta``: proves at open that the key is the one the queue uses
 KEY_CHECK = (b"outbox key check", "meta:key_check")
 #: what a damaged item's reasons say (the platform's tracking page says the same)
 DAMAGED_CODE = "damaged_on_terminal"
 DAMAGED_DETAIL = ("这份申请在本机的存储已损坏，无法发送，请群众重新申请。 / Damaged on this "
                   "terminal: it cannot be sent; ask the citizen to apply again.")
-#: SQLite's primary codes for "this is not (any more) a database"
-_NOT_A_DATABASE = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 #: what the screens and technicians read of an item (never the sealed body)
 VIEW_COLUMNS = ("seq, id, state, local_receipt, enqueued_at, attempts, last_error, http_status, "
                 "case_number, platform_status, replaces, replaced_by, resolved_at, reasons, "
                 "purged, channel, agent_id")
 PAGE = 500
-
-
-def create_database(path: Path) -> None:
-    """A new, empty database, whole under its name or not there at all: made under a
-    temporary name and renamed. So an ``outbox.db`` of zero bytes is never ours, and is
-    refused as damage (a queue that was emptied) instead of being taken for a new queue."""
-    tmp = path.with_name(f".{path.name}.new")
-    tmp.unlink(missing_ok=True)
-    # Owner-only before SQLite sees it: SQLite gives the -wal and -shm files the database
-    # file's permissions.
-    os.close(os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-    conn = sqlite3.connect(tmp)
-    try:
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")   # writes the header page
-        conn.commit()
-    finally:
-        conn.close()
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
-
-
-def _not_a_database(exc: BaseException) -> bool:
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    return isinstance(exc, sqlite3.DatabaseError) and code in _NOT_A_DATABASE
-
-
-def sealed_rows(path: Path) -> list[dict[str, Any]]:
-    """Read without the key: the items of the database at ``path`` that hold sealed data
-    (id, state, receipt number, time queued; never content). Raises
-    :class:`DamagedQueueError` when the file is not a readable database."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DamagedQueueError(f"the queue database {path} cannot be opened") from exc
-    try:
-        conn.row_factory = sqlite3.Row
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        if "items" not in tables:
-            return []
-        return [dict(r) for r in conn.execute(
-            "SELECT id AS submission_id, state, local_receipt, enqueued_at FROM items "
-            "WHERE payload IS NOT NULL OR reasons IS NOT NULL ORDER BY seq")]
-    except sqlite3.DatabaseError as exc:
-        raise DamagedQueueError(f"the queue database {path} is damaged or not a database "
-                                "any more") from exc
-    finally:
-        conn.close()
 
 
 class Store:
@@ -146,7 +89,7 @@ class Store:
             self.close()
             if isinstance(exc, StorageError):
                 raise
-            if _not_a_database(exc):
+            if not_a_database(exc):
                 raise DamagedQueueError(f"the queue database {path} is damaged or not a "
                                         "database any more") from exc
             if read_only(self.data_dir):  # SQLite says only "unable to open database file"

@@ -13,6 +13,7 @@ import pytest
 
 from civic.submission import uuid7
 from offline_queue import Outbox, State
+from offline_queue.dbfile import DB_NAME
 from offline_queue.errors import (
     AlreadyReplacedError,
     DiskFullError,
@@ -24,7 +25,7 @@ from offline_queue.errors import (
 )
 from offline_queue.events import ItemChanged, OutboxEvent
 from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION
-from offline_queue.store import DB_NAME, Outcome
+from offline_queue.store import Outcome
 from tests.offline_queue.conftest import ADDRESS, ID_NUMBER, NAME, SIGNATURE, make_submission
 
 
