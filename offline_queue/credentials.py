@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import logging
 import re
 import stat
 from dataclasses import asdict, dataclass
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     import httpx
 
     from offline_queue.tls import ClientSettings
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "credentials.json"
 KINDS = ("kiosk", "agent")
@@ -163,3 +166,32 @@ def enroll(data_dir: Path, platform_url: str, code: str, kind: str, *, hostname:
         raise OutboxError(f"enrolment failed: the platform's answer cannot be used: {why}")
     save(data_dir, creds)
     return creds
+
+
+class CredentialsFile:
+    """Notices credentials written in ``data_dir`` since it last looked: a re-enrolment
+    (``kiosk enroll``, the technician console) while the application runs."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._seen = self._stamp()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.data_dir / FILE_NAME).stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def changed(self) -> Credentials | None:
+        """The credentials, when the file changed since the last look and they load; None
+        otherwise (a half-edited or removed file leaves the caller with what works)."""
+        stamp = self._stamp()
+        if stamp == self._seen:
+            return None
+        self._seen = stamp
+        try:
+            return load(self.data_dir)
+        except OutboxError as exc:
+            log.warning("outbox.credentials_unusable", extra={"ctx": {"error": str(exc)}})
+            return None

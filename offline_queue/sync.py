@@ -77,8 +77,9 @@ class SyncEngine:
                  credentials_dir: Path | None = None,
                  client_settings: ClientSettings | None = None) -> None:
         self.outbox, self.store, self.rand = outbox, outbox.store, rand
-        self.creds, self.credentials_dir = creds, credentials_dir
-        self._creds_stamp = _stamp(credentials_dir)
+        self.creds = creds
+        self._written = None if credentials_dir is None else \
+            credentials.CredentialsFile(credentials_dir)
         self._transport = transport
         self.holds = SenderHolds(request_headers)
         self.policy = policy or RetryPolicy()
@@ -108,19 +109,9 @@ class SyncEngine:
         log.info("outbox.credentials_changed", extra={"ctx": {"device_id": creds.device_id}})
 
     def _take_up_new_credentials(self) -> None:
-        if self.credentials_dir is None:
-            return
-        stamp = _stamp(self.credentials_dir)
-        if stamp == self._creds_stamp:
-            return
-        self._creds_stamp = stamp
-        try:
-            creds = credentials.load(self.credentials_dir)
-        except OutboxError as exc:      # half-edited or removed: keep what works
-            log.warning("outbox.credentials_unusable", extra={"ctx": {"error": str(exc)}})
-            return
-        if creds != self.creds:
-            self.use_credentials(creds)
+        fresh = None if self._written is None else self._written.changed()
+        if fresh is not None and fresh != self.creds:
+            self.use_credentials(fresh)
 
     def __enter__(self) -> SyncEngine:
         return self
@@ -497,13 +488,3 @@ class SyncEngine:
             cursor = nxt
 
 
-
-def _stamp(directory: Path | None) -> tuple[int, int] | None:
-    """When and how big the credentials file last was (None: no file, or not watched)."""
-    if directory is None:
-        return None
-    try:
-        st = (directory / credentials.FILE_NAME).stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
