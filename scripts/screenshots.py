@@ -40,7 +40,7 @@ from devices.idcard.emulator.device import IdCardEmulator  # noqa: E402
 from devices.idcard.emulator.profiles import load_profiles  # noqa: E402
 from devices.printer import get_profile  # noqa: E402
 from kiosk.catalog.load import load_catalog  # noqa: E402
-from kiosk.flows import CitizenFlow, FlowSettings  # noqa: E402
+from kiosk.flows import CitizenFlow, FlowSettings, PrefillOutcome  # noqa: E402
 from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent  # noqa: E402
 from kiosk.receipts import preview_png, slip_bytes  # noqa: E402
 from kiosk.ui.bridges.platform import OutboxBridge  # noqa: E402
@@ -90,7 +90,7 @@ class Prefill:
             self.answers[code] = PrefillResult(doc["fields"], tuple(doc["exempt_materials"]))
 
     def fetch(self, id_number, item_code: str, done) -> None:
-        done(self.answers.get(item_code, PrefillResult(outcome="not_found")))
+        done(self.answers.get(item_code, PrefillResult(outcome=PrefillOutcome.NOT_FOUND)))
 
 
 def read_cards() -> dict:

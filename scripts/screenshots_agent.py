@@ -38,6 +38,7 @@ from devices.printer import PrinterState  # noqa: E402
 from devices.printer.emulator.server import PrinterEmulator  # noqa: E402
 from kiosk import config as kiosk_config  # noqa: E402
 from kiosk.catalog.load import load_catalog  # noqa: E402
+from kiosk.flows import PrefillState, PrintState  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from seeds import seeds_dir  # noqa: E402
 
@@ -164,7 +165,7 @@ def agent_shots(out: Path, root: Path, sandbox, reader, catalog) -> None:
             if stop_at is Step.CONSENT:
                 shot("04-consent")
             flow.give_consent(True)
-            wait_until(lambda: flow.prefill_state in ("done", "failed"))
+            wait_until(lambda: flow.prefill_state in (PrefillState.DONE, PrefillState.FAILED))
             for field in flow.visible_fields():
                 if field.key not in flow.values and not field.readonly:
                     value = answer_for(field)
@@ -184,7 +185,7 @@ def agent_shots(out: Path, root: Path, sandbox, reader, catalog) -> None:
             flow.sign(b"\x89PNG-signature")
             wait_until(lambda: flow.step is Step.RECEIPT)
             if stop_at is Step.RECEIPT:
-                wait_until(lambda: flow.print_state in ("printed", "failed"))
+                wait_until(lambda: flow.print_state in (PrintState.PRINTED, PrintState.FAILED))
                 shot("07-receipt-offline")
             flow.finish()
             wait_until(lambda: visit.page is Page.RESIDENT)

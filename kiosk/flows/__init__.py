@@ -1,6 +1,8 @@
 """The citizen session as plain Python: states, transitions, idle logic, submissions (no Qt).
 
-* :mod:`.states` — the steps of a session (:class:`Step`, a ``StrEnum``);
+* :mod:`.states` — the steps of a session (:class:`Step`, a ``StrEnum``) and the states
+  of its prefill and printing (:class:`PrefillState`, :class:`PrefillOutcome`,
+  :class:`PrintState`);
 * :mod:`.session` — :class:`CitizenFlow`, the state machine the screens read and drive;
   put together from :mod:`.core` (state, steps, wipe), :mod:`.cards`, :mod:`.form` and
   :mod:`.printing` (submit, receipt, proof);
@@ -20,12 +22,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kiosk.flows.idle import IdlePhase, IdleTracker
-from kiosk.flows.states import SENSITIVE_STEPS, Step
+from kiosk.flows.states import SENSITIVE_STEPS, PrefillOutcome, PrefillState, PrintState, Step
 
 if TYPE_CHECKING:
     from kiosk.flows.session import CitizenFlow, FlowSettings
 
-__all__ = ["SENSITIVE_STEPS", "CitizenFlow", "FlowSettings", "IdlePhase", "IdleTracker", "Step"]
+__all__ = ["SENSITIVE_STEPS", "CitizenFlow", "FlowSettings", "IdlePhase", "IdleTracker",
+           "PrefillOutcome", "PrefillState", "PrintState", "Step"]
 
 
 def __getattr__(name: str) -> Any:

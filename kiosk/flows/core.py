@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from civic.text import Text
 from kiosk.flows.errors import StepError
 from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
-from kiosk.flows.states import Step
+from kiosk.flows.states import PrefillState, PrintState, Step
 
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog, Item
@@ -79,7 +79,7 @@ class FlowCore:
     consent: bool | None
     values: dict[str, Any]
     prefilled: dict[str, str]                 # field key -> "card" | "shared"
-    prefill_state: str                        # idle | loading | done | failed
+    prefill_state: PrefillState
     exempt_codes: tuple[str, ...]
     _shared_fields: dict[str, Any]
     _touched: set[str]
@@ -90,7 +90,7 @@ class FlowCore:
     submitted_at: dt.datetime | None
     case_number: str | None
     local_receipt: str | None
-    print_state: str                          # idle | printing | printed | failed
+    print_state: PrintState
     print_message: Text | None
     preview: bytes
     proof_pages: list[bytes]
@@ -154,7 +154,7 @@ class FlowCore:
         self.consent = None
         self.values = {}
         self.prefilled = {}
-        self.prefill_state = "idle"
+        self.prefill_state = PrefillState.IDLE
         self.exempt_codes = ()
         self._shared_fields = {}
         self._touched = set()
@@ -165,7 +165,7 @@ class FlowCore:
         self.submitted_at = None
         self.case_number = None
         self.local_receipt = None
-        self.print_state = "idle"
+        self.print_state = PrintState.IDLE
         self.print_message = None
         self.preview = b""
         self.proof_pages = []

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.flows.core import AGENT_ONLY, QUERY_PRINT, SIGNATURE, FlowCore, guarded
 from kiosk.flows.errors import StepError
 from kiosk.flows.messages import MESSAGES
-from kiosk.flows.states import Step
+from kiosk.flows.states import PrefillOutcome, PrefillState, Step
 
 if TYPE_CHECKING:
     from kiosk.flows.services import PrefillResult
@@ -45,7 +45,7 @@ class FormSteps(FlowCore):
             self.item = None
         if target is Step.CONSENT:   # changing one's mind about consent starts the form again
             self.values, self.prefilled, self.errors, self._touched = {}, {}, {}, set()
-            self.files, self._shared_fields, self.prefill_state = {}, {}, "idle"
+            self.files, self._shared_fields, self.prefill_state = {}, {}, PrefillState.IDLE
         self._go(target)
 
     @guarded
@@ -71,7 +71,7 @@ class FormSteps(FlowCore):
         self.prefilled = {key: "card" for key in self.values}
         self._go(Step.FORM)
         if authorised:
-            self.prefill_state = "loading"
+            self.prefill_state = PrefillState.LOADING
             session = self._session
             assert self.prefill_client is not None
             self.prefill_client.fetch(self.identity.id_number, self.item.code,
@@ -81,8 +81,8 @@ class FormSteps(FlowCore):
     def _prefill_done(self, session: int, result: PrefillResult) -> None:
         if not self._current(session) or self.item is None:
             return                                   # a previous citizen's answer
-        if result.outcome != "ok":
-            self.prefill_state = "failed"
+        if result.outcome is not PrefillOutcome.OK:
+            self.prefill_state = PrefillState.FAILED
             self._changed("prefill")
             if self.step is Step.PROOF:
                 self._make_proof()
@@ -94,7 +94,7 @@ class FormSteps(FlowCore):
                 self.values[key] = value
                 self.prefilled[key] = "shared"
         self.exempt_codes = result.exempt_materials
-        self.prefill_state = "done"
+        self.prefill_state = PrefillState.DONE
         self._changed("prefill")
         self._changed("values")
         if self.step is Step.PROOF:

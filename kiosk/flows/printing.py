@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES
-from kiosk.flows.states import Step
+from kiosk.flows.states import PrefillState, PrintState, Step
 
 if TYPE_CHECKING:
     from kiosk.flows.services import PrintOutcome, ProofContent
@@ -90,7 +90,7 @@ class PrintingSteps(FlowCore):
             submitted_at=self.submitted_at, template=self.settings.tracking_url_template,
             site_name=self.settings.site_name, case_number=self.case_number,
             local_receipt=self.local_receipt, language=self.language)
-        self.print_state, self.print_message = "printing", None
+        self.print_state, self.print_message = PrintState.PRINTING, None
         self._changed("print")
         session = self._session
         assert self.printer is not None
@@ -103,7 +103,7 @@ class PrintingSteps(FlowCore):
             return
         if outcome.preview:
             self.preview = outcome.preview
-        self.print_state = "printed" if outcome.printed else "failed"
+        self.print_state = PrintState.PRINTED if outcome.printed else PrintState.FAILED
         self.print_message = outcome.message
         self._changed("print")
 
@@ -138,16 +138,16 @@ class PrintingSteps(FlowCore):
             self.settings.tracking_url_template, record_id), self.now().isoformat())
 
     def _make_proof(self) -> None:
-        if self.prefill_state == "loading":         # made when the shared data arrives
-            self.print_state = "preparing"
+        if self.prefill_state is PrefillState.LOADING:         # made when the shared data arrives
+            self.print_state = PrintState.PREPARING
             self._changed("print")
             return
-        if self.prefill_state in ("failed", "idle"):
+        if self.prefill_state in (PrefillState.FAILED, PrefillState.IDLE):
             self.notice = MESSAGES["proof.offline"]
-            self.print_state = "failed"
+            self.print_state = PrintState.FAILED
             self._changed("print")
             return
-        self.print_state = "preparing"
+        self.print_state = PrintState.PREPARING
         self._changed("print")
         session = self._session
         assert self.printer is not None
@@ -159,7 +159,7 @@ class PrintingSteps(FlowCore):
         if not self._current(session):
             return
         self.proof_pages = pages
-        self.print_state = "idle"
+        self.print_state = PrintState.IDLE
         self._changed("print")
 
     @guarded
@@ -167,7 +167,7 @@ class PrintingSteps(FlowCore):
         self._need("print_proof", Step.PROOF)
         if not self.proof_pages:
             return
-        self.print_state, self.print_message = "printing", None
+        self.print_state, self.print_message = PrintState.PRINTING, None
         self._changed("print")
         session = self._session
         assert self.printer is not None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from civic.pii import Personal
 from civic.text import Text
+from kiosk.flows.states import PrefillOutcome
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,7 +46,7 @@ class PrefillResult:
 
     fields: dict[str, Any] = field(default_factory=dict)
     exempt_materials: tuple[str, ...] = ()
-    outcome: str = "ok"            # ok | not_found | offline | refused | error
+    outcome: PrefillOutcome = PrefillOutcome.OK
 
     def __repr__(self) -> str:     # the values are personal data
         return f"PrefillResult({self.outcome}, {len(self.fields)} fields)"
@@ -66,20 +67,21 @@ def fetch_prefill(client: httpx.Client, id_number: Personal, item_code: str) -> 
     except httpx.HTTPError as exc:
         log.info("prefill.offline", extra={"ctx": {"item": item_code,
                                                      "error": type(exc).__name__}})
-        return PrefillResult(outcome="offline")
+        return PrefillResult(outcome=PrefillOutcome.OFFLINE)
     if answer.status_code == 404:
-        return PrefillResult(outcome="not_found")
+        return PrefillResult(outcome=PrefillOutcome.NOT_FOUND)
     if answer.status_code in (401, 403):
         log.warning("prefill.refused", extra={"ctx": {"status": answer.status_code}})
-        return PrefillResult(outcome="refused")
+        return PrefillResult(outcome=PrefillOutcome.REFUSED)
     if answer.status_code != 200:
-        return PrefillResult(outcome="offline" if answer.status_code >= 500 else "error")
+        return PrefillResult(outcome=PrefillOutcome.OFFLINE if answer.status_code >= 500
+                             else PrefillOutcome.ERROR)
     try:
         doc = answer.json()
         return PrefillResult(dict(doc.get("fields") or {}),
                              tuple(doc.get("exempt_materials") or ()))
     except (ValueError, AttributeError):
-        return PrefillResult(outcome="error")
+        return PrefillResult(outcome=PrefillOutcome.ERROR)
 
 
 # -- printing -------------------------------------------------------------------------------

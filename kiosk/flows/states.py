@@ -45,3 +45,32 @@ TAKE_CARD_STEPS = frozenset({Step.SUBMIT, Step.RECEIPT, Step.PROOF, Step.GOODBYE
 
 #: Steps that hold an identified citizen.
 SESSION_STEPS = frozenset(Step) - {Step.ATTRACT, Step.IDENTIFY}
+
+
+class PrefillState(StrEnum):
+    """Where the platform's shared data for the form is (``CitizenFlow.prefill_state``)."""
+
+    IDLE = "idle"              # not asked for (no consent, or not yet)
+    LOADING = "loading"        # asked; the answer has not come
+    DONE = "done"              # arrived and merged into the form
+    FAILED = "failed"          # no shared data this time (PrefillOutcome says why)
+
+
+class PrefillOutcome(StrEnum):
+    """The platform's answer to a prefill request (``PrefillResult.outcome``)."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"    # the platform holds nothing for this resident and item
+    OFFLINE = "offline"        # no answer, or a server error
+    REFUSED = "refused"        # 401/403
+    ERROR = "error"            # another answer, or one we could not read
+
+
+class PrintState(StrEnum):
+    """The receipt's or proof's printing (``CitizenFlow.print_state``)."""
+
+    IDLE = "idle"              # nothing printing (a proof: previewed, ready to print)
+    PREPARING = "preparing"    # a proof is being made (waiting for shared data or pages)
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"          # print_message (or notice) says why

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from civic.pii import Personal
 from kiosk.flows.line import Line, LineStatus, follow
 from kiosk.flows.services import PrefillResult, fetch_prefill
+from kiosk.flows.states import PrefillOutcome
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 from offline_queue import Outbox
 from offline_queue.events import OutboxEvent
@@ -32,7 +33,7 @@ class PrefillBridge:
               done: Callable[[PrefillResult], None]) -> None:
         client = self._client
         if client is None:                   # not enrolled: nothing can be fetched
-            self._worker.submit(lambda: PrefillResult(outcome="offline"), done)
+            self._worker.submit(lambda: PrefillResult(outcome=PrefillOutcome.OFFLINE), done)
             return
         self._worker.submit(lambda: fetch_prefill(client, id_number, item_code), done)
 

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
 from civic.catalog.vocab import FieldType
-from kiosk.flows import CitizenFlow, Step
+from kiosk.flows import CitizenFlow, PrefillState, Step
 from kiosk.ui.fields import NUMERIC, FieldRow
 from kiosk.ui.screens.base import Screen, clear_layout
 from kiosk.ui.widgets import NumericPad
@@ -97,9 +97,10 @@ class FormScreen(Screen):
             self._build()
         self.title.setText(self.t("form.title"))
         state = self.flow.prefill_state
-        self.status.setText(self.t("form.loading") if state == "loading" else
-                            self.t("form.prefill_failed") if state == "failed" else "")
-        self.status.setVisible(state in ("loading", "failed"))
+        self.status.setText(self.t("form.loading") if state is PrefillState.LOADING else
+                            self.t("form.prefill_failed") if state is PrefillState.FAILED
+                            else "")
+        self.status.setVisible(state in (PrefillState.LOADING, PrefillState.FAILED))
         focus = QApplication.focusWidget()
         for key, row in self.rows.items():
             row.show_value(self.flow.values.get(key), focused=focus is row.edit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.flows import CitizenFlow, Step
+from kiosk.flows import CitizenFlow, PrintState, Step
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import ImageView
 
@@ -34,13 +34,13 @@ class ProofScreen(Screen):
         state = flow.print_state
         if flow.notice is not None:
             text = flow.notice.get(lang)
-        elif state == "preparing":
+        elif state is PrintState.PREPARING:
             text = self.t("proof.making")
-        elif state == "printing":
+        elif state is PrintState.PRINTING:
             text = self.t("proof.printing")
-        elif state == "printed":
+        elif state is PrintState.PRINTED:
             text = self.t("proof.printed")
-        elif state == "failed" and flow.print_message:
+        elif state is PrintState.FAILED and flow.print_message:
             text = self.t("proof.failed", reason=flow.print_message.get(lang))
         else:
             text = ""
@@ -48,8 +48,8 @@ class ProofScreen(Screen):
         self.status.setVisible(bool(text))
         self.page.set_png(flow.proof_pages[0] if flow.proof_pages else b"")
         self.print_button.setText(self.t("proof.print"))
-        self.print_button.setEnabled(bool(flow.proof_pages) and state not in ("printing",
-                                                                             "printed"))
+        self.print_button.setEnabled(bool(flow.proof_pages) and state not in (
+            PrintState.PRINTING, PrintState.PRINTED))
         self.back.setText(self.t("nav.back"))
         self.done.setText(self.t("receipt.done"))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.flows import CitizenFlow, Step
+from kiosk.flows import CitizenFlow, PrintState, Step
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import ImageView
 
@@ -46,11 +46,11 @@ class ReceiptScreen(Screen):
         self.explain.setText("" if online else self.t("receipt.offline_explain"))
         self.explain.setVisible(not online)
         state = flow.print_state
-        if state == "printing":
+        if state is PrintState.PRINTING:
             text, role = self.t("receipt.printing"), "notice"
-        elif state == "printed":
+        elif state is PrintState.PRINTED:
             text, role = self.t("receipt.printed"), "good"
-        elif state == "failed":
+        elif state is PrintState.FAILED:
             reason = flow.print_message.get(lang) if flow.print_message else ""
             text, role = self.t("receipt.print_failed", reason=reason.rstrip("。.")), "error"
         else:

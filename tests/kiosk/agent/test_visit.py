@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from devices.idcard.card import IdCard
 from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
 from kiosk.agent.visit import AgentVisit, CorrectionOutbox, Page
-from kiosk.flows import Step
+from kiosk.flows import PrefillOutcome, Step
 from kiosk.flows.session import CitizenFlow, FlowSettings
 from offline_queue import Outbox
 from tests.kiosk.agent.conftest import PIN, Terminal
@@ -25,7 +25,7 @@ class NoPrefill:
     def fetch(self, _id: Any, _code: str, done: Any) -> None:
         from kiosk.flows.services import PrefillResult
 
-        done(PrefillResult(outcome="offline"))
+        done(PrefillResult(outcome=PrefillOutcome.OFFLINE))
 
 
 def visit_of(terminal: Terminal, outbox: Outbox, catalog: Catalog) -> AgentVisit:

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.flows import Step
+from kiosk.flows import PrefillOutcome, Step
 from kiosk.flows.services import fetch_prefill
 from offline_queue import State, credentials
 from offline_queue.sync import SyncEngine
@@ -44,7 +44,7 @@ def test_prefill_then_submit_online(sandbox, flow, id_cards, outbox, data_dir) -
                           headers={"Authorization": f"Bearer {creds.token}"})
     with client:
         answer = fetch_prefill(client, flow_identity_number(id_cards), PENSION)
-    assert answer.outcome == "ok" and answer.fields["phone"] == "13805710000"
+    assert answer.outcome is PrefillOutcome.OK and answer.fields["phone"] == "13805710000"
     flow.prefill_client.answer = answer  # the fixture's held prefill hands over the real answer
     flow.card_placed(id_cards["R001"])
     flow.choose(PENSION)

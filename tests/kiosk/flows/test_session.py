@@ -7,7 +7,7 @@ import uuid
 
 from civic.submission import shape_problems
 from civic.text import Text
-from kiosk.flows import CitizenFlow, Step
+from kiosk.flows import CitizenFlow, PrefillOutcome, PrefillState, PrintState, Step
 from kiosk.flows.services import PrefillResult
 from offline_queue import Outbox, State
 from offline_queue.events import ItemChanged
@@ -55,7 +55,7 @@ def test_apply_offline_gets_local_receipt_number(flow, id_cards, prefill, printe
     assert flow.step is Step.RECEIPT and flow.case_number is None
     slip = printer.receipts[-1]
     assert any(flow.local_receipt in str(getattr(e, "value", "")) for e in slip.elements)
-    assert flow.print_state == "printed" and flow.preview
+    assert flow.print_state is PrintState.PRINTED and flow.preview
 
 
 def test_case_number_arriving_in_time_goes_on_the_receipt(flow, id_cards, outbox,
@@ -160,11 +160,11 @@ def test_user_edits_survive_a_late_prefill(flow, id_cards, prefill, catalog) -> 
     prefill.immediate = False
     prefill.answer = platform_answer(catalog, "R001", PENSION)
     to_form(flow, id_cards["R001"])
-    assert flow.prefill_state == "loading"
+    assert flow.prefill_state is PrefillState.LOADING
     flow.set_value("phone", "13900000000")
     prefill.deliver()
     assert flow.values["phone"] == "13900000000" and "phone" not in flow.prefilled
-    assert flow.prefill_state == "done"
+    assert flow.prefill_state is PrefillState.DONE
 
 
 def test_prefill_for_a_previous_citizen_is_dropped(flow, id_cards, prefill, catalog) -> None:
@@ -231,12 +231,12 @@ def test_printer_out_of_paper_keeps_receipt_and_submission(flow, id_cards, print
     flow.sign(SIGNATURE_PNG)
     clock.advance(6)
     flow.tick()
-    assert flow.step is Step.RECEIPT and flow.print_state == "failed"
+    assert flow.step is Step.RECEIPT and flow.print_state is PrintState.FAILED
     assert flow.print_message.en.startswith("Printer out of paper") and flow.preview
     assert outbox.get(flow.submission_id)["state"] == State.PENDING
     printer.fail_with = None
     flow.reprint()
-    assert flow.print_state == "printed" and len(printer.receipts) == 2
+    assert flow.print_state is PrintState.PRINTED and len(printer.receipts) == 2
 
 
 def test_query_print_needs_consent_and_prints_a_masked_proof(flow, id_cards, prefill,
@@ -256,14 +256,14 @@ def test_query_print_needs_consent_and_prints_a_masked_proof(flow, id_cards, pre
     proof = printer.proofs[-1]
     rows = dict(proof.rows)
     assert str(rows["姓名"]) == "张**" and "330110194610230210" not in repr(proof)
-    assert flow.print_state == "printed"
+    assert flow.print_state is PrintState.PRINTED
     flow.finish()
     assert flow.step is Step.GOODBYE
 
 
 def test_query_print_offline_says_so(flow, id_cards, prefill) -> None:
     """With the platform unreachable a proof cannot be made, and the screen says why."""
-    prefill.answer = PrefillResult(outcome="offline")
+    prefill.answer = PrefillResult(outcome=PrefillOutcome.OFFLINE)
     to_form(flow, id_cards["R001"], INSURANCE_PROOF)
     fill_remaining(flow)
     flow.to_review()

@@ -14,7 +14,7 @@ from devices.printer import PrinterState
 from kiosk import config as cfg
 from kiosk.app import KioskApp
 from kiosk.demo import Demo
-from kiosk.flows import Step
+from kiosk.flows import PrefillState, PrintState, Step
 from kiosk.flows.line import Line
 from offline_queue import State
 from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, PENSION
@@ -77,7 +77,8 @@ def through_form(qtbot, app: KioskApp, code: str, query: str, consent: bool = Tr
     tap(qtbot, role(window, "start"))
     tap(qtbot, role(window, "agree" if consent else "decline"))
     if consent:
-        qtbot.waitUntil(lambda: flow.prefill_state in ("done", "failed"), timeout=WAIT)
+        qtbot.waitUntil(lambda: flow.prefill_state in (PrefillState.DONE, PrefillState.FAILED),
+                        timeout=WAIT)
     fill_form(qtbot, window)
 
 
@@ -108,7 +109,7 @@ def test_online_apply_with_a_validation_error_fixed(qtbot, demo, kiosk) -> None:
     submit(qtbot, kiosk)
     at(qtbot, flow, Step.RECEIPT)
     assert flow.case_number, "the sandbox answered within the wait"
-    qtbot.waitUntil(lambda: flow.print_state == "printed", timeout=WAIT)
+    qtbot.waitUntil(lambda: flow.print_state is PrintState.PRINTED, timeout=WAIT)
     screen = current(kiosk.window)
     assert flow.case_number in screen.number.text() and screen.preview.has_image()
     qtbot.waitUntil(lambda: len(demo.slips) == slips + 1, timeout=WAIT)
@@ -125,7 +126,7 @@ def test_offline_then_synced_with_status_shown(qtbot, demo, kiosk) -> None:
     identify(qtbot, demo, kiosk)
     through_form(qtbot, kiosk, PENSION, "养老保险参保")
     flow = kiosk.flow
-    assert flow.prefill_state == "failed"
+    assert flow.prefill_state is PrefillState.FAILED
     submit(qtbot, kiosk)
     at(qtbot, flow, Step.RECEIPT)
     screen = current(kiosk.window)
@@ -154,7 +155,7 @@ def test_query_print_with_an_a4_proof(qtbot, demo, kiosk) -> None:
     qtbot.waitUntil(lambda: bool(flow.proof_pages), timeout=WAIT)
     assert current(kiosk.window).page.has_image()
     tap(qtbot, role(kiosk.window, "print"))
-    qtbot.waitUntil(lambda: flow.print_state == "printed", timeout=WAIT)
+    qtbot.waitUntil(lambda: flow.print_state is PrintState.PRINTED, timeout=WAIT)
     assert list((demo.root / "a4").glob("proof-*.pdf"))
 
 
@@ -198,7 +199,7 @@ def test_printer_out_of_paper_at_the_end(qtbot, demo, kiosk) -> None:
     submit(qtbot, kiosk)
     flow = kiosk.flow
     at(qtbot, flow, Step.RECEIPT)
-    qtbot.waitUntil(lambda: flow.print_state == "failed", timeout=WAIT)
+    qtbot.waitUntil(lambda: flow.print_state is PrintState.FAILED, timeout=WAIT)
     screen = current(kiosk.window)
     assert screen.print_status.isVisible() and "缺纸" in screen.print_status.text()
     assert screen.preview.has_image()
@@ -207,4 +208,4 @@ def test_printer_out_of_paper_at_the_end(qtbot, demo, kiosk) -> None:
     assert "缺纸" in kiosk.window.status.printer.text()
     demo.set_paper(PrinterState.OK)
     tap(qtbot, role(kiosk.window, "reprint"))
-    qtbot.waitUntil(lambda: flow.print_state == "printed", timeout=WAIT)
+    qtbot.waitUntil(lambda: flow.print_state is PrintState.PRINTED, timeout=WAIT)

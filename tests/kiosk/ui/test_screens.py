@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from kiosk.flows import Step
+from kiosk.flows import PrintState, Step
 from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, PENSION
 from tests.kiosk.flows.helpers import platform_answer
 from tests.kiosk.ui.driver import choose_by_search, current, fill_form, role, sign, tap, texts
@@ -77,7 +77,7 @@ def test_agent_only_and_query_print_screens(qtbot, window, flow, id_cards, prefi
     tap(qtbot, role(window, "next"))
     assert flow.step is Step.PROOF and current(window).page.has_image()
     tap(qtbot, role(window, "print"))
-    assert printer.proofs and flow.print_state == "printed"
+    assert printer.proofs and flow.print_state is PrintState.PRINTED
 
 
 def test_language_switch_on_every_screen(qtbot, window, flow, id_cards) -> None:

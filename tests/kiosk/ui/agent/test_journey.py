@@ -11,7 +11,7 @@ import httpx
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.agent.visit import Page
-from kiosk.flows import Step
+from kiosk.flows import PrefillState, Step
 from offline_queue import State
 from tests.kiosk.ui.agent.conftest import PIN, WAIT, Rig
 from tests.kiosk.ui.driver import fill_form, role, sign, tap, texts
@@ -65,7 +65,8 @@ def apply(qtbot: Any, rig: Rig, code: str) -> str:
     assert flow.step is Step.ITEM
     tap(qtbot, role(forms, "start"))
     tap(qtbot, role(forms, "agree"))                     # the resident's consent
-    qtbot.waitUntil(lambda: flow.prefill_state in ("done", "failed"), timeout=WAIT)
+    qtbot.waitUntil(lambda: flow.prefill_state in (PrefillState.DONE, PrefillState.FAILED),
+                    timeout=WAIT)
     fill_form(qtbot, forms)
     tap(qtbot, role(forms, "next"))
     assert flow.step is Step.REVIEW, flow.errors
