@@ -207,7 +207,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data, Outbox(Path(data) / "outbox") as outbox:
         flow = CitizenFlow(catalog, outbox, Prefill(), Printer(), settings=FlowSettings(),
                            clock=lambda: clock[0])
-        window = MainWindow(flow, tick_ms=3_600_000, has_camera=lambda: False)
+        window = MainWindow(flow.prefs, tick_ms=3_600_000, has_camera=lambda: False)
+        window.bind(flow)
         keyboard = VirtualKeyboard()
         wiper = Wiper(flow, window, keyboard, NullSpeaker())
         window.resize(1920, 1080)

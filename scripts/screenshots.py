@@ -154,7 +154,8 @@ def main() -> int:
                                        settings=FlowSettings(site_name="荀山村便民服务点",
                                                              terminal_id="kiosk-demo"),
                                        clock=lambda c=clock: c[0], now=lambda: NOW)
-                    window = MainWindow(flow, tick_ms=3_600_000, has_camera=lambda: False)
+                    window = MainWindow(flow.prefs, tick_ms=3_600_000, has_camera=lambda: False)
+                    window.bind(flow)
                     bridge = OutboxBridge(outbox)
                     bridge.summary.connect(window.status.set_network)
                     window.resize(1920, 1080)

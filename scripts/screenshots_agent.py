@@ -92,8 +92,8 @@ def button(widget: QWidget, name: str) -> QPushButton:
 def agent_shots(out: Path, root: Path, sandbox, reader, catalog) -> None:
     from central import admin
     from kiosk.agent.visit import Page
+    from kiosk.app.agent import build_agent_mode
     from kiosk.flows import Step
-    from kiosk.ui.agent.wiring import build_agent_mode
     from kiosk.ui.bridges.idcard import IdCardBridge
     from kiosk.ui.bridges.invoker import GuiInvoker
     from kiosk.ui.bridges.platform import OutboxBridge
@@ -237,9 +237,9 @@ def agent_shots(out: Path, root: Path, sandbox, reader, catalog) -> None:
 
 def technician_shots(out: Path, root: Path, sandbox, reader) -> None:
     from central import admin
+    from kiosk.app.technician_mode import build_technician_mode
     from kiosk.fleet import DeviceStates
     from kiosk.ui.bridges.invoker import GuiInvoker
-    from kiosk.ui.technician.wiring import build_technician_mode
     from offline_queue import Outbox
 
     data = root / "technician"

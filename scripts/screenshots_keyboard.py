@@ -76,7 +76,8 @@ def shoot(out: Path) -> int:
                 catalog, outbox, shots.Prefill(catalog), shots.Printer(),
                 settings=shots.FlowSettings(site_name="荀山村便民服务点", terminal_id="kiosk-demo"),
                 clock=lambda: 1000.0, now=lambda: shots.NOW)
-            window = shots.MainWindow(flow, tick_ms=3_600_000, has_camera=lambda: False)
+            window = shots.MainWindow(flow.prefs, tick_ms=3_600_000, has_camera=lambda: False)
+            window.bind(flow)
             keyboard = VirtualKeyboard()
             panel = keyboard.build(window)
             assert panel is not None

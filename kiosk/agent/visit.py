@@ -17,8 +17,9 @@ the flow is wiped between applications and given the card again. A card taken aw
 
 A correction (a dead item) goes through the same form: the resident's card is read again
 (the resident signs the corrected application), checked to be the applicant's, the form
-opens with the rejected values, and the outbox of the flow is, for that one submission,
-``QueueDashboard.resend`` (a new submission that ``replaces`` the dead one).
+opens with the rejected values, and the flow's queue (:class:`VisitQueue`, the same for
+the whole of agent mode) sends that one submission through ``QueueDashboard.resend`` (a
+new submission that ``replaces`` the dead one).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from civic.text import Text
 from kiosk.agent.dashboard import QueueDashboard
 from kiosk.agent.errors import AgentError, WorklistUnavailable
 from kiosk.agent.signin import AgentAuth
+from kiosk.agent.submission import AgentOutbox
 from kiosk.agent.worklist import Worklist, WorkResident
-from kiosk.flows.states import Step
+from kiosk.flows.states import Step, Topic
 
 if TYPE_CHECKING:
     from kiosk.flows.session import CitizenFlow
@@ -56,29 +58,36 @@ class Page(StrEnum):
     CORRECT = "correct"
 
 
-class CorrectionOutbox:
-    """The flow's outbox for one correction: the submission replaces the dead item."""
+class VisitQueue:
+    """The citizen flow's queue in agent mode, one for the whole mode: an application goes
+    in as the signed-in agent's (:class:`~kiosk.agent.submission.AgentOutbox`); while a
+    correction is open (:attr:`replacing`), the submission is the corrected copy that
+    replaces the dead item."""
 
-    def __init__(self, dashboard: QueueDashboard, dead_id: str) -> None:
-        self.dashboard, self.dead_id = dashboard, dead_id
+    def __init__(self, outbox: AgentOutbox, dashboard: QueueDashboard) -> None:
+        self.outbox, self.dashboard = outbox, dashboard
+        #: the dead item the next submission replaces (set by the visit for a correction)
+        self.replacing: str | None = None
 
     def enqueue(self, submission: dict[str, Any],
                 attachments: Iterable[bytes | Path] = ()) -> str:
-        return self.dashboard.resend(self.dead_id, submission, attachments)
+        if self.replacing is not None:
+            return self.dashboard.resend(self.replacing, submission, attachments)
+        return self.outbox.enqueue(submission, attachments)
 
     def get(self, submission_id: str) -> dict[str, Any]:
-        return self.dashboard.outbox.get(submission_id)
+        return self.outbox.get(submission_id)
 
 
 class AgentVisit:
-    """``AgentVisit(auth, book, dashboard, flow)``; the screens read its attributes and call
-    its methods on the GUI thread, and hear each change as a topic (``"page"``, ``"notice"``,
-    ``"worklist"``)."""
+    """``AgentVisit(auth, book, dashboard, flow, queue)`` (``queue`` is the flow's); the
+    screens read its attributes and call its methods on the GUI thread, and hear each
+    change as a topic (``"page"``, ``"notice"``, ``"worklist"``)."""
 
     def __init__(self, auth: AgentAuth, book: Any, dashboard: QueueDashboard,
-                 flow: CitizenFlow) -> None:
+                 flow: CitizenFlow, queue: VisitQueue) -> None:
         self.auth, self.book, self.dashboard, self.flow = auth, book, dashboard, flow
-        self._outbox = flow.outbox                  # the AgentOutbox, restored after a correction
+        self.queue = queue
         self._listeners: list[Listener] = []
         self.page = Page.SIGN_IN
         self.notice: Text | None = None
@@ -206,8 +215,8 @@ class AgentVisit:
         self.notice = None
         self._go(Page.WORKLIST)
 
-    def _on_flow(self, topic: str) -> None:
-        if topic != "step" or self.page is not Page.FORMS \
+    def _on_flow(self, topic: Topic) -> None:
+        if topic is not Topic.STEP or self.page is not Page.FORMS \
                 or self.flow.step not in _BACK_TO_RESIDENT:
             return
         corrected = self.correcting is not None
@@ -270,7 +279,7 @@ class AgentVisit:
                 "这张证件不是该申请人的，请读取申请人本人的证件。",
                 "This card is not the applicant's; read the applicant's own card."))
             return
-        self.flow.outbox = CorrectionOutbox(self.dashboard, self.correcting)
+        self.queue.replacing = self.correcting
         self._go(Page.FORMS)
         self.flow.choose(str(body["item_code"]))
         if self.flow.step is Step.ITEM:
@@ -290,4 +299,4 @@ class AgentVisit:
     def _end_correction(self) -> None:
         self.correcting = None
         self.correction_reasons = None
-        self.flow.outbox = self._outbox
+        self.queue.replacing = None

@@ -1,31 +1,152 @@
 """Agent mode: the village agent's laptop or tablet (``kiosk run --mode agent``).
 
 The shared parts come from :class:`~kiosk.app.terminal.TerminalApp` (outbox, card readers,
-receipt printer, heartbeat); :func:`kiosk.ui.agent.wiring.build_agent_mode` builds the rest
-over them (sign-in, work list, the sync engine asking for the agent's session per item,
-the dashboard, the window). An agent's first screen is the sign-in, which needs the
-outbox and the catalog, so everything is opened before the window is shown; the agent's
-terminal is not a street kiosk: no lockdown, a normal window, maximised.
+receipt printer, heartbeat); :func:`build_agent_mode` builds the rest over them: the agent
+services (``AgentAuth``, ``WorklistBook``, ``QueueDashboard``), a sync engine that asks
+``auth.request_headers`` per sender (so agent items go out on the agent's session and are
+held while signed in offline), its worker (woken when a platform session starts), the
+citizen flow with a :class:`~kiosk.agent.visit.VisitQueue` (the agent recorded on every
+submission), the visit and the window. :meth:`AgentMode.close` stops everything it
+started, in reverse.
+
+An agent's first screen is the sign-in, which needs the outbox and the catalog, so
+everything is opened before the window is shown; the agent's terminal is not a street
+kiosk: no lockdown, a normal window, maximised.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from kiosk.agent import AgentAuth, AgentOutbox, Platform, QueueDashboard, Vault, WorklistBook
+from kiosk.agent.visit import AgentVisit, VisitQueue
+from kiosk.app import parts
 from kiosk.app.terminal import TerminalApp
+from kiosk.closing import close_in_reverse
+from kiosk.config import Config
+from kiosk.flows.session import CitizenFlow, FlowSettings
+from kiosk.ui.agent.tasks import Tasks
+from kiosk.ui.agent.window import AgentWindow
+from kiosk.ui.bridges.invoker import GuiInvoker
+from kiosk.ui.bridges.platform import OutboxBridge, PrefillBridge
+from offline_queue import Outbox, credentials
+from offline_queue.errors import OutboxError
+from offline_queue.sync import SyncEngine
+from offline_queue.worker import SyncWorker
 
 if TYPE_CHECKING:
-    from kiosk.ui.agent.wiring import AgentMode
-    from offline_queue.sync import SyncEngine
-    from offline_queue.worker import SyncWorker
+    from civic.catalog.model import Catalog
+    from kiosk.flows.services import PrefillClient, PrinterService
+    from kiosk.ui.bridges.idcard import IdCardBridge
+    from kiosk.ui.bridges.smartcard import SmartCardBridge
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AgentMode:
+    window: AgentWindow
+    auth: AgentAuth
+    book: WorklistBook
+    dashboard: QueueDashboard
+    flow: CitizenFlow
+    visit: AgentVisit
+    tasks: Tasks
+    engine: SyncEngine | None = None
+    worker: SyncWorker | None = None
+    closers: list[Callable[[], object]] = field(default_factory=list)
+
+    def close(self) -> None:
+        close_in_reverse(self.closers, log, "agent.close_failed")
+
+
+def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog: Catalog,
+                     invoker: GuiInvoker, outbox_bridge: OutboxBridge,
+                     idcard: IdCardBridge | None = None,
+                     smartcard: SmartCardBridge | None = None,
+                     printer: PrinterService | None = None,
+                     prefill: PrefillClient | None = None,
+                     flow_settings: dict[str, Any] | None = None,
+                     retry_cap_s: float | None = None, offline_probe_s: float = 15.0,
+                     tick_ms: int = 1000,
+                     has_camera: Callable[[], bool] | None = None) -> AgentMode:
+    """Agent mode over the application's outbox and devices; show ``.window`` and call
+    ``.close()`` on the way out. ``flow_settings`` overrides :class:`FlowSettings` fields
+    (tests shorten ``online_wait_s``); ``retry_cap_s`` caps the sync back-off (the demo)."""
+    closers: list[Callable[[], object]] = []
+    p = config.platform
+    platform = Platform(data_dir, client_settings=p.client_settings())
+    vault = Vault(data_dir)
+    auth = AgentAuth(platform, vault, config.agent)
+    closers.append(lambda: auth.sign_out("closing"))
+    book = WorklistBook(platform, vault, auth)
+    try:
+        creds = credentials.load(data_dir)
+    except OutboxError:
+        creds = None                    # sign-in will say: ask a technician to enrol
+    engine = worker = None
+    if creds is not None:
+        engine, worker = parts.start_sync(outbox, creds, config, data_dir, closers=closers,
+                                          retry_cap_s=retry_cap_s,
+                                          offline_probe_s=offline_probe_s,
+                                          request_headers=auth.request_headers)
+        closers.append(auth.add_online_listener(worker.trigger))
+    dashboard = QueueDashboard(outbox, auth, trigger=worker.trigger if worker else lambda: None,
+                               progress=engine.progress if engine else None)
+    closers.append(dashboard.close)
+    if prefill is None:
+        bridge = PrefillBridge(invoker, parts.prefill_client(creds, config))
+        closers.append(bridge.close)
+        prefill = bridge
+    if printer is None:                 # the portable printer of the agent's kit, if any
+        printer = parts.printer_bridge(invoker, config)
+        closers.append(printer.close)
+    t = config.terminal
+    template = parts.tracking_url_template(creds, p.url)
+    settings = FlowSettings(
+        site_name=t.site_name, language=t.language, channel="agent",
+        terminal_id=creds.device_id if creds is not None else "",
+        tracking_url_template=template,
+        # the agent's own inactivity sign-out is the limit that matters here
+        idle_warning_s=float(config.agent.inactivity_sign_out_s), idle_countdown_s=60.0,
+        online_wait_s=3.0)
+    settings = dataclasses.replace(settings, **(flow_settings or {}))
+    queue = VisitQueue(AgentOutbox(outbox, auth), dashboard)
+    flow = CitizenFlow(catalog, queue, prefill, printer, settings=settings)
+    visit = AgentVisit(auth, book, dashboard, flow, queue)
+    closers.append(visit.close)
+    tasks = Tasks(invoker, "agent")
+    closers.append(tasks.close)
+    window = AgentWindow(visit, tasks, tick_ms=tick_ms, has_camera=has_camera)
+    closers.append(lambda: parts.close_window(window))
+    outbox_bridge.outbox_event.connect(window.outbox_event)
+    closers.append(lambda: outbox_bridge.outbox_event.disconnect(window.outbox_event))
+    for bridge_ in (idcard, smartcard):
+        if bridge_ is not None:
+            bridge_.placed.connect(window.card_placed)
+            bridge_.failed.connect(window.card_failed)
+            closers.append(_card_disconnector(bridge_, window))
+    return AgentMode(window, auth, book, dashboard, flow, visit, tasks, engine, worker,
+                     closers)
+
+
+def _card_disconnector(bridge: IdCardBridge | SmartCardBridge,
+                       window: AgentWindow) -> Callable[[], None]:
+    def disconnect() -> None:
+        bridge.placed.disconnect(window.card_placed)
+        bridge.failed.disconnect(window.card_failed)
+    return disconnect
 
 
 class AgentApp(TerminalApp):
     mode: AgentMode
 
     def open(self, *, show: bool = True) -> AgentApp:
-        from kiosk.ui.agent.wiring import build_agent_mode
-
         self.open_services()
         assert self.invoker is not None and self.outbox is not None \
             and self.outbox_bridge is not None

@@ -4,7 +4,8 @@ terminal before (or instead of) it serves anyone.
 No card reader or printer is opened by the app here: the technician's tests open them,
 each port having one owner at a time. The outbox is opened for its counts and dead items,
 and the fleet heartbeat runs, so an enrolment or a printer running out of paper during a
-test reaches the platform's fleet view at once.
+test reaches the platform's fleet view at once. The mode itself is built by
+:func:`kiosk.app.technician_mode.build_technician_mode`, as citizen mode builds it.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk import config as cfg
 from kiosk.app.wiring import Wiring
@@ -31,12 +31,12 @@ if TYPE_CHECKING:
 
     from civic.catalog.model import Catalog
     from kiosk.app.readers import CardReaders
+    from kiosk.app.technician_mode import TechnicianMode
     from kiosk.fleet import DeviceStates, HeartbeatSender
     from kiosk.systemd import Notifier
     from kiosk.ui.bridges.invoker import GuiInvoker
     from kiosk.ui.bridges.platform import OutboxBridge
     from kiosk.ui.bridges.printing import PrinterBridge
-    from kiosk.ui.technician.wiring import TechnicianMode
     from offline_queue import Outbox
     from offline_queue.credentials import Credentials
     from offline_queue.sync import SyncEngine
@@ -139,26 +139,14 @@ class TerminalApp:
             log.warning("app.not_enrolled", extra={"ctx": {"why": type(exc).__name__}})
             return None
 
-    def platform_client(self) -> Any:
-        """An HTTP client to the platform for prefill (short read time-out: a citizen is
-        waiting), or None when the terminal is not enrolled."""
-        if self.creds is None:
-            return None
-        from offline_queue.sync import build_client
-
-        p = self.config.platform
-        return build_client(self.creds, None,
-                            p.client_settings(read_timeout_s=min(p.read_timeout_s, 8.0)))
-
     def open_printer(self) -> PrinterBridge:
         """The receipt printer (and A4 queue) as configured; its state goes to the fleet."""
-        from kiosk.ui.bridges.printing import PrinterBridge
+        from kiosk.app import parts
 
         assert self.invoker is not None and self.device_states is not None
-        printer, profile = self._receipt_printer(self.config)
-        self.printer = PrinterBridge(self.invoker, printer, profile,
-                                     a4_queue=self.config.devices.a4_queue,
-                                     a4_out_dir=self.wiring.a4_out_dir)
+        self.printer = parts.printer_bridge(self.invoker, self.config,
+                                            url=self.wiring.printer_url,
+                                            a4_out_dir=self.wiring.a4_out_dir)
         self.closers.append(self.printer.close)
         self.printer.paper_state.connect(self.device_states.report_printer)
         self._check_printer_between_jobs(self.printer)
@@ -182,15 +170,6 @@ class TerminalApp:
         if self.printer_check is not None:
             self.printer_check.stop()
             self.printer_check = None
-
-    def _receipt_printer(self, config: cfg.Config) -> tuple[Any, Any]:
-        from devices.printer import ReceiptPrinter, get_profile, transport_for
-
-        d = config.devices
-        url = self.wiring.printer_url or d.receipt_printer
-        profile = get_profile(d.receipt_profile)
-        printer = ReceiptPrinter(lambda: transport_for(url), profile) if url else None
-        return printer, profile
 
     def open_readers(self) -> CardReaders:
         """The card readers, built but not started (a mode connects its slots first)."""
@@ -253,7 +232,7 @@ class TerminalApp:
     def technician_mode(self, *, on_exit: Callable[[], None] | None = None) -> TechnicianMode:
         """Technician mode over this app's outbox, readers and heartbeat (built once)."""
         if self.technician is None:
-            from kiosk.ui.technician.wiring import build_technician_mode
+            from kiosk.app.technician_mode import build_technician_mode
 
             assert self.invoker is not None
             self.technician = build_technician_mode(
@@ -281,7 +260,9 @@ class TerminalApp:
         except ConfigError:                  # the console validates; keep the last good one
             log.exception("app.config_reload_failed", extra={"ctx": {}})
         if self.printer is not None:
-            printer, profile = self._receipt_printer(self.config)
+            from kiosk.app import parts
+
+            printer, profile = parts.receipt_printer(self.config, self.wiring.printer_url)
             self.printer.reconfigure(printer, profile, a4_queue=self.config.devices.a4_queue)
         if self.printer_check is not None:
             self.printer_check.start()

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from civic.text import Text
 from kiosk.flows.errors import StepError
 from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
-from kiosk.flows.states import PrefillState, PrintState, Step
+from kiosk.flows.prefs import Prefs
+from kiosk.flows.states import PrefillState, PrintState, Step, Topic
 
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog, Item
@@ -35,7 +36,7 @@ SIGNATURE, FILE = "signature", "file"
 log = logging.getLogger("kiosk.flows.session")   # one logger for the whole session
 P = ParamSpec("P")
 R = TypeVar("R")
-Listener = Callable[[str], None]
+Listener = Callable[[Topic], None]
 
 
 @dataclass(frozen=True)
@@ -98,24 +99,25 @@ class FlowCore:
     _deadline: float | None
     _entered_at: float
 
-    def __init__(self, catalog: Catalog | None, outbox: SubmissionQueue | None,
-                 prefill: PrefillClient | None, printer: PrinterService | None, *,
-                 settings: FlowSettings | None = None,
+    def __init__(self, catalog: Catalog, outbox: SubmissionQueue, prefill: PrefillClient,
+                 printer: PrinterService, *, settings: FlowSettings | None = None,
+                 prefs: Prefs | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone()
                  ) -> None:
-        # The composition root may hand these over after the first screen is shown.
+        # Every service is required: a mode builds the flow once they are open (citizen
+        # mode shows its attract screen from ``prefs`` meanwhile, kiosk.app.citizen).
         self.catalog, self.outbox = catalog, outbox
         self.prefill_client, self.printer = prefill, printer
         self.settings = settings or FlowSettings()
+        self.prefs = prefs or Prefs(self.settings.language, self.settings.volume)
         self.clock, self.now = clock, now
         self.idle = IdleTracker(self.settings.idle_warning_s, self.settings.idle_countdown_s,
                                 clock)
         self._listeners: list[Listener] = []
         self._session = 0
-        self.language = self.settings.language
-        self.elder = False
-        self.volume = self.settings.volume
+        # the preferences' own announcements reach the flow's subscribers (the screens)
+        self._unsubscribe_prefs = self.prefs.subscribe(self._changed)
         self._clear()
 
     # -- observing ---------------------------------------------------------------------
@@ -127,7 +129,7 @@ class FlowCore:
                 self._listeners.remove(listener)
         return unsubscribe
 
-    def _changed(self, topic: str) -> None:
+    def _changed(self, topic: Topic) -> None:
         for listener in list(self._listeners):
             listener(topic)
 
@@ -137,7 +139,7 @@ class FlowCore:
         self.step = step
         self.notice = None
         self._entered_at = self.clock()
-        self._changed("step")
+        self._changed(Topic.STEP)
 
     def _need(self, action: str, *steps: Step) -> None:
         if self.step not in steps:
@@ -186,12 +188,10 @@ class FlowCore:
         log.info("flow.wipe", extra={"ctx": {"reason": reason, "step": str(self.step)}})
         self._session += 1
         self._clear()
-        self.language = self.settings.language
-        self.elder = False
-        self.volume = self.settings.volume
+        self.prefs.reset()
         self.idle.reset()
-        self._changed("wiped")
-        self._changed("step")
+        self._changed(Topic.WIPED)
+        self._changed(Topic.STEP)
 
     def restart(self) -> None:
         self.wipe("restart")
@@ -200,20 +200,28 @@ class FlowCore:
         self._session += 1
         self._clear()
         self.step = Step.ERROR
-        self._changed("step")
+        self._changed(Topic.STEP)
 
     # -- preferences and activity --------------------------------------------------------
+    @property
+    def language(self) -> str:
+        return self.prefs.language
+
+    @property
+    def elder(self) -> bool:
+        return self.prefs.elder
+
+    @property
+    def volume(self) -> int:
+        return self.prefs.volume
+
     def set_language(self, language: str) -> None:
-        if language not in ("zh", "en"):
-            raise ValueError(language)
-        self.language = language
         self.idle.activity()
-        self._changed("prefs")
+        self.prefs.set_language(language)
 
     def set_elder(self, on: bool) -> None:
-        self.elder = on
         self.idle.activity()
-        self._changed("prefs")
+        self.prefs.set_elder(on)
 
     def activity(self) -> None:
         self.idle.activity()
@@ -221,12 +229,9 @@ class FlowCore:
     def extend(self) -> None:
         """"Continue" on the idle warning."""
         self.idle.extend()
-        self._changed("idle")
+        self._changed(Topic.IDLE)
 
     def idle_status(self) -> IdleStatus:
         if self.step in (Step.ATTRACT, Step.IDENTIFY, Step.SUBMIT):
             return IdleStatus(IdlePhase.ACTIVE)
         return self.idle.poll()
-
-    if TYPE_CHECKING:   # what one part asks of another; the mixins define them
-        def _make_proof(self) -> None: ...          # printing: the query_print proof

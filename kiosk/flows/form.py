@@ -10,21 +10,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kiosk.flows.core import AGENT_ONLY, QUERY_PRINT, SIGNATURE, FlowCore, guarded
+from kiosk.flows.core import AGENT_ONLY, QUERY_PRINT, SIGNATURE, guarded
 from kiosk.flows.errors import StepError
 from kiosk.flows.messages import MESSAGES
-from kiosk.flows.states import PrefillOutcome, PrefillState, Step
+from kiosk.flows.printing import PrintingSteps
+from kiosk.flows.states import PrefillOutcome, PrefillState, Step, Topic
 
 if TYPE_CHECKING:
     from kiosk.flows.services import PrefillResult
 
 
-class FormSteps(FlowCore):
+class FormSteps(PrintingSteps):
+    # Built on the printed end: a query_print form ends in its proof (_make_proof).
     # -- choosing ---------------------------------------------------------------------------
     @guarded
     def choose(self, code: str) -> None:
         self._need("choose", Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY)
-        assert self.catalog is not None     # handed over before the card readers start
         self.item = self.catalog.get(code)
         self.idle.activity()
         # an agent_only item is the village agent's to file: at the kiosk it is explained,
@@ -62,7 +63,7 @@ class FormSteps(FlowCore):
         self.idle.activity()
         if not authorised and self.item.mode == QUERY_PRINT:
             self.notice = MESSAGES["consent.needed"]
-            self._changed("notice")
+            self._changed(Topic.NOTICE)
             return
         from civic.catalog.prefill import prefill_values
 
@@ -73,7 +74,6 @@ class FormSteps(FlowCore):
         if authorised:
             self.prefill_state = PrefillState.LOADING
             session = self._session
-            assert self.prefill_client is not None
             self.prefill_client.fetch(self.identity.id_number, self.item.code,
                                       lambda result: self._prefill_done(session, result))
 
@@ -83,7 +83,7 @@ class FormSteps(FlowCore):
             return                                   # a previous citizen's answer
         if result.outcome is not PrefillOutcome.OK:
             self.prefill_state = PrefillState.FAILED
-            self._changed("prefill")
+            self._changed(Topic.PREFILL)
             if self.step is Step.PROOF:
                 self._make_proof()
             return
@@ -95,8 +95,8 @@ class FormSteps(FlowCore):
                 self.prefilled[key] = "shared"
         self.exempt_codes = result.exempt_materials
         self.prefill_state = PrefillState.DONE
-        self._changed("prefill")
-        self._changed("values")
+        self._changed(Topic.PREFILL)
+        self._changed(Topic.VALUES)
         if self.step is Step.PROOF:
             self._make_proof()
 
@@ -119,7 +119,7 @@ class FormSteps(FlowCore):
             self.prefilled.pop(key)
         self._touched.add(key)
         self._revalidate()
-        self._changed("values")
+        self._changed(Topic.VALUES)
 
     @guarded
     def attach_file(self, key: str, data: bytes, media_type: str = "image/png") -> None:
@@ -131,7 +131,7 @@ class FormSteps(FlowCore):
         self.values[key] = attachment.sha256
         self._touched.add(key)
         self._revalidate()
-        self._changed("values")
+        self._changed(Topic.VALUES)
 
     def _validate_all(self) -> dict[str, dict[str, str]]:
         assert self.item is not None
@@ -144,7 +144,7 @@ class FormSteps(FlowCore):
         if not everything:
             errors = {k: v for k, v in errors.items() if k in self._touched}
         self.errors = errors
-        self._changed("errors")
+        self._changed(Topic.ERRORS)
 
     @guarded
     def to_review(self) -> None:
@@ -155,7 +155,7 @@ class FormSteps(FlowCore):
         self._revalidate(everything=True)
         if self.errors:
             self.notice = MESSAGES["form.fix"]
-            self._changed("notice")
+            self._changed(Topic.NOTICE)
             return
         if self.item.mode == QUERY_PRINT:
             self._go(Step.PROOF)

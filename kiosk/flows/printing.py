@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES
-from kiosk.flows.states import PrefillState, PrintState, Step
+from kiosk.flows.states import PrefillState, PrintState, Step, Topic
 
 if TYPE_CHECKING:
     from kiosk.flows.services import PrintOutcome, ProofContent
@@ -26,11 +26,9 @@ class PrintingSteps(FlowCore):
         """The citizen signed and pressed Submit: queue durably, then wait for a case number."""
         self._need("sign", Step.SIGN)
         assert self.item is not None and self.identity is not None
-        # the services are handed over before the card readers start (FlowCore.__init__)
-        assert self.catalog is not None and self.outbox is not None
         if not png:
             self.notice = MESSAGES["sign.empty"]
-            self._changed("notice")
+            self._changed(Topic.NOTICE)
             return
         from kiosk.flows.submission import build_submission
         from offline_queue import OutboxError
@@ -52,7 +50,7 @@ class PrintingSteps(FlowCore):
         self.submission_id = sid
         self.local_receipt = self.outbox.get(sid)["local_receipt"]
         self._deadline = self.clock() + self.settings.online_wait_s
-        self._changed("submit")
+        self._changed(Topic.SUBMIT)
 
     @guarded
     def outbox_event(self, event: OutboxEvent) -> None:
@@ -65,12 +63,11 @@ class PrintingSteps(FlowCore):
                 and self.submission_id is not None
                 and event.submission_id == self.submission_id):
             return
-        assert self.outbox is not None          # it queued self.submission_id
         self.case_number = self.outbox.get(self.submission_id)["case_number"]
         if self.step is Step.SUBMIT:
             self._to_receipt()
         else:
-            self._changed("case_number")
+            self._changed(Topic.CASE_NUMBER)
 
     def _to_receipt(self) -> None:
         assert self.item is not None and self.identity is not None
@@ -91,9 +88,8 @@ class PrintingSteps(FlowCore):
             site_name=self.settings.site_name, case_number=self.case_number,
             local_receipt=self.local_receipt, language=self.language)
         self.print_state, self.print_message = PrintState.PRINTING, None
-        self._changed("print")
+        self._changed(Topic.PRINT)
         session = self._session
-        assert self.printer is not None
         self.printer.print_receipt(submission_receipt(info),
                                     lambda outcome: self._printed(session, outcome))
 
@@ -105,7 +101,7 @@ class PrintingSteps(FlowCore):
             self.preview = outcome.preview
         self.print_state = PrintState.PRINTED if outcome.printed else PrintState.FAILED
         self.print_message = outcome.message
-        self._changed("print")
+        self._changed(Topic.PRINT)
 
     @guarded
     def reprint(self) -> None:
@@ -140,17 +136,16 @@ class PrintingSteps(FlowCore):
     def _make_proof(self) -> None:
         if self.prefill_state is PrefillState.LOADING:         # made when the shared data arrives
             self.print_state = PrintState.PREPARING
-            self._changed("print")
+            self._changed(Topic.PRINT)
             return
         if self.prefill_state in (PrefillState.FAILED, PrefillState.IDLE):
             self.notice = MESSAGES["proof.offline"]
             self.print_state = PrintState.FAILED
-            self._changed("print")
+            self._changed(Topic.PRINT)
             return
         self.print_state = PrintState.PREPARING
-        self._changed("print")
+        self._changed(Topic.PRINT)
         session = self._session
-        assert self.printer is not None
         self.printer.preview_proof(self._proof_content(),
                                     lambda pages: self._proof_ready(session, pages))
 
@@ -160,7 +155,7 @@ class PrintingSteps(FlowCore):
             return
         self.proof_pages = pages
         self.print_state = PrintState.IDLE
-        self._changed("print")
+        self._changed(Topic.PRINT)
 
     @guarded
     def print_proof(self) -> None:
@@ -168,8 +163,7 @@ class PrintingSteps(FlowCore):
         if not self.proof_pages:
             return
         self.print_state, self.print_message = PrintState.PRINTING, None
-        self._changed("print")
+        self._changed(Topic.PRINT)
         session = self._session
-        assert self.printer is not None
         self.printer.print_proof(self._proof_content(),
                                   lambda outcome: self._printed(session, outcome))

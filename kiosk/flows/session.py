@@ -11,8 +11,9 @@ citizen.
 :class:`~kiosk.flows.core.FlowCore` (the session's state, subscribers, steps and wipe):
 
 * :mod:`.cards` — a card read, refused or taken away;
-* :mod:`.form` — choosing an item, consent and prefill, the form and its checks;
-* :mod:`.printing` — submit and receipt, the query_print proof, printing, finish.
+* :mod:`.form` — choosing an item, consent and prefill, the form and its checks; built on
+* :mod:`.printing` — submit and receipt, the query_print proof, printing, finish (the
+  form's end: what the form calls there is an ordinary method of its base).
 
 Only :meth:`CitizenFlow.tick`, which serves all of them, lives here.
 """
@@ -23,13 +24,12 @@ from kiosk.flows.cards import CardSteps
 from kiosk.flows.core import FlowSettings, guarded
 from kiosk.flows.form import FormSteps
 from kiosk.flows.idle import IdlePhase
-from kiosk.flows.printing import PrintingSteps
-from kiosk.flows.states import Step
+from kiosk.flows.states import Step, Topic
 
 __all__ = ["CitizenFlow", "FlowSettings"]
 
 
-class CitizenFlow(CardSteps, FormSteps, PrintingSteps):
+class CitizenFlow(CardSteps, FormSteps):
     @guarded
     def tick(self) -> None:
         """About once a second: idle expiry, the wait for a case number, goodbye."""
@@ -38,7 +38,7 @@ class CitizenFlow(CardSteps, FormSteps, PrintingSteps):
             self.wipe("idle")
             return
         if status.phase is IdlePhase.WARNING:
-            self._changed("idle")
+            self._changed(Topic.IDLE)
         if self.step is Step.SUBMIT and self._deadline is not None \
                 and self.clock() >= self._deadline:
             self._to_receipt()

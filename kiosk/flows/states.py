@@ -74,3 +74,20 @@ class PrintState(StrEnum):
     PRINTING = "printing"
     PRINTED = "printed"
     FAILED = "failed"          # print_message (or notice) says why
+
+
+class Topic(StrEnum):
+    """What changed in a session, as the flow announces it to its subscribers (the screens
+    redraw what concerns them). A ``StrEnum``, so a log line shows the plain word."""
+
+    STEP = "step"                  # another step: show its screen
+    PREFS = "prefs"                # language, elder mode or volume (kiosk.flows.prefs)
+    WIPED = "wiped"                # the session ended: every widget empties itself
+    IDLE = "idle"                  # the idle warning counts down, or was dismissed
+    VALUES = "values"              # the form's values
+    ERRORS = "errors"              # the form's checks
+    PREFILL = "prefill"            # shared data arrived, or will not
+    NOTICE = "notice"              # a notice for the citizen on the current screen
+    SUBMIT = "submit"              # the application was queued
+    CASE_NUMBER = "case_number"    # the platform's case number arrived
+    PRINT = "print"                # the receipt's or proof's printing moved on

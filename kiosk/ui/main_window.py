@@ -1,13 +1,15 @@
 """The top-level window: top bar, a stack of screens, status bar, overlays. Nothing else.
 
-The window follows the flow: on every step change it shows that step's screen (which
-subscribes to the flow while shown), and once a second it ticks the flow (idle, the wait
-for a case number, goodbye) and shows the idle warning while it counts down.
+It is built with the terminal's preferences and the attract screen only, so that citizen
+mode paints it before the outbox, the catalog and the devices are open; :meth:`bind` hands
+it the session's flow once they are. From then on the window follows the flow: on every
+step change it shows that step's screen (:class:`~kiosk.ui.step_screens.StepScreens`),
+and once a second it ticks the flow (idle, the wait for a case number, goodbye) and shows
+the idle warning while it counts down.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -25,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.flows import IdlePhase, Step
 from kiosk.flows.messages import tr
+from kiosk.flows.prefs import Prefs
+from kiosk.flows.states import Topic
 from kiosk.ui.qt_names import set_by_name
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
@@ -37,17 +41,7 @@ if TYPE_CHECKING:
     from kiosk.ui.camera import CameraOverlay
     from kiosk.ui.keyboard import VirtualKeyboard
     from kiosk.ui.overlays import IdleWarning, Overlay
-
-#: the screen of each step, built the first time it is needed (the attract screen at once:
-#: the others import the catalog's modules, which the first screen must not wait for)
-SCREENS: dict[Step, str] = {
-    Step.IDENTIFY: "identify:IdentifyScreen", Step.REFUSED: "refused:RefusedScreen",
-    Step.CHOOSE: "choose:ChooseScreen", Step.ITEM: "item:ItemScreen",
-    Step.AGENT_ONLY: "agent_only:AgentOnlyScreen", Step.CONSENT: "consent:ConsentScreen",
-    Step.FORM: "form:FormScreen", Step.REVIEW: "review:ReviewScreen",
-    Step.SIGN: "sign:SignScreen", Step.SUBMIT: "submit:SubmitScreen",
-    Step.RECEIPT: "receipt:ReceiptScreen", Step.PROOF: "proof:ProofScreen",
-    Step.GOODBYE: "goodbye:GoodbyeScreen", Step.ERROR: "error:ErrorScreen"}
+    from kiosk.ui.step_screens import StepScreens
 
 #: taps on the hidden corner, within this many seconds, that open technician mode's gate
 GESTURE_TAPS, GESTURE_WINDOW_S = 5, 3.0
@@ -58,11 +52,14 @@ TechnicianFactory = Callable[[Callable[[], None]], "QWidget | None"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, flow: CitizenFlow, *, technician: TechnicianFactory | None = None,
+    def __init__(self, prefs: Prefs, *, technician: TechnicianFactory | None = None,
                  tick_ms: int = 1000, has_camera: Callable[[], bool] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.flow = flow
+        self.prefs = prefs
+        #: the session's flow, from :meth:`bind` on
+        self.flow: CitizenFlow | None = None
+        self.host: StepScreens | None = None
         self.setWindowTitle(tr("app.title", "zh"))
         # enums by name until the first frame is up (kiosk.ui.qt_names)
         set_by_name(self, "contextMenuPolicy", "NoContextMenu")
@@ -74,9 +71,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self._top_bar(central))
         self.stack = CurrentPageStack(central)
-        self.screens: dict[Step, Screen] = {}
-        self.attract = AttractScreen(flow, self.stack)
-        self.screens[Step.ATTRACT] = self.attract
+        self.attract = AttractScreen(prefs, self.stack)
         self.stack.addWidget(self.attract)
         layout.addWidget(self.stack, 1)
         self.status = StatusBar(central)
@@ -85,21 +80,40 @@ class MainWindow(QMainWindow):
         self.keyboard_slot = QVBoxLayout()
         layout.addLayout(self.keyboard_slot)
         self._technician_factory, self._has_camera = technician, has_camera
+        self._tick_ms = tick_ms
         # Overlays and technician mode are built on first use: none of them can be
         # needed before the first screen is up (start-up time, bench/startup.py).
         self._overlays: dict[str, Overlay] = {}
         self._technician: QWidget | None = None
         self._keyboard: VirtualKeyboard | None = None
         self._taps: list[float] = []
-        self._current: Screen | None = None
+        self._unsubscribe = prefs.subscribe(self._on_topic)
+        self.timer: QTimer | None = None
+        self.apply_prefs()
+        self.attract.enter()
+        self.resize(1280, 800)
+
+    def bind(self, flow: CitizenFlow) -> None:
+        """From now on, show ``flow``: its steps' screens, its idle warning, its ticks (the
+        flow announces the preferences' changes too, so the window listens to it alone)."""
+        from kiosk.ui.step_screens import StepScreens
+
+        assert self.flow is None and flow.prefs is self.prefs
+        self._unsubscribe()
+        self.flow = flow
+        self.host = StepScreens(flow, self.stack, built=(self.attract,),
+                                take_photo=lambda done: self.camera.open_camera(done))
         self._unsubscribe = flow.subscribe(self._on_topic)
         self.timer = QTimer(self)
-        self.timer.setInterval(tick_ms)
+        self.timer.setInterval(self._tick_ms)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
-        self.apply_prefs()
         self.show_step()
-        self.resize(1280, 800)
+
+    @property
+    def screens(self) -> dict[Step, Screen]:
+        """Every screen built so far, by step."""
+        return self.host.screens if self.host is not None else {Step.ATTRACT: self.attract}
 
     def _top_bar(self, parent: QWidget) -> QWidget:
         bar = QWidget(parent)
@@ -117,17 +131,24 @@ class MainWindow(QMainWindow):
         self.title.setObjectName("big")
         self.language_button = QPushButton(bar)
         set_by_name(self.language_button, "focusPolicy", "NoFocus")
-        self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
-            "en" if self.flow.language == "zh" else "zh"))
+        self.language_button.clicked.connect(lambda _c=False: self._set_language(
+            "en" if self.prefs.language == "zh" else "zh"))
         self.elder_button = QPushButton(bar)
         set_by_name(self.elder_button, "focusPolicy", "NoFocus")
-        self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
-            not self.flow.elder))
+        self.elder_button.clicked.connect(lambda _c=False: self._set_elder(
+            not self.prefs.elder))
         row.addWidget(self.corner_button)
         row.addWidget(self.title, 1)
         row.addWidget(self.elder_button)
         row.addWidget(self.language_button)
         return bar
+
+    def _set_language(self, language: str) -> None:
+        # through the flow once there is one: a tap there is the citizen's activity, too
+        (self.flow or self.prefs).set_language(language)
+
+    def _set_elder(self, on: bool) -> None:
+        (self.flow or self.prefs).set_elder(on)
 
     # -- built on first use ----------------------------------------------------------------
     @property
@@ -135,6 +156,7 @@ class MainWindow(QMainWindow):
         if "idle" not in self._overlays:
             from kiosk.ui.overlays import IdleWarning
 
+            assert self.flow is not None        # the warning counts a session down
             self._overlays["idle"] = IdleWarning(self._central, self.flow.extend)
         return self._overlays["idle"]  # type: ignore[return-value]
 
@@ -144,7 +166,7 @@ class MainWindow(QMainWindow):
             from kiosk.ui.camera import CameraOverlay
 
             self._overlays["camera"] = CameraOverlay(
-                self._central, lambda: self.flow.language, self._has_camera)
+                self._central, lambda: self.prefs.language, self._has_camera)
         return self._overlays["camera"]  # type: ignore[return-value]
 
     @property
@@ -170,53 +192,36 @@ class MainWindow(QMainWindow):
             self._overlays["idle"].hide()
 
     # -- following the flow -----------------------------------------------------------------
-    def _on_topic(self, topic: str) -> None:
-        if topic == "step":
+    def _on_topic(self, topic: Topic) -> None:
+        if topic is Topic.STEP:
             self.show_step()
-        elif topic in ("prefs", "wiped"):
+        elif topic in (Topic.PREFS, Topic.WIPED):
             self.apply_prefs()
-        elif topic == "idle" and self.flow.idle_status().phase is IdlePhase.ACTIVE:
+        elif topic is Topic.IDLE and self.flow is not None \
+                and self.flow.idle_status().phase is IdlePhase.ACTIVE:
             self._hide_idle_warning()
 
-    def screen_for(self, step: Step) -> Screen:
-        """The screen of ``step``, built on first use (not ``screen``: QWidget.screen)."""
-        if step not in self.screens:
-            module, name = SCREENS[step].split(":")
-            cls = getattr(importlib.import_module(f"kiosk.ui.screens.{module}"), name)
-            screen = cls(self.flow, self.stack)
-            screen.theme = theme_for(self.flow.elder)
-            if step is Step.FORM:
-                screen.take_photo = lambda done: self.camera.open_camera(done)
-            self.screens[step] = screen
-            self.stack.addWidget(screen)
-        return self.screens[step]
-
     def show_step(self) -> None:
-        screen = self.screen_for(self.flow.step)
-        if self._current is not screen:
-            if self._current is not None:
-                self._current.leave()
-            self._current = screen
-            self.stack.setCurrentWidget(screen)
+        if self.host is not None and self.flow is not None:
+            self.host.show(self.flow.step)
         self._hide_idle_warning()
-        screen.enter()
 
     def apply_prefs(self) -> None:
-        theme = theme_for(self.flow.elder)
-        sheet = stylesheet(theme)
+        elder, lang = self.prefs.elder, self.prefs.language
+        sheet = stylesheet(theme_for(elder))
         if sheet != self.styleSheet():       # re-styling every widget costs ~40 ms
             self.setStyleSheet(sheet)
-        lang = self.flow.language
         self.title.setText(tr("app.title", lang))
         self.language_button.setText(tr("lang.switch", lang))
-        self.elder_button.setText(tr("elder.off" if self.flow.elder else "elder.on", lang))
+        self.elder_button.setText(tr("elder.off" if elder else "elder.on", lang))
         self.status.set_language(lang)
-        for screen in self.screens.values():
-            screen.theme = theme
         if self._keyboard is not None:
-            self._keyboard.set_elder(self.flow.elder)
-        if self._current is not None:
-            self._current.refresh()
+            self._keyboard.set_elder(elder)
+        if self.host is not None:
+            self.host.apply_theme()
+        else:
+            self.attract.theme = theme_for(elder)
+            self.attract.refresh()
 
     def attach_keyboard(self, keyboard: VirtualKeyboard) -> None:
         """The on-screen keyboard's panel (once built) goes in the slot at the bottom, and its
@@ -224,9 +229,11 @@ class MainWindow(QMainWindow):
         self._keyboard = keyboard
         if keyboard.panel is not None and self.keyboard_slot.indexOf(keyboard.panel) < 0:
             self.keyboard_slot.addWidget(keyboard.panel)
-        keyboard.set_elder(self.flow.elder)
+        keyboard.set_elder(self.prefs.elder)
 
     def tick(self) -> None:
+        if self.flow is None:
+            return
         self.flow.tick()
         status = self.flow.idle_status()
         if status.phase is IdlePhase.WARNING:
@@ -238,7 +245,8 @@ class MainWindow(QMainWindow):
     def corner_tapped(self) -> None:
         now = time.monotonic()
         self._taps = [t for t in self._taps if now - t < GESTURE_WINDOW_S] + [now]
-        if len(self._taps) >= GESTURE_TAPS and self.flow.step is Step.ATTRACT:
+        at_attract = self.flow is None or self.flow.step is Step.ATTRACT
+        if len(self._taps) >= GESTURE_TAPS and at_attract:
             self._taps = []
             self.open_technician()
 
@@ -250,12 +258,15 @@ class MainWindow(QMainWindow):
         if page is None:
             return
         self.close_overlays()
-        if self._current is not None:
-            self._current.leave()
-            self._current = None
+        if self.host is not None:
+            self.host.leave_current()
+        self.attract.leave()
         self.stack.setCurrentWidget(page)
 
     def _leave_technician(self) -> None:
+        if self.host is None:
+            self.stack.setCurrentWidget(self.attract)
+            self.attract.enter()
         self.show_step()
 
     # -- Qt -----------------------------------------------------------------------------------
@@ -266,7 +277,9 @@ class MainWindow(QMainWindow):
                 overlay.setGeometry(self._central.rect())
 
     def shutdown(self) -> None:
-        self.timer.stop()
+        if self.timer is not None:
+            self.timer.stop()
         self._unsubscribe()
-        for screen in self.screens.values():
-            screen.leave()
+        if self.host is not None:
+            self.host.leave_all()
+        self.attract.leave()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kiosk.flows import CitizenFlow, IdlePhase, Step
 from kiosk.flows.messages import tr
+from kiosk.flows.states import Topic
 from kiosk.ui.speech import Speaker
 
 #: what is read aloud on entering each step (message keys)
@@ -34,16 +35,16 @@ class Narrator:
         self._warned = False
         self._unsubscribe = flow.subscribe(self._on_topic)
 
-    def _on_topic(self, topic: str) -> None:
+    def _on_topic(self, topic: Topic) -> None:
         if not self.flow.elder:
             return
         lang = self.flow.language
-        if topic in ("step", "prefs"):
+        if topic in (Topic.STEP, Topic.PREFS):
             self._warned = False
             self.speaker.stop()
             for key in PROMPTS.get(self.flow.step, ()):
                 self.speaker.say(tr(key, lang), lang)
-        elif topic == "idle":
+        elif topic is Topic.IDLE:
             status = self.flow.idle_status()
             if status.phase is IdlePhase.WARNING and not self._warned:
                 self._warned = True

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
+from kiosk.flows.states import Topic
+
 if TYPE_CHECKING:     # only named here: the agent's window imports this module too
     from kiosk.flows import CitizenFlow
     from kiosk.ui.keyboard import VirtualKeyboard
@@ -45,8 +47,8 @@ class Wiper:
         self.count = 0
         self._unsubscribe = flow.subscribe(self._on_topic)
 
-    def _on_topic(self, topic: str) -> None:
-        if topic == "wiped":
+    def _on_topic(self, topic: Topic) -> None:
+        if topic is Topic.WIPED:
             self.wipe_widgets()
 
     def wipe_widgets(self) -> None:

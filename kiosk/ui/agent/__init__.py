@@ -5,8 +5,9 @@
 * :mod:`.signin`, :mod:`.worklist`, :mod:`.resident`, :mod:`.queue`, :mod:`.correct` —
   one page each; :mod:`.visit` hosts the citizen flow's own screens (item, consent, form,
   review, signature, receipt); :mod:`.syncpanel` — the sync button, progress, last sync;
-* :mod:`.tasks` — platform calls on a worker thread, answers back on the GUI thread;
-* :mod:`.wiring` — :func:`build_agent_mode`, for the composition root.
+* :mod:`.tasks` — platform calls on a worker thread, answers back on the GUI thread.
+
+They are put together in :mod:`kiosk.app.agent` (:func:`~kiosk.app.agent.build_agent_mode`).
 
 See ``docs/agent-technician.md`` ("The screens").
 """

@@ -1,24 +1,23 @@
 """The citizen flow's own screens inside agent mode: item, consent, form, review, signature,
 receipt — the very classes the kiosk shows (``kiosk.ui.screens``), built on first use.
 
-The host follows ``flow.step`` like the kiosk's main window does, with one bar above the
-screens: what the agent is doing (an application, or the correction of a returned one)
-and a way back to the resident without submitting.
+The page follows ``flow.step`` through the kiosk's own host (``kiosk.ui.step_screens``),
+with one bar above the screens: what the agent is doing (an application, or the
+correction of a returned one) and a way back to the resident without submitting.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.agent.page import Page
-from kiosk.ui.main_window import SCREENS
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.theme import theme_for
+from kiosk.ui.step_screens import StepScreens
 from kiosk.ui.widgets import CurrentPageStack
 
 TEXTS = {
@@ -43,7 +42,7 @@ class FormsHost(Page):
                  parent: QWidget | None = None) -> None:
         super().__init__(lambda: flow.language, parent)
         self.flow = flow
-        self._correcting, self._camera = correcting, camera
+        self._correcting = correcting
         self.root.setContentsMargins(0, 0, 0, 0)
         self.banner: QLabel = self.label("notice")
         self.cancel = self.button(on_cancel, name="cancel_application")
@@ -60,9 +59,14 @@ class FormsHost(Page):
         self.stack = CurrentPageStack(self.scroller)
         self.scroller.setWidget(self.stack)
         self.root.addWidget(self.scroller, 1)
-        self.screens: dict[Step, Screen] = {}
-        self._current: Screen | None = None
+        take_photo = None if camera is None else \
+            (lambda done: camera().open_camera(done))  # type: ignore[attr-defined]
+        self.host = StepScreens(flow, self.stack, take_photo=take_photo)
         self._unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def screens(self) -> dict[Step, Screen]:
+        return self.host.screens
 
     # -- life cycle (shown while the visit's page is FORMS) ------------------------------
     def enter(self) -> None:
@@ -74,52 +78,26 @@ class FormsHost(Page):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        if self._current is not None:
-            self._current.leave()
-            self._current = None
+        self.host.leave_current()
 
-    def _on_topic(self, topic: str) -> None:
-        if topic == "step":
+    def _on_topic(self, topic: Topic) -> None:
+        if topic is Topic.STEP:
             self.show_step()
-        elif topic in ("prefs", "wiped"):
+        elif topic in (Topic.PREFS, Topic.WIPED):
             self.apply_theme()
-
-    def screen_for(self, step: Step) -> Screen:
-        """The screen of ``step``, built on first use (not ``screen``: QWidget.screen)."""
-        if step not in self.screens:
-            module, name = SCREENS[step].split(":")
-            cls = getattr(importlib.import_module(f"kiosk.ui.screens.{module}"), name)
-            screen = cls(self.flow, self.stack)
-            screen.theme = theme_for(self.flow.elder)
-            if step is Step.FORM and self._camera is not None:
-                camera = self._camera
-                screen.take_photo = lambda done: camera().open_camera(done)  # type: ignore[attr-defined]
-            self.screens[step] = screen
-            self.stack.addWidget(screen)
-        return self.screens[step]
 
     def show_step(self) -> None:
         step = self.flow.step
         if step in _NOT_HOSTED:
             return                              # the visit takes the agent elsewhere
-        screen = self.screen_for(step)
-        if self._current is not screen:
-            if self._current is not None:
-                self._current.leave()
-            self._current = screen
-            self.stack.setCurrentWidget(screen)
-        screen.enter()
+        self.host.show(step)
         self.refresh()
 
     def current(self) -> Screen | None:
-        return self._current
+        return self.host.current
 
     def apply_theme(self) -> None:
-        theme = theme_for(self.flow.elder)
-        for screen in self.screens.values():
-            screen.theme = theme
-        if self._current is not None:
-            self._current.refresh()
+        self.host.apply_theme()
         self.refresh()
 
     def refresh(self) -> None:
@@ -129,10 +107,8 @@ class FormsHost(Page):
         self.cancel.setVisible(self.flow.step not in (Step.SUBMIT, Step.RECEIPT))
 
     def clear(self) -> None:
-        for screen in self.screens.values():
-            screen.clear()
+        self.host.clear()
 
     def close_screens(self) -> None:
         self.leave()
-        for screen in self.screens.values():
-            screen.leave()
+        self.host.leave_all()

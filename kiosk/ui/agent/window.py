@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from kiosk.agent.visit import AgentVisit, Page
 from kiosk.flows import Step
 from kiosk.flows.messages import card_failure
+from kiosk.flows.states import Topic
 from kiosk.ui.agent.correct import CorrectPage
 from kiosk.ui.agent.forms import FormsHost
 from kiosk.ui.agent.page import Page as PageWidget
@@ -141,12 +142,12 @@ class AgentWindow(QMainWindow):
         else:
             self.refresh_current()
 
-    def _on_flow(self, topic: str) -> None:
-        if topic == "wiped":
+    def _on_flow(self, topic: Topic) -> None:
+        if topic is Topic.WIPED:
             self.wipe_widgets()
-        if topic in ("prefs", "wiped"):
+        if topic in (Topic.PREFS, Topic.WIPED):
             self.apply_prefs()
-        if topic == "wiped" and self._language != self.flow.language:
+        if topic is Topic.WIPED and self._language != self.flow.language:
             # The flow resets the language for each citizen; the agent's choice stays.
             self.flow.set_language(self._language)
 

@@ -1,11 +1,16 @@
-"""The first screen: where to put the card, and the one-tap elder mode (长辈版)."""
+"""The first screen: where to put the card, and the one-tap elder mode (长辈版).
+
+It shows the terminal's preferences only, no session: citizen mode paints it before the
+outbox, the catalog and the devices (what a session needs) are open.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.flows import CitizenFlow, Step
+from kiosk.flows import Step
 from kiosk.flows.messages import tr
+from kiosk.flows.prefs import Prefs
 from kiosk.ui.qt_names import set_by_name
 from kiosk.ui.screens.base import Screen
 
@@ -13,8 +18,8 @@ from kiosk.ui.screens.base import Screen
 class AttractScreen(Screen):
     step = Step.ATTRACT
 
-    def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
-        super().__init__(flow, parent)
+    def __init__(self, prefs: Prefs, parent: QWidget | None = None) -> None:
+        self._set_up(prefs, prefs.subscribe, parent)
         self.title = self.label("title")
         # Nobody has chosen a language yet: the prompt is shown in both.
         self.prompt = self.label("big")
@@ -35,14 +40,14 @@ class AttractScreen(Screen):
         self.refresh()
 
     def _toggle_elder(self) -> None:
-        self.flow.set_elder(not self.flow.elder)
+        self.prefs.set_elder(not self.prefs.elder)
 
     def refresh(self) -> None:
-        lang = self.flow.language
+        lang = self.prefs.language
         other = "en" if lang == "zh" else "zh"
         self.title.setText(self.t("app.title"))
         self.prompt.setText(self.t("attract.prompt"))
         self.prompt_other.setText(tr("attract.prompt", other))
         self.hint.setText(self.t("attract.hint"))
-        self.elder.setText(self.t("elder.off" if self.flow.elder else "attract.elder"))
-        self.elder.setChecked(self.flow.elder)
+        self.elder.setText(self.t("elder.off" if self.prefs.elder else "attract.elder"))
+        self.elder.setChecked(self.prefs.elder)

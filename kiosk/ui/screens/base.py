@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLa
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.messages import tr
+from kiosk.flows.prefs import Prefs
+from kiosk.flows.states import Topic
 from kiosk.ui.theme import NORMAL, Theme
 from kiosk.ui.widgets import text_label, touch_button
 
@@ -41,12 +43,20 @@ def clear_layout(layout: QLayout) -> None:
 
 class Screen(QWidget):
     step: Step = Step.ATTRACT
-    #: topics (besides "prefs") that make this screen redraw while shown
-    topics: frozenset[str] = frozenset()
+    #: topics (besides PREFS) that make this screen redraw while shown
+    topics: frozenset[Topic] = frozenset()
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        self._set_up(flow.prefs, flow.subscribe, parent)
         self.flow = flow
+
+    def _set_up(self, prefs: Prefs,
+                subscribe: Callable[[Callable[[Topic], None]], Callable[[], None]],
+                parent: QWidget | None) -> None:
+        """What every screen is before it knows a session: a look (``prefs``) and what it
+        listens to while shown (the attract screen is built before the flow exists)."""
+        QWidget.__init__(self, parent)
+        self.prefs, self._subscribe = prefs, subscribe
         self.theme: Theme = NORMAL
         self._unsubscribe: Callable[[], None] | None = None
         self.setObjectName(f"screen_{self.step}")
@@ -57,7 +67,7 @@ class Screen(QWidget):
     # -- life cycle -------------------------------------------------------------------------
     def enter(self) -> None:
         if self._unsubscribe is None:
-            self._unsubscribe = self.flow.subscribe(self._on_topic)
+            self._unsubscribe = self._subscribe(self._on_topic)
         self.refresh()
 
     def leave(self) -> None:
@@ -69,8 +79,8 @@ class Screen(QWidget):
         self.leave()
         super().closeEvent(event)
 
-    def _on_topic(self, topic: str) -> None:
-        if topic == "prefs" or topic in self.topics:
+    def _on_topic(self, topic: Topic) -> None:
+        if topic is Topic.PREFS or topic in self.topics:
             self.refresh()
 
     # -- to implement -------------------------------------------------------------------------
@@ -82,7 +92,7 @@ class Screen(QWidget):
 
     # -- helpers ----------------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
-        return tr(key, self.flow.language, **values)
+        return tr(key, self.prefs.language, **values)
 
     def label(self, role: str = "", *, wrap: bool = True,
               align: Qt.AlignmentFlag | None = None) -> QLabel:

@@ -7,12 +7,13 @@ from PySide6.QtWidgets import QWidget
 
 from civic.catalog.vocab import SHARED_DOMAINS
 from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.screens.base import Screen
 
 
 class ConsentScreen(Screen):
     step = Step.CONSENT
-    topics = frozenset({"notice"})
+    topics = frozenset({Topic.NOTICE})
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
 from civic.catalog.vocab import FieldType
 from kiosk.flows import CitizenFlow, PrefillState, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.fields import NUMERIC, FieldRow
 from kiosk.ui.screens.base import Screen, clear_layout
 from kiosk.ui.widgets import NumericPad
@@ -20,7 +21,7 @@ PhotoTaker = Callable[[Callable[[bytes], None]], None]
 
 class FormScreen(Screen):
     step = Step.FORM
-    topics = frozenset({"values", "errors", "prefill", "notice"})
+    topics = frozenset({Topic.VALUES, Topic.ERRORS, Topic.PREFILL, Topic.NOTICE})
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)

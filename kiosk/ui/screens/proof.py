@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from kiosk.flows import CitizenFlow, PrintState, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import ImageView
 
 
 class ProofScreen(Screen):
     step = Step.PROOF
-    topics = frozenset({"print", "notice"})
+    topics = frozenset({Topic.PRINT, Topic.NOTICE})
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.flows import CitizenFlow, PrintState, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import ImageView
 
 
 class ReceiptScreen(Screen):
     step = Step.RECEIPT
-    topics = frozenset({"print", "case_number"})
+    topics = frozenset({Topic.PRINT, Topic.CASE_NUMBER})
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)

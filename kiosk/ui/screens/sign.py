@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.screens.base import Screen
 
 
@@ -75,7 +76,7 @@ class SignaturePad(QWidget):
 
 class SignScreen(Screen):
     step = Step.SIGN
-    topics = frozenset({"notice"})
+    topics = frozenset({Topic.NOTICE})
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)

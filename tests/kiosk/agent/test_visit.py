@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from devices.idcard.card import IdCard
 from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
-from kiosk.agent.visit import AgentVisit, CorrectionOutbox, Page
+from kiosk.agent.visit import AgentVisit, Page, VisitQueue
 from kiosk.flows import PrefillOutcome, Step
 from kiosk.flows.session import CitizenFlow, FlowSettings
 from offline_queue import Outbox
 from tests.kiosk.agent.conftest import PIN, Terminal
+from tests.kiosk.flows.conftest import RecordingPrinter
 
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog
@@ -30,10 +31,12 @@ class NoPrefill:
 
 def visit_of(terminal: Terminal, outbox: Outbox, catalog: Catalog) -> AgentVisit:
     auth = terminal.auth()
-    flow = CitizenFlow(catalog, AgentOutbox(outbox, auth), NoPrefill(), None,
+    dashboard = QueueDashboard(outbox, auth)
+    queue = VisitQueue(AgentOutbox(outbox, auth), dashboard)
+    flow = CitizenFlow(catalog, queue, NoPrefill(), RecordingPrinter(),
                        settings=FlowSettings(channel="agent"))
     visit = AgentVisit(auth, WorklistBook(terminal.platform, terminal.vault, auth),
-                       QueueDashboard(outbox, auth), flow)
+                       dashboard, flow, queue)
     auth.sign_in(terminal.agent_number, PIN)
     visit.book.sync()
     visit.signed_in()
@@ -67,18 +70,19 @@ def test_cards_only_count_where_the_agent_expects_them(
         visit.close()
 
 
-def test_sign_out_wipes_and_a_correction_gets_its_own_outbox(
+def test_sign_out_wipes_and_a_correction_replaces_the_dead_item(
         terminal: Terminal, data_dir: Path, id_cards: dict[str, IdCard],
         catalog: tuple[Catalog, str]) -> None:
-    """During a correction the flow's outbox is the resend; cancelling restores the agent
-    outbox; signing out wipes the flow and forgets the resident."""
+    """During a correction the flow's queue resends in place of the dead item; cancelling
+    or signing out ends that; signing out wipes the flow and forgets the resident. The
+    flow keeps one queue throughout."""
     from kiosk.agent import as_agent_submission
     from tests.kiosk.agent.conftest import application, identity_of
 
     ref = next(iter(id_cards))
     with Outbox(data_dir / "outbox") as outbox:
         visit = visit_of(terminal, outbox, catalog[0])
-        agent_outbox = visit.flow.outbox
+        queue = visit.flow.outbox
         built = application(catalog, visit.book.load().residents[0].eligible[0].item_code,
                             identity_of(id_cards[ref]))
         sid = outbox.enqueue(as_agent_submission(built.body,
@@ -87,14 +91,15 @@ def test_sign_out_wipes_and_a_correction_gets_its_own_outbox(
         visit.correct(sid)
         assert visit.page is Page.CORRECT and visit.correcting == sid
         visit.cancel_correction()
-        assert visit.page is Page.QUEUE and visit.flow.outbox is agent_outbox
+        assert visit.page is Page.QUEUE and visit.queue.replacing is None
         visit.correcting = sid
         visit.page = Page.CORRECT
         visit.card_placed(id_cards[ref])
-        assert isinstance(visit.flow.outbox, CorrectionOutbox)
+        assert visit.queue.replacing == sid
         assert visit.page is Page.FORMS and visit.flow.step is Step.FORM
         visit.sign_out()
         assert visit.page is Page.SIGN_IN and visit.flow.identity is None
-        assert visit.flow.outbox is agent_outbox and visit.resident is None
+        assert visit.queue.replacing is None and visit.resident is None
+        assert visit.flow.outbox is queue
         visit.dashboard.close()
         visit.close()

@@ -38,8 +38,9 @@ def window(qtbot, flow: CitizenFlow) -> Iterator[object]:  # noqa: F811
     from kiosk.ui.speech import NullSpeaker
     from kiosk.ui.wipe import Wiper
 
-    win = MainWindow(flow, tick_ms=3_600_000,   # the tests tick the flow themselves
+    win = MainWindow(flow.prefs, tick_ms=3_600_000,   # the tests tick the flow themselves
                      has_camera=lambda: False)
+    win.bind(flow)
     qtbot.addWidget(win)
     win.keyboard = VirtualKeyboard()
     win.speaker = NullSpeaker()

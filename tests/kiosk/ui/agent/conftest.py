@@ -100,7 +100,7 @@ def rig(qtbot: Any, sandbox: SandboxServer, reader: IdCardEmulator, data_dir: Pa
     from PySide6.QtWidgets import QApplication
 
     from devices.idcard import ReaderMonitor, connect
-    from kiosk.ui.agent.wiring import build_agent_mode
+    from kiosk.app.agent import build_agent_mode
     from kiosk.ui.bridges.idcard import IdCardBridge
     from kiosk.ui.bridges.invoker import GuiInvoker
     from kiosk.ui.bridges.platform import OutboxBridge

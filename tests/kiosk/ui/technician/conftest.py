@@ -59,10 +59,10 @@ def bench(qtbot: Any, sandbox: SandboxServer, data_dir: Path,
     from PySide6.QtWidgets import QApplication
 
     from kiosk import __version__
+    from kiosk.app.technician_mode import build_technician_mode
     from kiosk.fleet import DeviceStates, HeartbeatSender
     from kiosk.ui.bridges.invoker import GuiInvoker
     from kiosk.ui.fonts import ui_font
-    from kiosk.ui.technician.wiring import build_technician_mode
     from offline_queue import Outbox
 
     QApplication.instance().setFont(ui_font())

@@ -1,13 +1,12 @@
-"""Building technician mode, for the composition root.
+"""Technician mode, built over an app's data dir and outbox: :func:`build_technician_mode`.
 
-``kiosk run --mode technician`` shows :attr:`TechnicianMode.window` on its own; citizen
-mode's hidden gesture shows the same widget inside its window (``on_exit`` returns to the
-attract screen). Every action goes through ``TechnicianConsole`` (audited in
-``<data-dir>/audit/technician.jsonl``) on the ``technician`` worker thread.
-
-The app's own device monitors own the reader and printer ports; a technician test needs
-them, so ``pause_devices``/``resume_devices`` are called when a technician enters and
-leaves (a port has one owner at a time).
+``kiosk run --mode technician`` (:mod:`kiosk.app.technician`) shows
+:attr:`TechnicianMode.window` on its own; citizen mode's hidden gesture shows the same
+widget inside its window (``on_exit`` returns to the attract screen). Every action goes
+through ``TechnicianConsole`` (audited in ``<data-dir>/audit/technician.jsonl``) on the
+``technician`` worker thread. The app's own device monitors own the reader and printer
+ports; a technician test needs them, so ``pause_devices``/``resume_devices`` are called
+when a technician enters and leaves (a port has one owner at a time).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from kiosk.ui.technician.window import TechnicianWindow
 from offline_queue import Outbox
 
 log = logging.getLogger(__name__)
+
 
 @dataclass
 class TechnicianMode:
