@@ -62,7 +62,7 @@ app.exec()
 APP_ONLY = """
 import argparse, sys
 from pathlib import Path
-from kiosk.app import run
+from kiosk.app.launch import run
 sys.exit(run(argparse.Namespace(mode=None, demo=False, quit_after_ready=True,
                                 data_dir=Path(sys.argv[1]))))
 """

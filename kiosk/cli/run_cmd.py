@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
 
 
 def run_cmd(args: argparse.Namespace) -> int:
-    from kiosk.app import run  # Qt is imported here, and only here
+    from kiosk.app.launch import run  # Qt is imported here, and only here
 
     try:
         return run(args)

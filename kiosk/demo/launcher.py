@@ -17,7 +17,7 @@ from devices.idcard.emulator.profiles import load_profiles as load_idcard_profil
 from devices.printer import PrinterState
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import config as cfg
-from kiosk.app import Wiring
+from kiosk.app.wiring import Wiring
 from kiosk.catalog.load import load_residents
 from kiosk.closing import close_in_reverse
 from seeds import seeds_dir

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 # Qt, QtQuick, tempfile and shutil are imported where used: this module is loaded before the first
-# screen, the panel only after it (kiosk.app.KioskApp.build_keyboard).
+# screen, the panel only after it (kiosk.app.citizen.KioskApp.build_keyboard).
 
 QML = """
 import QtQuick

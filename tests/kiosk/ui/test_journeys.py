@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from devices.printer import PrinterState
 from kiosk import config as cfg
-from kiosk.app import KioskApp
+from kiosk.app.citizen import KioskApp
 from kiosk.demo import Demo
 from kiosk.flows import PrefillState, PrintState, Step
 from kiosk.flows.line import Line
