@@ -13,7 +13,8 @@ what it needs from here, and everything started here is stopped here, in reverse
 - ``agent``: the village agent's laptop or tablet (:func:`~kiosk.app.agent.build_agent_mode`);
 - ``technician_mode``: technician mode, built for citizen mode's hidden gesture and for
 - ``technician``: technician mode on its own;
-- ``launch``: :func:`~kiosk.app.launch.run`, ``kiosk run``: the Qt application, "ready", systemd, signals.
+- ``launch``: :func:`~kiosk.app.launch.run`, ``kiosk run``: the Qt application, "ready",
+  systemd, signals.
 
 Importing this package, or ``wiring``, imports no Qt (``kiosk.demo.launcher`` uses
 :class:`Wiring`); ``launch`` imports PySide6 once the command line is read, and each mode's

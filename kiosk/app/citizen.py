@@ -17,6 +17,21 @@ from typing import TYPE_CHECKING
 from kiosk.app.terminal import TerminalApp
 from kiosk.flows import CitizenFlow, FlowSettings  # Qt-free: kiosk.app.launch loads it before Qt
 from kiosk.flows.prefs import Prefs
+from kiosk.lazy import lazy
+
+# The first screen's modules, executed in open(); the session's, after the first frame
+# (kiosk.lazy says why). Declared here, not imported: launch imports this module before Qt.
+if TYPE_CHECKING:
+    from kiosk.app import parts
+    from kiosk.flows import messages
+    from kiosk.ui import keyboard, lockdown, main_window, narrator, speech, wipe
+    from kiosk.ui.bridges import platform as platform_bridge
+else:
+    keyboard, lockdown = lazy("kiosk.ui.keyboard"), lazy("kiosk.ui.lockdown")
+    main_window, speech = lazy("kiosk.ui.main_window"), lazy("kiosk.ui.speech")
+    narrator, wipe = lazy("kiosk.ui.narrator"), lazy("kiosk.ui.wipe")
+    messages = lazy("kiosk.flows.messages")
+    parts, platform_bridge = lazy("kiosk.app.parts"), lazy("kiosk.ui.bridges.platform")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,21 +55,16 @@ class KioskApp(TerminalApp):
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
         """The window with its first screen, and nothing slow: see :meth:`start_background`."""
-        from kiosk.ui.keyboard import VirtualKeyboard
-        from kiosk.ui.lockdown import lock_down
-        from kiosk.ui.main_window import MainWindow
-        from kiosk.ui.speech import QtSpeaker
-
         t = self.config.terminal
         self.settings = dataclasses.replace(
             FlowSettings(site_name=t.site_name, language=t.language,
                          idle_warning_s=t.idle_warning_s, idle_countdown_s=t.idle_countdown_s),
             **self.wiring.extra.get("flow", {}))
         self.prefs = Prefs(self.settings.language, self.settings.volume)
-        self.keyboard = VirtualKeyboard()           # its panel: build_keyboard(), after ready
+        self.keyboard = keyboard.VirtualKeyboard()  # its panel: build_keyboard(), after ready
         self.closers.append(self.keyboard.close)
-        self.speaker = QtSpeaker()
-        self.window = MainWindow(self.prefs, technician=self._technician_page,
+        self.speaker = speech.QtSpeaker()
+        self.window = main_window.MainWindow(self.prefs, technician=self._technician_page,
                                  tick_ms=self.wiring.extra.get("tick_ms", 1000),
                                  has_camera=None if self.wiring.probe_camera
                                  else (lambda: False))
@@ -62,7 +72,7 @@ class KioskApp(TerminalApp):
         self.closers.append(self._close_window)
         if show:
             if self.wiring.lockdown:
-                lock_down(self.window, self.first_screen, hide_cursor=t.hide_cursor)
+                lockdown.lock_down(self.window, self.first_screen, hide_cursor=t.hide_cursor)
             else:
                 self.window.show()
         return self
@@ -73,16 +83,11 @@ class KioskApp(TerminalApp):
         sync and heartbeat."""
         from PySide6.QtWidgets import QApplication
 
-        from kiosk.app import parts
-        from kiosk.ui.bridges.platform import PrefillBridge
-        from kiosk.ui.lockdown import SessionEventFilter
-        from kiosk.ui.narrator import Narrator
-        from kiosk.ui.wipe import Wiper
-
         self.open_services()
         assert self.invoker is not None and self.outbox_bridge is not None \
             and self.outbox is not None
-        prefill = PrefillBridge(self.invoker, parts.prefill_client(self.creds, self.config))
+        prefill = platform_bridge.PrefillBridge(
+            self.invoker, parts.prefill_client(self.creds, self.config))
         self.closers.append(prefill.close)
         printer = self.open_printer()
         creds = self.creds
@@ -92,9 +97,9 @@ class KioskApp(TerminalApp):
         self.flow = flow = CitizenFlow(self.load_catalog(), self.outbox, prefill, printer,
                                        settings=settings, prefs=self.prefs)
         self.window.bind(flow)
-        self.wiper = Wiper(flow, self.window, self.keyboard, self.speaker)
+        self.wiper = wipe.Wiper(flow, self.window, self.keyboard, self.speaker)
         self.closers.append(self.wiper.close)
-        self.narrator = Narrator(flow, self.speaker)
+        self.narrator = narrator.Narrator(flow, self.speaker)
         self.closers.append(self.narrator.close)
         # The application-wide filter (idle activity, swallowed shortcuts, refused close)
         # sees every event in Python; its first calls make PySide6 build the Python types of
@@ -102,7 +107,7 @@ class KioskApp(TerminalApp):
         # not counted on the attract screen anyway.
         app = QApplication.instance()
         assert app is not None
-        self.filter = SessionEventFilter(flow.activity, lockdown=self.wiring.lockdown)
+        self.filter = lockdown.SessionEventFilter(flow.activity, lockdown=self.wiring.lockdown)
         app.installEventFilter(self.filter)
         self.closers.append(lambda: app.removeEventFilter(self.filter))
         self.outbox_bridge.outbox_event.connect(flow.outbox_event)
@@ -126,8 +131,6 @@ class KioskApp(TerminalApp):
         return self.engine, self.sync
 
     def _start_sync(self) -> None:
-        from kiosk.app import parts
-
         assert self.outbox_bridge is not None and self.outbox is not None
         if self.creds is None:
             self.outbox_bridge.not_enrolled()
@@ -148,10 +151,8 @@ class KioskApp(TerminalApp):
         readers.start()
 
     def _card_failed(self, error: Exception) -> None:
-        from kiosk.flows.messages import card_failure
-
         if self.flow is not None:
-            self.flow.card_failed(card_failure(error))
+            self.flow.card_failed(messages.card_failure(error))
 
     # -- technician mode, through the hidden gesture -------------------------------------------
     def _technician_page(self, back: Callable[[], None]) -> QWidget | None:
@@ -162,6 +163,4 @@ class KioskApp(TerminalApp):
         return self.technician_mode(on_exit=back).window
 
     def _close_window(self) -> None:
-        from kiosk.app import parts
-
         parts.close_window(self.window)

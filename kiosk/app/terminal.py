@@ -23,7 +23,27 @@ from kiosk import config as cfg
 from kiosk.app.wiring import Wiring
 from kiosk.closing import close_in_reverse
 from kiosk.errors import ConfigError
+from kiosk.lazy import lazy
 from seeds import seeds_dir
+
+# What a mode opens after its first frame (kiosk.lazy says why, and what each costs).
+if TYPE_CHECKING:
+    from kiosk import fleet
+    from kiosk.app import parts
+    from kiosk.app import readers as card_readers
+    from kiosk.app import technician_mode as technician_builder
+    from kiosk.ui.bridges import invoker as invoker_bridge
+    from kiosk.ui.bridges import platform as platform_bridge
+    from offline_queue import credentials, location
+    from offline_queue import errors as queue_errors
+else:
+    fleet = lazy("kiosk.fleet")
+    parts, card_readers = lazy("kiosk.app.parts"), lazy("kiosk.app.readers")
+    technician_builder = lazy("kiosk.app.technician_mode")
+    invoker_bridge = lazy("kiosk.ui.bridges.invoker")
+    platform_bridge = lazy("kiosk.ui.bridges.platform")
+    credentials, location = lazy("offline_queue.credentials"), lazy("offline_queue.location")
+    queue_errors = lazy("offline_queue.errors")
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
@@ -114,35 +134,25 @@ class TerminalApp:
     # -- the shared parts ---------------------------------------------------------------------
     def open_services(self) -> None:
         """The invoker, the outbox and its bridge, the credentials, the device states."""
-        from kiosk.fleet import DeviceStates
-        from kiosk.ui.bridges.invoker import GuiInvoker
-        from kiosk.ui.bridges.platform import OutboxBridge
-        from offline_queue.location import open_terminal_outbox
-
-        self.invoker = GuiInvoker()      # device and platform answers reach the GUI here
+        self.invoker = invoker_bridge.GuiInvoker()  # device and platform answers reach the GUI
         self.closers.append(self.invoker.close)
-        self.outbox = open_terminal_outbox(
+        self.outbox = location.open_terminal_outbox(
             self.data_dir, retention_s=self.config.queue.retention_days * 86400)
         self.closers.append(self.outbox.close)
-        self.outbox_bridge = OutboxBridge(self.outbox)
+        self.outbox_bridge = platform_bridge.OutboxBridge(self.outbox)
         self.closers.append(self.outbox_bridge.close)
         self.creds = self.load_credentials()
-        self.device_states = DeviceStates()
+        self.device_states = fleet.DeviceStates()
 
     def load_credentials(self) -> Credentials | None:
-        from offline_queue import credentials
-        from offline_queue.errors import OutboxError
-
         try:
             return credentials.load(self.data_dir)
-        except OutboxError as exc:
+        except queue_errors.OutboxError as exc:
             log.warning("app.not_enrolled", extra={"ctx": {"why": type(exc).__name__}})
             return None
 
     def open_printer(self) -> PrinterBridge:
         """The receipt printer (and A4 queue) as configured; its state goes to the fleet."""
-        from kiosk.app import parts
-
         assert self.invoker is not None and self.device_states is not None
         self.printer = parts.printer_bridge(self.invoker, self.config,
                                             url=self.wiring.printer_url,
@@ -173,10 +183,8 @@ class TerminalApp:
 
     def open_readers(self) -> CardReaders:
         """The card readers, built but not started (a mode connects its slots first)."""
-        from kiosk.app.readers import CardReaders
-
         assert self.invoker is not None and self.device_states is not None
-        self.readers = CardReaders(self.invoker, self.device_states,
+        self.readers = card_readers.CardReaders(self.invoker, self.device_states,
                                    use_pcsc=self.wiring.use_pcsc,
                                    allow_virtual=self.wiring.allow_virtual_reader)
         url, skip = self._reader_ports()
@@ -213,13 +221,12 @@ class TerminalApp:
         (or as the platform asks), at once on paper trouble or after an enrolment. The
         clock skew and last sync come from the mode's engine when it has one."""
         from kiosk import __version__
-        from kiosk.fleet import HeartbeatSender
 
         if self.outbox is None or self.device_states is None or self.heartbeat is not None:
             return
         engine = self.sync_parts()[0]
         p = self.config.platform
-        self.heartbeat = HeartbeatSender(
+        self.heartbeat = fleet.HeartbeatSender(
             self.outbox, self.data_dir, app_version=__version__, devices=self.device_states,
             a4_queue=self.config.devices.a4_queue,
             sync_progress=engine.progress if engine is not None else None,
@@ -232,10 +239,8 @@ class TerminalApp:
     def technician_mode(self, *, on_exit: Callable[[], None] | None = None) -> TechnicianMode:
         """Technician mode over this app's outbox, readers and heartbeat (built once)."""
         if self.technician is None:
-            from kiosk.app.technician_mode import build_technician_mode
-
             assert self.invoker is not None
-            self.technician = build_technician_mode(
+            self.technician = technician_builder.build_technician_mode(
                 data_dir=self.data_dir, invoker=self.invoker, on_leave=self.on_leave,
                 outbox=self.outbox, devices=self.device_states, heartbeat=self.heartbeat,
                 notifier=self.notifier, on_exit=on_exit, pause_devices=self.pause_devices,
@@ -260,8 +265,6 @@ class TerminalApp:
         except ConfigError:                  # the console validates; keep the last good one
             log.exception("app.config_reload_failed", extra={"ctx": {}})
         if self.printer is not None:
-            from kiosk.app import parts
-
             printer, profile = parts.receipt_printer(self.config, self.wiring.printer_url)
             self.printer.reconfigure(printer, profile, a4_queue=self.config.devices.a4_queue)
         if self.printer_check is not None:
