@@ -13,10 +13,22 @@ from typing import TYPE_CHECKING
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES
 from kiosk.flows.states import PrefillState, PrintState, Step, Topic
+from kiosk.lazy import lazy
 
+# A session's end needs these, the first screen does not (kiosk.lazy).
 if TYPE_CHECKING:
+    from kiosk import receipts
+    from kiosk.flows import proof as proofs
+    from kiosk.flows import services, submission
     from kiosk.flows.services import PrintOutcome, ProofContent
+    from offline_queue import errors as queue_errors
+    from offline_queue import events, states
     from offline_queue.events import OutboxEvent
+else:
+    proofs, receipts = lazy("kiosk.flows.proof"), lazy("kiosk.receipts")
+    services, submission = lazy("kiosk.flows.services"), lazy("kiosk.flows.submission")
+    events, states = lazy("offline_queue.events"), lazy("offline_queue.states")
+    queue_errors = lazy("offline_queue.errors")
 
 
 class PrintingSteps(FlowCore):
@@ -30,12 +42,10 @@ class PrintingSteps(FlowCore):
             self.notice = MESSAGES["sign.empty"]
             self._changed(Topic.NOTICE)
             return
-        from kiosk.flows.submission import build_submission
-        from offline_queue import OutboxError
 
         self.signature = png
         self.submitted_at = self.now()
-        built = build_submission(
+        built = submission.build_submission(
             item=self.item, catalog_version=self.catalog.version, identity=self.identity,
             values=self.values, signature_png=png, files=self.files,
             prefill_authorised=bool(self.consent), now=self.submitted_at,
@@ -43,7 +53,7 @@ class PrintingSteps(FlowCore):
         self._go(Step.SUBMIT)
         try:
             sid = self.outbox.enqueue(built.body, built.blobs())
-        except OutboxError as exc:
+        except queue_errors.OutboxError as exc:
             log.error("flow.enqueue_failed", extra={"ctx": {"error": type(exc).__name__}})
             self._fail()
             return
@@ -56,10 +66,8 @@ class PrintingSteps(FlowCore):
     def outbox_event(self, event: OutboxEvent) -> None:
         """An event from the outbox (moved to the GUI thread by the bridge)."""
         # here, not at the top: kiosk.flows loads before the first frame, events after it
-        from offline_queue.events import ItemChanged
-        from offline_queue.states import State
 
-        if not (isinstance(event, ItemChanged) and event.state is State.SENT
+        if not (isinstance(event, events.ItemChanged) and event.state is states.State.SENT
                 and self.submission_id is not None
                 and event.submission_id == self.submission_id):
             return
@@ -77,8 +85,6 @@ class PrintingSteps(FlowCore):
         self._print_receipt()
 
     def _print_receipt(self) -> None:
-        from kiosk.flows import proof as proofs
-        from kiosk.receipts import submission_receipt
 
         assert self.item is not None and self.identity is not None
         assert self.submission_id is not None and self.submitted_at is not None
@@ -90,7 +96,7 @@ class PrintingSteps(FlowCore):
         self.print_state, self.print_message = PrintState.PRINTING, None
         self._changed(Topic.PRINT)
         session = self._session
-        self.printer.print_receipt(submission_receipt(info),
+        self.printer.print_receipt(receipts.submission_receipt(info),
                                     lambda outcome: self._printed(session, outcome))
 
     @guarded
@@ -122,15 +128,13 @@ class PrintingSteps(FlowCore):
 
     # -- query_print ---------------------------------------------------------------------------
     def _proof_content(self) -> ProofContent:
-        from kiosk.flows import proof as proofs
-        from kiosk.flows.services import ProofContent
 
         assert self.item is not None and self.identity is not None
         record_id = f"{self.settings.terminal_id}-{self._session}-{self.item.code}"
         title = self.item.output.title.zh if self.item.output.title else self.item.name.zh
         rows = proofs.proof_rows(self.item, self.identity, self._shared_fields, self.values,
                                  record_id)
-        return ProofContent(title, rows, proofs.verification_url(
+        return services.ProofContent(title, rows, proofs.verification_url(
             self.settings.tracking_url_template, record_id), self.now().isoformat())
 
     def _make_proof(self) -> None:
