@@ -43,7 +43,7 @@ class SandboxSettings:
     processing_delay_s: float = 0.0  # how long a submission takes to process (for 409 tests)
 
 
-class Platform:
+class SandboxPlatform:
     def __init__(self, settings: SandboxSettings, clock: Clock = utc_now) -> None:
         self.settings = settings
         self.clock = clock
@@ -85,7 +85,7 @@ class SandboxServer:
 
     def __init__(self, settings: SandboxSettings, host: str = "127.0.0.1", port: int = 0,
                  clock: Clock = utc_now) -> None:
-        self.platform = Platform(settings, clock)
+        self.platform = SandboxPlatform(settings, clock)
         self._http = PlatformHTTPServer((host, port), self.platform)
         bound_host, bound_port = self._http.server_address[:2]
         assert isinstance(bound_host, str)  # server_bind() stores getsockname(): a str host

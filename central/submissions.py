@@ -43,13 +43,13 @@ Fields = dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
     status: int
     body: dict[str, Any]
     replayed: bool = False
 
 
-Result = Outcome | Problem
+Result = Answer | Problem
 
 
 @dataclass
@@ -75,7 +75,7 @@ class SubmissionDesk:
         self._processing_delay = processing_delay or (lambda: 0.0)
 
     def submit(self, device: Device, key: str | None, body: Any,
-               signed_in_agent: str | None) -> Outcome:
+               signed_in_agent: str | None) -> Answer:
         """Handle one submission; raises Problem for answers that are not stored."""
         result = self.submit_many(device, [(key, body)], signed_in_agent)[0]
         if isinstance(result, Problem):
@@ -180,7 +180,7 @@ def _check_key(key: str | None, body: Any) -> tuple[str, dict[str, Any], str]:
 
 
 def _reserve(conn: sqlite3.Connection, device: Device, key: str, body_hash: str,
-             now: dt.datetime) -> Outcome | None:
+             now: dt.datetime) -> Answer | None:
     row = conn.execute("SELECT * FROM idempotency WHERE key = ?", (key,)).fetchone()
     if row is None:
         conn.execute("INSERT INTO idempotency (key, device_id, body_hash, state, started_at) "
@@ -191,7 +191,7 @@ def _reserve(conn: sqlite3.Connection, device: Device, key: str, body_hash: str,
         raise Unprocessable("idempotency_key_reused", "this submission id was already used "
                                                       "with a different body")
     if row["state"] == "done":
-        return Outcome(row["status"], json.loads(row["response"]), replayed=True)
+        return Answer(row["status"], json.loads(row["response"]), replayed=True)
     started = dt.datetime.fromisoformat(row["started_at"].replace("Z", "+00:00"))
     if (now - started).total_seconds() < STALE_RESERVATION_S:
         raise Conflict("in_progress", "this submission is still being processed; retry "
@@ -200,7 +200,7 @@ def _reserve(conn: sqlite3.Connection, device: Device, key: str, body_hash: str,
     return None
 
 
-def _reject(conn: sqlite3.Connection, device: Device, item: _Pending, stamp: str) -> Outcome:
+def _reject(conn: sqlite3.Connection, device: Device, item: _Pending, stamp: str) -> Answer:
     problem = Unprocessable("validation", "the submission's content was rejected; see fields",
                             fields=item.problems)
     body = problem.body()
@@ -209,11 +209,11 @@ def _reject(conn: sqlite3.Connection, device: Device, item: _Pending, stamp: str
     if is_uuid(item.key):
         conn.execute("INSERT OR IGNORE INTO rejected VALUES (?, ?, ?)",
                      (item.key, device.device_id, stamp))
-    return Outcome(422, body)
+    return Answer(422, body)
 
 
 def _accept(conn: sqlite3.Connection, device: Device, item: _Pending, now: dt.datetime,
-            first_step: dt.datetime) -> Outcome:
+            first_step: dt.datetime) -> Answer:
     stamp = rfc3339(now)
     body = item.body
     case_number = _next_case_number(conn, device.region_code, now)
@@ -234,7 +234,7 @@ def _accept(conn: sqlite3.Connection, device: Device, item: _Pending, now: dt.da
               "received_at": stamp}
     conn.execute("UPDATE idempotency SET state = 'done', status = 201, response = ?, "
                  "finished_at = ? WHERE key = ?", (dump(answer), stamp, item.key))
-    return Outcome(201, answer)
+    return Answer(201, answer)
 
 
 def _next_case_number(conn: sqlite3.Connection, region: str, now: dt.datetime) -> str:

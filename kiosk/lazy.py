@@ -23,9 +23,12 @@ A module that needs one of these only after start-up declares it with :func:`laz
         sync = lazy("offline_queue.sync")
 
 and uses ``sync.SyncEngine`` where it needs it: the module is executed at that first
-attribute access (``importlib.util.LazyLoader``), once, and is then an ordinary module. Commands of the ``kiosk`` command line import their modules when
-chosen (``kiosk.cli.main``), which is the same rule: nothing is loaded for a command that
-does not run.
+attribute access (``importlib.util.LazyLoader``), once, and is then an ordinary module.
+
+The ``kiosk`` command line imports a command's module when that command is chosen
+(``kiosk.cli.main``), which is the same rule: nothing is loaded for a command that does
+not run. PySide6 itself is imported by ``kiosk.app.launch`` once the command line is
+read, after the Qt-free modules (its import hook makes every later first import slower).
 """
 
 from __future__ import annotations

@@ -28,12 +28,12 @@ from devices.printer import (
     Align,
     Encoder,
     Feed,
+    Paragraph,
     PrinterProfile,
     QrCode,
     Receipt,
     Row,
     Separator,
-    Text,
 )
 from devices.printer.document import Element
 from devices.printer.emulator.decoder import decode
@@ -98,17 +98,18 @@ def submission_receipt(info: SubmissionReceipt) -> Receipt:
         return tr(key, lang)
 
     title = "slip.title_offline" if info.offline else "slip.title_online"
-    elements: list[Element] = [Text(t(title), align=Align.CENTER, bold=True, width=2, height=2)]
+    elements: list[Element] = [
+        Paragraph(t(title), align=Align.CENTER, bold=True, width=2, height=2)]
     if lang != "zh":                   # the official title, for staff at any counter
-        elements.append(Text(tr(title, "zh"), align=Align.CENTER))
+        elements.append(Paragraph(tr(title, "zh"), align=Align.CENTER))
     if info.site_name:
-        elements.append(Text(info.site_name, align=Align.CENTER))
+        elements.append(Paragraph(info.site_name, align=Align.CENTER))
     elements += [Separator(), Row(t("slip.item"), info.item_name)]
     if info.official_item_name and info.official_item_name != info.item_name:
-        elements.append(Text(info.official_item_name, align=Align.RIGHT))
+        elements.append(Paragraph(info.official_item_name, align=Align.RIGHT))
     if info.offline:
         elements += [Row(t("slip.local"), info.local_receipt_number or ""),
-                     Text(t("slip.offline_note"))]
+                     Paragraph(t("slip.offline_note"))]
     else:
         elements.append(Row(t("slip.case"), info.case_number or ""))
     elements += [
@@ -119,9 +120,9 @@ def submission_receipt(info: SubmissionReceipt) -> Receipt:
         Separator(),
     ]
     if info.next_steps:
-        elements += [Text(t("slip.next"), bold=True), Text(info.next_steps)]
-    elements += [Feed(1), QrCode(url), Text(t("slip.scan"), align=Align.CENTER),
-                 Feed(1), Text(t("slip.keep"), align=Align.CENTER)]
+        elements += [Paragraph(t("slip.next"), bold=True), Paragraph(info.next_steps)]
+    elements += [Feed(1), QrCode(url), Paragraph(t("slip.scan"), align=Align.CENTER),
+                 Feed(1), Paragraph(t("slip.keep"), align=Align.CENTER)]
     return Receipt(tuple(elements), name="submission-receipt")
 
 

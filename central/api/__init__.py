@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from central.http.router import Router
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 
-def register_all(router: Router, platform: Platform) -> None:
+def register_all(router: Router, platform: SandboxPlatform) -> None:
     from central.api import agents, blobs, catalog, devices, residents, sandbox, submissions, system
 
     for module in (system, devices, catalog, blobs, submissions, residents, agents, sandbox):

@@ -27,7 +27,7 @@ from central.http.router import Router
 from civic.pin import hash_pin, verify_pin
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -68,7 +68,7 @@ def clear_attempts(conn: sqlite3.Connection, number: str) -> None:
     conn.execute("DELETE FROM sign_in_attempts WHERE number = ?", (number,))
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     # Checked for unknown numbers: made with the real parameters, so it costs what a real
     # agent's hash costs; made here rather than on first use, so no request pays for it.
     dummy_hash = hash_pin(secrets.token_urlsafe(12))

@@ -9,10 +9,10 @@ from central.http.messages import Request, Response
 from central.http.router import Router
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     def put_blob(request: Request) -> Response:
         digest = request.params["sha256"]
         media_type = (request.header("content-type") or "application/octet-stream")[:100]

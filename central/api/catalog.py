@@ -8,10 +8,10 @@ from central.http.messages import Request, Response
 from central.http.router import Router
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     def get_catalog(request: Request) -> Response:
         source = platform.catalog
         headers = {"ETag": source.etag, "Cache-Control": "no-cache"}

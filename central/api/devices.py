@@ -15,7 +15,7 @@ from central.http.messages import Request, Response, dump
 from central.http.router import Router
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 DEVICE_STATES = ("ok", "absent", "error")
 PRINTER_STATES = ("ok", "paper_near_end", "paper_out", "cover_open", "error", "offline")
@@ -34,7 +34,7 @@ def _text(doc: dict[str, Any], key: str, *, required: bool = True, limit: int = 
     return value
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     def enroll(request: Request) -> Response:
         doc = request.json_object()
         code = normalise_code(_text(doc, "enrollment_code", limit=20))

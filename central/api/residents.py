@@ -17,7 +17,7 @@ from civic import catalog as catalog_model
 from civic.pii import mask_name
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 
 def id_hash(salt: str, id_number: str) -> str:
@@ -28,7 +28,7 @@ def id_hash(salt: str, id_number: str) -> str:
     return hashlib.sha256((salt + number).encode("utf-8")).hexdigest()
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     # Audit rows name the resident by a keyed hash, so the audit itself holds no ID number.
     audit_key = secrets.token_hex(16)
 

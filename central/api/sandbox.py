@@ -11,10 +11,10 @@ from central.http.messages import Request, Response
 from central.http.router import Router
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     def loopback_only(request: Request) -> None:
         if not is_loopback(request.client_host):
             raise Forbidden("loopback_only", "the sandbox controls answer only on loopback")

@@ -12,12 +12,12 @@ from central.clock import rfc3339
 from central.errors import BadRequest, Forbidden, NotFound, Problem
 from central.http.messages import Request, Response, dump
 from central.http.router import Router
-from central.submissions import Outcome
+from central.submissions import Answer
 from civic.submission import is_uuid
 
 if TYPE_CHECKING:
     from central.auth import Device
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 MAX_BATCH = 100
 STATUS_FIELDS = ("submission_id", "case_number", "status", "updated_at", "message")
@@ -77,7 +77,7 @@ def _tracked(submission_id: str, status: str, updated_at: str | None) -> Respons
                                "message": TRACKING_MESSAGES[status]})
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     def signed_in_agent(request: Request) -> str | None:
         device: Device = request.device
         if device.kind != "agent":
@@ -86,7 +86,7 @@ def register(router: Router, platform: Platform) -> None:
             agent = agent_of(conn, request, device, rfc3339(platform.clock()), required=False)
         return agent.agent_id if agent else None
 
-    def answer(result: Outcome | Problem) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def answer(result: Answer | Problem) -> tuple[int, dict[str, Any], dict[str, str]]:
         if isinstance(result, Problem):
             return result.status, result.body(), dict(result.headers)
         if result.replayed:

@@ -9,10 +9,10 @@ from central.http.router import Router
 from central.openapi import openapi_document
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 
-def register(router: Router, platform: Platform) -> None:
+def register(router: Router, platform: SandboxPlatform) -> None:
     from central.platform import PLATFORM_VERSION
 
     def health(request: Request) -> Response:

@@ -18,7 +18,7 @@ from central.faults import NO_FAULT, Decision
 from central.http.messages import MAX_BLOB_BYTES, MAX_JSON_BYTES, Request, Response
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 access_log = logging.getLogger("central.access")
 
@@ -53,7 +53,7 @@ class PlatformRequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     @property
-    def platform(self) -> Platform:
+    def platform(self) -> SandboxPlatform:
         return self.server.platform  # type: ignore[attr-defined,no-any-return]
 
     def _serve(self) -> None:

@@ -1,4 +1,4 @@
-"""A threading HTTP server that serves one :class:`~central.platform.Platform`."""
+"""A threading HTTP server that serves one :class:`~central.platform.SandboxPlatform`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from central.http.handler import PlatformRequestHandler
 
 if TYPE_CHECKING:
-    from central.platform import Platform
+    from central.platform import SandboxPlatform
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class PlatformHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], platform: Platform) -> None:
+    def __init__(self, address: tuple[str, int], platform: SandboxPlatform) -> None:
         self.platform = platform
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()

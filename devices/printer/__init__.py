@@ -10,12 +10,12 @@ from devices.printer.document import (
     Align,
     Barcode128,
     Feed,
+    Paragraph,
     QrCode,
     Raster,
     Receipt,
     Row,
     Separator,
-    Text,
 )
 from devices.printer.encoder import Encoder, encode
 from devices.printer.errors import (
@@ -31,8 +31,28 @@ from devices.printer.status import PrinterState, PrinterStatus
 from devices.printer.url import transport_for
 
 __all__ = [
-    "Align", "Barcode128", "Encoder", "Feed", "JobResult", "PrintJobFailed", "PrinterError",
-    "PrinterNotReady", "PrinterProfile", "PrinterState", "PrinterStatus", "PrinterUnavailable",
-    "PrinterUrlError", "QrCode", "Raster", "Receipt", "ReceiptPrinter", "Row", "Separator",
-    "Text", "encode", "get_profile", "profile_names", "transport_for",
+    "Align",
+    "Barcode128",
+    "Encoder",
+    "Feed",
+    "JobResult",
+    "Paragraph",
+    "PrintJobFailed",
+    "PrinterError",
+    "PrinterNotReady",
+    "PrinterProfile",
+    "PrinterState",
+    "PrinterStatus",
+    "PrinterUnavailable",
+    "PrinterUrlError",
+    "QrCode",
+    "Raster",
+    "Receipt",
+    "ReceiptPrinter",
+    "Row",
+    "Separator",
+    "encode",
+    "get_profile",
+    "profile_names",
+    "transport_for",
 ]

@@ -22,7 +22,7 @@ class Align(StrEnum):
 
 
 @dataclass(frozen=True)
-class Text:
+class Paragraph:
     """One paragraph; the encoder wraps it to the paper's columns."""
 
     text: str
@@ -112,7 +112,7 @@ class Feed:
             raise ValueError("feed 1-255 lines")
 
 
-Element = Text | Row | Separator | QrCode | Barcode128 | Raster | Feed
+Element = Paragraph | Row | Separator | QrCode | Barcode128 | Raster | Feed
 
 
 @dataclass(frozen=True)

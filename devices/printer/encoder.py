@@ -23,12 +23,12 @@ from devices.printer.document import (
     Barcode128,
     Element,
     Feed,
+    Paragraph,
     QrCode,
     Raster,
     Receipt,
     Row,
     Separator,
-    Text,
 )
 from devices.printer.glyphs import GlyphRenderer, Span
 from devices.printer.profiles import PrinterProfile
@@ -82,33 +82,33 @@ class Encoder:
     # -- elements -------------------------------------------------------------------------
 
     def _element(self, element: Element, style: _Style) -> bytes:
-        if isinstance(element, Text):
+        if isinstance(element, Paragraph):
             return self._text(element, style)
         if isinstance(element, Row):
             lines = fit_row(substitute(element.label), substitute(element.value),
                             self.profile.columns)
-            return b"".join(self._line(line, Text(line, bold=element.bold), style)
+            return b"".join(self._line(line, Paragraph(line, bold=element.bold), style)
                             for line in lines)
         if isinstance(element, Separator):
             rule = element.char * self.profile.columns
-            return self._line(rule, Text(rule), style)
+            return self._line(rule, Paragraph(rule), style)
         if isinstance(element, QrCode):
             return self._qr(element, style)
         if isinstance(element, Barcode128):
-            return self._set(style, Text("", align=element.align)) + cmd.code128(
+            return self._set(style, Paragraph("", align=element.align)) + cmd.code128(
                 element.data.encode("ascii"), element.height, element.module)
         if isinstance(element, Raster):
             return self._raster(element.image, element.align, style)
         if isinstance(element, Feed):
-            return self._set(style, Text("")) + cmd.feed_lines(element.lines)
+            return self._set(style, Paragraph("")) + cmd.feed_lines(element.lines)
         raise TypeError(f"not a receipt element: {element!r}")
 
-    def _text(self, element: Text, style: _Style) -> bytes:
+    def _text(self, element: Paragraph, style: _Style) -> bytes:
         columns = max(2, self.profile.columns // element.width)
         text = substitute(element.text)
         return b"".join(self._line(line, element, style) for line in wrap(text, columns))
 
-    def _line(self, line: str, attrs: Text, style: _Style) -> bytes:
+    def _line(self, line: str, attrs: Paragraph, style: _Style) -> bytes:
         if gbk_encodable(line):
             return self._set(style, attrs) + line.encode("gbk") + cmd.LF
         # A character the printer's GBK font cannot have (䶮, 𠈌): print the line as a picture.
@@ -121,7 +121,7 @@ class Encoder:
     def _qr(self, element: QrCode, style: _Style) -> bytes:
         module = element.module or self.profile.qr_module
         if self.profile.native_qr:
-            return (self._set(style, Text("", align=element.align))
+            return (self._set(style, Paragraph("", align=element.align))
                     + cmd.qr_native(element.data.encode("ascii"), module, element.ec))
         return self._raster(qr_image(element.data, module, element.ec), element.align, style)
 
@@ -129,10 +129,11 @@ class Encoder:
         if image.width > self.profile.dots:
             ratio = self.profile.dots / image.width
             image = image.resize((self.profile.dots, max(1, round(image.height * ratio))))
-        return self._set(style, Text("", align=align)) + cmd.raster(image, self.profile.band_rows)
+        return self._set(style, Paragraph("", align=align)) \
+            + cmd.raster(image, self.profile.band_rows)
 
     @staticmethod
-    def _set(style: _Style, attrs: Text) -> bytes:
+    def _set(style: _Style, attrs: Paragraph) -> bytes:
         """The commands that move ``style`` to ``attrs``; nothing for what is unchanged."""
         out = bytearray()
         if attrs.align != style.align:

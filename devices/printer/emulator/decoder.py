@@ -17,9 +17,9 @@ from devices.printer.emulator.model import (
     CutElement,
     FeedElement,
     ImageElement,
-    Problem,
     QrElement,
     Slip,
+    StreamProblem,
     TextLine,
 )
 from devices.printer.glyphs import LINE_PITCH, Span
@@ -60,7 +60,7 @@ class Decoder:
     chinese_default: bool = True
     paper_sensor: int = 0               # GS r 1 answer: 0 ok, 0x03 near end
     slips: list[Slip] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[StreamProblem] = field(default_factory=list)
     current: Slip = field(default_factory=Slip)
     offset: int = 0
 
@@ -82,7 +82,7 @@ class Decoder:
             self.offset += len(cmd.raw)
 
     def flag(self, cmd: p.Command, kind: str, message: str) -> None:
-        self.problems.append(Problem(self.offset, kind, cmd.raw[:16].hex(" "), message))
+        self.problems.append(StreamProblem(self.offset, kind, cmd.raw[:16].hex(" "), message))
 
     def _apply(self, cmd: p.Command) -> bytes:
         key = cmd.key
@@ -374,7 +374,7 @@ def decode(data: bytes, chinese_default: bool = True) -> Decoder:
     while buf:
         cmd = p.next_command(buf, decoder.chinese)
         if cmd is None:
-            decoder.problems.append(Problem(decoder.offset, "malformed", buf[:16].hex(" "),
+            decoder.problems.append(StreamProblem(decoder.offset, "malformed", buf[:16].hex(" "),
                                             "truncated command at the end of the data"))
             break
         buf = buf[len(cmd.raw):]

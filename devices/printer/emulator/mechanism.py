@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from devices.printer.emulator import parser as p
 from devices.printer.emulator.decoder import Decoder
-from devices.printer.emulator.model import Problem, Slip
+from devices.printer.emulator.model import Slip, StreamProblem
 from devices.printer.status import PrinterState
 
 # DLE EOT 1-4 replies per state (printing.md §1.7 test vectors).
@@ -100,7 +100,7 @@ class Mechanism:
             return self._decoder.current
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[StreamProblem]:
         with self._lock:
             return list(self._decoder.problems)
 

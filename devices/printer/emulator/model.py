@@ -70,7 +70,7 @@ Element = TextLine | QrElement | BarcodeElement | ImageElement | FeedElement
 
 
 @dataclass(frozen=True)
-class Problem:
+class StreamProblem:
     """An unknown or malformed command, at ``offset`` bytes into the stream."""
 
     offset: int

@@ -14,6 +14,7 @@ from typing import Any
 
 from devices.printer import (
     Align,
+    Paragraph,
     PrinterError,
     PrinterProfile,
     PrinterUrlError,
@@ -22,7 +23,6 @@ from devices.printer import (
     ReceiptPrinter,
     Row,
     Separator,
-    Text,
     get_profile,
     profile_names,
     transport_for,
@@ -96,17 +96,17 @@ def test_receipt(profile: PrinterProfile, when: dt.datetime | None = None) -> Re
     """The test slip: sizes, Chinese and ASCII, a row, a QR code (and the cut)."""
     when = when or dt.datetime.now()
     return Receipt((
-        Text("打印测试", align=Align.CENTER, bold=True, width=2, height=2),
-        Text("Printer test", align=Align.CENTER),
+        Paragraph("打印测试", align=Align.CENTER, bold=True, width=2, height=2),
+        Paragraph("Printer test", align=Align.CENTER),
         Separator(),
-        Text("中文：政务服务自助终端"),
+        Paragraph("中文：政务服务自助终端"),
         Row("纸宽 / paper", f"{profile.paper_mm} mm, {profile.columns} cols"),
         Row("型号 / profile", profile.name),
         Row("时间 / time", when.strftime("%Y-%m-%d %H:%M:%S")),
         Row("金额 / amount", "¥0.00"),
         Separator(),
         QrCode("https://example.gov.cn/kiosk/printer-test"),
-        Text("扫码测试 / scan test", align=Align.CENTER),
+        Paragraph("扫码测试 / scan test", align=Align.CENTER),
     ), name="printer-test")
 
 

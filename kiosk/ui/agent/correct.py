@@ -11,11 +11,11 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from kiosk.agent.visit import AgentVisit
-from kiosk.ui.agent.page import Page
+from kiosk.ui.agent.page import PageWidget
 from kiosk.ui.agent.texts import TEXTS
 
 
-class CorrectPage(Page):
+class CorrectPage(PageWidget):
     texts = TEXTS
     name = "correct"
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.states import Topic
-from kiosk.ui.agent.page import Page
+from kiosk.ui.agent.page import PageWidget
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.step_screens import StepScreens
 from kiosk.ui.widgets import CurrentPageStack
@@ -32,7 +32,7 @@ TEXTS = {
 _NOT_HOSTED = (Step.ATTRACT, Step.IDENTIFY, Step.GOODBYE)
 
 
-class FormsHost(Page):
+class FormsHost(PageWidget):
     texts = TEXTS
     name = "forms"
 

@@ -41,7 +41,7 @@ def set_role(label: QLabel, role: str) -> None:
         label.style().polish(label)
 
 
-class Page(QWidget):
+class PageWidget(QWidget):
     texts: ClassVar[Texts] = {}
     name = "page"
 

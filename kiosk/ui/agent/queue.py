@@ -18,14 +18,14 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 from kiosk.agent import QueueDashboard, QueueEntry
 from kiosk.agent.errors import NotSignedIn
 from kiosk.agent.visit import AgentVisit
-from kiosk.ui.agent.page import Page
+from kiosk.ui.agent.page import PageWidget
 from kiosk.ui.agent.syncpanel import local_time
 from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.screens.base import clear_layout
 from offline_queue.events import OutboxEvent
 
 
-class QueuePage(Page):
+class QueuePage(PageWidget):
     texts = TEXTS
     name = "queue"
 

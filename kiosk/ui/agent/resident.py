@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.agent.visit import AgentVisit
 from kiosk.flows import Step
-from kiosk.ui.agent.page import Page
+from kiosk.ui.agent.page import PageWidget
 from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.screens.base import clear_layout
 from kiosk.ui.widgets import ChoiceButton
 
 
-class ResidentPage(Page):
+class ResidentPage(PageWidget):
     texts = TEXTS
     name = "resident"
 

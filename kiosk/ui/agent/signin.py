@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.agent import AgentAuth
 from kiosk.agent.visit import AgentVisit
-from kiosk.ui.agent.page import Page, set_role
-from kiosk.ui.agent.tasks import Outcome, Tasks
+from kiosk.ui.agent.page import PageWidget, set_role
+from kiosk.ui.agent.tasks import TaskResult, Tasks
 from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.widgets import NumericPad
 
 
-class SignInPage(Page):
+class SignInPage(PageWidget):
     texts = TEXTS
     name = "sign_in"
 
@@ -80,7 +80,7 @@ class SignInPage(Page):
         self.go.setEnabled(False)
         self.tasks.run(lambda: self.auth.sign_in(number, pin), self._done)
 
-    def _done(self, outcome: Outcome) -> None:
+    def _done(self, outcome: TaskResult) -> None:
         self.busy = False
         self.go.setEnabled(True)
         if outcome.ok:

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QProgressBar, QWidget
 from kiosk.agent import QueueDashboard, WorklistBook
 from kiosk.agent.visit import AgentVisit
 from kiosk.agent.worklist import parse_time
-from kiosk.ui.agent.page import Page, set_role
-from kiosk.ui.agent.tasks import Outcome, Tasks
+from kiosk.ui.agent.page import PageWidget, set_role
+from kiosk.ui.agent.tasks import TaskResult, Tasks
 from kiosk.ui.agent.texts import TEXTS
 from offline_queue.events import ItemChanged, OutboxEvent, Progress
 from offline_queue.senders import Sender
@@ -33,7 +33,7 @@ def local_time(value: Any) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
 
-class SyncPanel(Page):
+class SyncPanel(PageWidget):
     texts = TEXTS
     name = "sync"
 
@@ -71,7 +71,7 @@ class SyncPanel(Page):
             return online, (self.book.sync() if online else None)
         self.tasks.run(job, self._done)
 
-    def _done(self, outcome: Outcome) -> None:
+    def _done(self, outcome: TaskResult) -> None:
         self.busy = False
         if not outcome.ok:
             self.result, self.error_words = ("", "error"), self.words(outcome.message)

@@ -1,7 +1,7 @@
 """Blocking work (HTTP, device I/O) on one worker thread; the outcome back on the GUI thread.
 
 Known failures of the world (:class:`~kiosk.errors.KioskError` with ``zh``/``en``, device
-errors) come back as an :class:`Outcome` carrying the words to show; anything else is a
+errors) come back as an :class:`TaskResult` carrying the words to show; anything else is a
 bug: logged with its traceback, and the screen hears a generic failure instead of nothing
 (a button must never stay "busy" forever).
 """
@@ -26,7 +26,7 @@ BUG = Text("出现内部错误，已记录。请重试，或联系技术人员�
 
 
 @dataclass(frozen=True)
-class Outcome:
+class TaskResult:
     ok: bool
     value: Any = None
     message: Text | None = None
@@ -47,21 +47,21 @@ class Tasks:
         self._worker = Worker(name, invoker)
         self.busy = 0
 
-    def run(self, job: Callable[[], Any], done: Callable[[Outcome], None]) -> None:
+    def run(self, job: Callable[[], Any], done: Callable[[TaskResult], None]) -> None:
         self.busy += 1
 
-        def work() -> Outcome:
+        def work() -> TaskResult:
             try:
-                return Outcome(True, job())
+                return TaskResult(True, job())
             except (KioskError, DeviceError) as exc:
                 log.info("ui.task_failed", extra={"ctx": {"worker": self.name,
                                                           "error": type(exc).__name__}})
-                return Outcome(False, None, words_of(exc), exc)
+                return TaskResult(False, None, words_of(exc), exc)
             except Exception as exc:  # a bug: traceback kept, the screen still hears back
                 log.exception("ui.task_bug", extra={"ctx": {"worker": self.name}})
-                return Outcome(False, None, BUG, exc)
+                return TaskResult(False, None, BUG, exc)
 
-        def finished(outcome: Outcome) -> None:
+        def finished(outcome: TaskResult) -> None:
             self.busy -= 1
             done(outcome)
         self._worker.submit(work, finished)

@@ -30,8 +30,7 @@ from kiosk.flows.messages import card_failure
 from kiosk.flows.states import Topic
 from kiosk.ui.agent.correct import CorrectPage
 from kiosk.ui.agent.forms import FormsHost
-from kiosk.ui.agent.page import Page as PageWidget
-from kiosk.ui.agent.page import translate
+from kiosk.ui.agent.page import PageWidget, translate
 from kiosk.ui.agent.queue import QueuePage
 from kiosk.ui.agent.resident import ResidentPage
 from kiosk.ui.agent.signin import SignInPage

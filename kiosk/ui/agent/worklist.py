@@ -10,13 +10,13 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.agent.visit import AgentVisit
-from kiosk.ui.agent.page import Page
+from kiosk.ui.agent.page import PageWidget
 from kiosk.ui.agent.syncpanel import local_time
 from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.screens.base import clear_layout
 
 
-class WorklistPage(Page):
+class WorklistPage(PageWidget):
     texts = TEXTS
     name = "worklist"
 

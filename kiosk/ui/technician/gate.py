@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.technician.gate import TechnicianGate
-from kiosk.ui.agent.page import Page, set_role
-from kiosk.ui.agent.tasks import Outcome, Tasks
+from kiosk.ui.agent.page import PageWidget, set_role
+from kiosk.ui.agent.tasks import TaskResult, Tasks
 from kiosk.ui.technician.texts import TEXTS
 from kiosk.ui.widgets import NumericPad
 
 
-class GatePage(Page):
+class GatePage(PageWidget):
     texts = TEXTS
     name = "gate"
 
@@ -67,7 +67,7 @@ class GatePage(Page):
         self.go.setEnabled(False)
         self._say(self.t("busy"), "notice")
 
-        def done(outcome: Outcome) -> None:
+        def done(outcome: TaskResult) -> None:
             self.busy = False
             self.go.setEnabled(True)
             if outcome.ok:

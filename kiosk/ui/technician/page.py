@@ -14,12 +14,12 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from kiosk.technician.console import TechnicianConsole
-from kiosk.ui.agent.page import Page, set_role
-from kiosk.ui.agent.tasks import Outcome, Tasks
+from kiosk.ui.agent.page import PageWidget, set_role
+from kiosk.ui.agent.tasks import TaskResult, Tasks
 from kiosk.ui.technician.texts import TEXTS
 
 
-class TechPage(Page):
+class TechPage(PageWidget):
     texts = TEXTS
 
     def __init__(self, console: Callable[[], TechnicianConsole], tasks: Tasks,
@@ -52,7 +52,7 @@ class TechPage(Page):
         self.busy += 1
         self.say(busy or self.t("busy"), "notice")
 
-        def finished(outcome: Outcome) -> None:
+        def finished(outcome: TaskResult) -> None:
             self.busy -= 1
             if outcome.ok:
                 text = done(outcome.value)

@@ -14,7 +14,7 @@ from kiosk.ui.screens.base import clear_layout
 from kiosk.ui.technician.page import TechPage
 
 
-class QueuePage(TechPage):
+class TechQueuePage(TechPage):
     name = "queue"
 
     def __init__(self, console: Callable[[], TechnicianConsole], tasks: Tasks,

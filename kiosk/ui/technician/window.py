@@ -33,7 +33,7 @@ from kiosk.ui.technician.gate import GatePage
 from kiosk.ui.technician.logs import LogsPage
 from kiosk.ui.technician.page import TechPage
 from kiosk.ui.technician.platform import PlatformPage
-from kiosk.ui.technician.queue import QueuePage
+from kiosk.ui.technician.queue import TechQueuePage
 from kiosk.ui.technician.settings import SettingsPage
 from kiosk.ui.technician.texts import TEXTS
 from kiosk.ui.theme import NORMAL, stylesheet
@@ -88,7 +88,7 @@ class TechnicianWindow(QWidget):
             "devices": DevicesPage(console, tasks, lang, devices, self.stack),
             "platform": PlatformPage(console, tasks, lang, on_enrolled, self.stack),
             "settings": SettingsPage(console, tasks, lang, self.stack),
-            "queue": QueuePage(console, tasks, lang, self.stack),
+            "queue": TechQueuePage(console, tasks, lang, self.stack),
             "logs": LogsPage(console, tasks, lang, on_leave, export_dir, self.stack),
         }
         for page in self.pages.values():

@@ -9,12 +9,12 @@ from devices.printer import (
     Align,
     Barcode128,
     Feed,
+    Paragraph,
     QrCode,
     Raster,
     Receipt,
     Row,
     Separator,
-    Text,
     encode,
     get_profile,
 )
@@ -48,18 +48,18 @@ def test_58mm_without_cutter_feeds_past_the_tear_bar() -> None:
 
 def test_chinese_text_is_gbk() -> None:
     """中文 is sent as GBK D6D0 CEC4 followed by LF."""
-    assert body(Receipt((Text("中文"),), cut=False)) == bytes.fromhex("d6d0cec4 0a")
+    assert body(Receipt((Paragraph("中文"),), cut=False)) == bytes.fromhex("d6d0cec4 0a")
 
 
 def test_yen_sign_becomes_fullwidth_yen_a3a4() -> None:
     """¥ (not in GBK; 4 bytes in GB18030) is printed as the full-width ￥ A3A4."""
-    assert body(Receipt((Text("¥5"),), cut=False)) == bytes.fromhex("a3a4 35 0a")
+    assert body(Receipt((Paragraph("¥5"),), cut=False)) == bytes.fromhex("a3a4 35 0a")
 
 
 def test_attributes_are_sent_on_change_and_before_the_line() -> None:
     """Centre, double size, bold and underline precede the text and are reset after it."""
-    receipt = Receipt((Text("A", align=Align.CENTER, bold=True, underline=1, width=2,
-                            height=2), Text("B")), cut=False)
+    receipt = Receipt((Paragraph("A", align=Align.CENTER, bold=True, underline=1, width=2,
+                            height=2), Paragraph("B")), cut=False)
     assert body(receipt) == bytes.fromhex(
         "1b6101 1d2111 1b4501 1b2d01 1c2d01 41 0a"
         "1b6100 1d2100 1b4500 1b2d00 1c2d00 42 0a")
@@ -78,7 +78,7 @@ def test_row_right_aligns_the_value_with_spaces() -> None:
 
 def test_long_text_wraps_at_the_column_width() -> None:
     """Twenty Han characters on 58 mm (16 a line) wrap into 16 + 4."""
-    data = body(Receipt((Text("汉" * 20),), cut=False), P58)
+    data = body(Receipt((Paragraph("汉" * 20),), cut=False), P58)
     assert data == ("汉" * 16).encode("gbk") + b"\n" + ("汉" * 4).encode("gbk") + b"\n"
 
 
@@ -126,7 +126,7 @@ def test_feed_is_esc_d() -> None:
 
 def test_rare_character_line_is_sent_as_an_image_not_as_gb18030() -> None:
     """A line with 䶮 (outside GBK) is a raster image: no 4-byte GB18030, no FE 9F."""
-    data = body(Receipt((Text("李䶮"),), cut=False))
+    data = body(Receipt((Paragraph("李䶮"),), cut=False))
     assert data.startswith(b"\x1dv0") and b"\xfe\x9f" not in data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devices.printer import (
+    Paragraph,
     PrinterNotReady,
     PrinterState,
     PrinterUnavailable,
@@ -12,13 +13,13 @@ from devices.printer import (
     QrCode,
     Receipt,
     Separator,
-    Text,
     encode,
 )
 from devices.printer.emulator.server import PrinterEmulator
 from tests.devices.printer.conftest import printer_at, wait_until
 
-RECEIPT = Receipt((Text("受理回执"), Separator(), *(Text(f"第{i}行 line {i}") for i in range(40)),
+RECEIPT = Receipt((Paragraph("受理回执"), Separator(),
+                   *(Paragraph(f"第{i}行 line {i}") for i in range(40)),
                    QrCode("https://t.example.cn/s/1")), name="test")
 
 

@@ -9,12 +9,12 @@ from devices.printer import (
     Align,
     Barcode128,
     Feed,
+    Paragraph,
     QrCode,
     Raster,
     Receipt,
     Row,
     Separator,
-    Text,
     encode,
     get_profile,
 )
@@ -34,8 +34,8 @@ def one_slip(*elements, profile=P80) -> Slip:
 
 def test_text_with_attributes_round_trips() -> None:
     """Text, alignment, bold, underline and size come back as they were set."""
-    slip = one_slip(Text("受理回执", align=Align.CENTER, bold=True, width=2, height=2),
-                    Text("note", underline=2), Text("右", align=Align.RIGHT))
+    slip = one_slip(Paragraph("受理回执", align=Align.CENTER, bold=True, width=2, height=2),
+                    Paragraph("note", underline=2), Paragraph("右", align=Align.RIGHT))
     title, note, right = [e for e in slip.elements if isinstance(e, TextLine)]
     assert title.text == "受理回执" and title.align is Align.CENTER
     span = title.spans[0]
@@ -90,7 +90,7 @@ def test_banded_image_round_trips_dot_for_dot() -> None:
 
 def test_rare_character_line_round_trips_as_an_image_of_text() -> None:
     """A line with 䶮 decodes as an image with black dots, not as junk text."""
-    slip = one_slip(Text("姓名：李䶮"))
+    slip = one_slip(Paragraph("姓名：李䶮"))
     assert slip.lines == []
     (image,) = slip.images
     assert image.image().getextrema()[0] == 0
@@ -98,7 +98,7 @@ def test_rare_character_line_round_trips_as_an_image_of_text() -> None:
 
 def test_feed_and_cut_round_trip() -> None:
     """ESC d 2 is a two-line feed; the job's GS V 66 is a partial cut."""
-    slip = one_slip(Text("a"), Feed(2))
+    slip = one_slip(Paragraph("a"), Feed(2))
     assert slip.elements[-1] == FeedElement(60)
     assert slip.cut is not None and slip.cut.partial
 
