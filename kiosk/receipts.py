@@ -35,7 +35,7 @@ from devices.printer import (
     Row,
     Separator,
 )
-from devices.printer.document import Element
+from devices.printer.elements import Element
 from devices.printer.emulator.decoder import decode
 from devices.printer.emulator.render import slip_png
 from devices.printer.glyphs import GlyphRenderer

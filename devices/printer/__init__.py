@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from devices.printer.document import (
+from devices.printer.elements import (
     Align,
     Barcode128,
     Feed,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageOps
 
-from devices.printer.document import Align
+from devices.printer.elements import Align
 
 ESC, FS, GS, DLE = b"\x1b", b"\x1c", b"\x1d", b"\x10"
 LF = b"\n"

@@ -1,4 +1,4 @@
-"""The ESC/POS encoder: a :class:`~devices.printer.document.Receipt` → bytes for a profile.
+"""The ESC/POS encoder: a :class:`~devices.printer.elements.Receipt` → bytes for a profile.
 
 Why our own and not python-escpos: printing.md §2.6 (Chinese mode never switched on, ``¥``
 sent as 4-byte GB18030, no cover-open/cutter status, unusable serial flow control).
@@ -18,7 +18,7 @@ import segno
 from PIL import Image
 
 from devices.printer import commands as cmd
-from devices.printer.document import (
+from devices.printer.elements import (
     Align,
     Barcode128,
     Element,

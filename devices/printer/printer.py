@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from devices.printer import commands as cmd
-from devices.printer.document import Receipt
+from devices.printer.elements import Receipt
 from devices.printer.encoder import Encoder
 from devices.printer.errors import (
     PrinterError,

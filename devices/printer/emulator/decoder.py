@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from devices.printer.document import Align
+from devices.printer.elements import Align
 from devices.printer.emulator import parser as p
 from devices.printer.emulator.model import (
     BarcodeElement,

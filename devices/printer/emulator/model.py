@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps
 
-from devices.printer.document import Align
+from devices.printer.elements import Align
 from devices.printer.glyphs import Span
 
 

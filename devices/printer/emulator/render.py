@@ -13,7 +13,7 @@ import io
 import segno
 from PIL import Image, ImageDraw
 
-from devices.printer.document import Align
+from devices.printer.elements import Align
 from devices.printer.emulator.model import (
     BarcodeElement,
     FeedElement,

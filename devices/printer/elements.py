@@ -1,4 +1,5 @@
-"""The receipt document model: what a slip says, independent of the bytes that print it.
+"""What a receipt is made of (its elements): what a slip says, apart from the bytes that
+print it.
 
 A :class:`Receipt` is a sequence of elements. The ESC/POS encoder turns it into bytes for
 a given :class:`~devices.printer.profiles.PrinterProfile`; the emulator's decoder turns
