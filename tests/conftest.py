@@ -16,12 +16,29 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from central.platform import SandboxServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """The real sandbox platform on 127.0.0.1, one per test module, its workflow steps
+    immediate (a test module that needs other settings defines its own)."""
+    from central.platform import SandboxServer, SandboxSettings
+    from central.workflow import WorkflowSchedule
+
+    settings = SandboxSettings(tmp_path_factory.mktemp("central"),
+                               workflow=WorkflowSchedule(step_s=0))
+    with SandboxServer(settings) as server:
+        yield server
 
 
 @pytest.fixture

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from central import admin
-from central.platform import SandboxServer, SandboxSettings
-from central.workflow import WorkflowSchedule
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    directory: Path = tmp_path_factory.mktemp("central")
-    settings = SandboxSettings(directory, workflow=WorkflowSchedule(step_s=0))
-    with SandboxServer(settings) as server:
-        yield server
+from central.platform import SandboxServer
 
 
 @pytest.fixture(autouse=True)

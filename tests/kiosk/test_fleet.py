@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,17 +22,6 @@ from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, enrolled, make_sub
 
 if TYPE_CHECKING:
     from central.platform import SandboxServer
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    from central.platform import SandboxServer, SandboxSettings
-    from central.workflow import WorkflowSchedule
-
-    settings = SandboxSettings(tmp_path_factory.mktemp("central"),
-                               workflow=WorkflowSchedule(step_s=0))
-    with SandboxServer(settings) as server:
-        yield server
 
 
 def fleet_entry(sandbox: SandboxServer, device_id: str) -> dict[str, Any]:

@@ -52,18 +52,6 @@ def submission() -> dict[str, Any]:
     return make_submission()
 
 
-# -- the real sandbox platform ----------------------------------------------------------------
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    from central.platform import SandboxServer, SandboxSettings
-    from central.workflow import WorkflowSchedule
-
-    settings = SandboxSettings(tmp_path_factory.mktemp("central"),
-                               workflow=WorkflowSchedule(step_s=0))
-    with SandboxServer(settings) as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
 def _sandbox_back_to_normal(request: pytest.FixtureRequest) -> Iterator[None]:
     """Faults and processing delay switched off after each test that used the sandbox."""

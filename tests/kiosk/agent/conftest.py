@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,17 +44,6 @@ PIN = "135790"
 TIMEOUTS = {"connect_timeout_s": 2.0, "read_timeout_s": 5.0}
 SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-resident-at-home"
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    from central.platform import SandboxServer, SandboxSettings
-    from central.workflow import WorkflowSchedule
-
-    settings = SandboxSettings(tmp_path_factory.mktemp("central"),
-                               workflow=WorkflowSchedule(step_s=0))
-    with SandboxServer(settings) as server:
-        yield server
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from kiosk.flows import PrefillOutcome, Step
 from kiosk.flows.services import fetch_prefill
@@ -14,18 +12,6 @@ from offline_queue import State, credentials
 from offline_queue.sync import SyncEngine
 from tests.kiosk.flows.conftest import PENSION
 from tests.kiosk.flows.helpers import SIGNATURE_PNG, fill_remaining
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from central.platform import SandboxServer, SandboxSettings
-    from central.workflow import WorkflowSchedule
-
-    server = SandboxServer(SandboxSettings(tmp_path_factory.mktemp("central"),
-                                           workflow=WorkflowSchedule(step_s=0)))
-    server.start()
-    yield server
-    server.stop()
 
 
 def enrol(sandbox: object, data_dir: Path) -> credentials.Credentials:

@@ -35,17 +35,6 @@ WAIT = 15_000
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    from central.platform import SandboxServer, SandboxSettings
-    from central.workflow import WorkflowSchedule
-
-    settings = SandboxSettings(tmp_path_factory.mktemp("central"),
-                               workflow=WorkflowSchedule(step_s=0))
-    with SandboxServer(settings) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IdCardEmulator]:
     link = tmp_path_factory.mktemp("idcard") / "ttyIDCARD"
     with IdCardEmulator(load_profiles(RESIDENTS), link_path=link, pacing=False,

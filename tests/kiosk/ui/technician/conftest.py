@@ -27,17 +27,6 @@ PIN = "246810"
 WAIT = 15_000
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    from central.platform import SandboxServer, SandboxSettings
-    from central.workflow import WorkflowSchedule
-
-    settings = SandboxSettings(tmp_path_factory.mktemp("central"),
-                               workflow=WorkflowSchedule(step_s=0))
-    with SandboxServer(settings) as server:
-        yield server
-
-
 @dataclasses.dataclass
 class Bench:
     mode: Any
