@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -29,6 +27,7 @@ from kiosk.flows import IdlePhase, Step
 from kiosk.flows.messages import tr
 from kiosk.flows.prefs import Prefs
 from kiosk.flows.states import Topic
+from kiosk.ui import chrome
 from kiosk.ui.qt_names import set_by_name
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
@@ -66,9 +65,7 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         self.setCentralWidget(central)
         self._central = central                 # (centralWidget() may be None to mypy)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        layout = chrome.column(central)
         layout.addWidget(self._top_bar(central))
         self.stack = CurrentPageStack(central)
         self.attract = AttractScreen(prefs, self.stack)
@@ -116,31 +113,23 @@ class MainWindow(QMainWindow):
         return self.host.screens if self.host is not None else {Step.ATTRACT: self.attract}
 
     def _top_bar(self, parent: QWidget) -> QWidget:
-        bar = QWidget(parent)
-        bar.setObjectName("topbar")         # a plain QWidget: its style sheet background is drawn
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(16, 8, 16, 8)
+        bar, row, self.title = chrome.top_bar(parent)
         # the hidden technician gesture: 5 taps (not "corner": QMainWindow.corner is a method)
         self.corner_button = QPushButton(bar)
         self.corner_button.setFlat(True)
         self.corner_button.setFixedSize(64, 64)
-        set_by_name(self.corner_button, "focusPolicy", "NoFocus")
         self.corner_button.setStyleSheet("background: transparent; border: none;")
         self.corner_button.clicked.connect(lambda _c=False: self.corner_tapped())
-        self.title = QLabel(bar)
-        self.title.setObjectName("big")
         self.language_button = QPushButton(bar)
-        set_by_name(self.language_button, "focusPolicy", "NoFocus")
         self.language_button.clicked.connect(lambda _c=False: self._set_language(
             "en" if self.prefs.language == "zh" else "zh"))
         self.elder_button = QPushButton(bar)
-        set_by_name(self.elder_button, "focusPolicy", "NoFocus")
         self.elder_button.clicked.connect(lambda _c=False: self._set_elder(
             not self.prefs.elder))
+        chrome.untabbable(self.corner_button, self.language_button, self.elder_button)
         row.addWidget(self.corner_button)
         row.addWidget(self.title, 1)
-        row.addWidget(self.elder_button)
-        row.addWidget(self.language_button)
+        chrome.add_all(row, self.elder_button, self.language_button)
         return bar
 
     def _set_language(self, language: str) -> None:

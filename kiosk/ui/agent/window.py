@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +26,7 @@ from kiosk.agent.visit import AgentVisit, Page
 from kiosk.flows import Step
 from kiosk.flows.messages import card_failure
 from kiosk.flows.states import Topic
+from kiosk.ui import chrome
 from kiosk.ui.agent.correct import CorrectPage
 from kiosk.ui.agent.forms import FormsHost
 from kiosk.ui.agent.page import PageWidget, translate
@@ -60,9 +59,7 @@ class AgentWindow(QMainWindow):
         central = QWidget(self)
         self.setCentralWidget(central)
         self._central = central                 # (centralWidget() may be None to mypy)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        layout = chrome.column(central)
         layout.addWidget(self._top_bar(central))
         language = lambda: self.flow.language  # noqa: E731
         self.sync = SyncPanel(visit.dashboard, visit.book, visit, tasks, language, central)
@@ -98,21 +95,14 @@ class AgentWindow(QMainWindow):
         self.resize(1280, 800)
 
     def _top_bar(self, parent: QWidget) -> QWidget:
-        bar = QWidget(parent)
-        bar.setObjectName("topbar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(16, 8, 16, 8)
-        self.title = QLabel(bar)
-        self.title.setObjectName("big")
+        bar, row, self.title = chrome.top_bar(parent)
         self.who = QLabel(bar)
         self.who.setObjectName("who")
         self.elder_button = QPushButton(bar)
         self.language_button = QPushButton(bar)
         self.sign_out_button = QPushButton(bar)
         self.sign_out_button.setProperty("role", "sign_out")
-        for button in (self.elder_button, self.language_button, self.sign_out_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        chrome.untabbable(self.elder_button, self.language_button, self.sign_out_button)
         self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
             not self.flow.elder))
         self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
@@ -120,8 +110,7 @@ class AgentWindow(QMainWindow):
         self.sign_out_button.clicked.connect(lambda _c=False: self.visit.sign_out())
         row.addWidget(self.title)
         row.addWidget(self.who, 1)
-        for button in (self.elder_button, self.language_button, self.sign_out_button):
-            row.addWidget(button)
+        chrome.add_all(row, self.elder_button, self.language_button, self.sign_out_button)
         return bar
 
     @property

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from kiosk.fleet import DeviceStates
 from kiosk.technician.console import TechnicianConsole
 from kiosk.technician.gate import TechnicianGate
+from kiosk.ui import chrome
 from kiosk.ui.agent.page import translate
 from kiosk.ui.agent.tasks import Tasks
 from kiosk.ui.lockdown import SessionEventFilter
@@ -60,9 +60,7 @@ class TechnicianWindow(QWidget):
         self.language = language
         self.technician_console: TechnicianConsole | None = None
         lang = lambda: self.language  # noqa: E731
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        layout = chrome.column(self)
         layout.addWidget(self._top_bar())
         self.tabs: dict[str, QPushButton] = {}
         tab_row = QHBoxLayout()
@@ -103,26 +101,18 @@ class TechnicianWindow(QWidget):
         self.show_gate()
 
     def _top_bar(self) -> QWidget:
-        bar = QWidget(self)
-        bar.setObjectName("topbar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(16, 8, 16, 8)
-        self.title = QLabel(bar)
-        self.title.setObjectName("big")
+        bar, row, self.title = chrome.top_bar(self)
         self.who = QLabel(bar)
         self.language_button = QPushButton(bar)
         self.exit_button = QPushButton(bar)
         self.exit_button.setProperty("role", "exit")
-        for button in (self.language_button, self.exit_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        chrome.untabbable(self.language_button, self.exit_button)
         self.language_button.clicked.connect(lambda _c=False: self.set_language(
             "en" if self.language == "zh" else "zh"))
         self.exit_button.clicked.connect(lambda _c=False: self.exit())
         row.addWidget(self.title)
         row.addWidget(self.who, 1)
-        row.addWidget(self.language_button)
-        row.addWidget(self.exit_button)
+        chrome.add_all(row, self.language_button, self.exit_button)
         return bar
 
     def _console(self) -> TechnicianConsole:

@@ -1,0 +1,45 @@
+"""What every mode's window is framed with: one column without margins, and the top bar.
+
+The citizen kiosk, the agent's and the technician's windows differ in what their bars
+hold (a hidden corner, the signed-in agent, tabs) but are built alike; they are built
+here once. Enums are set by name (``kiosk.ui.qt_names``): the kiosk's window is built
+before the first frame, when Qt's enums are not made yet.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+
+from kiosk.ui.qt_names import set_by_name
+
+
+def column(widget: QWidget) -> QVBoxLayout:
+    """``widget``'s layout: one column, edge to edge (bar, pages, status bar)."""
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    return layout
+
+
+def top_bar(parent: QWidget) -> tuple[QWidget, QHBoxLayout, QLabel]:
+    """The bar at the top (styled as ``#topbar``), its row and its title, empty: the
+    window adds its buttons to the row."""
+    bar = QWidget(parent)           # a plain QWidget: its style sheet background is drawn
+    bar.setObjectName("topbar")
+    row = QHBoxLayout(bar)
+    row.setContentsMargins(16, 8, 16, 8)
+    title = QLabel(bar)
+    title.setObjectName("big")
+    return bar, row, title
+
+
+def untabbable(*widgets: QWidget) -> None:
+    """The bars' buttons take no keyboard focus: a tap there must not pull it from a field
+    (the on-screen keyboard types into the focused field)."""
+    for widget in widgets:
+        set_by_name(widget, "focusPolicy", "NoFocus")
+
+
+def add_all(layout: QLayout, *widgets: QWidget) -> None:
+    for widget in widgets:
+        layout.addWidget(widget)
