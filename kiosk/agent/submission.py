@@ -13,12 +13,15 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from civic.identity import IdentifiedBy
 from kiosk.agent.signin import AgentAuth
 from offline_queue import Outbox
 from offline_queue.events import Listener
+
+if TYPE_CHECKING:
+    from kiosk.agent.dashboard import QueueDashboard
 
 
 def as_agent_submission(submission: dict[str, Any], agent_id: str,
@@ -56,3 +59,24 @@ class AgentOutbox:
 
     def add_listener(self, callback: Listener) -> Callable[[], None]:
         return self.outbox.add_listener(callback)
+
+
+class VisitQueue:
+    """The citizen flow's queue in agent mode, one for the whole mode: an application goes
+    in as the signed-in agent's (:class:`~kiosk.agent.submission.AgentOutbox`); while a
+    correction is open (:attr:`replacing`), the submission is the corrected copy that
+    replaces the dead item."""
+
+    def __init__(self, outbox: AgentOutbox, dashboard: QueueDashboard) -> None:
+        self.outbox, self.dashboard = outbox, dashboard
+        #: the dead item the next submission replaces (set by the visit for a correction)
+        self.replacing: str | None = None
+
+    def enqueue(self, submission: dict[str, Any],
+                attachments: Iterable[bytes | Path] = ()) -> str:
+        if self.replacing is not None:
+            return self.dashboard.resend(self.replacing, submission, attachments)
+        return self.outbox.enqueue(submission, attachments)
+
+    def get(self, submission_id: str) -> dict[str, Any]:
+        return self.outbox.get(submission_id)

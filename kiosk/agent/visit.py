@@ -9,7 +9,7 @@
        └── sign out / inactivity (from any page: the visit and the form are wiped)
 
 FORMS is the citizen flow itself (``kiosk.flows.CitizenFlow``): the same item, consent,
-form, review, signature and receipt steps as the kiosk, with :class:`AgentOutbox` as its
+form, review, signature and receipt steps as the kiosk, with ``AgentOutbox`` behind its
 outbox so the agent is recorded on every submission. The visit keeps the resident's card
 (in memory only) so that, after one application, the next one starts from the same card:
 the flow is wiped between applications and given the card again. A card taken away
@@ -17,24 +17,23 @@ the flow is wiped between applications and given the card again. A card taken aw
 
 A correction (a dead item) goes through the same form: the resident's card is read again
 (the resident signs the corrected application), checked to be the applicant's, the form
-opens with the rejected values, and the flow's queue (:class:`VisitQueue`, the same for
-the whole of agent mode) sends that one submission through ``QueueDashboard.resend`` (a
-new submission that ``replaces`` the dead one).
+opens with the rejected values, and the flow's queue (one for the whole of agent mode,
+``kiosk.agent.submission.VisitQueue``) sends that one submission through
+``QueueDashboard.resend`` (a new submission that ``replaces`` the dead one).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from civic.text import Text
 from kiosk.agent.dashboard import QueueDashboard
 from kiosk.agent.errors import AgentError, WorklistUnavailable
 from kiosk.agent.signin import AgentAuth
-from kiosk.agent.submission import AgentOutbox
+from kiosk.agent.submission import VisitQueue
 from kiosk.agent.worklist import Worklist, WorkResident
 from kiosk.flows.states import Step, Topic
 
@@ -56,27 +55,6 @@ class Page(StrEnum):
     FORMS = "forms"
     QUEUE = "queue"
     CORRECT = "correct"
-
-
-class VisitQueue:
-    """The citizen flow's queue in agent mode, one for the whole mode: an application goes
-    in as the signed-in agent's (:class:`~kiosk.agent.submission.AgentOutbox`); while a
-    correction is open (:attr:`replacing`), the submission is the corrected copy that
-    replaces the dead item."""
-
-    def __init__(self, outbox: AgentOutbox, dashboard: QueueDashboard) -> None:
-        self.outbox, self.dashboard = outbox, dashboard
-        #: the dead item the next submission replaces (set by the visit for a correction)
-        self.replacing: str | None = None
-
-    def enqueue(self, submission: dict[str, Any],
-                attachments: Iterable[bytes | Path] = ()) -> str:
-        if self.replacing is not None:
-            return self.dashboard.resend(self.replacing, submission, attachments)
-        return self.outbox.enqueue(submission, attachments)
-
-    def get(self, submission_id: str) -> dict[str, Any]:
-        return self.outbox.get(submission_id)
 
 
 class AgentVisit:

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.agent import AgentAuth, AgentOutbox, Platform, QueueDashboard, Vault, WorklistBook
-from kiosk.agent.visit import AgentVisit, VisitQueue
+from kiosk.agent.submission import VisitQueue
+from kiosk.agent.visit import AgentVisit
 from kiosk.app import parts
 from kiosk.app.terminal import TerminalApp
 from kiosk.closing import close_in_reverse

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from devices.idcard.card import IdCard
 from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
-from kiosk.agent.visit import AgentVisit, Page, VisitQueue
+from kiosk.agent.submission import VisitQueue
+from kiosk.agent.visit import AgentVisit, Page
 from kiosk.flows import PrefillOutcome, Step
 from kiosk.flows.session import CitizenFlow, FlowSettings
 from offline_queue import Outbox
