@@ -20,8 +20,8 @@ from devices.printer.transports import (
     SerialTransport,
     TcpTransport,
     Transport,
-    UsbLpTransport,
 )
+from devices.printer.usblp import UsbLpTransport
 from devices.serialurl import is_serial_url, parse_serial_url
 
 DEFAULT_BAUD = 9600

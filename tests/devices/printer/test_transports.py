@@ -11,8 +11,8 @@ from devices.printer.transports import (
     FileTransport,
     SerialTransport,
     TcpTransport,
-    UsbLpTransport,
 )
+from devices.printer.usblp import UsbLpTransport
 
 
 @pytest.mark.parametrize(("url", "kind", "facts"), [
