@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,8 +18,7 @@ from central.clock import Clock, rfc3339
 from central.db import Database, write
 from central.errors import BadRequest
 from central.files import private_dir, write_private
-
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+from civic.submission import is_sha256
 
 
 class BlobStore:
@@ -35,7 +33,7 @@ class BlobStore:
 
     @staticmethod
     def check_digest(digest: str) -> None:
-        if not SHA256_HEX.match(digest):
+        if not is_sha256(digest):
             raise BadRequest("bad_digest", "a blob is named by the lower-case hex SHA-256 of "
                                            "its bytes")
 

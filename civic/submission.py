@@ -102,12 +102,13 @@ def _time(value: Any) -> bool:
     return isinstance(value, str) and parse_rfc3339(value) is not None
 
 
-def _sha256(value: Any) -> bool:
+def is_sha256(value: Any) -> bool:
+    """Whether ``value`` names a blob: the lower-case hex SHA-256 of its bytes."""
     return isinstance(value, str) and SHA256_HEX.match(value) is not None
 
 
 def _attachment_ok(att: Any) -> bool:
-    return (isinstance(att, dict) and _sha256(att.get("sha256"))
+    return (isinstance(att, dict) and is_sha256(att.get("sha256"))
             and isinstance(att.get("size"), int) and not isinstance(att.get("size"), bool)
             and att["size"] >= 0 and _text(att.get("media_type"))
             and att.get("role") in ROLES)
@@ -160,7 +161,7 @@ def shape_problems(sub: dict[str, Any]) -> dict[str, Text]:
         assert isinstance(consent, dict)
         p.need("consent.signed_at", _time(consent.get("signed_at")), "签名时间格式不正确",
                "consent.signed_at must be an RFC 3339 time with offset")
-        p.need("consent.signature_sha256", _sha256(consent.get("signature_sha256")),
+        p.need("consent.signature_sha256", is_sha256(consent.get("signature_sha256")),
                "缺少签名", "consent.signature_sha256 must be a lower-case hex sha256")
         p.need("consent.prefill_authorised", isinstance(consent.get("prefill_authorised"), bool),
                "缺少数据共享授权选择", "consent.prefill_authorised must be true or false")
