@@ -26,9 +26,9 @@ import httpx
 
 from kiosk.documents.cups import QueueState, queue_state
 from offline_queue import Outbox, State, credentials
-from offline_queue.errors import OutboxError
+from offline_queue.errors import OutboxError, PlatformError
 from offline_queue.events import Progress
-from offline_queue.sync import build_client
+from offline_queue.platform import PlatformClient
 from offline_queue.tls import ClientSettings
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,9 @@ def build_heartbeat(*, app_version: str, uptime_s: float, outbox: Outbox,
 @dataclass(frozen=True)
 class HeartbeatResult:
     ok: bool
-    #: why not: not_enrolled, unreachable, refused (401/4xx), or the HTTP status
+    #: why not: ``not_enrolled``, ``unreachable`` (no answer at all), or what the platform's
+    #: answer meant (``civic.answers.CallMeaning``: device_refused, rate_limited,
+    #: unavailable, rejected...)
     error: str | None = None
     server_time: str | None = None
     at: float = 0.0
@@ -197,20 +199,12 @@ class HeartbeatSender:
             return self._done(HeartbeatResult(False, "not_enrolled"), str(exc))
         body = self.body()
         try:
-            with build_client(creds, self._transport, self._client_settings) as client:
-                answer = client.post("/v1/heartbeat", json=body)
-        except httpx.HTTPError as exc:
-            return self._done(HeartbeatResult(False, "unreachable"), _why(exc))
-        if answer.status_code != 200:
-            return self._done(HeartbeatResult(False, "refused" if answer.status_code == 401
-                                              else str(answer.status_code)),
-                              f"platform answered {answer.status_code}")
-        try:
-            doc = answer.json()
-        except ValueError:
-            doc = {}
-        self._adopt(doc.get("config") if isinstance(doc, dict) else None)
-        return self._done(HeartbeatResult(True, None, doc.get("server_time")), None)
+            with PlatformClient.build(creds, self._client_settings, self._transport) as client:
+                reply = client.heartbeat(body)
+        except PlatformError as exc:
+            return self._done(HeartbeatResult(False, _failure(exc)), str(exc))
+        self._adopt(reply.config)
+        return self._done(HeartbeatResult(True, None, reply.server_time), None)
 
     def _adopt(self, config: Any) -> None:
         """The platform may ask for another cadence; within 30 s .. 1 h it is followed."""
@@ -298,19 +292,18 @@ def report_refused_queue(data_dir: Path, refusal: Exception, *, app_version: str
             "queue": refused_queue_summary(data_dir, refusal), "devices": {},
             "last_sync_at": None}
     try:
-        with build_client(creds, transport, config.platform.client_settings()) as client:
-            answer = client.post("/v1/heartbeat", json=body)
-    except httpx.HTTPError as exc:
-        log.warning("fleet.heartbeat_failed", extra={"ctx": {"error": "unreachable",
-                                                             "detail": _why(exc)}})
-        return HeartbeatResult(False, "unreachable", at=time.time())
-    return HeartbeatResult(answer.status_code == 200, None if answer.status_code == 200
-                           else str(answer.status_code), at=time.time())
+        with PlatformClient.build(creds, config.platform.client_settings(),
+                                  transport) as client:
+            client.heartbeat(body)
+    except PlatformError as exc:
+        log.warning("fleet.heartbeat_failed", extra={"ctx": {"error": _failure(exc),
+                                                             "detail": str(exc)}})
+        return HeartbeatResult(False, _failure(exc), at=time.time())
+    return HeartbeatResult(True, at=time.time())
 
 
-def _why(exc: httpx.HTTPError) -> str:
-    """A failed connection in a technician's words: the certificate problem (a pin that
-    does not match may be an interception) rather than only the exception's name."""
-    from offline_queue.tls import connect_problem
-
-    return connect_problem(exc) or type(exc).__name__
+def _failure(exc: PlatformError) -> str:
+    """``HeartbeatResult.error`` for a heartbeat the platform did not take: ``unreachable``
+    when nothing answered (the detail names a refused certificate), else the meaning of
+    its answer."""
+    return "unreachable" if exc.status is None else exc.meaning.value

@@ -17,7 +17,24 @@ OutboxError                     something a technician or the screens can act on
 ├── NotFoundError               no queued item has this id
 ├── NotDeadError                retry asked for an item that was not rejected
 ├── AlreadyReplacedError        retry asked again for an item a correction already replaces
-└── NotEnrolledError            no platform credentials in the data dir (run ``kiosk enroll``)
+├── NotEnrolledError            no platform credentials in the data dir (run ``kiosk enroll``)
+└── PlatformError               a call to the platform (prefill, heartbeat, the agent's calls;
+    │                           ``offline_queue.platform``) did not give what it asked for
+    ├── PlatformUnavailable     no answer, a time-out, a body cut short, 408/425/5xx: later
+    │   └── PlatformThrottled   429: wait ``retry_after_s`` before calling again
+    ├── AccessRefused           401/403: the platform will not do this for this caller
+    │   ├── DeviceRefused       401: the device's token is unknown or revoked: re-enrol
+    │   ├── CredentialsRefused  401 bad_credentials: the agent number or PIN is wrong
+    │   ├── SessionRefused      403 on the agent's session: the agent signs in again
+    │   └── CallForbidden       403: this device may not make this call (a kiosk asking
+    │                           for a work list)
+    ├── PlatformNotFound        404: the platform holds no such thing
+    ├── CallRejected            another answer: the request was wrong (a bug here)
+    └── BadAnswer               a 2xx whose body cannot be read (not JSON, not the shape)
+
+Each :class:`PlatformError` carries the ``meaning`` of its answer (one row of
+``civic.answers.CALL_ANSWERS``); httpx's errors become :class:`PlatformUnavailable` at one
+boundary, the platform client.
 
 Lower-level errors (``sqlite3`` by ``sqlite_errorcode``, ``OSError`` by errno) are
 translated by :func:`translate` (called where the store touches SQLite or files) with
@@ -30,6 +47,9 @@ import errno
 import os
 import sqlite3
 from pathlib import Path
+from typing import ClassVar
+
+from civic.answers import CallMeaning
 
 
 class OutboxError(Exception):
@@ -143,6 +163,77 @@ class NotEnrolledError(OutboxError):
         super().__init__("this terminal is not enrolled with a platform"
                          + (f" ({detail})" if detail else "")
                          + "; run `kiosk enroll --platform URL --code CODE --kind kiosk|agent`")
+
+
+class PlatformError(OutboxError):
+    """A call did not give what it asked for. ``call`` names it by its route (``GET
+    /v1/worklist``; never a path with an ID number in it), ``status`` and ``code`` are the
+    answer's (None and "" when there was none), ``detail`` says what went wrong in a
+    technician's words, ``retry_after_s`` is the platform's ``Retry-After`` (if it sent one).
+    """
+
+    meaning: ClassVar[CallMeaning]
+    #: what to do about it, after what happened
+    advice: ClassVar[str] = ""
+
+    def __init__(self, call: str, status: int | None = None, code: str = "", *,
+                 detail: str = "", retry_after_s: float | None = None) -> None:
+        self.call, self.status, self.code = call, status, code
+        self.retry_after_s = retry_after_s
+        answered = "no answer" if status is None else f"answered {status} {code}".rstrip()
+        self.detail = detail or answered
+        super().__init__(f"{call}: {self.detail}; {self.advice}")
+
+
+class PlatformUnavailable(PlatformError):
+    meaning = CallMeaning.UNAVAILABLE
+    advice = "the platform cannot be reached now: try again later; nothing queued is lost"
+
+
+class PlatformThrottled(PlatformUnavailable):
+    meaning = CallMeaning.RATE_LIMITED
+    advice = "the platform asks for fewer calls: wait before calling again"
+
+
+class AccessRefused(PlatformError):
+    """401 or 403: whose access it was is the subclass."""
+
+
+class DeviceRefused(AccessRefused):
+    meaning = CallMeaning.DEVICE_REFUSED
+    advice = ("the platform no longer accepts this terminal's token (revoked or unknown): "
+              "enrol it again (`kiosk enroll`); nothing queued is lost")
+
+
+class CredentialsRefused(AccessRefused):
+    meaning = CallMeaning.WRONG_CREDENTIALS
+    advice = "the agent number or PIN is wrong"
+
+
+class SessionRefused(AccessRefused):
+    meaning = CallMeaning.SESSION_REFUSED
+    advice = "the agent's session is missing or has expired: the agent signs in again"
+
+
+class CallForbidden(AccessRefused):
+    meaning = CallMeaning.FORBIDDEN
+    advice = ("this terminal may not make this call: check that it is enrolled as the "
+              "right kind (kiosk or agent)")
+
+
+class PlatformNotFound(PlatformError):
+    meaning = CallMeaning.NOT_FOUND
+    advice = "the platform holds no such thing"
+
+
+class CallRejected(PlatformError):
+    meaning = CallMeaning.REJECTED
+    advice = "the platform refused the request itself: a bug in this terminal, see the log"
+
+
+class BadAnswer(PlatformError):
+    meaning = CallMeaning.BAD_ANSWER
+    advice = "the platform's answer cannot be read: try again later, or report it"
 
 
 def translate(exc: BaseException, where: str) -> StorageError:

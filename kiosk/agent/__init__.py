@@ -7,7 +7,7 @@
 * :mod:`.submission` — :func:`as_agent_submission` and :class:`AgentOutbox`;
 * :mod:`.dashboard` — the agent's queue: pending, sent with status updates, dead with the
   platform's reasons, correct-and-resend, sync now;
-* :mod:`.platform` — platform calls on the outbox's client factory, ``X-Agent-Token``;
+* :mod:`.platform` — the agent's calls through the outbox's platform client, ``X-Agent-Token``;
 * :mod:`.vault`, :mod:`.lockout`, :mod:`.session`, :mod:`.errors` — the pieces under them.
 
 See ``docs/agent-technician.md``.

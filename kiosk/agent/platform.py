@@ -1,29 +1,43 @@
-"""The agent's calls to the platform, on the outbox's one client factory.
+"""The agent's calls to the platform, through the outbox's one platform client.
 
-Every call is built by :func:`offline_queue.sync.build_client` (base URL, device token,
-time-outs from ``config.platform``) and adds ``X-Agent-Token`` when an agent is signed in.
-The sync engine, which sends agent-channel submissions, asks for the same header per
-sender through ``AgentAuth.request_headers`` (the platform only accepts an agent
-submission from that agent, signed in on the terminal).
+Every call goes through :class:`offline_queue.platform.PlatformClient` (base URL, device
+token, time-outs and connection from ``config.platform``), made afresh on the data dir's
+credentials of the moment, with the agent's ``X-Agent-Token`` where the call needs it. The
+sync engine, which sends agent-channel submissions, asks for the same header per sender
+through ``AgentAuth.request_headers`` (the platform only accepts an agent submission from
+that agent, signed in on the terminal).
 
-Failures of the world become :mod:`kiosk.agent.errors` here, and only here.
+What an answer means is decided once, by the client's table (``civic.answers``); what is
+the same for every agent call becomes :mod:`kiosk.agent.errors` here, and only here: no
+answer, a time-out or 5xx is :class:`PlatformUnreachable`, a device token the platform no
+longer knows :class:`TerminalNotReady`. The callers turn the rest (a wrong PIN, 429, a
+refused agent session, 403) into what the agent reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from kiosk.agent.errors import PlatformUnreachable, TerminalNotReady
 from offline_queue import credentials
-from offline_queue.errors import KeyPermissionError, NotEnrolledError
-from offline_queue.sync import build_client
+from offline_queue.errors import (
+    DeviceRefused,
+    KeyPermissionError,
+    NotEnrolledError,
+    PlatformThrottled,
+    PlatformUnavailable,
+)
+from offline_queue.platform import AGENT_TOKEN_HEADER, AgentGrant, PlatformClient
 from offline_queue.tls import ClientSettings
 
-AGENT_TOKEN_HEADER = "X-Agent-Token"
+__all__ = ["AGENT_TOKEN_HEADER", "Platform"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,40 +63,32 @@ class Platform:
             raise TerminalNotReady(str(exc),
                                    "本终端的平台凭据文件权限不安全，请联系技术人员。") from exc
 
-    def call(self, method: str, path: str, *, agent_token: str | None = None,
-             json: Any = None) -> httpx.Response:
-        """One request; network failures and transient answers raise PlatformUnreachable.
+    def sign_in(self, agent_number: str, pin: str) -> AgentGrant:
+        """``POST /v1/agents/sign-in``; see :meth:`PlatformClient.sign_in_agent`."""
+        return self._ask(lambda client: client.sign_in_agent(agent_number, pin))
 
-        A 401 other than ``bad_credentials`` (the agent's wrong PIN) means the device token
-        is gone: :class:`TerminalNotReady`. 403, 429 and the rest are returned for the
-        caller to interpret.
-        """
-        creds = self.credentials()
-        headers = {AGENT_TOKEN_HEADER: agent_token} if agent_token else {}
+    def worklist(self, agent_token: str | None) -> dict[str, Any]:
+        """``GET /v1/worklist`` on the agent's session; see :meth:`PlatformClient.worklist`."""
+        return self._ask(lambda client: client.worklist(agent_token))
+
+    def _ask(self, call: Callable[[PlatformClient], T]) -> T:
+        """One call on a fresh client. 429 stays the client's
+        :class:`~offline_queue.errors.PlatformThrottled` (sign-in tells the agent how long to
+        wait); other transient failures are :class:`PlatformUnreachable`, a refused device
+        token is :class:`TerminalNotReady`."""
+        settings = ClientSettings.resolve(self.client_settings,
+                                          connect_timeout_s=self.connect_timeout_s,
+                                          read_timeout_s=self.read_timeout_s)
         try:
-            with build_client(creds, self.transport, ClientSettings.resolve(
-                    self.client_settings, connect_timeout_s=self.connect_timeout_s,
-                    read_timeout_s=self.read_timeout_s)) as client:
-                answer = client.request(method, path, json=json, headers=headers)
-                answer.read()
-        except httpx.TimeoutException as exc:
-            raise PlatformUnreachable(f"time-out, {type(exc).__name__}") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise PlatformUnreachable(f"connection failed, {type(exc).__name__}") from exc
-        if answer.status_code >= 500 or answer.status_code in (408, 425):
-            raise PlatformUnreachable(f"the platform answered {answer.status_code}")
-        if answer.status_code == 401 and problem_code(answer) != "bad_credentials":
+            with PlatformClient.build(self.credentials(), settings, self.transport) as client:
+                return call(client)
+        except PlatformThrottled:
+            raise
+        except PlatformUnavailable as exc:
+            raise PlatformUnreachable(exc.detail) from exc
+        except DeviceRefused as exc:
             raise TerminalNotReady(
                 "The platform no longer accepts this terminal (token revoked or unknown); ask "
                 "a technician to enrol it again. Queued work is kept.",
-                "平台不再接受本终端（凭据已失效），请联系技术人员重新登记。已保存的办件不会丢失。")
-        return answer
-
-
-def problem_code(answer: httpx.Response) -> str:
-    """The ``code`` of a problem+json answer, or "" when it has none or is unreadable."""
-    try:
-        doc = answer.json()
-    except ValueError:
-        return ""
-    return str(doc.get("code", "")) if isinstance(doc, dict) else ""
+                "平台不再接受本终端（凭据已失效），请联系技术人员重新登记。已保存的办件不会丢失。"
+            ) from exc

@@ -27,7 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from civic.pin import hash_pin, verify_pin
 from kiosk.agent.errors import (
@@ -41,11 +41,17 @@ from kiosk.agent.errors import (
     TerminalNotReady,
 )
 from kiosk.agent.lockout import Attempts, LockoutPolicy
-from kiosk.agent.platform import AGENT_TOKEN_HEADER, Platform, problem_code
+from kiosk.agent.platform import AGENT_TOKEN_HEADER, Platform
 from kiosk.agent.session import AgentProfile, AgentSession, Inactivity
 from kiosk.agent.vault import Vault
 from kiosk.config import AgentConfig
-from offline_queue.retry import parse_retry_after
+from offline_queue.errors import (
+    AccessRefused,
+    CredentialsRefused,
+    PlatformError,
+    PlatformThrottled,
+)
+from offline_queue.platform import AgentGrant
 from offline_queue.senders import Sender
 
 log = logging.getLogger(__name__)
@@ -121,39 +127,36 @@ class AgentAuth:
             assert attempts.locked_until is not None
             raise LockedOut(attempts.locked_until, now)
         try:
-            answer = self.platform.call("POST", "/v1/agents/sign-in",
-                                        json={"agent_number": number, "pin": pin})
+            grant = self.platform.sign_in(number, pin)
         except PlatformUnreachable as down:
             if not allow_offline:
                 self._save(doc)
                 raise
             log.info("agent.sign_in_offline", extra={"ctx": {"why": down.detail}})
             return self._offline(doc, number, pin, now)
-        if answer.status_code == 200:
-            return self._online(doc, number, pin, now, answer.json())
-        if answer.status_code == 401:            # bad_credentials (Platform.call checked)
+        except CredentialsRefused:
             record.pop("pin_hash", None)
             self._failed(doc, number, now)
-        if answer.status_code == 429:
+        except PlatformThrottled as throttled:
             self._save(doc)
-            after = parse_retry_after(answer.headers.get("Retry-After"), self.clock())
-            raise SignInThrottled(after if after is not None else 15 * 60)
-        self._save(doc)
-        if answer.status_code == 403:
+            after = throttled.retry_after_s
+            raise SignInThrottled(after if after is not None else 15 * 60) from throttled
+        except AccessRefused as refused:            # 403: not an agent terminal
+            self._save(doc)
             raise TerminalNotReady(
                 "This terminal is not enrolled as an agent terminal, so agents cannot sign in "
                 "here; ask a technician.",
-                "本终端未登记为代办终端，代办员不能在此登录，请联系技术人员。")
-        raise PlatformRefused(f"The platform refused the sign-in ({answer.status_code} "
-                              f"{problem_code(answer)}).".replace(" )", ")"),
-                              "平台拒绝了登录请求，请稍后再试或联系技术人员。")
+                "本终端未登记为代办终端，代办员不能在此登录，请联系技术人员。") from refused
+        except PlatformError as other:
+            self._save(doc)
+            raise PlatformRefused(f"The platform refused the sign-in ({other.detail}).",
+                                  "平台拒绝了登录请求，请稍后再试或联系技术人员。") from other
+        return self._online(doc, number, pin, now, grant)
 
     def _online(self, doc: dict[str, Any], number: str, pin: str, now: float,
-                body: dict[str, Any]) -> AgentSession:
-        days = body.get("offline_days", 0)
-        days = min(float(days), MAX_OFFLINE_DAYS) if isinstance(days, int | float) else 0.0
-        profile = AgentProfile(str(body["agent_id"]), str(body.get("display_name", "")),
-                               str(body.get("area", "")), number)
+                grant: AgentGrant) -> AgentSession:
+        days = min(grant.offline_days, MAX_OFFLINE_DAYS)
+        profile = AgentProfile(grant.agent_id, grant.display_name, grant.area, number)
         doc["agents"][number] = {
             "agent_id": profile.agent_id, "display_name": profile.display_name,
             "area": profile.area, "pin_hash": hash_pin(pin),
@@ -161,7 +164,7 @@ class AgentAuth:
         self._save(doc)
         log.info("agent.signed_in", extra={"ctx": {"agent_id": profile.agent_id,
                                                     "online": True}})
-        return self._start(AgentSession(profile, token=str(body["agent_token"]), pin=pin,
+        return self._start(AgentSession(profile, token=grant.agent_token, pin=pin,
                                         signed_in_at=now, offline_until=now + days * DAY_S))
 
     def _offline(self, doc: dict[str, Any], number: str, pin: str,
@@ -185,7 +188,7 @@ class AgentAuth:
         return self._start(AgentSession(profile, token=None, pin=pin, signed_in_at=now,
                                         offline_until=float(record["offline_until"])))
 
-    def _failed(self, doc: dict[str, Any], number: str, now: float) -> None:
+    def _failed(self, doc: dict[str, Any], number: str, now: float) -> NoReturn:
         """Count a wrong PIN, persist it, and raise what the agent should see."""
         record = doc["agents"][number]
         attempts = Attempts.from_dict(record.get("attempts")).after_failure(self.policy, now)

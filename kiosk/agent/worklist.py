@@ -26,13 +26,12 @@ from kiosk.agent.errors import (
     WorklistExpired,
     WorklistUnavailable,
 )
-from kiosk.agent.platform import Platform, problem_code
+from kiosk.agent.platform import Platform
 from kiosk.agent.signin import AgentAuth
 from kiosk.agent.vault import Vault
+from offline_queue.errors import BadAnswer, CallForbidden, PlatformError, SessionRefused
 
 log = logging.getLogger(__name__)
-
-_TOKEN_PROBLEMS = ("agent_token_invalid", "agent_sign_in_required")
 
 
 def id_hash(salt: str, id_number: str) -> str:
@@ -137,29 +136,28 @@ class WorklistBook:
     def sync(self) -> Worklist:
         """Fetch the list online (renewing the agent's token if needed) and keep it sealed."""
         session = self.auth.session()
-        answer = None
-        for _ in range(2):                      # once more after renewing a stale token
+        for attempt in (1, 2):                  # once more after renewing a stale token
             if not self.auth.renew_token():
                 raise PlatformUnreachable("no agent session on the platform yet")
-            answer = self.platform.call("GET", "/v1/worklist", agent_token=self.auth.token())
-            if answer.status_code == 403 and problem_code(answer) in _TOKEN_PROBLEMS:
+            try:
+                doc = self.platform.worklist(self.auth.token())
+                break
+            except SessionRefused as stale:
                 self.auth.token_rejected()
-                continue
-            break
-        assert answer is not None
-        if answer.status_code == 403 and problem_code(answer) == "wrong_device_kind":
-            raise TerminalNotReady("Only agent terminals receive work lists; this one is "
-                                   "enrolled as a kiosk.", "只有代办终端可以获取走访清单。")
-        if answer.status_code != 200:
-            raise PlatformRefused(f"The platform did not give a work list ({answer.status_code} "
-                                  f"{problem_code(answer)}).", "平台未能提供走访清单，请稍后再试。")
+                if attempt == 2:
+                    raise _not_given(stale) from stale
+            except CallForbidden as exc:        # a kiosk asking (403 wrong_device_kind)
+                raise TerminalNotReady("Only agent terminals receive work lists; this one "
+                                       "is enrolled as a kiosk.",
+                                       "只有代办终端可以获取走访清单。") from exc
+            except BadAnswer as exc:
+                raise _unreadable(exc.detail) from exc
+            except PlatformError as exc:
+                raise _not_given(exc) from exc
         try:
-            worklist = Worklist.from_document(answer.json(), session.agent_id)
+            worklist = Worklist.from_document(doc, session.agent_id)
         except (ValueError, KeyError, TypeError) as exc:
-            log.error("agent.worklist_unreadable", extra={"ctx": {"error": str(exc)}})
-            raise PlatformRefused(f"The platform sent a work list this terminal cannot read "
-                                  f"({exc}).",
-                                  "平台发来的走访清单无法读取，请联系技术人员。") from exc
+            raise _unreadable(str(exc)) from exc
         self.vault.put(self._name(session.agent_id), {"agent_id": session.agent_id,
                                                       "worklist": worklist.to_document()})
         log.info("agent.worklist_synced", extra={"ctx": {"agent_id": session.agent_id,
@@ -185,3 +183,14 @@ class WorklistBook:
 
     def match(self, identity: Identity) -> WorkResident | None:
         return self.load().match(identity)
+
+
+def _not_given(exc: PlatformError) -> PlatformRefused:
+    return PlatformRefused(f"The platform did not give a work list ({exc.detail}).",
+                           "平台未能提供走访清单，请稍后再试。")
+
+
+def _unreadable(why: str) -> PlatformRefused:
+    log.error("agent.worklist_unreadable", extra={"ctx": {"error": why}})
+    return PlatformRefused(f"The platform sent a work list this terminal cannot read ({why}).",
+                           "平台发来的走访清单无法读取，请联系技术人员。")

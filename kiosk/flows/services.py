@@ -17,11 +17,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from civic.pii import Personal
 from civic.text import Text
 from kiosk.flows.states import PrefillOutcome
+from kiosk.lazy import lazy
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import httpx
+
+    from offline_queue import errors as queue_errors
+    from offline_queue import platform
+else:
+    platform, queue_errors = lazy("offline_queue.platform"), lazy("offline_queue.errors")
 
 log = logging.getLogger(__name__)
 
@@ -57,31 +63,30 @@ class PrefillClient(Protocol):
               done: Callable[[PrefillResult], None]) -> None: ...
 
 
-def fetch_prefill(client: httpx.Client, id_number: Personal, item_code: str) -> PrefillResult:
-    """``GET /v1/residents/{id}/prefill`` (blocking: call it from a worker thread)."""
-    import httpx
-
+def fetch_prefill(client: platform.PlatformClient | httpx.Client, id_number: Personal,
+                  item_code: str) -> PrefillResult:
+    """``GET /v1/residents/{id}/prefill`` (blocking: call it from a worker thread) through
+    the platform client (an httpx client is wrapped in one), the answer's meaning (the
+    client's table) told as the flow's :class:`PrefillOutcome`."""
+    if not isinstance(client, platform.PlatformClient):
+        client = platform.PlatformClient(client)
     try:
-        answer = client.get(f"/v1/residents/{id_number.reveal()}/prefill",
-                            params={"item_code": item_code})
-    except httpx.HTTPError as exc:
+        found = client.prefill(id_number, item_code)
+    except queue_errors.PlatformUnavailable as exc:      # no answer, 5xx, 429
         log.info("prefill.offline", extra={"ctx": {"item": item_code,
-                                                     "error": type(exc).__name__}})
+                                                     "error": exc.meaning.value}})
         return PrefillResult(outcome=PrefillOutcome.OFFLINE)
-    if answer.status_code == 404:
-        return PrefillResult(outcome=PrefillOutcome.NOT_FOUND)
-    if answer.status_code in (401, 403):
-        log.warning("prefill.refused", extra={"ctx": {"status": answer.status_code}})
+    except queue_errors.AccessRefused as exc:           # 401/403
+        log.warning("prefill.refused", extra={"ctx": {"status": exc.status,
+                                                        "code": exc.code}})
         return PrefillResult(outcome=PrefillOutcome.REFUSED)
-    if answer.status_code != 200:
-        return PrefillResult(outcome=PrefillOutcome.OFFLINE if answer.status_code >= 500
-                             else PrefillOutcome.ERROR)
-    try:
-        doc = answer.json()
-        return PrefillResult(dict(doc.get("fields") or {}),
-                             tuple(doc.get("exempt_materials") or ()))
-    except (ValueError, AttributeError):
+    except queue_errors.PlatformError as exc:           # a wrong request, an unreadable answer
+        log.warning("prefill.failed", extra={"ctx": {"item": item_code,
+                                                       "error": exc.meaning.value}})
         return PrefillResult(outcome=PrefillOutcome.ERROR)
+    if found is None:
+        return PrefillResult(outcome=PrefillOutcome.NOT_FOUND)
+    return PrefillResult(dict(found.fields), found.exempt_materials)
 
 
 # -- printing -------------------------------------------------------------------------------

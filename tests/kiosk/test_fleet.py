@@ -161,3 +161,25 @@ def test_failures_are_results(data_dir: Path) -> None:
             f"http://127.0.0.1:{free_port()}", "kiosk-x", "token", "", "kiosk"))
         result = sender.send_once()
     assert not result.ok and result.error == "unreachable"
+
+
+def test_refused_and_failing_answers_are_results(sandbox: SandboxServer, data_dir: Path) -> None:
+    """A 503 from the platform is 'unavailable'; a revoked token is 'device_refused' (what
+    the platform client's table says), never raised."""
+    from central import admin
+    from tests.offline_queue.conftest import faults
+
+    creds = enrolled(sandbox, data_dir)
+    with Outbox(data_dir) as outbox:
+        sender = HeartbeatSender(outbox, data_dir, app_version="t", devices=DeviceStates(),
+                                 **TIMEOUTS)
+        try:
+            faults(sandbox, error_503=1.0, routes=["/v1/heartbeat"])
+            unavailable = sender.send_once()
+        finally:
+            faults(sandbox)
+        admin.revoke(sandbox.platform.settings.data_dir, creds.device_id)
+        refused = sender.send_once()
+    assert not unavailable.ok and unavailable.error == "unavailable"
+    assert not refused.ok and refused.error == "device_refused"
+    assert sender.last_result == refused

@@ -20,13 +20,17 @@ from kiosk.flows.states import PrefillOutcome
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 from offline_queue import Outbox
 from offline_queue.events import OutboxEvent
+from offline_queue.platform import PlatformClient
 
 
 class PrefillBridge:
-    """Implements ``kiosk.flows.services.PrefillClient`` over the platform's HTTP API."""
+    """Implements ``kiosk.flows.services.PrefillClient`` over the platform client, on the
+    ``platform`` worker. ``client``: the platform client (an httpx client made by
+    ``build_client`` is wrapped in one), or None when the terminal is not enrolled."""
 
-    def __init__(self, invoker: GuiInvoker, client: httpx.Client | None) -> None:
-        self._client = client
+    def __init__(self, invoker: GuiInvoker,
+                 client: PlatformClient | httpx.Client | None) -> None:
+        self._client = PlatformClient(client) if isinstance(client, httpx.Client) else client
         self._worker = Worker("platform", invoker)
 
     def fetch(self, id_number: Personal, item_code: str,

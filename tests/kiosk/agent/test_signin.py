@@ -182,3 +182,16 @@ def test_limits_come_from_the_configuration(terminal: Terminal) -> None:
     now[0] = 120
     with pytest.raises(NotSignedIn):
         auth.session()
+
+
+def test_revoked_terminal_is_not_ready(sandbox: SandboxServer, terminal: Terminal) -> None:
+    """A device token the platform revoked is not a wrong PIN: the agent is told the terminal
+    needs a technician, and no attempt is counted."""
+    from central import admin
+
+    admin.revoke(sandbox.platform.settings.data_dir, terminal.creds.device_id)
+    auth = terminal.auth()
+    for _ in range(6):
+        with pytest.raises(TerminalNotReady) as info:
+            auth.sign_in(terminal.agent_number, "000000")
+    assert "重新登记" in info.value.zh

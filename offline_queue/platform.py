@@ -1,0 +1,239 @@
+"""The platform client: every call a terminal makes besides delivering submissions.
+
+The sync engine delivers the outbox (``offline_queue.sync`` over ``offline_queue.wire``);
+everything else the terminal asks the platform goes through :class:`PlatformClient`, one
+typed method per call:
+
+* :meth:`~PlatformClient.prefill` — ``GET /v1/residents/{id}/prefill``: a :class:`Prefill`,
+  or None when the platform holds nothing (404);
+* :meth:`~PlatformClient.heartbeat` — ``POST /v1/heartbeat``: a :class:`HeartbeatReply`;
+* :meth:`~PlatformClient.sign_in_agent` — ``POST /v1/agents/sign-in``: an :class:`AgentGrant`;
+* :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object.
+
+It is built on the one HTTP client factory (:func:`offline_queue.wire.build_client`: base
+URL, device token, connection as ``ClientSettings`` say). Every answer is classified by one
+table, ``civic.answers.CALL_ANSWERS``: a 2xx is read into the method's result, anything
+else raises the :class:`~offline_queue.errors.PlatformError` its meaning names, and httpx's
+errors (refused, time-out, a body cut short, a certificate refused) become
+:class:`~offline_queue.errors.PlatformUnavailable` here. No caller looks at a status code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType, TracebackType
+from typing import Any, Final
+
+import httpx
+
+from civic.answers import CallMeaning, call_meaning
+from civic.pii import Personal
+from offline_queue.credentials import Credentials
+from offline_queue.errors import (
+    BadAnswer,
+    CallForbidden,
+    CallRejected,
+    CredentialsRefused,
+    DeviceRefused,
+    PlatformError,
+    PlatformNotFound,
+    PlatformThrottled,
+    PlatformUnavailable,
+    SessionRefused,
+)
+from offline_queue.retry import parse_retry_after
+from offline_queue.tls import ClientSettings, connect_problem
+from offline_queue.wire import build_client
+
+__all__ = ["AGENT_TOKEN_HEADER", "AgentGrant", "HeartbeatReply", "PlatformClient", "Prefill",
+           "error_for"]
+
+#: the header that carries the signed-in agent's session (platform API, agent sign-in)
+AGENT_TOKEN_HEADER: Final = "X-Agent-Token"
+
+PREFILL: Final = "GET /v1/residents/{id_number}/prefill"
+HEARTBEAT: Final = "POST /v1/heartbeat"
+AGENT_SIGN_IN: Final = "POST /v1/agents/sign-in"
+WORKLIST: Final = "GET /v1/worklist"
+
+#: the error each meaning but OK raises
+ERRORS: Final[Mapping[CallMeaning, type[PlatformError]]] = MappingProxyType({
+    cls.meaning: cls for cls in (PlatformUnavailable, PlatformThrottled, DeviceRefused,
+                                 CredentialsRefused, SessionRefused, CallForbidden,
+                                 PlatformNotFound, CallRejected, BadAnswer)})
+
+
+def error_for(call: str, status: int, code: str = "", *,
+              retry_after_s: float | None = None) -> PlatformError | None:
+    """The error the answer ``status`` (problem ``code``) to ``call`` means; None for a 2xx."""
+    meaning = call_meaning(status, code or None)
+    if meaning is CallMeaning.OK:
+        return None
+    return ERRORS[meaning](call, status, code, retry_after_s=retry_after_s)
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """The shared data the platform holds for one resident and item."""
+
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    exempt_materials: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:     # the values are personal data
+        return f"Prefill({len(self.fields)} fields, {len(self.exempt_materials)} exempt)"
+
+
+@dataclass(frozen=True)
+class HeartbeatReply:
+    """The platform's answer to a heartbeat: its time, and settings it asks the terminal to
+    follow (``heartbeat_interval_s``...)."""
+
+    server_time: str | None = None
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgentGrant:
+    """An agent signed in on the platform: who, and the session token for later calls."""
+
+    agent_id: str
+    display_name: str
+    area: str
+    agent_token: str = field(repr=False)     # a secret: never in logs or tracebacks
+    #: how long the terminal may sign this agent in offline (0 when the platform says nothing)
+    offline_days: float = 0.0
+
+
+class PlatformClient:
+    """The terminal's calls to the platform, answered in types (see the module docstring).
+
+    ``http`` is an httpx client whose base URL and ``Authorization`` are the platform's
+    (:meth:`build` makes one from the credentials); the platform client owns it and closes
+    it. ``clock`` reads an HTTP-date ``Retry-After``. Blocking: call it from a worker thread.
+    """
+
+    def __init__(self, http: httpx.Client, *, clock: Callable[[], float] = time.time) -> None:
+        self.http, self._clock = http, clock
+
+    @classmethod
+    def build(cls, creds: Credentials, settings: ClientSettings | None = None,
+              transport: httpx.BaseTransport | None = None) -> PlatformClient:
+        """A client to the platform of ``creds`` as ``settings`` say (time-outs, proxy, trust
+        store, pins); ``transport`` replaces the connection (tests)."""
+        return cls(build_client(creds, transport, settings))
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> PlatformClient:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- the calls ------------------------------------------------------------------------
+    def prefill(self, id_number: Personal, item_code: str) -> Prefill | None:
+        """The platform's shared data for this resident and item, or None when it holds
+        none (404). Only inside a session in which the resident's card was read."""
+        answer = self._send("GET", PREFILL, f"/v1/residents/{id_number.reveal()}/prefill",
+                            params={"item_code": item_code})
+        error = self._error(PREFILL, answer)
+        if isinstance(error, PlatformNotFound):
+            return None
+        if error is not None:
+            raise error
+        doc = self._object(PREFILL, answer)
+        fields, exempt = doc.get("fields") or {}, doc.get("exempt_materials") or ()
+        if not isinstance(fields, dict) or not isinstance(exempt, list | tuple):
+            raise BadAnswer(PREFILL, answer.status_code,
+                            detail="fields is not an object or exempt_materials not a list")
+        return Prefill(dict(fields), tuple(str(m) for m in exempt))
+
+    def heartbeat(self, body: Mapping[str, Any]) -> HeartbeatReply:
+        """Send one heartbeat (the fleet's view of this terminal). A 2xx means the platform
+        has it: a reply that cannot be read only leaves its hints out."""
+        answer = self._call("POST", HEARTBEAT, "/v1/heartbeat", json=dict(body))
+        try:
+            doc = self._object(HEARTBEAT, answer)
+        except BadAnswer:
+            return HeartbeatReply()
+        config, server_time = doc.get("config"), doc.get("server_time")
+        return HeartbeatReply(server_time if isinstance(server_time, str) else None,
+                              dict(config) if isinstance(config, dict) else {})
+
+    def sign_in_agent(self, agent_number: str, pin: str) -> AgentGrant:
+        """Sign an agent in (agent terminals only); a wrong number or PIN raises
+        :class:`~offline_queue.errors.CredentialsRefused`, too many attempts
+        :class:`~offline_queue.errors.PlatformThrottled`."""
+        answer = self._call("POST", AGENT_SIGN_IN, "/v1/agents/sign-in",
+                            json={"agent_number": agent_number, "pin": pin})
+        doc = self._object(AGENT_SIGN_IN, answer)
+        agent_id, token = doc.get("agent_id"), doc.get("agent_token")
+        if not isinstance(agent_id, str) or not agent_id or not isinstance(token, str) \
+                or not token:
+            raise BadAnswer(AGENT_SIGN_IN, answer.status_code,
+                            detail="no agent_id or agent_token in the answer")
+        days = doc.get("offline_days")
+        return AgentGrant(agent_id, str(doc.get("display_name") or ""),
+                          str(doc.get("area") or ""), token,
+                          float(days) if isinstance(days, int | float) else 0.0)
+
+    def worklist(self, agent_token: str | None) -> dict[str, Any]:
+        """The signed-in agent's work list as the platform sent it (a JSON object; its
+        fields are checked by whoever keeps it). Without a token the platform refuses the
+        session (:class:`~offline_queue.errors.SessionRefused`)."""
+        answer = self._call("GET", WORKLIST, "/v1/worklist", agent_token=agent_token)
+        return self._object(WORKLIST, answer)
+
+    # -- one request ----------------------------------------------------------------------
+    def _call(self, method: str, call: str, path: str, *, agent_token: str | None = None,
+              **kwargs: Any) -> httpx.Response:
+        """Send and read: the 2xx answer, or the error the answer means."""
+        answer = self._send(method, call, path, agent_token=agent_token, **kwargs)
+        error = self._error(call, answer)
+        if error is not None:
+            raise error
+        return answer
+
+    def _send(self, method: str, call: str, path: str, *, agent_token: str | None = None,
+              **kwargs: Any) -> httpx.Response:
+        """Send and read fully; no answer at all is :class:`PlatformUnavailable`."""
+        headers = {AGENT_TOKEN_HEADER: agent_token} if agent_token else {}
+        try:
+            return self.http.request(method, path, headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise PlatformUnavailable(call, detail=f"time-out ({type(exc).__name__})") from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            # refused, reset, a body cut short, or the platform's certificate refused
+            why = connect_problem(exc) or f"connection failed ({type(exc).__name__})"
+            raise PlatformUnavailable(call, detail=why) from exc
+
+    def _error(self, call: str, answer: httpx.Response) -> PlatformError | None:
+        if answer.is_success:
+            return None
+        after = parse_retry_after(answer.headers.get("Retry-After"), self._clock())
+        return error_for(call, answer.status_code, _problem_code(answer), retry_after_s=after)
+
+    @staticmethod
+    def _object(call: str, answer: httpx.Response) -> dict[str, Any]:
+        """The answer's body as a JSON object, or :class:`BadAnswer`."""
+        try:
+            doc = answer.json()
+        except ValueError as exc:
+            raise BadAnswer(call, answer.status_code, detail="the body is not JSON") from exc
+        if not isinstance(doc, dict):
+            raise BadAnswer(call, answer.status_code, detail="the body is not a JSON object")
+        return doc
+
+
+def _problem_code(answer: httpx.Response) -> str:
+    """The ``code`` of a problem+json answer, or "" when it has none or is unreadable."""
+    try:
+        doc = answer.json()
+    except ValueError:
+        return ""
+    code = doc.get("code") if isinstance(doc, dict) else None
+    return code if isinstance(code, str) else ""
