@@ -24,6 +24,8 @@ from typing import Any
 
 import httpx
 
+from devices.printer.status import PrinterState
+from devices.readers import ReaderHealth
 from kiosk.documents.cups import QueueState, queue_state
 from offline_queue import Outbox, State, credentials
 from offline_queue.errors import OutboxError, PlatformError
@@ -33,10 +35,8 @@ from offline_queue.tls import ClientSettings
 
 log = logging.getLogger(__name__)
 
-DEVICE_STATES = ("ok", "absent", "error")
-PRINTER_STATES = ("ok", "paper_near_end", "paper_out", "cover_open", "error", "offline")
 #: printer states that raise a heartbeat at once (someone must bring paper)
-URGENT_PRINTER_STATES = ("paper_near_end", "paper_out")
+URGENT_PRINTER_STATES = frozenset({PrinterState.PAPER_NEAR_END, PrinterState.PAPER_OUT})
 MAX_DEAD_IDS = 100
 
 
@@ -45,12 +45,15 @@ def _rfc3339(ts: float | None) -> str | None:
 
 
 class DeviceStates:
-    """The last state each device worker reported; thread-safe."""
+    """The last state each device worker reported; thread-safe. A card reader's state is a
+    :class:`devices.readers.ReaderHealth`, the receipt printer's a
+    :class:`devices.printer.PrinterState`; anything else (their values as text are taken)
+    is a bug, refused with ValueError where it is reported."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._idcard = "absent"
-        self._smartcard = "absent"
+        self._idcard = ReaderHealth.ABSENT
+        self._smartcard = ReaderHealth.ABSENT
         self._printer: dict[str, str] | None = None
         self._urgent: list[Callable[[], None]] = []
 
@@ -65,38 +68,34 @@ class DeviceStates:
                     self._urgent.remove(callback)
         return remove
 
-    def report_idcard(self, state: str) -> None:
+    def report_idcard(self, state: ReaderHealth | str) -> None:
+        health = ReaderHealth(state)
         with self._lock:
-            self._idcard = _checked(state, DEVICE_STATES)
+            self._idcard = health
 
-    def report_smartcard(self, state: str) -> None:
+    def report_smartcard(self, state: ReaderHealth | str) -> None:
+        health = ReaderHealth(state)
         with self._lock:
-            self._smartcard = _checked(state, DEVICE_STATES)
+            self._smartcard = health
 
-    def report_printer(self, state: str, detail: str = "") -> None:
-        """The receipt printer's state (``PrinterState`` values); urgent ones wake the
-        heartbeat when they are new."""
-        state = _checked(str(state), PRINTER_STATES)
+    def report_printer(self, state: PrinterState | str, detail: str = "") -> None:
+        """The receipt printer's state; urgent ones wake the heartbeat when they are new."""
+        printer = PrinterState(state)
         with self._lock:
             before = self._printer["state"] if self._printer else None
-            self._printer = {"state": state, "detail": detail}
-            callbacks = list(self._urgent) if state in URGENT_PRINTER_STATES \
-                and state != before else []
+            self._printer = {"state": printer.value, "detail": detail}
+            callbacks = list(self._urgent) if printer in URGENT_PRINTER_STATES \
+                and printer != before else []
         for callback in callbacks:
             callback()
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            doc: dict[str, Any] = {"idcard": self._idcard, "smartcard": self._smartcard}
+            doc: dict[str, Any] = {"idcard": self._idcard.value,
+                                   "smartcard": self._smartcard.value}
             if self._printer is not None:
                 doc["printer"] = dict(self._printer)
         return doc
-
-
-def _checked(state: str, allowed: tuple[str, ...]) -> str:
-    if state not in allowed:
-        raise ValueError(f"device state {state!r} is not one of {', '.join(allowed)}")
-    return state
 
 
 def queue_summary(outbox: Outbox) -> dict[str, Any]:

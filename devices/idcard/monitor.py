@@ -22,14 +22,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from types import TracebackType
+from types import MappingProxyType, TracebackType
+from typing import Final
 
 from devices.idcard.card import IdCard
 from devices.idcard.driver import IdCardReader
 from devices.idcard.errors import CardError, IdCardError, ReaderError
+from devices.readers import ReaderState
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,12 @@ class EventKind(StrEnum):
     CARD_PLACED = "card_placed"        # a new card was read; ``card`` holds it
     CARD_REMOVED = "card_removed"
     CARD_ERROR = "card_error"          # a card is there but could not be read
+
+
+#: the reader's state after each reader event (a card event leaves it as it was)
+READER_STATES: Final[Mapping[EventKind, ReaderState]] = MappingProxyType({
+    EventKind.READER_READY: ReaderState.OK, EventKind.READER_BACK: ReaderState.OK,
+    EventKind.READER_LOST: ReaderState.LOST})
 
 
 @dataclass(frozen=True)

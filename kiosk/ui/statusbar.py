@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from devices.readers import ReaderState
 from kiosk.flows.line import Line, LineStatus
 from kiosk.flows.messages import tr
 
@@ -26,7 +27,7 @@ class StatusBar(QWidget):
         self.language = "zh"
         self.net = LineStatus()
         self.paper = "ok"
-        self.reader = "ok"
+        self.reader = ReaderState.OK
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
         self.network = QLabel(self)
@@ -47,8 +48,8 @@ class StatusBar(QWidget):
         self.paper = state
         self.refresh()
 
-    def set_reader(self, state: str) -> None:
-        self.reader = state
+    def set_reader(self, state: ReaderState) -> None:
+        self.reader = ReaderState(state)
         self.refresh()
 
     def set_language(self, language: str) -> None:
@@ -68,5 +69,5 @@ class StatusBar(QWidget):
                                if net.waiting else "")
         self.queue.setVisible(bool(self.queue.text()))
         self.printer.setText(tr(_PAPER.get(self.paper, "status.printer_off"), lang))
-        self.card_reader.setText(tr("status.reader_ok" if self.reader == "ok"
+        self.card_reader.setText(tr("status.reader_ok" if self.reader is ReaderState.OK
                                     else "status.reader_lost", lang))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from devices.idcard import EventKind, ReaderEvent, ReaderMonitor
+from devices.idcard.monitor import READER_STATES
 
 
 class IdCardBridge(QObject):
     placed = Signal(object)          # IdCard
     removed = Signal()
     failed = Signal(object)          # IdCardError (zh/en user_message)
-    reader_state = Signal(str)       # "ok" | "lost"
+    reader_state = Signal(object)    # devices.readers.ReaderState: OK | LOST
 
     def __init__(self, monitor: ReaderMonitor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,10 +27,8 @@ class IdCardBridge(QObject):
             self.removed.emit()
         elif event.kind is EventKind.CARD_ERROR:
             self.failed.emit(event.error)
-        elif event.kind is EventKind.READER_LOST:
-            self.reader_state.emit("lost")
-        elif event.kind in (EventKind.READER_READY, EventKind.READER_BACK):
-            self.reader_state.emit("ok")
+        elif event.kind in READER_STATES:
+            self.reader_state.emit(READER_STATES[event.kind])
 
     def start(self) -> None:
         self.monitor.start()

@@ -8,6 +8,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
+from devices.readers import ReaderHealth
 from devices.smartcard.errors import SmartCardError
 from devices.smartcard.monitor import CardPresence, PcscMonitor
 from devices.smartcard.pcsc import PcscContext
@@ -20,7 +21,8 @@ class SmartCardBridge(QObject):
     placed = Signal(object)          # SocialSecurityCard
     removed = Signal()
     failed = Signal(object)          # SmartCardError (zh/en user_message)
-    pcsc_state = Signal(str)         # "ok" (a PC/SC reader is attached) | "absent"
+    pcsc_state = Signal(object)      # devices.readers.ReaderHealth: OK (a PC/SC reader is
+                                     # attached) | ABSENT
 
     def __init__(self, monitor: PcscMonitor, invoker: GuiInvoker, *,
                  allow_virtual: bool = False, parent: QObject | None = None) -> None:
@@ -34,7 +36,7 @@ class SmartCardBridge(QObject):
     # PcscObserver, called on the pcsc-monitor thread
     def readers_changed(self, added: Sequence[str], removed: Sequence[str]) -> None:
         self._readers = (self._readers | set(added)) - set(removed)
-        self.pcsc_state.emit("ok" if self._readers else "absent")
+        self.pcsc_state.emit(ReaderHealth.OK if self._readers else ReaderHealth.ABSENT)
 
     def cards_changed(self, inserted: Sequence[CardPresence],
                       removed: Sequence[CardPresence]) -> None:

@@ -12,10 +12,15 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
-from kiosk.fleet import PRINTER_STATES, DeviceStates
+from devices.printer.status import PrinterState
+from devices.readers import ReaderHealth
+from kiosk.fleet import DeviceStates
 from kiosk.technician.console import TechnicianConsole
 from kiosk.ui.agent.tasks import Tasks
 from kiosk.ui.technician.page import TechPage
+
+#: what a printer's status test may answer (its state's value, as text)
+PRINTER_STATES = frozenset(PrinterState)
 
 #: (setting, label key, test buttons)
 ROWS = (("devices.idcard_port", "dev.idcard", ("read",)),
@@ -130,7 +135,7 @@ class DevicesPage(TechPage):
 
     def _card_read(self, result: dict[str, Any]) -> str:
         if self.devices is not None:
-            self.devices.report_idcard("ok")
+            self.devices.report_idcard(ReaderHealth.OK)
         if not result["read"]:
             return self.t("dev.read_none", baud=result.get("baudrate", ""))
         return self.t("dev.read_ok", name=result["name"], number=result["id_number"])
