@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from devices.idcard.autodetect import RESCAN_INTERVAL
+from devices.readers import ReaderHealth, ReaderState
 
 if TYPE_CHECKING:
     from devices.idcard import AutoDetect
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 Bridge = TypeVar("Bridge")
 
 #: the signals a mode may connect to; each bridge has those it has (``reader_state`` is
-#: the ID-card reader's "ok" | "lost", ``reading`` the PC/SC reader's)
+#: the ID-card reader's ``ReaderState``, ``reading`` the PC/SC reader's)
 SIGNALS = ("placed", "removed", "failed", "reading", "reader_state")
 
 
@@ -112,16 +113,17 @@ class CardReaders:
                                              rescan_interval=self._rescan_s)
         self._finder = finder
         if finder is not None:
-            self._states.report_idcard("absent")
+            self._states.report_idcard(ReaderHealth.ABSENT)
         bridge = IdCardBridge(ReaderMonitor(
             finder if finder is not None else (lambda: connect(url))))
         states = self._states
 
-        def report(state: str) -> None:
+        def report(state: ReaderState) -> None:
             # the fleet's words: a configured (or once found) reader that does not answer
             # is an error; no reader found yet is "absent"
-            gone = "error" if finder is None or finder.port is not None else "absent"
-            states.report_idcard("ok" if state == "ok" else gone)
+            gone = ReaderHealth.ERROR if finder is None or finder.port is not None \
+                else ReaderHealth.ABSENT
+            states.report_idcard(ReaderHealth.OK if state is ReaderState.OK else gone)
         bridge.reader_state.connect(report)
         return self._wire(bridge)
 
