@@ -13,12 +13,13 @@ from central.db import write
 from central.errors import BadRequest, Forbidden
 from central.http.messages import Request, Response, dump
 from central.http.router import Router
+from civic.devices import PrinterState, ReaderHealth
 
 if TYPE_CHECKING:
     from central.platform import SandboxPlatform
 
-DEVICE_STATES = ("ok", "absent", "error")
-PRINTER_STATES = ("ok", "paper_near_end", "paper_out", "cover_open", "error", "offline")
+DEVICE_STATES = tuple(ReaderHealth)
+PRINTER_STATES = tuple(PrinterState)
 #: submission ids as terminals write them (str(uuid.UUID)); other spellings of one id would
 #: escape the tracking page's lookup
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

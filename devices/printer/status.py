@@ -10,23 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
+from civic.devices import PrinterState as PrinterState  # the API's words, re-exported
 from devices.printer.commands import status_query
-
-
-class PrinterState(StrEnum):
-    OK = "ok"
-    PAPER_NEAR_END = "paper_near_end"     # print, but raise a maintenance alert
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    ERROR = "error"                       # cutter jam or another fault; detail says which
-    OFFLINE = "offline"                   # no answer at all
-
-    @property
-    def can_print(self) -> bool:
-        return self in (PrinterState.OK, PrinterState.PAPER_NEAR_END)
 
 
 @dataclass(frozen=True)
