@@ -12,17 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from devices.printer import PrinterProfile, ReceiptPrinter, get_profile, transport_for
 from kiosk.config import Config
 from kiosk.ui.bridges.invoker import GuiInvoker
 from kiosk.ui.bridges.printing import PrinterBridge
 from offline_queue import Outbox
 from offline_queue.credentials import Credentials
+from offline_queue.platform import PlatformClient
 from offline_queue.retry import RetryPolicy
 from offline_queue.senders import RequestHeaders
-from offline_queue.sync import SyncEngine, build_client
+from offline_queue.sync import SyncEngine
 from offline_queue.worker import SyncWorker
 
 if TYPE_CHECKING:
@@ -40,13 +39,13 @@ def tracking_url_template(creds: Credentials | None, platform_url: str) -> str:
     return f"{platform_url}/v1/track/{{submission_id}}"
 
 
-def prefill_client(creds: Credentials | None, config: Config) -> httpx.Client | None:
-    """The HTTP client prefill asks the platform with (a short read time-out: a citizen is
-    waiting), or None when the terminal is not enrolled."""
+def prefill_client(creds: Credentials | None, config: Config) -> PlatformClient | None:
+    """The platform client prefill asks with (a short read time-out: a citizen is waiting),
+    or None when the terminal is not enrolled."""
     if creds is None:
         return None
     p = config.platform
-    return build_client(creds, None, p.client_settings(
+    return PlatformClient.build(creds, p.client_settings(
         read_timeout_s=min(p.read_timeout_s, PREFILL_READ_TIMEOUT_S)))
 
 

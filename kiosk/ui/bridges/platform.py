@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-import httpx
 from PySide6.QtCore import QObject, Signal
 
 from civic.pii import Personal
@@ -25,12 +24,11 @@ from offline_queue.platform import PlatformClient
 
 class PrefillBridge:
     """Implements ``kiosk.flows.services.PrefillClient`` over the platform client, on the
-    ``platform`` worker. ``client``: the platform client (an httpx client made by
-    ``build_client`` is wrapped in one), or None when the terminal is not enrolled."""
+    ``platform`` worker. ``client``: the platform client, or None when the terminal is not
+    enrolled."""
 
-    def __init__(self, invoker: GuiInvoker,
-                 client: PlatformClient | httpx.Client | None) -> None:
-        self._client = PlatformClient(client) if isinstance(client, httpx.Client) else client
+    def __init__(self, invoker: GuiInvoker, client: PlatformClient | None) -> None:
+        self._client = client
         self._worker = Worker("platform", invoker)
 
     def fetch(self, id_number: Personal, item_code: str,
