@@ -23,6 +23,7 @@ from kiosk.lazy import lazy
 # (kiosk.lazy says why). Declared here, not imported: launch imports this module before Qt.
 if TYPE_CHECKING:
     from kiosk.app import parts
+    from kiosk.app import readers as card_readers
     from kiosk.flows import messages
     from kiosk.ui import keyboard, lockdown, main_window, narrator, speech, wipe
     from kiosk.ui.bridges import platform as platform_bridge
@@ -32,6 +33,7 @@ else:
     narrator, wipe = lazy("kiosk.ui.narrator"), lazy("kiosk.ui.wipe")
     messages = lazy("kiosk.flows.messages")
     parts, platform_bridge = lazy("kiosk.app.parts"), lazy("kiosk.ui.bridges.platform")
+    card_readers = lazy("kiosk.app.readers")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -143,11 +145,12 @@ class KioskApp(TerminalApp):
 
     def _start_readers(self, flow: CitizenFlow) -> None:
         readers = self.open_readers()
-        readers.connect("reading", flow.card_reading)
-        readers.connect("placed", flow.card_placed)
-        readers.connect("removed", flow.card_removed)
-        readers.connect("failed", self._card_failed)
-        readers.connect("reader_state", self.window.status.set_reader)
+        signal = card_readers.ReaderSignal
+        readers.connect(signal.READING, flow.card_reading)
+        readers.connect(signal.PLACED, flow.card_placed)
+        readers.connect(signal.REMOVED, flow.card_removed)
+        readers.connect(signal.FAILED, self._card_failed)
+        readers.connect(signal.READER_STATE, self.window.status.set_reader)
         readers.start()
 
     def _card_failed(self, error: Exception) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from devices.idcard.autodetect import RESCAN_INTERVAL
@@ -34,9 +35,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Bridge = TypeVar("Bridge")
 
-#: the signals a mode may connect to; each bridge has those it has (``reader_state`` is
-#: the ID-card reader's ``ReaderState``, ``reading`` the PC/SC reader's)
-SIGNALS = ("placed", "removed", "failed", "reading", "reader_state")
+class ReaderSignal(StrEnum):
+    """What a mode may connect to; each bridge has those it has (the value is the Qt
+    signal's name on the bridges)."""
+
+    PLACED = "placed"                # a card was read: its model
+    REMOVED = "removed"              # the card was taken away
+    FAILED = "failed"                # a card could not be read: the error
+    READING = "reading"              # a card is being read (the PC/SC reader says so)
+    READER_STATE = "reader_state"    # the ID-card reader answers or not: a ReaderState
 
 
 class CardReaders:
@@ -52,13 +59,11 @@ class CardReaders:
         self.smartcard: SmartCardBridge | None = None
         self._idcard_url = ""
         self._finder: AutoDetect | None = None
-        self._slots: list[tuple[str, Callable[..., Any]]] = []
+        self._slots: list[tuple[ReaderSignal, Callable[..., Any]]] = []
 
-    def connect(self, signal: str, slot: Callable[..., Any]) -> None:
+    def connect(self, signal: ReaderSignal, slot: Callable[..., Any]) -> None:
         """``slot`` receives ``signal`` from every reader that has it, now and after a
         resume."""
-        if signal not in SIGNALS:
-            raise ValueError(f"no reader signal {signal!r}; one of {SIGNALS}")
         self._slots.append((signal, slot))
         for bridge in self._bridges():
             self._attach(bridge, signal, slot)
@@ -95,7 +100,7 @@ class CardReaders:
     def _bridges(self) -> list[Any]:
         return [b for b in (self.idcard, self.smartcard) if b is not None]
 
-    def _attach(self, bridge: Any, signal: str, slot: Callable[..., Any]) -> None:
+    def _attach(self, bridge: Any, signal: ReaderSignal, slot: Callable[..., Any]) -> None:
         if hasattr(bridge, signal):
             getattr(bridge, signal).connect(slot)
 

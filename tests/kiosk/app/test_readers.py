@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
-from kiosk.app.readers import CardReaders
+from kiosk.app.readers import CardReaders, ReaderSignal
 from kiosk.fleet import DeviceStates
 from seeds import seeds_dir
 from tests.devices.idcard.conftest import CountingPorts, bare_ptys
@@ -53,7 +53,7 @@ def test_a_reader_plugged_in_later_is_found_and_its_card_reaches_the_mode(
     """Nothing configured and no reader yet: lost to the mode, absent to the fleet. A
     reader plugged in behind a port with nothing on it is found by a later search, its
     card reaches the mode's slot, and its loss is then an error for the fleet."""
-    seen: dict[str, list[Any]] = {"placed": [], "reader_state": []}
+    seen: dict[ReaderSignal, list[Any]] = {ReaderSignal.PLACED: [], ReaderSignal.READER_STATE: []}
     readers = make_readers(CountingPorts(tmp_path))
     for signal, received in seen.items():
         readers.connect(signal, received.append)
@@ -61,15 +61,15 @@ def test_a_reader_plugged_in_later_is_found_and_its_card_reaches_the_mode(
         readers.build("")
         assert readers.idcard is not None          # agent mode takes it at build time
         readers.start()
-        qtbot.waitUntil(lambda: seen["reader_state"] == ["lost"], timeout=WAIT)
+        qtbot.waitUntil(lambda: seen[ReaderSignal.READER_STATE] == ["lost"], timeout=WAIT)
         assert states.snapshot()["idcard"] == "absent"
         with IdCardEmulator(profiles, link_path=tmp_path / "ttyB", pacing=False) as emulator:
-            qtbot.waitUntil(lambda: seen["reader_state"][-1:] == ["ok"], timeout=WAIT)
+            qtbot.waitUntil(lambda: seen[ReaderSignal.READER_STATE][-1:] == ["ok"], timeout=WAIT)
             assert states.snapshot()["idcard"] == "ok"
             emulator.place("R001")
-            qtbot.waitUntil(lambda: len(seen["placed"]) == 1, timeout=WAIT)
-            assert seen["placed"][0].card_type.value == "resident"
-        qtbot.waitUntil(lambda: seen["reader_state"][-1:] == ["lost"], timeout=WAIT)
+            qtbot.waitUntil(lambda: len(seen[ReaderSignal.PLACED]) == 1, timeout=WAIT)
+            assert seen[ReaderSignal.PLACED][0].card_type.value == "resident"
+        qtbot.waitUntil(lambda: seen[ReaderSignal.READER_STATE][-1:] == ["lost"], timeout=WAIT)
         assert states.snapshot()["idcard"] == "error"
 
 
