@@ -22,21 +22,20 @@ from typing import Any
 
 import httpx
 
-from civic.answers import Meaning, meaning
 from offline_queue import credentials
+from offline_queue.courier import Courier
 from offline_queue.credentials import Credentials
 from offline_queue.delivery import SyncReport, _SenderRefused, _Stop, _Transient
-from offline_queue.errors import OutboxError, UnreadableRecordError
+from offline_queue.errors import OutboxError
 from offline_queue.events import (
     ItemChanged,
     Progress,
     RunState,
     SenderRefused,
-    StatusUpdated,
 )
 from offline_queue.outbox import Outbox
 from offline_queue.outcomes import Claimed, Outcome
-from offline_queue.retry import RetryPolicy, backoff_delay
+from offline_queue.retry import RetryPolicy
 from offline_queue.senders import RequestHeaders, Sender, SenderHolds
 from offline_queue.states import State
 from offline_queue.store import DAMAGED_CODE
@@ -89,8 +88,8 @@ class SyncEngine:
         self._client_settings = ClientSettings.resolve(
             client_settings, connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s)
         self._wire = self._connect(creds)
-        self._batch_ok, self._batch_recheck_at = True, 0.0
-        self.batch_recheck_s = batch_recheck_s
+        self._courier = Courier(self.store, self._wire, self.policy, rand, self.clock,
+                                batch_recheck_s)
         self._progress = Progress()
 
     def _connect(self, creds: Credentials) -> Wire:
@@ -104,7 +103,7 @@ class SyncEngine:
     def use_credentials(self, creds: Credentials) -> None:
         """New credentials (the terminal was enrolled again): later requests carry them."""
         old, self._wire = self._wire, self._connect(creds)
-        self.creds = creds
+        self._courier.wire, self.creds = self._wire, creds
         old.close()
         log.info("outbox.credentials_changed", extra={"ctx": {"device_id": creds.device_id}})
 
@@ -172,9 +171,7 @@ class SyncEngine:
         # One pass over what was due when it started: an item retried in this run waits.
         self._cutoff = self.clock()
         self._wire.answers = self._wire.unreachable = 0   # did anything reach the platform?
-        if not self._batch_ok and self._cutoff >= self._batch_recheck_at:
-            self._batch_ok = True          # ask the batch endpoint again
-            log.info("outbox.batch_recheck", extra={"ctx": {}})
+        self._courier.recheck_batch(self._cutoff)
         due = self.store.senders(due_by=self._cutoff)
         held = self.holds.held(due)
         total = sum(n for sender, n in due.items() if sender not in held)
@@ -194,7 +191,7 @@ class SyncEngine:
                     continue
                 try:
                     batch = self._upload_readable(batch, report)
-                    outcomes = self._deliver(batch, headers) if batch else []
+                    outcomes = self._courier.deliver(batch, headers) if batch else []
                     failures = 0
                 except _SenderRefused as refused:
                     held.add(sender)
@@ -269,13 +266,14 @@ class SyncEngine:
         and items never sent go back to pending without an attempt counted."""
         settled = {o.id for o in t.answered} | {c.id for c in t.untried}
         return [*t.answered,
-                *(self._retry(c, t.error, t.status, t.retry_after)
+                *(self._courier.retry(c, t.error, t.status, t.retry_after)
                   for c in batch if c.id not in settled),
                 *self._unsent(t.untried, set())]
 
     def _take_batch(self, held: set[Sender],
                     report: SyncReport) -> tuple[Sender | None, list[Claimed]]:
-        claim = self.store.claim(self.batch_size if self._batch_ok else 1, self._cutoff, held)
+        size = self.batch_size if self._courier.batch_ok else 1
+        claim = self.store.claim(size, self._cutoff, held)
         self._damaged(claim.damaged, report)
         sender, claimed = claim.sender, claim.items
         size, keep = 0, list[Claimed]()
@@ -335,31 +333,10 @@ class SyncEngine:
                        last_error=self.store.get_meta("last_error"),
                        clock_skew_s=self.store.get_meta("clock_skew_s"))
 
-    def _upload_blobs(self, batch: list[Claimed]) -> dict[str, str]:
-        """Upload what the platform lacks; returns the attachments (sha → why) that cannot
-        be read here, whose items can never be delivered."""
-        unreadable: dict[str, str] = {}
-        for sha in sorted({sha for c in batch for sha in c.blobs}):
-            if self.store.blob_uploaded(sha):
-                continue
-            if self._wire.request("HEAD", f"/v1/blobs/{sha}").status_code != 200:
-                try:
-                    content = self.store.blobs.read(sha)
-                except UnreadableRecordError as exc:
-                    unreadable[sha] = exc.what
-                    continue
-                answer = self._wire.request("PUT", f"/v1/blobs/{sha}", content=content,
-                                            headers={"Content-Type": "application/octet-stream"})
-                if answer.status_code not in (200, 201):
-                    raise _Transient(f"blob upload answered {answer.status_code}",
-                                     answer.status_code)
-            self.store.mark_uploaded(sha)
-        return unreadable
-
     def _upload_readable(self, batch: list[Claimed], report: SyncReport) -> list[Claimed]:
         """Upload the batch's attachments; the items naming one that cannot be read here are
         dead as damaged and left out of the batch (the rest goes on)."""
-        unreadable = self._upload_blobs(batch)
+        unreadable = self._courier.upload_blobs(batch)
         if not unreadable:
             return batch
         damaged = [c.id for c in batch if unreadable.keys() & set(c.blobs)]
@@ -368,123 +345,7 @@ class SyncEngine:
         self._damaged(damaged, report)
         return [c for c in batch if c.id not in damaged]
 
-    def _deliver(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
-        self._wire.skew = None
-        if self._batch_ok and len(batch) > 1:
-            body = b'{"submissions":[' + b",".join(c.body for c in batch) + b"]}"
-            answer = self._wire.request("POST", "/v1/submissions:batch", content=body,
-                                   headers={**headers, "Content-Type": "application/json"})
-            if answer.status_code in (404, 405, 413):
-                if answer.status_code != 413:
-                    self._batch_ok = False
-                    self._batch_recheck_at = self.clock() + self.batch_recheck_s
-                    log.info("outbox.batch_unavailable", extra={"ctx": {
-                        "recheck_in_s": self.batch_recheck_s}})
-                outcomes = self._singles(batch, headers)
-            else:
-                outcomes = self._batch_results(batch, answer)
-        else:
-            outcomes = self._singles(batch, headers)
-        if self._wire.skew is not None:
-            self.store.set_meta(clock_skew_s=self._wire.skew)
-        return outcomes
-
-    def _batch_results(self, batch: list[Claimed], answer: httpx.Response) -> list[Outcome]:
-        doc = self._wire.json(answer)
-        code = str(doc.get("code", "")) if isinstance(doc, dict) else ""
-        if meaning(answer.status_code, code) is Meaning.SENDER_REFUSED:
-            raise _SenderRefused(code)        # the whole request: the session header
-        if answer.status_code != 200:
-            raise _Transient(f"batch answered {answer.status_code}", answer.status_code)
-        results = {r.get("submission_id"): r for r in doc.get("results", [])
-                   if isinstance(r, dict)}
-        out: list[Outcome] = []
-        for c in batch:
-            r = results.get(c.id)
-            if r is None:  # not answered: nothing is known, send it again later
-                out.append(self._retry(c, "missing from the batch answer", None, None))
-                continue
-            try:
-                out.append(self._classify(c, int(r.get("status", 0)), r.get("body") or {}))
-            except (_Stop, _SenderRefused) as stop:
-                stop.answered = out
-                raise
-        return out
-
-    def _singles(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
-        """One request per item, in order. A transient failure ends the request set there,
-        as a failed batch would: throttling or a dead line concerns every later item too."""
-        outcomes: list[Outcome] = []
-        for i, c in enumerate(batch):
-            try:
-                answer = self._wire.request("POST", "/v1/submissions", content=c.body,
-                                       headers={**headers, "Content-Type": "application/json",
-                                                "Idempotency-Key": c.id})
-                outcomes.append(self._classify(c, answer.status_code, self._wire.json(answer)))
-            except _Transient as t:
-                t.answered, t.untried = outcomes, batch[i + 1:]
-                raise
-            except (_Stop, _SenderRefused) as stop:
-                stop.answered = outcomes  # what the platform already answered is kept
-                raise
-        return outcomes
-
-    def _retry(self, c: Claimed, error: str, status: int | None,
-               retry_after: float | None) -> Outcome:
-        delay = backoff_delay(c.attempts, retry_after, self.policy, self.rand)
-        return Outcome(c.id, State.RETRY_WAIT, status, error, delay_s=delay)
-
-    def _classify(self, c: Claimed, status: int, body: Any) -> Outcome:
-        """One item's answer, as ``civic.answers`` says it means."""
-        body = body if isinstance(body, dict) else {}
-        code = str(body.get("code", ""))
-        what = meaning(status, code)
-        if what is Meaning.ACCEPTED:
-            case = body.get("case_number")
-            if not case:
-                return self._retry(c, "accepted without a case number", status, None)
-            return Outcome(c.id, State.SENT, status, None, case_number=str(case),
-                           platform_status=str(body.get("status", "received")))
-        if what is Meaning.DEVICE_REFUSED:
-            self.store.set_meta(paused=True, paused_token=self._wire.token_fingerprint)
-            raise _Stop(RunState.PAUSED, "the platform refused this device's token (401)")
-        if what is Meaning.REUPLOAD:
-            with self.store.tx() as db:  # the platform lost them: upload again next time
-                db.conn.executemany("DELETE FROM uploaded_blobs WHERE sha256 = ?",
-                                    [(s,) for s in body.get("missing", [])])
-            return self._retry(c, "platform is missing attachments", status, None)
-        if what is Meaning.RETRY:
-            return self._retry(c, f"platform answered {status} {code}".strip(), status, None)
-        if what is Meaning.SENDER_REFUSED:   # the session, not the content
-            raise _SenderRefused(code)
-        # REJECTED: 422 validation / key reused, 413 too large, 403 forbidden, 400 (our bug).
-        reasons = {"code": code, "title": body.get("title"), "detail": body.get("detail"),
-                   "fields": body.get("fields", {})}
-        return Outcome(c.id, State.DEAD, status, f"{status} {code}".strip(), reasons=reasons)
-
     # -- changes feed ---------------------------------------------------------------------
     def pull_changes(self, limit: int = 500) -> int:
         """Record the platform's status updates for our submissions; returns how many."""
-        n = 0
-        cursor = self.store.get_meta("changes_cursor")
-        while True:
-            params: dict[str, Any] = {"limit": limit}
-            if cursor:
-                params["after"] = cursor
-            try:
-                doc = self._wire.json(self._wire.request("GET", "/v1/changes", params=params))
-            except _Transient as t:
-                if t.retry_after is not None:  # the platform asked every call to wait
-                    self.store.set_meta(hold_until=self.clock() + t.retry_after)
-                log.info("outbox.changes_unavailable", extra={"ctx": {"error": t.error}})
-                return n
-            changes = doc.get("changes", [])
-            nxt = doc.get("next") or cursor
-            for sid in self.store.record_changes(changes, nxt):
-                self.outbox.notify(StatusUpdated(sid))
-            n += len(changes)
-            if not changes or nxt == cursor:
-                return n
-            cursor = nxt
-
-
+        return self._courier.pull_changes(self.outbox.notify, limit)
