@@ -27,7 +27,8 @@ import httpx
 from devices.printer.status import PrinterState
 from devices.readers import ReaderHealth
 from kiosk.documents.cups import QueueState, queue_state
-from offline_queue import Outbox, State, credentials
+from kiosk.heartbeat import build_heartbeat, refused_queue_summary
+from offline_queue import Outbox, credentials
 from offline_queue.errors import OutboxError, PlatformError
 from offline_queue.events import Progress
 from offline_queue.platform import PlatformClient
@@ -37,11 +38,6 @@ log = logging.getLogger(__name__)
 
 #: printer states that raise a heartbeat at once (someone must bring paper)
 URGENT_PRINTER_STATES = frozenset({PrinterState.PAPER_NEAR_END, PrinterState.PAPER_OUT})
-MAX_DEAD_IDS = 100
-
-
-def _rfc3339(ts: float | None) -> str | None:
-    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 class DeviceStates:
@@ -96,41 +92,6 @@ class DeviceStates:
             if self._printer is not None:
                 doc["printer"] = dict(self._printer)
         return doc
-
-
-def queue_summary(outbox: Outbox) -> dict[str, Any]:
-    """The heartbeat's ``queue``: counts, oldest pending, dead and damaged ids (platform-api
-    "Damaged applications"). No personal data."""
-    stats = outbox.stats()
-    waiting = sum(int(stats.get(str(s), 0))
-                  for s in (State.PENDING, State.IN_FLIGHT, State.RETRY_WAIT))
-    # dead items nobody has corrected or dismissed yet: the ones to follow up
-    dead = [item["submission_id"] for item in outbox.items(State.DEAD, open_only=True)]
-    # accepted here but unreadable now: the platform tells those citizens to apply again
-    damaged, damaged_ids = outbox.damaged(MAX_DEAD_IDS)
-    return {"pending": waiting, "dead": len(dead), "dead_ids": dead[:MAX_DEAD_IDS],
-            "damaged": damaged, "damaged_ids": damaged_ids,
-            "oldest_pending_at": stats.get("oldest_pending_at"),
-            "paused": bool(stats.get("paused", False))}
-
-
-def a4_summary(state: QueueState) -> dict[str, Any]:
-    return {"state": state.state, "reasons": list(state.reasons),
-            "accepting": state.accepting}
-
-
-def build_heartbeat(*, app_version: str, uptime_s: float, outbox: Outbox,
-                    devices: dict[str, Any], a4: QueueState | None,
-                    sync: Progress) -> dict[str, Any]:
-    """The ``POST /v1/heartbeat`` body. ``sync`` is the engine's progress (or the queue's
-    record of it)."""
-    body_devices = dict(devices)
-    if a4 is not None:
-        body_devices["a4_printer"] = a4_summary(a4)
-    return {"app_version": app_version, "uptime_s": int(uptime_s),
-            "clock_skew_s": sync.clock_skew_s or 0.0,
-            "queue": queue_summary(outbox), "devices": body_devices,
-            "last_sync_at": _rfc3339(sync.last_sync_at)}
 
 
 @dataclass(frozen=True)
@@ -260,22 +221,6 @@ class HeartbeatSender:
                 log.exception("fleet.heartbeat_bug", extra={"ctx": {}})
             self._wake.wait(self.interval_s)
             self._wake.clear()
-
-
-def refused_queue_summary(data_dir: Path, refusal: Exception) -> dict[str, Any]:
-    """The heartbeat's ``queue`` for a queue that refused to open: what can still be read
-    of it without its key (waiting ids, in clear), reported as damaged, and why."""
-    from offline_queue.dbfile import DB_NAME, sealed_rows
-    from offline_queue.location import WAITING, outbox_dir
-
-    try:
-        waiting = [r["submission_id"] for r in sealed_rows(outbox_dir(data_dir) / DB_NAME)
-                   if r["state"] in WAITING]
-    except OutboxError:            # the database itself is what cannot be read
-        waiting = []
-    return {"pending": len(waiting), "dead": 0, "dead_ids": [], "oldest_pending_at": None,
-            "damaged": len(waiting), "damaged_ids": waiting[:MAX_DEAD_IDS],
-            "refused": str(refusal)[:500]}
 
 
 def report_refused_queue(data_dir: Path, refusal: Exception, *, app_version: str,

@@ -14,7 +14,8 @@ from devices.printer import PrinterState, ReceiptPrinter, get_profile, transport
 from devices.printer.emulator.server import PrinterEmulator
 from kiosk import __version__
 from kiosk.documents.cups import QueueState
-from kiosk.fleet import DeviceStates, HeartbeatSender, build_heartbeat
+from kiosk.fleet import DeviceStates, HeartbeatSender
+from kiosk.heartbeat import build_heartbeat
 from offline_queue import Outbox
 from offline_queue.events import Progress
 from offline_queue.sync import SyncEngine
