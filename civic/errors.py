@@ -3,7 +3,7 @@
 CivicError                  the domain's data cannot be used as it is (bad input, not a bug)
 └── CatalogError            the catalog or the residents cannot be used
     ├── CatalogInvalid      a catalog (seed files or a served document) has problems; carries
-    │   │                   every :class:`~civic.catalog.problems.Problem`, each naming file
+    │   │                   every :class:`~civic.catalog.problems.CatalogProblem`, each naming file
     │   │                   and item
     │   └── ResidentsInvalid  the residents file has problems (same shape)
     └── RuleSyntaxError     an eligibility expression does not parse (position and reason)
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from civic.catalog.problems import Problem
+    from civic.catalog.problems import CatalogProblem
 
 
 class CivicError(Exception):
@@ -35,7 +35,7 @@ class CatalogInvalid(CatalogError):
 
     what = "catalog"
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[CatalogProblem]) -> None:
         self.problems = tuple(problems)
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""

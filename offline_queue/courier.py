@@ -3,7 +3,7 @@
 Attachments first (``HEAD`` then ``PUT`` of each blob the platform lacks), then the
 submissions, in one batch request or one by one (a platform without the batch endpoint is
 asked again after ``batch_recheck_s``); each answer is classified as ``civic.answers``
-says it means, into an :class:`~offline_queue.outcomes.Outcome` the engine records. A
+says it means, into an :class:`~offline_queue.outcomes.DeliveryOutcome` the engine records. A
 failure that concerns the whole request set (the line, throttling, a refused token or
 session) is raised as one of :mod:`offline_queue.delivery`'s signals, carrying what was
 answered before it. The changes feed is read here too. The engine decides what a run
@@ -22,7 +22,7 @@ from civic.answers import Meaning, meaning
 from offline_queue.delivery import _SenderRefused, _Stop, _Transient
 from offline_queue.errors import UnreadableRecordError
 from offline_queue.events import OutboxEvent, RunState, StatusUpdated
-from offline_queue.outcomes import Claimed, Outcome
+from offline_queue.outcomes import Claimed, DeliveryOutcome
 from offline_queue.retry import RetryPolicy, backoff_delay
 from offline_queue.states import State
 from offline_queue.store import Store
@@ -71,7 +71,7 @@ class Courier:
             self.store.mark_uploaded(sha)
         return unreadable
 
-    def deliver(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
+    def deliver(self, batch: list[Claimed], headers: dict[str, str]) -> list[DeliveryOutcome]:
         self.wire.skew = None
         if self.batch_ok and len(batch) > 1:
             body = b'{"submissions":[' + b",".join(c.body for c in batch) + b"]}"
@@ -92,7 +92,7 @@ class Courier:
             self.store.set_meta(clock_skew_s=self.wire.skew)
         return outcomes
 
-    def _batch_results(self, batch: list[Claimed], answer: httpx.Response) -> list[Outcome]:
+    def _batch_results(self, batch: list[Claimed], answer: httpx.Response) -> list[DeliveryOutcome]:
         doc = self.wire.json(answer)
         code = str(doc.get("code", "")) if isinstance(doc, dict) else ""
         if meaning(answer.status_code, code) is Meaning.SENDER_REFUSED:
@@ -101,7 +101,7 @@ class Courier:
             raise _Transient(f"batch answered {answer.status_code}", answer.status_code)
         results = {r.get("submission_id"): r for r in doc.get("results", [])
                    if isinstance(r, dict)}
-        out: list[Outcome] = []
+        out: list[DeliveryOutcome] = []
         for c in batch:
             r = results.get(c.id)
             if r is None:  # not answered: nothing is known, send it again later
@@ -114,10 +114,10 @@ class Courier:
                 raise
         return out
 
-    def _singles(self, batch: list[Claimed], headers: dict[str, str]) -> list[Outcome]:
+    def _singles(self, batch: list[Claimed], headers: dict[str, str]) -> list[DeliveryOutcome]:
         """One request per item, in order. A transient failure ends the request set there,
         as a failed batch would: throttling or a dead line concerns every later item too."""
-        outcomes: list[Outcome] = []
+        outcomes: list[DeliveryOutcome] = []
         for i, c in enumerate(batch):
             try:
                 answer = self.wire.request("POST", "/v1/submissions", content=c.body,
@@ -133,12 +133,12 @@ class Courier:
         return outcomes
 
     def retry(self, c: Claimed, error: str, status: int | None,
-              retry_after: float | None) -> Outcome:
+              retry_after: float | None) -> DeliveryOutcome:
         """``c`` waits and tries again after its back-off (or the platform's Retry-After)."""
         delay = backoff_delay(c.attempts, retry_after, self.policy, self.rand)
-        return Outcome(c.id, State.RETRY_WAIT, status, error, delay_s=delay)
+        return DeliveryOutcome(c.id, State.RETRY_WAIT, status, error, delay_s=delay)
 
-    def _classify(self, c: Claimed, status: int, body: Any) -> Outcome:
+    def _classify(self, c: Claimed, status: int, body: Any) -> DeliveryOutcome:
         """One item's answer, as ``civic.answers`` says it means."""
         body = body if isinstance(body, dict) else {}
         code = str(body.get("code", ""))
@@ -147,7 +147,7 @@ class Courier:
             case = body.get("case_number")
             if not case:
                 return self.retry(c, "accepted without a case number", status, None)
-            return Outcome(c.id, State.SENT, status, None, case_number=str(case),
+            return DeliveryOutcome(c.id, State.SENT, status, None, case_number=str(case),
                            platform_status=str(body.get("status", "received")))
         if what is Meaning.DEVICE_REFUSED:
             self.store.set_meta(paused=True, paused_token=self.wire.token_fingerprint)
@@ -164,7 +164,8 @@ class Courier:
         # REJECTED: 422 validation / key reused, 413 too large, 403 forbidden, 400 (our bug).
         reasons = {"code": code, "title": body.get("title"), "detail": body.get("detail"),
                    "fields": body.get("fields", {})}
-        return Outcome(c.id, State.DEAD, status, f"{status} {code}".strip(), reasons=reasons)
+        return DeliveryOutcome(c.id, State.DEAD, status, f"{status} {code}".strip(),
+                               reasons=reasons)
 
     # -- changes feed ---------------------------------------------------------------------
     def pull_changes(self, notify: Callable[[OutboxEvent], None], limit: int = 500) -> int:

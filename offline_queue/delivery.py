@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from offline_queue.events import RunState
-from offline_queue.outcomes import Claimed, Outcome
+from offline_queue.outcomes import Claimed, DeliveryOutcome
 
 
 @dataclass
@@ -37,7 +37,7 @@ class _Stop(Exception):
     def __init__(self, reason: RunState, error: str) -> None:
         super().__init__(error)
         self.reason, self.error = reason, error
-        self.answered: list[Outcome] = []
+        self.answered: list[DeliveryOutcome] = []
 
 
 class _SenderRefused(Exception):
@@ -46,7 +46,7 @@ class _SenderRefused(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-        self.answered: list[Outcome] = []
+        self.answered: list[DeliveryOutcome] = []
 
 
 class _Transient(Exception):
@@ -60,5 +60,5 @@ class _Transient(Exception):
                  retry_after: float | None = None) -> None:
         super().__init__(error)
         self.error, self.status, self.retry_after = error, status, retry_after
-        self.answered: list[Outcome] = []
+        self.answered: list[DeliveryOutcome] = []
         self.untried: list[Claimed] = []

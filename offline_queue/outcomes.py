@@ -30,7 +30,7 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DeliveryOutcome:
     """What one delivery attempt of one item came to."""
 
     id: str

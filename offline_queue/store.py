@@ -16,7 +16,7 @@ from typing import Any
 from offline_queue.errors import (
     UnreadableRecordError,
 )
-from offline_queue.outcomes import Claim, Claimed, Outcome
+from offline_queue.outcomes import Claim, Claimed, DeliveryOutcome
 from offline_queue.records import DAMAGED_CODE, ItemRecords
 from offline_queue.senders import Sender, not_held_sql
 from offline_queue.states import DELIVERABLE, State
@@ -82,7 +82,7 @@ class Store(ItemRecords):
                                 [(State.IN_FLIGHT, c.id) for c in items])
         return Claim(sender, items, damaged)
 
-    def record(self, outcomes: list[Outcome], now: float) -> None:
+    def record(self, outcomes: list[DeliveryOutcome], now: float) -> None:
         """Write the outcome of one request for many items in one commit. An item found
         damaged during the request stays dead: nothing it could be answered changes that."""
         with self.write("recording the platform's answers") as db:

@@ -34,7 +34,7 @@ from offline_queue.events import (
     SenderRefused,
 )
 from offline_queue.outbox import Outbox
-from offline_queue.outcomes import Claimed, Outcome
+from offline_queue.outcomes import Claimed, DeliveryOutcome
 from offline_queue.retry import RetryPolicy
 from offline_queue.senders import RequestHeaders, Sender, SenderHolds
 from offline_queue.states import State
@@ -245,9 +245,9 @@ class SyncEngine:
 
     @staticmethod
     def _unsent(batch: list[Claimed], answered: set[str], error: str | None = None,
-                status: int | None = None) -> list[Outcome]:
+                status: int | None = None) -> list[DeliveryOutcome]:
         """Items of a request set that were not answered: back to pending, no attempt."""
-        return [Outcome(c.id, State.PENDING, status, error, count_attempt=False)
+        return [DeliveryOutcome(c.id, State.PENDING, status, error, count_attempt=False)
                 for c in batch if c.id not in answered]
 
     def _refused(self, sender: Sender, batch: list[Claimed], refused: _SenderRefused,
@@ -261,7 +261,7 @@ class SyncEngine:
             "channel": sender.channel, "agent_id": sender.agent_id, "code": refused.code}})
         self.outbox.notify(SenderRefused(sender, refused.code))
 
-    def _after_transient(self, batch: list[Claimed], t: _Transient) -> list[Outcome]:
+    def _after_transient(self, batch: list[Claimed], t: _Transient) -> list[DeliveryOutcome]:
         """Answered items keep their outcome, the failed request's items wait and back off,
         and items never sent go back to pending without an attempt counted."""
         settled = {o.id for o in t.answered} | {c.id for c in t.untried}
@@ -286,7 +286,7 @@ class SyncEngine:
             self.store.record(self._unsent(claimed[len(keep):], set()), self.clock())
         return sender, keep
 
-    def _record(self, outcomes: list[Outcome], report: SyncReport) -> None:
+    def _record(self, outcomes: list[DeliveryOutcome], report: SyncReport) -> None:
         self.store.record(outcomes, self.clock())
         for o in outcomes:
             if o.state == State.SENT:

@@ -57,7 +57,7 @@ Browsing and search
 from civic.catalog.build import Sources, build
 from civic.catalog.document import catalog_from_document
 from civic.catalog.eligibility import Assessment, assess, assess_items, eligible_items, facts_of
-from civic.catalog.expr import Outcome, Verdict
+from civic.catalog.expr import EligibilityOutcome, Verdict
 from civic.catalog.forms import Choice, Field, Form, FormRule
 from civic.catalog.model import (
     Bundle,
@@ -74,16 +74,48 @@ from civic.catalog.model import (
     Output,
 )
 from civic.catalog.prefill import exempt_materials, prefill_response, prefill_values
-from civic.catalog.problems import Problem, Problems
-from civic.catalog.residents import Resident, SocialSecurityCard, parse_residents
+from civic.catalog.problems import CatalogProblem, Problems
+from civic.catalog.residents import IssuedSocialSecurityCard, Resident, parse_residents
 from civic.catalog.sourcefiles import read_sources
 from civic.catalog.vocab import FieldType, Mode, OutputKind
 
 __all__ = [
-    "Assessment", "Bundle", "Catalog", "Choice", "Department", "Eligibility", "Field",
-    "FieldType", "Form", "FormRule", "Handling", "Hit", "Index", "IndexFactory", "Item",
-    "LifeEvent", "Material", "Mode", "Outcome", "Output", "OutputKind", "Problem", "Problems",
-    "Resident", "SocialSecurityCard", "Sources", "Verdict", "assess", "assess_items", "build",
-    "catalog_from_document", "eligible_items", "exempt_materials", "facts_of",
-    "parse_residents", "prefill_response", "prefill_values", "read_sources",
+    "Assessment",
+    "Bundle",
+    "Catalog",
+    "CatalogProblem",
+    "Choice",
+    "Department",
+    "Eligibility",
+    "EligibilityOutcome",
+    "Field",
+    "FieldType",
+    "Form",
+    "FormRule",
+    "Handling",
+    "Hit",
+    "Index",
+    "IndexFactory",
+    "IssuedSocialSecurityCard",
+    "Item",
+    "LifeEvent",
+    "Material",
+    "Mode",
+    "Output",
+    "OutputKind",
+    "Problems",
+    "Resident",
+    "Sources",
+    "Verdict",
+    "assess",
+    "assess_items",
+    "build",
+    "catalog_from_document",
+    "eligible_items",
+    "exempt_materials",
+    "facts_of",
+    "parse_residents",
+    "prefill_response",
+    "prefill_values",
+    "read_sources",
 ]

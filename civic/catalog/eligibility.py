@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from civic.catalog import expr
-from civic.catalog.expr import Outcome, Verdict
+from civic.catalog.expr import EligibilityOutcome, Verdict
 from civic.catalog.vocab import SHARED_KEYS
 from civic.text import Text
 
@@ -66,7 +66,7 @@ def facts_of(profile: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Assessment:
     item_code: str
-    outcome: Outcome
+    outcome: EligibilityOutcome
     reason: Text
     missing: tuple[str, ...] = ()   # facts to ask about when the outcome is unknown
 
@@ -105,9 +105,9 @@ def eligible_items(catalog: Catalog, profile: Any, today: dt.date, *,
     """
     out = []
     for a in assess_items(catalog, profile, today):
-        if a.outcome == Outcome.ELIGIBLE:
+        if a.outcome == EligibilityOutcome.ELIGIBLE:
             out.append((a.item_code, a.reason))
-        elif a.outcome == Outcome.UNKNOWN and include_unknown:
+        elif a.outcome == EligibilityOutcome.UNKNOWN and include_unknown:
             out.append((a.item_code, Text(UNKNOWN_PREFIX.zh + a.reason.zh,
                                           UNKNOWN_PREFIX.en + a.reason.en)))
     return out

@@ -283,7 +283,7 @@ def check_types(node: Node, facts: Mapping[str, SharedKey]) -> list[str]:
 
 # --- evaluation -------------------------------------------------------------------------
 
-class Outcome(StrEnum):
+class EligibilityOutcome(StrEnum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     UNKNOWN = "unknown"         # shown as "check with the resident"
@@ -291,7 +291,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Verdict:
-    outcome: Outcome
+    outcome: EligibilityOutcome
     missing: tuple[str, ...] = ()     # facts to ask about when the outcome is unknown
 
 
@@ -303,8 +303,8 @@ _NONE: frozenset[str] = frozenset()
 def evaluate(node: Node, facts: Mapping[str, Any]) -> Verdict:
     value, missing = _eval(node, facts)
     if value is None:
-        return Verdict(Outcome.UNKNOWN, tuple(sorted(missing)))
-    return Verdict(Outcome.ELIGIBLE if value else Outcome.NOT_ELIGIBLE)
+        return Verdict(EligibilityOutcome.UNKNOWN, tuple(sorted(missing)))
+    return Verdict(EligibilityOutcome.ELIGIBLE if value else EligibilityOutcome.NOT_ELIGIBLE)
 
 
 def _eval(node: Node, facts: Mapping[str, Any]) -> _Tri:

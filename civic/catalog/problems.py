@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class Problem:
+class CatalogProblem:
     """``file``: the seed file (or ``<document>``); ``item``: the item's code or key, if any."""
 
     file: str
@@ -28,10 +28,10 @@ class Problem:
 class Problems:
     """Collects problems while a catalog is built, so every problem is reported in one run."""
 
-    items: list[Problem] = field(default_factory=list)
+    items: list[CatalogProblem] = field(default_factory=list)
 
     def add(self, file: str, item: str | None, where: str, message: str) -> None:
-        self.items.append(Problem(file, item, where, message))
+        self.items.append(CatalogProblem(file, item, where, message))
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -31,7 +31,7 @@ _SSC_KEYS = {"generation", "card_number", "region_code", "issue_date", "expiry_d
 
 
 @dataclass(frozen=True, repr=False)
-class SocialSecurityCard:
+class IssuedSocialSecurityCard:
     generation: int            # 2: holder data readable; 3: protected without a PSAM
     card_number: str
     region_code: str
@@ -57,7 +57,7 @@ class Resident:
     profile: Mapping[str, Any]
     nation: str | None = None
     address: str | None = None
-    social_security_card: SocialSecurityCard | None = None
+    social_security_card: IssuedSocialSecurityCard | None = None
     card_extra: Mapping[str, Any] = field(default_factory=dict)   # name_en, issuer, ...
 
     def __repr__(self) -> str:
@@ -128,7 +128,7 @@ def _resident(raw: dict[str, Any], place: Place) -> Resident | None:
         if set(ssc_raw) != _SSC_KEYS:
             place.at("social_security_card").report(f"needs exactly {sorted(_SSC_KEYS)}")
         else:
-            ssc = SocialSecurityCard(**ssc_raw)
+            ssc = IssuedSocialSecurityCard(**ssc_raw)
     extra = {k: v for k, v in raw.items() if k not in _REQUIRED and k not in (
         "profile", "social_security_card", "nation", "address")}
     return Resident(ref=raw["ref"], card_type=raw["card_type"], name=raw["name"],

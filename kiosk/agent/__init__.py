@@ -15,7 +15,7 @@ See ``docs/agent-technician.md``.
 
 from kiosk.agent.dashboard import DashboardView, QueueDashboard, QueueEntry
 from kiosk.agent.errors import AgentError
-from kiosk.agent.platform import Platform
+from kiosk.agent.platform import AgentPlatform
 from kiosk.agent.session import AgentSession, Inactivity, sign_out_due
 from kiosk.agent.signin import AgentAuth
 from kiosk.agent.submission import AgentOutbox, as_agent_submission
@@ -23,8 +23,20 @@ from kiosk.agent.vault import Vault
 from kiosk.agent.worklist import Worklist, WorklistBook, WorkResident, id_hash
 
 __all__ = [
-    "AgentAuth", "AgentError", "AgentOutbox", "AgentSession",
-    "DashboardView", "Inactivity", "Platform", "QueueDashboard", "QueueEntry", "Vault",
-    "WorkResident", "Worklist", "WorklistBook", "as_agent_submission", "id_hash",
+    "AgentAuth",
+    "AgentError",
+    "AgentOutbox",
+    "AgentPlatform",
+    "AgentSession",
+    "DashboardView",
+    "Inactivity",
+    "QueueDashboard",
+    "QueueEntry",
+    "Vault",
+    "WorkResident",
+    "Worklist",
+    "WorklistBook",
+    "as_agent_submission",
+    "id_hash",
     "sign_out_due",
 ]

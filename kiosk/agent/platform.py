@@ -35,13 +35,13 @@ from offline_queue.errors import (
 from offline_queue.platform import AGENT_TOKEN_HEADER, AgentGrant, PlatformClient
 from offline_queue.tls import ClientSettings
 
-__all__ = ["AGENT_TOKEN_HEADER", "Platform"]
+__all__ = ["AGENT_TOKEN_HEADER", "AgentPlatform"]
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Platform:
+class AgentPlatform:
     """Where and how to call the platform: the data dir's credentials and how to connect
     (``client_settings``, from ``config.platform``; without them, the time-outs)."""
 

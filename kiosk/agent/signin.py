@@ -41,7 +41,7 @@ from kiosk.agent.errors import (
     TerminalNotReady,
 )
 from kiosk.agent.lockout import Attempts, LockoutPolicy
-from kiosk.agent.platform import AGENT_TOKEN_HEADER, Platform
+from kiosk.agent.platform import AGENT_TOKEN_HEADER, AgentPlatform
 from kiosk.agent.session import AgentProfile, AgentSession, Inactivity
 from kiosk.agent.vault import Vault
 from kiosk.config import AgentConfig
@@ -70,7 +70,7 @@ class AgentAuth:
     validity and lock-outs survive restarts); ``monotonic`` drives the inactivity sign-out.
     """
 
-    def __init__(self, platform: Platform, vault: Vault, limits: AgentConfig, *,
+    def __init__(self, platform: AgentPlatform, vault: Vault, limits: AgentConfig, *,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.platform, self.vault = platform, vault

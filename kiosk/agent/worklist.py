@@ -26,7 +26,7 @@ from kiosk.agent.errors import (
     WorklistExpired,
     WorklistUnavailable,
 )
-from kiosk.agent.platform import Platform
+from kiosk.agent.platform import AgentPlatform
 from kiosk.agent.signin import AgentAuth
 from kiosk.agent.vault import Vault
 from offline_queue.errors import BadAnswer, CallForbidden, PlatformError, SessionRefused
@@ -125,7 +125,7 @@ class Worklist:
 class WorklistBook:
     """Fetches, keeps and opens the signed-in agent's work list."""
 
-    def __init__(self, platform: Platform, vault: Vault, auth: AgentAuth, *,
+    def __init__(self, platform: AgentPlatform, vault: Vault, auth: AgentAuth, *,
                  clock: Callable[[], float] = time.time) -> None:
         self.platform, self.vault, self.auth, self.clock = platform, vault, auth, clock
 

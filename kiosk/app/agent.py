@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.agent import AgentAuth, AgentOutbox, Platform, QueueDashboard, Vault, WorklistBook
+from kiosk.agent import AgentAuth, AgentOutbox, AgentPlatform, QueueDashboard, Vault, WorklistBook
 from kiosk.agent.submission import VisitQueue
 from kiosk.agent.visit import AgentVisit
 from kiosk.app import parts
@@ -81,7 +81,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     (tests shorten ``online_wait_s``); ``retry_cap_s`` caps the sync back-off (the demo)."""
     closers: list[Callable[[], object]] = []
     p = config.platform
-    platform = Platform(data_dir, client_settings=p.client_settings())
+    platform = AgentPlatform(data_dir, client_settings=p.client_settings())
     vault = Vault(data_dir)
     auth = AgentAuth(platform, vault, config.agent)
     closers.append(lambda: auth.sign_out("closing"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from civic.catalog.build import build
 from civic.catalog.model import Catalog
-from civic.catalog.problems import Problem, Problems
+from civic.catalog.problems import CatalogProblem, Problems
 from civic.catalog.residents import Resident, parse_residents
 from civic.catalog.sourcefiles import FileData, read_sources
 from civic.errors import CatalogInvalid
@@ -46,7 +46,7 @@ def read_files(root: Path) -> dict[str, FileData]:
             for path in sorted(root.rglob("*.toml"))}
 
 
-def check_catalog(path: Path) -> list[Problem]:
+def check_catalog(path: Path) -> list[CatalogProblem]:
     """Every problem of the catalog at ``path`` (empty: the catalog is good)."""
     root = catalog_dir(path)
     problems = Problems()

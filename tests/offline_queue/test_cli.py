@@ -57,11 +57,11 @@ def test_dead_lists_open_ones_and_dismiss_resolves(data_dir: Path) -> None:
     """`queue dead` shows rejected items with reasons until `queue dismiss`; `--all` keeps them."""
     from offline_queue import State
     from offline_queue.location import open_terminal_outbox
-    from offline_queue.store import Outcome
+    from offline_queue.store import DeliveryOutcome
 
     with open_terminal_outbox(data_dir) as box:
         sid = box.enqueue(make_submission(), [SIGNATURE])
-        box.store.record([Outcome(sid, State.DEAD, 422, "422 validation", reasons={
+        box.store.record([DeliveryOutcome(sid, State.DEAD, 422, "422 validation", reasons={
             "fields": {"reason": {"zh": "太短", "en": "too short"}}})], 1.0)
     listed = run_kiosk("queue", "dead", data_dir=data_dir)
     assert listed.returncode == 0 and sid in listed.stdout and "too short" in listed.stdout
@@ -77,14 +77,14 @@ def test_sync_sends_items_in_back_off_and_holds_agent_items(
     once, while an agent item (no agent signed in here) is held, not rejected."""
     from offline_queue import State
     from offline_queue.location import open_terminal_outbox
-    from offline_queue.store import Outcome
+    from offline_queue.store import DeliveryOutcome
     from tests.offline_queue.conftest import copy_of, enrolled, valid_submission
 
     enrolled(sandbox, data_dir)
     template = valid_submission(sandbox)
     with open_terminal_outbox(data_dir) as box:
         waiting = box.enqueue(copy_of(template), [SIGNATURE])
-        box.store.record([Outcome(waiting, State.RETRY_WAIT, 503, "503", delay_s=3600)],
+        box.store.record([DeliveryOutcome(waiting, State.RETRY_WAIT, 503, "503", delay_s=3600)],
                          box.clock())
         agent = box.enqueue(copy_of(template, channel="agent", agent={"agent_id": "a-1"}),
                             [SIGNATURE])

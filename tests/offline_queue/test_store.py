@@ -25,7 +25,7 @@ from offline_queue.errors import (
 )
 from offline_queue.events import ItemChanged, OutboxEvent
 from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION
-from offline_queue.store import Outcome
+from offline_queue.store import DeliveryOutcome
 from tests.offline_queue.conftest import ADDRESS, ID_NUMBER, NAME, SIGNATURE, make_submission
 
 
@@ -179,7 +179,7 @@ def test_retry_creates_replacing_submission(data_dir: Path) -> None:
         sid = box.enqueue(make_submission(), [SIGNATURE])
         with pytest.raises(NotDeadError):
             box.retry(sid, make_submission())
-        box.store.record([Outcome(sid, State.DEAD, 422, "validation",
+        box.store.record([DeliveryOutcome(sid, State.DEAD, 422, "validation",
                                   reasons={"reason": {"zh": "太短", "en": "too short"}})], 1.0)
         assert box.items(State.DEAD)[0]["reasons"]["reason"]["en"] == "too short"
         new = box.retry(sid, make_submission())
@@ -192,7 +192,7 @@ def test_purge_leaves_tombstone_with_case_number(data_dir: Path) -> None:
     now = [1_000_000.0]
     with Outbox(data_dir, retention_s=100, clock=lambda: now[0]) as box:
         sid = box.enqueue(make_submission(), [SIGNATURE])
-        box.store.record([Outcome(sid, State.SENT, 201, case_number="C-1")], now[0])
+        box.store.record([DeliveryOutcome(sid, State.SENT, 201, case_number="C-1")], now[0])
         now[0] += 101
         assert box.purge() == 1
         row = box.store.row(sid)
@@ -248,7 +248,8 @@ def test_dead_reasons_stay_until_dealt_with(data_dir: Path) -> None:
     fields = {"reason": {"zh": "太短", "en": "too short"}}
     with Outbox(data_dir, retention_s=0) as box:
         first, second = (box.enqueue(make_submission(), [SIGNATURE]) for _ in range(2))
-        box.store.record([Outcome(s, State.DEAD, 422, "validation", reasons={"fields": fields})
+        box.store.record([DeliveryOutcome(s, State.DEAD, 422, "validation",
+                                          reasons={"fields": fields})
                           for s in (first, second)], 1.0)
         box.purge()
         assert box.stats()["dead_open"] == 2
@@ -320,6 +321,6 @@ def test_body_gives_the_queued_submission(data_dir: Path, submission: dict[str, 
         assert body["local_receipt"] == box.get(sid)["local_receipt"]
         with pytest.raises(NotFoundError):
             box.body(str(uuid.uuid4()))
-        box.store.record([Outcome(sid, State.SENT, 201, case_number="C1")], 1.0)
+        box.store.record([DeliveryOutcome(sid, State.SENT, 201, case_number="C1")], 1.0)
         box.purge()
         assert box.body(sid) is None

@@ -10,7 +10,7 @@ import pytest
 
 from offline_queue import Outbox, State
 from offline_queue.credentials import Credentials
-from offline_queue.store import Outcome
+from offline_queue.store import DeliveryOutcome
 from offline_queue.sync import SyncEngine
 from tests.offline_queue.conftest import SIGNATURE, TIMEOUTS, make_submission
 from tests.offline_queue.fake_platform import FakePlatform
@@ -204,8 +204,8 @@ def test_retry_waiting_now_sends_items_in_back_off(box: Outbox) -> None:
     """'Sync now' makes items waiting out a back-off due at once, and they are sent."""
     fake = FakePlatform()
     ids = fill(box, 2)
-    box.store.record([Outcome(s, State.RETRY_WAIT, 503, "platform answered 503", delay_s=3600)
-                      for s in ids], box.clock())
+    box.store.record([DeliveryOutcome(s, State.RETRY_WAIT, 503, "platform answered 503",
+                                      delay_s=3600) for s in ids], box.clock())
     with engine(box, fake) as e:
         assert e.sync_once().sent == 0                 # still in back-off
         assert box.retry_waiting_now() == 2

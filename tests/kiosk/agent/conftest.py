@@ -24,7 +24,7 @@ from devices.idcard.card import IdCard
 from devices.idcard.connect import connect
 from devices.idcard.emulator.device import IdCardEmulator
 from devices.idcard.emulator.profiles import load_profiles
-from kiosk.agent import AgentAuth, Platform, Vault
+from kiosk.agent import AgentAuth, AgentPlatform, Vault
 from kiosk.catalog.load import load_residents
 from kiosk.config import AgentConfig
 from kiosk.flows.submission import Attachment, BuiltSubmission, build_submission
@@ -111,7 +111,7 @@ class Terminal:
     data_dir: Path
     creds: credentials.Credentials
     line: Line
-    platform: Platform
+    platform: AgentPlatform
     vault: Vault
     agent_number: str
 
@@ -124,7 +124,7 @@ class Terminal:
 def terminal(sandbox: SandboxServer, data_dir: Path) -> Terminal:
     """An agent terminal enrolled with the sandbox, and a new agent of ``AREA``."""
     creds = enrol(sandbox, data_dir)
-    return Terminal(data_dir, creds, Line(data_dir, creds), Platform(data_dir, **TIMEOUTS),
+    return Terminal(data_dir, creds, Line(data_dir, creds), AgentPlatform(data_dir, **TIMEOUTS),
                     Vault(data_dir), new_agent(sandbox))
 
 

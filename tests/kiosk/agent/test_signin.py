@@ -15,7 +15,7 @@ from kiosk.agent.errors import (
     SignInThrottled,
     TerminalNotReady,
 )
-from kiosk.agent.platform import Platform
+from kiosk.agent.platform import AgentPlatform
 from kiosk.agent.signin import DAY_S
 from kiosk.config import AgentConfig
 from tests.kiosk.agent.conftest import PIN, TIMEOUTS, Terminal, WallClock, enrol, new_agent
@@ -125,7 +125,7 @@ def test_kiosk_terminal_cannot_sign_agents_in(sandbox: SandboxServer, tmp_path: 
     from kiosk.agent.signin import AgentAuth
 
     enrol(sandbox, tmp_path, "kiosk")
-    auth = AgentAuth(Platform(tmp_path, **TIMEOUTS), Vault(tmp_path), AgentConfig())
+    auth = AgentAuth(AgentPlatform(tmp_path, **TIMEOUTS), Vault(tmp_path), AgentConfig())
     with pytest.raises(TerminalNotReady) as info:
         auth.sign_in(new_agent(sandbox), PIN)
     assert "代办终端" in info.value.zh

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from civic.catalog import Outcome
+from civic.catalog import EligibilityOutcome
 from civic.catalog.expr import check_types, evaluate, parse, tokenize
 from civic.catalog.vocab import fact_kinds
 from civic.errors import CivicError, RuleSyntaxError
 
 
-def verdict(rule: str, **facts: object) -> tuple[Outcome, tuple[str, ...]]:
+def verdict(rule: str, **facts: object) -> tuple[EligibilityOutcome, tuple[str, ...]]:
     result = evaluate(parse(rule), facts)
     return result.outcome, result.missing
 
 
-@pytest.mark.parametrize(("age", "outcome"), [(59, Outcome.NOT_ELIGIBLE), (60, Outcome.ELIGIBLE),
-                                              (61, Outcome.ELIGIBLE)])
-def test_threshold_on_both_sides(age: int, outcome: Outcome) -> None:
+@pytest.mark.parametrize(("age", "outcome"), [(59, EligibilityOutcome.NOT_ELIGIBLE),
+                                              (60, EligibilityOutcome.ELIGIBLE),
+                                              (61, EligibilityOutcome.ELIGIBLE)])
+def test_threshold_on_both_sides(age: int, outcome: EligibilityOutcome) -> None:
     """`age >= 60` is false at 59 and true at 60 and 61."""
     assert verdict("age >= 60", age=age)[0] == outcome
 
@@ -29,37 +30,38 @@ def test_threshold_on_both_sides(age: int, outcome: Outcome) -> None:
                                               ("!=", [True, False, True])])
 def test_every_comparison_operator(op: str, expected: list[bool]) -> None:
     """Each comparison operator gives the right answer below, at and above the value."""
-    results = [verdict(f"disability_grade {op} 2", disability_grade=g)[0] == Outcome.ELIGIBLE
-               for g in (1, 2, 3)]
+    results = [verdict(f"disability_grade {op} 2", disability_grade=g)[0]
+               == EligibilityOutcome.ELIGIBLE for g in (1, 2, 3)]
     assert results == expected
 
 
 def test_missing_fact_is_unknown_with_the_facts_to_ask() -> None:
     """A rule that reads an absent fact answers unknown and names the fact, never 'no'."""
     outcome, missing = verdict("age >= 60 and pension_years >= 15", age=65)
-    assert outcome == Outcome.UNKNOWN and missing == ("pension_years",)
+    assert outcome == EligibilityOutcome.UNKNOWN and missing == ("pension_years",)
     assert verdict("age >= 60 and hpf_balance > 0")[1] == ("age", "hpf_balance")
 
 
 def test_kleene_logic_settles_what_it_can() -> None:
     """false-and-unknown is false, true-or-unknown is true, not-unknown stays unknown."""
-    assert verdict("age >= 60 and pension_years >= 15", age=40)[0] == Outcome.NOT_ELIGIBLE
-    assert verdict("age >= 60 or veteran", age=70)[0] == Outcome.ELIGIBLE
-    assert verdict("age >= 60 or veteran", age=30)[0] == Outcome.UNKNOWN
-    assert verdict("not veteran")[0] == Outcome.UNKNOWN
-    assert verdict("not veteran", veteran=False)[0] == Outcome.ELIGIBLE
+    assert verdict("age >= 60 and pension_years >= 15", age=40)[0] \
+        == EligibilityOutcome.NOT_ELIGIBLE
+    assert verdict("age >= 60 or veteran", age=70)[0] == EligibilityOutcome.ELIGIBLE
+    assert verdict("age >= 60 or veteran", age=30)[0] == EligibilityOutcome.UNKNOWN
+    assert verdict("not veteran")[0] == EligibilityOutcome.UNKNOWN
+    assert verdict("not veteran", veteran=False)[0] == EligibilityOutcome.ELIGIBLE
 
 
 def test_in_lists_and_precedence() -> None:
     """`in`, `not in`, parentheses and 'and before or' behave as written."""
     rule = "disability_grade in [1, 2] or assistance_status not in ['none'] and age < 16"
-    assert verdict(rule, disability_grade=2)[0] == Outcome.ELIGIBLE
+    assert verdict(rule, disability_grade=2)[0] == EligibilityOutcome.ELIGIBLE
     assert verdict(rule, disability_grade=3, assistance_status="dibao", age=10)[0] == \
-        Outcome.ELIGIBLE
+        EligibilityOutcome.ELIGIBLE
     assert verdict(rule, disability_grade=3, assistance_status="dibao", age=20)[0] == \
-        Outcome.NOT_ELIGIBLE
+        EligibilityOutcome.NOT_ELIGIBLE
     assert verdict("(age > 1 or age < 0) and veteran", age=5, veteran=True)[0] == \
-        Outcome.ELIGIBLE
+        EligibilityOutcome.ELIGIBLE
 
 
 @pytest.mark.parametrize(("rule", "position"), [

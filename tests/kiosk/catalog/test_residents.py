@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from civic.catalog import Catalog, Outcome, Resident, assess_items, eligible_items, facts_of
+from civic.catalog import (
+    Catalog,
+    EligibilityOutcome,
+    Resident,
+    assess_items,
+    eligible_items,
+    facts_of,
+)
 from civic.errors import ResidentsInvalid
 from kiosk.catalog.load import load_residents
 from tests.kiosk.catalog.conftest import TODAY, edit
@@ -67,7 +74,7 @@ def test_missing_data_is_unknown_not_no(catalog: Catalog,
     """R031 has almost no shared data: rules answer unknown with the facts to ask."""
     r031 = residents["R031"]
     assessments = assess_items(catalog, r031, TODAY)
-    unknown = [a for a in assessments if a.outcome == Outcome.UNKNOWN]
+    unknown = [a for a in assessments if a.outcome == EligibilityOutcome.UNKNOWN]
     assert len(unknown) >= 10 and all(a.missing for a in unknown)
     assert eligible_items(catalog, r031, TODAY) == []
     listed = eligible_items(catalog, r031, TODAY, include_unknown=True)
