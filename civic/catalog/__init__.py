@@ -55,7 +55,6 @@ Browsing and search
 """
 
 from civic.catalog.build import Sources, build
-from civic.catalog.document import catalog_from_document
 from civic.catalog.eligibility import Assessment, assess, assess_items, eligible_items, facts_of
 from civic.catalog.expr import EligibilityOutcome, Verdict
 from civic.catalog.forms import Choice, Field, Form, FormRule
@@ -76,6 +75,7 @@ from civic.catalog.model import (
 from civic.catalog.prefill import exempt_materials, prefill_response, prefill_values
 from civic.catalog.problems import CatalogProblem, Problems
 from civic.catalog.residents import IssuedSocialSecurityCard, Resident, parse_residents
+from civic.catalog.served import catalog_from_document
 from civic.catalog.sourcefiles import read_sources
 from civic.catalog.vocab import FieldType, Mode, OutputKind
 

@@ -267,7 +267,7 @@ class Catalog:
         }
 
     def to_document(self, generated_at: str | None = None) -> dict[str, Any]:
-        """The catalog as the platform serves it (``civic.catalog.document``); the version
+        """The catalog as the platform serves it (``civic.catalog.served``); the version
         is the content's hash, ``generated_at`` now unless given."""
         content = self.content()
         when = generated_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
