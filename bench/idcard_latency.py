@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from devices.idcard import EventKind, ReaderEvent, ReaderMonitor, connect  # noqa: E402
 from devices.idcard.emulator import IdCardEmulator, load_profiles  # noqa: E402
 from devices.idcard.frames import build_command, wire_time  # noqa: E402
-from devices.idcard.transport import SerialTransport  # noqa: E402
+from devices.idcard.transport import SerialReaderTransport  # noqa: E402
 from seeds import seeds_dir  # noqa: E402
 
 BAUD = 115200
@@ -46,7 +46,7 @@ def raw_read_time(emulator: IdCardEmulator, rounds: int) -> list[float]:
             emulator.place("R001")
             assert reader.find_card()
             reader.select_card()
-        transport = SerialTransport(emulator.device_path, BAUD)
+        transport = SerialReaderTransport(emulator.device_path, BAUD)
         transport.open()
         try:
             started = time.monotonic()

@@ -13,17 +13,17 @@ from collections.abc import Callable, Sequence
 from devices.idcard import commands as C
 from devices.idcard.driver import IdCardReader
 from devices.idcard.errors import ProtocolError, ReaderTimeout
-from devices.idcard.transport import SerialTransport, Transport
+from devices.idcard.transport import ReaderTransport, SerialReaderTransport
 from devices.serialurl import SerialUrl, parse_serial_url
 
 log = logging.getLogger(__name__)
 
-TransportFactory = Callable[[str, int], Transport]
+TransportFactory = Callable[[str, int], ReaderTransport]
 
 
 def connect(url: str | SerialUrl, *, timeouts: C.Timeouts | None = None,
             baudrates: Sequence[int] = C.BAUD_RATES,
-            transport_factory: TransportFactory = SerialTransport,
+            transport_factory: TransportFactory = SerialReaderTransport,
             max_rf_bytes: int | None = None) -> IdCardReader:
     """An open reader on ``url`` whose SAM answered "ready".
 

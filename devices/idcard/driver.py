@@ -1,4 +1,4 @@
-"""The ID-card reader: the SAM protocol over any :class:`Transport`.
+"""The ID-card reader: the SAM protocol over any :class:`ReaderTransport`.
 
 Strictly one command is outstanding at a time (a lock serialises callers); the input is
 flushed before each command; each command has its own time-out; a reply that is garbled,
@@ -32,7 +32,7 @@ from devices.idcard.errors import (
 )
 from devices.idcard.frames import FrameReader, Reply, build_command
 from devices.idcard.layout import TEXT_SIZE
-from devices.idcard.transport import Transport
+from devices.idcard.transport import ReaderTransport
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class RawCardData:
 class IdCardReader:
     """A SAM ID-card reader on an open transport. Use :func:`~devices.idcard.connect`."""
 
-    def __init__(self, transport: Transport, *, timeouts: C.Timeouts | None = None) -> None:
+    def __init__(self, transport: ReaderTransport, *, timeouts: C.Timeouts | None = None) -> None:
         self._transport = transport
         self._timeouts = timeouts or C.Timeouts()
         self._lock = threading.Lock()

@@ -81,7 +81,7 @@ class Reply:
 
 
 @dataclass(frozen=True)
-class Command:
+class FrameCommand:
     """A checked command frame (the emulator's side of the link)."""
 
     cmd: int
@@ -89,7 +89,7 @@ class Command:
     data: bytes
 
     @classmethod
-    def parse(cls, frame: bytes) -> Command:
+    def parse(cls, frame: bytes) -> FrameCommand:
         return cls(cmd=frame[7], para=frame[8], data=frame[9:-1])
 
 

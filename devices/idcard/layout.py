@@ -40,7 +40,7 @@ MARKER_OF: Final = MappingProxyType({kind: marker for marker, kind in MARKERS.it
 
 
 @dataclass(frozen=True)
-class Field:
+class LayoutField:
     """One fixed-width text field: byte offset and width in characters."""
 
     name: str
@@ -52,8 +52,8 @@ class Field:
         return self.offset + 2 * self.chars
 
 
-def _fields(*spec: tuple[str, int, int]) -> tuple[Field, ...]:
-    return tuple(Field(name, offset, chars) for name, offset, chars in spec)
+def _fields(*spec: tuple[str, int, int]) -> tuple[LayoutField, ...]:
+    return tuple(LayoutField(name, offset, chars) for name, offset, chars in spec)
 
 
 LAYOUTS: Final = MappingProxyType({

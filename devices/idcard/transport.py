@@ -1,7 +1,7 @@
 """Byte transports below the ID-card protocol: the one boundary where OS errors come in.
 
 A transport moves bytes and nothing else; the protocol lives once in
-:class:`~devices.idcard.driver.IdCardReader`. :class:`SerialTransport` drives a serial port
+:class:`~devices.idcard.driver.IdCardReader`. :class:`SerialReaderTransport` drives a serial port
 through pyserial (RS-232, USB virtual COM ports, and the emulator's pseudo-terminal) and
 translates ``serial.SerialException``, ``OSError`` and ``termios.error`` into the driver's
 errors, closing the port first: a handle is never kept across a failure.
@@ -23,7 +23,7 @@ from devices.idcard.errors import PortError, ReaderDisconnected
 DEFAULT_BAUDRATE = 115200
 
 
-class Transport(Protocol):
+class ReaderTransport(Protocol):
     """What the protocol needs from a link to the reader."""
 
     @property
@@ -65,7 +65,7 @@ def _open_hint(exc: BaseException) -> tuple[str, str]:
     return (f"{exc}", f"{exc}")
 
 
-class SerialTransport:
+class SerialReaderTransport:
     """A serial port at 8N1, no flow control, opened exclusively."""
 
     def __init__(self, path: str, baudrate: int = DEFAULT_BAUDRATE) -> None:

@@ -92,7 +92,7 @@ class ApduTransport(Protocol):
 
 
 @dataclass(frozen=True)
-class Response:
+class ApduResponse:
     data: bytes
     sw: int
 
@@ -119,7 +119,7 @@ def command(cla: int, ins: int, p1: int, p2: int, data: bytes = b"",
     return apdu
 
 
-def data_usable(ins: int, response: Response) -> bool:
+def data_usable(ins: int, response: ApduResponse) -> bool:
     """Whether the data of ``response`` to a command ``ins`` may be used: after ``9000``, or
     after a warning that ISO 7816-4 says leaves it whole when data did come (table above)."""
     if response.sw == SW_OK:
@@ -137,10 +137,10 @@ def describe(sw: int) -> str:
     return f"{sw:04X} ({meaning})" if meaning else f"{sw:04X}"
 
 
-def split_response(raw: bytes) -> Response:
+def split_response(raw: bytes) -> ApduResponse:
     if len(raw) < 2:
         raise CardResponseError(f"the card answered {len(raw)} bytes, less than a status word")
-    return Response(raw[:-2], (raw[-2] << 8) | raw[-1])
+    return ApduResponse(raw[:-2], (raw[-2] << 8) | raw[-1])
 
 
 class ApduChannel:
@@ -149,7 +149,7 @@ class ApduChannel:
     def __init__(self, transport: ApduTransport) -> None:
         self._transport = transport
 
-    def send(self, apdu: bytes) -> Response:
+    def send(self, apdu: bytes) -> ApduResponse:
         response = split_response(self._transport.transmit(apdu))
         if response.sw >> 8 == 0x6C and len(apdu) >= 4:
             # Wrong Le: the card says how many bytes it has; repeat once with that Le.
@@ -157,7 +157,7 @@ class ApduChannel:
             response = split_response(self._transport.transmit(apdu))
         return self._collect(apdu, response)
 
-    def _collect(self, apdu: bytes, response: Response) -> Response:
+    def _collect(self, apdu: bytes, response: ApduResponse) -> ApduResponse:
         data = bytearray(response.data)
         rounds = 0
         while response.sw >> 8 == 0x61:
@@ -171,7 +171,7 @@ class ApduChannel:
                 response = split_response(self._transport.transmit(
                     command(apdu[0] & 0x03, INS_GET_RESPONSE, 0, 0, le=response.sw & 0xFF)))
             data += response.data
-        return Response(bytes(data), response.sw)
+        return ApduResponse(bytes(data), response.sw)
 
     @staticmethod
     def _with_le(apdu: bytes, le: int) -> bytes:

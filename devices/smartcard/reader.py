@@ -29,8 +29,8 @@ from devices.smartcard.apdu import (
     SW_RECORD_NOT_FOUND,
     SW_SECURITY_NOT_SATISFIED,
     ApduChannel,
+    ApduResponse,
     ApduTransport,
-    Response,
     command,
     data_usable,
     describe,
@@ -175,13 +175,13 @@ class SocialSecurityCardReader:
             return "absent"
         raise self._refused(f"READ RECORD {tag:02X}", response)
 
-    def _refused(self, what: str, response: Response) -> CardResponseError:
+    def _refused(self, what: str, response: ApduResponse) -> CardResponseError:
         detail = f"{what} answered {describe(response.sw)}"
         if response.sw == SW_DATA_MAY_BE_CORRUPTED and response.data:
             return CardDataCorruptedError(detail, device=self._reader_name)
         return CardResponseError(detail, device=self._reader_name)
 
-    def _log_warning(self, ins: int, response: Response) -> None:
+    def _log_warning(self, ins: int, response: ApduResponse) -> None:
         # A card that answers 6282 does so on every record: worth knowing, not worth a warning.
         if response.sw != SW_OK:
             log.debug("smartcard.warning_accepted", extra={"ctx": {

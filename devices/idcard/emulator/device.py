@@ -33,11 +33,11 @@ import tty
 from collections import deque
 from pathlib import Path
 
-from devices.idcard.emulator.profiles import CardProfile
+from devices.idcard.emulator.profiles import IdCardProfile
 from devices.idcard.emulator.sam import BAD_LENGTH, SamBehaviour, SamModel
 from devices.idcard.frames import (
     MIN_COMMAND_LEN,
-    Command,
+    FrameCommand,
     FrameReader,
     build_reply,
     wire_time,
@@ -77,7 +77,7 @@ class Faults:
 class IdCardEmulator:
     """The reader. ``start()`` plugs it in, ``stop()`` unplugs it; place/remove cards any time."""
 
-    def __init__(self, profiles: dict[str, CardProfile] | None = None, *,
+    def __init__(self, profiles: dict[str, IdCardProfile] | None = None, *,
                  link_path: Path | None = None, baudrate: int = 115200, pacing: bool = True,
                  faults: Faults | None = None, seed: int | None = None) -> None:
         self.profiles = dict(profiles or {})
@@ -98,7 +98,7 @@ class IdCardEmulator:
         self.ignored_bytes = 0   # bytes received at a speed other than the reader's
 
     # -- the card and the switches ---------------------------------------------------------
-    def place(self, card: CardProfile | str) -> None:
+    def place(self, card: IdCardProfile | str) -> None:
         profile = self.profiles[card] if isinstance(card, str) else card
         with self._lock:
             self._model.place(profile)
@@ -108,7 +108,7 @@ class IdCardEmulator:
             self._model.remove()
 
     @property
-    def card(self) -> CardProfile | None:
+    def card(self) -> IdCardProfile | None:
         return self._model.card
 
     @property
@@ -214,7 +214,7 @@ class IdCardEmulator:
     def _answer(self, frames: FrameReader) -> None:
         bad_sums, bad_lens = frames.stats.bad_checksums, frames.stats.bad_lengths
         while (frame := frames.next_frame()) is not None:
-            command = Command.parse(frame)
+            command = FrameCommand.parse(frame)
             self.commands.append((command.cmd, command.para))
             with self._lock:
                 faults = self._faults

@@ -25,7 +25,7 @@ LONG_TERM_TEXT = "长期"
 
 
 @dataclass(frozen=True, repr=False)
-class CardProfile:
+class IdCardProfile:
     """What a card carries, as the SAM would return it."""
 
     ref: str
@@ -58,7 +58,7 @@ def _text_value(value: Any) -> str:
 
 
 def profile_from_resident(entry: Mapping[str, Any], *, with_fingerprint: bool = False,
-                          ) -> CardProfile:
+                          ) -> IdCardProfile:
     """The card of one ``[[residents]]`` entry (fields the card type lacks are ignored)."""
     kind = CardType(entry["card_type"])
     names = {f.name for f in LAYOUTS[kind]}
@@ -66,7 +66,7 @@ def profile_from_resident(entry: Mapping[str, Any], *, with_fingerprint: bool = 
         names = (names - {"name_en_1", "name_en_2"}) | {"name_en"}
     values = {name: _text_value(entry[name]) for name in names if name in entry}
     ref = str(entry["ref"])
-    return CardProfile(
+    return IdCardProfile(
         ref=ref, card_type=kind, text=write_fields(kind, values),
         photo=pattern(f"photo:{ref}", PHOTO_SIZE),
         fingerprint=pattern(f"fingerprint:{ref}", FINGERPRINT_SIZE) if with_fingerprint else None,
@@ -74,7 +74,7 @@ def profile_from_resident(entry: Mapping[str, Any], *, with_fingerprint: bool = 
     )
 
 
-def load_profiles(path: Path) -> dict[str, CardProfile]:
+def load_profiles(path: Path) -> dict[str, IdCardProfile]:
     """Every demo resident's card, by reference ("R001", "F001", ...)."""
     with path.open("rb") as fh:
         document = tomllib.load(fh)

@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from devices.idcard.emulator.profiles import CardProfile
-from devices.idcard.frames import Command
+from devices.idcard.emulator.profiles import IdCardProfile
+from devices.idcard.frames import FrameCommand
 from devices.idcard.layout import encode_ucs2
 
 BAUD_RATES = (115200, 57600, 38400, 19200, 9600)
@@ -72,11 +72,11 @@ class SamModel:
 
     def __init__(self, *, sam_id: bytes = DEFAULT_SAM_ID) -> None:
         self.sam_id = sam_id
-        self.card: CardProfile | None = None
+        self.card: IdCardProfile | None = None
         self.state = CardState.NO_CARD
         self.max_rf_bytes: int | None = None
 
-    def place(self, card: CardProfile) -> None:
+    def place(self, card: IdCardProfile) -> None:
         self.card = card
         self.state = CardState.CARD_PRESENT
 
@@ -84,7 +84,7 @@ class SamModel:
         self.card = None
         self.state = CardState.NO_CARD
 
-    def handle(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def handle(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         key = (command.cmd, command.para)
         if key not in _COMMANDS:
             return SamReply(BAD_COMMAND)
@@ -103,18 +103,18 @@ class SamModel:
         return handler(command, behaviour)
 
     # -- one method per command ----------------------------------------------------------
-    def _reset(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _reset(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         if self.card is not None:
             self.state = CardState.CARD_PRESENT
         return SamReply(OK)
 
-    def _status(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _status(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         return SamReply(OK)
 
-    def _sam_id(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _sam_id(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         return SamReply(OK, self.sam_id)
 
-    def _find(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _find(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         if self.card is None or behaviour.no_card:
             return SamReply(NO_CARD)
         if self.state is CardState.READ_DONE and behaviour.lift_required:
@@ -123,13 +123,13 @@ class SamModel:
             self.state = CardState.FOUND
         return SamReply(FOUND, bytes(4))
 
-    def _select(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _select(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         if self.state in (CardState.FOUND, CardState.SELECTED) and not behaviour.no_card:
             self.state = CardState.SELECTED
             return SamReply(OK, bytes(8))
         return SamReply(SELECT_FAILED)
 
-    def _read(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _read(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         card = self.card
         if self.state is not CardState.SELECTED or card is None:
             return SamReply(READ_FAILED)
@@ -144,7 +144,7 @@ class SamModel:
         return SamReply(OK, lengths + len(fingerprint).to_bytes(2, "big") + card.text
                         + card.photo + fingerprint)
 
-    def _appended(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _appended(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         card = self.card
         if card is None or self.state not in (CardState.SELECTED, CardState.READ_DONE):
             return SamReply(READ_FAILED)
@@ -152,11 +152,11 @@ class SamModel:
             return SamReply(OK) if behaviour.empty_appended_as_90 else SamReply(NO_CONTENT)
         return SamReply(OK, encode_ucs2(card.appended_address, 35))
 
-    def _management(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _management(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         if self.card is None or self.state not in (CardState.SELECTED, CardState.READ_DONE):
             return SamReply(READ_FAILED)
         return SamReply(OK, MANAGEMENT_INFO)
 
-    def _max_rf(self, command: Command, behaviour: SamBehaviour) -> SamReply:
+    def _max_rf(self, command: FrameCommand, behaviour: SamBehaviour) -> SamReply:
         self.max_rf_bytes = command.data[0]
         return SamReply(OK)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from devices.idcard import IdCardReader, Timeouts, connect
-from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
+from devices.idcard.emulator import IdCardEmulator, IdCardProfile, load_profiles
 from devices.idcard.portscan import ports_matching
 from seeds import seeds_dir
 
@@ -26,7 +26,7 @@ FAST = Timeouts(short=0.5, reset=0.5, read=1.0, read_fingerprint=1.0, probe=0.4)
 
 
 @pytest.fixture(scope="session")
-def profiles() -> dict[str, CardProfile]:
+def profiles() -> dict[str, IdCardProfile]:
     return load_profiles(RESIDENTS)
 
 
@@ -37,7 +37,7 @@ def link(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def emulator(profiles: dict[str, CardProfile], link: Path) -> Iterator[IdCardEmulator]:
+def emulator(profiles: dict[str, IdCardProfile], link: Path) -> Iterator[IdCardEmulator]:
     emu = IdCardEmulator(profiles, link_path=link, pacing=False, seed=1)
     emu.start()
     try:

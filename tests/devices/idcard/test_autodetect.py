@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devices.idcard import AutoDetect, EventKind, ReaderMonitor
-from devices.idcard.emulator import CardProfile, IdCardEmulator
+from devices.idcard.emulator import IdCardEmulator, IdCardProfile
 from devices.idcard.errors import ReaderNotFound
 from devices.idcard.portscan import ports_matching
 from tests.devices.idcard.conftest import FAST, CountingPorts, bare_ptys
@@ -24,7 +24,7 @@ class Clock:
 
 
 def test_searches_are_spaced_and_a_later_reader_is_found(
-        tmp_path: Path, profiles: dict[str, CardProfile],
+        tmp_path: Path, profiles: dict[str, IdCardProfile],
         caplog: pytest.LogCaptureFixture) -> None:
     """Nothing answers: the ports are searched once, then not again before the interval;
     a reader plugged in meanwhile is found by the next search, past an empty port, and
@@ -51,7 +51,7 @@ def test_searches_are_spaced_and_a_later_reader_is_found(
 
 
 def test_the_found_port_is_reopened_first_and_a_moved_reader_found_again(
-        tmp_path: Path, profiles: dict[str, CardProfile]) -> None:
+        tmp_path: Path, profiles: dict[str, IdCardProfile]) -> None:
     """After a replug on the same port the reader is opened there without a search; a
     reader that comes back on another port is searched for once its old port fails."""
     lister, clock = CountingPorts(tmp_path), Clock()
@@ -71,7 +71,7 @@ def test_the_found_port_is_reopened_first_and_a_moved_reader_found_again(
 
 
 def test_monitor_reports_lost_until_a_reader_appears_then_its_cards(
-        tmp_path: Path, profiles: dict[str, CardProfile]) -> None:
+        tmp_path: Path, profiles: dict[str, IdCardProfile]) -> None:
     """Given to the monitor as its opener, detection keeps retrying on the monitor's thread:
     READER_LOST while there is no reader, READER_BACK and the card once one is plugged in."""
     finder = AutoDetect(ports_matching(str(tmp_path / "tty*")), rescan_interval=0.2,

@@ -8,7 +8,7 @@ import pytest
 
 from devices.idcard import LONG_TERM, CardType, IdCard
 from devices.idcard.decode import decode_appended_address, decode_card
-from devices.idcard.emulator import CardProfile
+from devices.idcard.emulator import IdCardProfile
 from devices.idcard.errors import CardDataError, CardExpiredError, CardNotYetValidError
 from devices.idcard.layout import decode_ucs2, encode_ucs2, read_fields, write_fields
 from devices.idcard.photo import PlaceholderPhotoDecoder
@@ -20,7 +20,7 @@ def _at(text: bytes, offset: int, chars: int) -> str:
     return text[offset:offset + 2 * chars].decode("utf-16-le").rstrip(" ")
 
 
-def test_resident_block_positions_follow_ga_t_490(profiles: dict[str, CardProfile]) -> None:
+def test_resident_block_positions_follow_ga_t_490(profiles: dict[str, IdCardProfile]) -> None:
     """The resident card's fields sit at the byte offsets of the spec (2.2), marker blank."""
     text = profiles["R001"].text
     assert len(text) == 256
@@ -32,7 +32,7 @@ def test_resident_block_positions_follow_ga_t_490(profiles: dict[str, CardProfil
     assert text[248:250] == b" \x00"
 
 
-def test_foreign_2017_block_positions(profiles: dict[str, CardProfile]) -> None:
+def test_foreign_2017_block_positions(profiles: dict[str, IdCardProfile]) -> None:
     """An 'I' card: English name at 0, number at 122, nationality 152, birth date at 220."""
     text = profiles["F001"].text
     assert _at(text, 0, 60) == "SMITH JOHN WILLIAM"
@@ -42,7 +42,7 @@ def test_foreign_2017_block_positions(profiles: dict[str, CardProfile]) -> None:
 
 
 def test_foreign_2023_english_name_is_cut_at_35_characters(
-        profiles: dict[str, CardProfile]) -> None:
+        profiles: dict[str, IdCardProfile]) -> None:
     """A 'Y' card keeps characters 1-35 of the English name at 52 and the rest at 220."""
     text = profiles["F002"].text
     full = "GARCIA LOPEZ MARIA DE LOS ANGELES FERNANDA"
@@ -51,7 +51,7 @@ def test_foreign_2023_english_name_is_cut_at_35_characters(
     assert _at(text, 242, 3) == "ESP" and text[248:250] == b"Y\x00"
 
 
-def test_hmt_block_positions(profiles: dict[str, CardProfile]) -> None:
+def test_hmt_block_positions(profiles: dict[str, IdCardProfile]) -> None:
     """A 'J' card: pass number at 220, issue count at 238, nation slot blank."""
     text = profiles["H001"].text
     assert _at(text, 220, 9) == "H12345678" and _at(text, 238, 2) == "01"
@@ -73,7 +73,7 @@ def test_only_the_right_side_is_trimmed() -> None:
     assert read_fields(text)[1]["name_en"] == "VAN DER BERG  ANNA"
 
 
-def test_decoded_resident_card(profiles: dict[str, CardProfile]) -> None:
+def test_decoded_resident_card(profiles: dict[str, IdCardProfile]) -> None:
     """Decoding gives typed dates, long-term validity, codes and their labels."""
     p = profiles["R001"]
     card = decode_card(p.text, p.photo)
@@ -84,13 +84,13 @@ def test_decoded_resident_card(profiles: dict[str, CardProfile]) -> None:
     assert card.issuer == "杭州市公安局余杭分局" and card.id_number_valid
 
 
-def test_a_rare_character_outside_gb2312_survives(profiles: dict[str, CardProfile]) -> None:
+def test_a_rare_character_outside_gb2312_survives(profiles: dict[str, IdCardProfile]) -> None:
     """褚䶮 (U+4DAE, CJK extension A) decodes exactly."""
     p = profiles["R017"]
     assert decode_card(p.text, p.photo).name == "褚䶮"
 
 
-def test_dated_validity_and_expiry(profiles: dict[str, CardProfile]) -> None:
+def test_dated_validity_and_expiry(profiles: dict[str, IdCardProfile]) -> None:
     """A card is expired the day after its end date, not on it; future start is not yet valid."""
     p = profiles["R021"]          # valid until 2025-10-01
     card = decode_card(p.text, p.photo)
@@ -117,7 +117,7 @@ def test_bad_dates_are_card_data_errors(field: str, value: str) -> None:
         decode_card(write_fields(CardType.RESIDENT, values), b"")
 
 
-def test_repr_and_str_never_show_name_or_number(profiles: dict[str, CardProfile]) -> None:
+def test_repr_and_str_never_show_name_or_number(profiles: dict[str, IdCardProfile]) -> None:
     """repr/str mask the name and ID number and leave out address and photo."""
     p = profiles["R006"]
     card = decode_card(p.text, p.photo, appended_address="新地址")
@@ -127,7 +127,7 @@ def test_repr_and_str_never_show_name_or_number(profiles: dict[str, CardProfile]
     assert "SMITH" not in repr(decode_card(profiles["F001"].text, b""))
 
 
-def test_photo_kept_raw_with_its_sha256(profiles: dict[str, CardProfile]) -> None:
+def test_photo_kept_raw_with_its_sha256(profiles: dict[str, IdCardProfile]) -> None:
     """The raw photo block is kept and its SHA-256 computed; equal cards compare equal."""
     import hashlib
     p = profiles["H002"]
@@ -147,7 +147,7 @@ def test_appended_address_decoding() -> None:
         decode_appended_address(b"\x00\x01\x02")
 
 
-def test_current_address_prefers_the_appended_one(profiles: dict[str, CardProfile]) -> None:
+def test_current_address_prefers_the_appended_one(profiles: dict[str, IdCardProfile]) -> None:
     """The newest address is the appended one when the card holds it."""
     p = profiles["R006"]
     card = decode_card(p.text, p.photo)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from devices.idcard import LONG_TERM, CardType, IdCardReader, connect
-from devices.idcard.emulator import CardProfile, IdCardEmulator
+from devices.idcard.emulator import IdCardEmulator, IdCardProfile
 from devices.idcard.errors import (
     CardReadError,
     ChecksumError,
@@ -20,7 +20,7 @@ from devices.idcard.errors import (
     SamFaultError,
 )
 from devices.idcard.frames import FrameReader, Reply, build_command
-from devices.idcard.transport import SerialTransport
+from devices.idcard.transport import SerialReaderTransport
 from tests.devices.idcard.conftest import FAST
 
 
@@ -90,7 +90,7 @@ def test_no_card_is_a_normal_state(emulator: IdCardEmulator, reader: IdCardReade
 
 def test_fingerprint_read_with_and_without_fingerprints(
         emulator: IdCardEmulator, reader: IdCardReader,
-        profiles: dict[str, CardProfile]) -> None:
+        profiles: dict[str, IdCardProfile]) -> None:
     """30 10 returns the 1024-byte fingerprint block, or an empty one (fpLen 0)."""
     import dataclasses
     emulator.place(dataclasses.replace(profiles["R003"], fingerprint=bytes(range(256)) * 4))
@@ -196,7 +196,7 @@ def test_select_without_a_card_is_a_card_error(reader: IdCardReader) -> None:
 
 
 @pytest.mark.parametrize("speed", [57600, 9600])
-def test_baud_rate_is_detected(profiles: dict[str, CardProfile], tmp_path: Path,
+def test_baud_rate_is_detected(profiles: dict[str, IdCardProfile], tmp_path: Path,
                                speed: int) -> None:
     """A reader at a lower speed is found by probing 115200, 57600, ... in order."""
     with IdCardEmulator(profiles, link_path=tmp_path / "tty", baudrate=speed,
@@ -271,7 +271,7 @@ def test_one_command_at_a_time_across_threads(emulator: IdCardEmulator,
 
 
 def _raw_exchange(path: str, frame: bytes) -> Reply:
-    transport = SerialTransport(path)
+    transport = SerialReaderTransport(path)
     transport.open()
     try:
         transport.write(frame)

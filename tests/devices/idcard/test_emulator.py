@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from devices.idcard import CardType, connect
-from devices.idcard.emulator import CardProfile, CardState, IdCardEmulator, SamModel
+from devices.idcard.emulator import CardState, IdCardEmulator, IdCardProfile, SamModel
 from devices.idcard.emulator.sam import SamBehaviour
-from devices.idcard.frames import PREAMBLE, Command, build_command, wire_time
-from devices.idcard.transport import SerialTransport
+from devices.idcard.frames import PREAMBLE, FrameCommand, build_command, wire_time
+from devices.idcard.transport import SerialReaderTransport
 from tests.devices.idcard.conftest import FAST
 
 FIND, SELECT, READ, STATUS = (0x20, 0x01), (0x20, 0x02), (0x30, 0x01), (0x11, 0xFF)
@@ -20,7 +20,7 @@ NORMAL = SamBehaviour()
 
 
 def _do(model: SamModel, key: tuple[int, int], behaviour: SamBehaviour = NORMAL) -> int:
-    return model.handle(Command(key[0], key[1], b""), behaviour).sw3
+    return model.handle(FrameCommand(key[0], key[1], b""), behaviour).sw3
 
 
 @pytest.mark.parametrize(("state", "expected"), [
@@ -31,7 +31,7 @@ def _do(model: SamModel, key: tuple[int, int], behaviour: SamBehaviour = NORMAL)
     (CardState.SELECTED, (0x90, 0x9F, 0x90, 0x90)),
     (CardState.READ_DONE, (0x90, 0x9F, 0x81, 0x41)),
 ])
-def test_state_table_of_the_spec(profiles: dict[str, CardProfile], state: CardState,
+def test_state_table_of_the_spec(profiles: dict[str, IdCardProfile], state: CardState,
                                  expected: tuple[int, ...]) -> None:
     """Each command answers as the spec's table says in each state (fresh model per command)."""
     got = []
@@ -44,7 +44,7 @@ def test_state_table_of_the_spec(profiles: dict[str, CardProfile], state: CardSt
     assert tuple(got) == expected
 
 
-def test_transitions_through_a_read_cycle(profiles: dict[str, CardProfile]) -> None:
+def test_transitions_through_a_read_cycle(profiles: dict[str, IdCardProfile]) -> None:
     """place → find → select → read walks CARD_PRESENT → FOUND → SELECTED → READ_DONE."""
     model = SamModel()
     model.place(profiles["R002"])
@@ -57,7 +57,7 @@ def test_transitions_through_a_read_cycle(profiles: dict[str, CardProfile]) -> N
     assert _do(model, FIND) == 0x9F and model.state is CardState.FOUND
 
 
-def test_sam_fault_answers_60_to_everything(profiles: dict[str, CardProfile]) -> None:
+def test_sam_fault_answers_60_to_everything(profiles: dict[str, IdCardProfile]) -> None:
     """With the SAM fault switch every known command gets SW3 60."""
     model = SamModel()
     model.place(profiles["R001"])
@@ -66,7 +66,7 @@ def test_sam_fault_answers_60_to_everything(profiles: dict[str, CardProfile]) ->
 
 
 def test_every_card_type_and_validity_kind_is_in_the_profiles(
-        profiles: dict[str, CardProfile]) -> None:
+        profiles: dict[str, IdCardProfile]) -> None:
     """The seeds give all four card types, long-term and dated validity, an appended address."""
     assert {p.card_type for p in profiles.values()} == set(CardType)
     texts = [p.text for p in profiles.values()]
@@ -90,7 +90,7 @@ def test_unplug_removes_the_link_and_replug_makes_a_new_pty(emulator: IdCardEmul
 
 
 def _raw_reply(path: str, frame: bytes, size: int) -> tuple[bytes, float]:
-    transport = SerialTransport(path)
+    transport = SerialReaderTransport(path)
     transport.open()
     try:
         started = time.monotonic()
@@ -112,7 +112,7 @@ def test_garbage_switch_puts_noise_before_the_preamble(emulator: IdCardEmulator)
     assert start > 0 and got[start:].startswith(PREAMBLE)
 
 
-def test_pacing_takes_at_least_the_wire_time(profiles: dict[str, CardProfile],
+def test_pacing_takes_at_least_the_wire_time(profiles: dict[str, IdCardProfile],
                                              tmp_path: Path) -> None:
     """With the timing model on, a 1295-byte read reply needs at least its wire time at 115200."""
     with IdCardEmulator(profiles, link_path=tmp_path / "tty", pacing=True) as emu:

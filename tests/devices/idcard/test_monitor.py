@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from devices.idcard import EventKind, IdCardReader, ReaderEvent, ReaderMonitor, connect
-from devices.idcard.emulator import CardProfile, IdCardEmulator
+from devices.idcard.emulator import IdCardEmulator, IdCardProfile
 from devices.idcard.errors import CardReadError, PortError, SamFaultError
 from tests.devices.idcard.conftest import FAST
 
@@ -169,7 +169,7 @@ def test_sam_fault_is_reader_lost_until_repaired(emulator: IdCardEmulator, link:
         recorder.wait_for(EventKind.READER_LOST, 2)
 
 
-def test_reader_absent_at_start_then_plugged_in(profiles: dict[str, CardProfile],
+def test_reader_absent_at_start_then_plugged_in(profiles: dict[str, IdCardProfile],
                                                 tmp_path: Path, recorder: Recorder) -> None:
     """No reader at start: READER_LOST (port missing) once, then READER_BACK when it appears."""
     link = tmp_path / "ttyLATE"

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from devices.idcard import Timeouts
-from devices.idcard.emulator import CardProfile, IdCardEmulator
+from devices.idcard.emulator import IdCardEmulator, IdCardProfile
 from devices.idcard.portscan import find_reader, ports_matching, probe_ports, same_port
 from tests.devices.idcard.conftest import bare_ptys
 
@@ -32,7 +32,7 @@ def test_ports_are_probed_side_by_side(tmp_path: Path, emulator: IdCardEmulator)
 
 
 def test_find_reader_takes_the_first_answering_port_and_never_a_skipped_one(
-        tmp_path: Path, profiles: dict[str, CardProfile]) -> None:
+        tmp_path: Path, profiles: dict[str, IdCardProfile]) -> None:
     """Of two readers the first in order wins; a port named in ``skip`` (even through
     another name for the same device) is not opened at all."""
     with IdCardEmulator(profiles, link_path=tmp_path / "ttyR1", pacing=False) as first, \

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from devices.idcard.emulator import CardProfile, IdCardEmulator, load_profiles
+from devices.idcard.emulator import IdCardEmulator, IdCardProfile, load_profiles
 from kiosk.app.readers import CardReaders, ReaderSignal
 from kiosk.fleet import DeviceStates
 from seeds import seeds_dir
@@ -20,7 +20,7 @@ WAIT = 10_000
 
 
 @pytest.fixture(scope="module")
-def profiles() -> dict[str, CardProfile]:
+def profiles() -> dict[str, IdCardProfile]:
     return load_profiles(seeds_dir() / "residents.toml")
 
 
@@ -48,7 +48,7 @@ def make_readers(qtbot: Any, states: DeviceStates) -> Iterator[Any]:
 
 
 def test_a_reader_plugged_in_later_is_found_and_its_card_reaches_the_mode(
-        qtbot: Any, tmp_path: Path, profiles: dict[str, CardProfile], states: DeviceStates,
+        qtbot: Any, tmp_path: Path, profiles: dict[str, IdCardProfile], states: DeviceStates,
         make_readers: Any) -> None:
     """Nothing configured and no reader yet: lost to the mode, absent to the fleet. A
     reader plugged in behind a port with nothing on it is found by a later search, its
@@ -74,7 +74,7 @@ def test_a_reader_plugged_in_later_is_found_and_its_card_reaches_the_mode(
 
 
 def test_the_receipt_printer_s_port_is_never_probed(
-        qtbot: Any, tmp_path: Path, profiles: dict[str, CardProfile], make_readers: Any,
+        qtbot: Any, tmp_path: Path, profiles: dict[str, IdCardProfile], make_readers: Any,
         states: DeviceStates) -> None:
     """Searches go on, but a device on the printer's port gets no byte, even when the
     printer is configured by another name of that device."""
