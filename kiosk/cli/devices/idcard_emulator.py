@@ -8,14 +8,11 @@ terminal and ends, the emulator keeps running until it is interrupted or termina
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 from devices.idcard.emulator import Faults, IdCardEmulator, load_profiles
-from kiosk.cli.common import EXIT_OK, EXIT_USAGE, finite_float, say
+from kiosk.cli.common import EXIT_USAGE, finite_float, say
+from kiosk.cli.devices.serving import serve
 from seeds import seeds_dir
 
 SWITCHES = ("sam_fault", "no_card", "lift_required", "remove_during_read", "fragmented",
@@ -57,14 +54,6 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     cmd.set_defaults(func=run)
 
 
-class _Terminated(Exception):
-    pass
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated
-
-
 def run(args: argparse.Namespace) -> int:
     profiles = load_profiles(args.residents)
     by_ref = {ref.upper(): ref for ref in profiles}
@@ -74,24 +63,13 @@ def run(args: argparse.Namespace) -> int:
     emulator = IdCardEmulator(profiles, link_path=args.link, baudrate=args.baud,
                               pacing=not args.no_pacing,
                               faults=Faults(lift_required=args.lift_required))
-    previous = signal.signal(signal.SIGTERM, _terminate)
     emulator.start()
-    try:
-        if args.profile:
-            emulator.place(by_ref[args.profile.upper()])
-        print(emulator.device_path, flush=True)
-        say(f"ID-card reader emulator on {emulator.device_path} at {args.baud} bit/s. "
-            "Type 'help' for commands.")
-        for line in sys.stdin:
-            if not _command(emulator, by_ref, line.split()):
-                return EXIT_OK
-        threading.Event().wait()   # stdin closed: serve until interrupted or terminated
-    except (KeyboardInterrupt, _Terminated):
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return EXIT_OK
+    if args.profile:
+        emulator.place(by_ref[args.profile.upper()])
+    print(emulator.device_path, flush=True)
+    say(f"ID-card reader emulator on {emulator.device_path} at {args.baud} bit/s. "
+        "Type 'help' for commands.")
+    return serve(lambda words: _command(emulator, by_ref, words), emulator.stop)
 
 
 def _command(emulator: IdCardEmulator, by_ref: dict[str, str], words: list[str]) -> bool:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 from devices.printer import PrinterState, get_profile, profile_names
 from devices.printer.emulator.mechanism import ERROR_CAUSES
 from devices.printer.emulator.model import Slip
 from devices.printer.emulator.server import PrinterEmulator
-from kiosk.cli.common import EXIT_OK, EXIT_USAGE, say
+from kiosk.cli.common import EXIT_USAGE, say
+from kiosk.cli.devices.serving import serve
 
 STATES = [s.value for s in PrinterState]
 COMMANDS_HELP = f"""commands on stdin:
@@ -50,14 +47,6 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     cmd.set_defaults(func=run)
 
 
-class _Terminated(Exception):
-    pass
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated
-
-
 def _report(slip: Slip, path: Path | None) -> None:
     summary = slip.summary()
     say(f"slip: {json.dumps(summary, ensure_ascii=False)}" + (f" -> {path}" if path else ""))
@@ -75,22 +64,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         say(f"kiosk: cannot start the printer emulator: {exc}")
         return EXIT_USAGE
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        print(emulator.serial_url, flush=True)
-        if emulator.tcp_port is not None:
-            print(emulator.tcp_url, flush=True)
-        say(f"printer emulator ({args.state}). Type 'help' for commands.")
-        for line in sys.stdin:
-            if not _command(emulator, line.split()):
-                return EXIT_OK
-        threading.Event().wait()    # stdin closed: serve until interrupted or terminated
-    except (KeyboardInterrupt, _Terminated):
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    return EXIT_OK
+    print(emulator.serial_url, flush=True)
+    if emulator.tcp_port is not None:
+        print(emulator.tcp_url, flush=True)
+    say(f"printer emulator ({args.state}). Type 'help' for commands.")
+    return serve(lambda words: _command(emulator, words), emulator.stop)
 
 
 def _command(emulator: PrinterEmulator, words: list[str]) -> bool:
