@@ -56,7 +56,6 @@ Browsing and search
 
 from civic.catalog.build import Sources, build
 from civic.catalog.eligibility import Assessment, assess, assess_items, eligible_items, facts_of
-from civic.catalog.expr import EligibilityOutcome, Verdict
 from civic.catalog.forms import Choice, Field, Form, FormRule
 from civic.catalog.model import (
     Bundle,
@@ -77,6 +76,7 @@ from civic.catalog.problems import CatalogProblem, Problems
 from civic.catalog.residents import IssuedSocialSecurityCard, Resident, parse_residents
 from civic.catalog.served import catalog_from_document
 from civic.catalog.sourcefiles import read_sources
+from civic.catalog.verdict import EligibilityOutcome, Verdict
 from civic.catalog.vocab import FieldType, Mode, OutputKind
 
 __all__ = [

@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from civic.catalog import expr
-from civic.catalog.expr import EligibilityOutcome, Verdict
+from civic.catalog.verdict import EligibilityOutcome, Verdict, evaluate
 from civic.catalog.vocab import SHARED_KEYS
 from civic.text import Text
 
@@ -80,7 +79,7 @@ def assess(item: Item, profile: Any, today: dt.date) -> Verdict | None:
     """The item's verdict for this profile, or None when the item has no rule."""
     if item.eligibility is None:
         return None
-    return expr.evaluate(item.eligibility.tree, facts_of(_profile_of(profile), today))
+    return evaluate(item.eligibility.tree, facts_of(_profile_of(profile), today))
 
 
 def assess_items(catalog: Catalog, profile: Any, today: dt.date) -> list[Assessment]:
@@ -90,7 +89,7 @@ def assess_items(catalog: Catalog, profile: Any, today: dt.date) -> list[Assessm
     for item in catalog.popular(len(catalog)):
         if item.eligibility is None:
             continue
-        verdict = expr.evaluate(item.eligibility.tree, facts)
+        verdict = evaluate(item.eligibility.tree, facts)
         out.append(Assessment(item.code, verdict.outcome, item.eligibility.reason,
                               verdict.missing))
     return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from civic.catalog import EligibilityOutcome
-from civic.catalog.expr import check_types, evaluate, parse, tokenize
+from civic.catalog.expr import check_types, parse, tokenize
+from civic.catalog.verdict import evaluate
 from civic.catalog.vocab import fact_kinds
 from civic.errors import CivicError, RuleSyntaxError
 
