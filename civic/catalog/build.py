@@ -11,45 +11,31 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from civic.catalog import expr
+from civic.catalog import itemparts
 from civic.catalog.codes import IMPLEMENTATION_CODE, uscc_problem
 from civic.catalog.formbuild import FormParts, read_form
-from civic.catalog.forms import Form
 from civic.catalog.model import (
     Bundle,
     Catalog,
     Department,
-    Eligibility,
-    Handling,
     IndexFactory,
     Item,
     LifeEvent,
     Material,
-    Output,
-    PrintField,
 )
 from civic.catalog.problems import Place, Problems
 from civic.catalog.proofform import with_printed_fields
 from civic.catalog.text import read_text
 from civic.catalog.vocab import (
-    CARD_FIELDS,
     SHARED_DOMAINS,
-    SHARED_KEYS,
-    FieldType,
     Mode,
-    OutputKind,
-    fact_kinds,
-    prefill_source_problem,
 )
-from civic.errors import RuleSyntaxError
 from civic.text import Text
 
 ITEM_KEYS = {"code", "name", "department", "item_type", "life_events", "mode",
              "visits_required", "promised_days", "legal_days", "fee", "fee_note", "materials",
              "form", "output", "eligibility", "handling", "popularity", "keywords",
              "prefill_keys"}
-_EXPECTED_OUTPUT = {Mode.APPLY: OutputKind.RECEIPT, Mode.QUERY_PRINT: OutputKind.A4_PROOF,
-                    Mode.AGENT_ONLY: OutputKind.REFERRAL}
 
 
 @dataclass(frozen=True)
@@ -172,14 +158,14 @@ def _item(raw: Any, place: Place, ctx: _Context) -> Item | None:
             place.report(f"prefill_keys: unknown shared-data domain {key!r}")
     materials = _materials(raw.get("materials", []), place.at("materials"), str(code), ctx)
     form = read_form(raw.get("form"), place, ctx.parts)
-    output = _output(raw.get("output"), mode, place.at("output"))
+    output = itemparts.read_output(raw.get("output"), mode, place.at("output"))
     if form is not None and output is not None and mode == Mode.QUERY_PRINT:
         form = with_printed_fields(form, [(f.source, f.label) for f in output.fields],
                                    ctx.parts, place.at("output"))
     if form is not None:
-        _check_form(form, mode, prefill_keys, place.at("form"))
-    handling = _handling(raw.get("handling"), mode, place.at("handling"))
-    eligibility = _eligibility(raw.get("eligibility"), place.at("eligibility"))
+        itemparts.check_form(form, mode, prefill_keys, place.at("form"))
+    handling = itemparts.read_handling(raw.get("handling"), mode, place.at("handling"))
+    eligibility = itemparts.read_eligibility(raw.get("eligibility"), place.at("eligibility"))
     raw_fee = raw.get("fee")
     note = raw_fee.get("note") if isinstance(raw_fee, dict) else raw.get("fee_note")
     fee_note = read_text(note, place.at("fee_note"), required=False)
@@ -256,90 +242,6 @@ def _materials(raw: Any, place: Place, code: str, ctx: _Context) -> tuple[Materi
         if name is not None and isinstance(exempt, bool):
             out.append(Material(f"{code}{i + 1:03d}", name, exempt, str(source), str(necessity)))
     return tuple(out)
-
-
-def _check_form(form: Form, mode: Mode, prefill_keys: tuple[str, ...], place: Place) -> None:
-    for field in form.fields:
-        if field.prefill and field.prefill.startswith("shared:"):
-            domain = SHARED_KEYS[field.prefill[7:]].domain
-            if domain not in prefill_keys:
-                place.report(f"field {field.key!r} reads {field.prefill}, but prefill_keys "
-                             f"does not list its domain {domain!r} (the consent scope)")
-    if mode == Mode.APPLY:
-        own = [f for f in form.fields if f.block is None]
-        if not own:
-            place.report("an apply item needs fields of its own, not only shared blocks")
-        if not any(f.type == FieldType.SIGNATURE for f in form.fields):
-            place.report("an apply item needs a signature field (the declarations block)")
-
-
-def _output(raw: Any, mode: Mode, place: Place) -> Output | None:
-    if not isinstance(raw, dict):
-        place.report("missing output (receipt, a4_proof or referral)")
-        return None
-    try:
-        kind = OutputKind(str(raw.get("kind")))
-    except ValueError:
-        place.report(f"unknown output kind {raw.get('kind')!r}")
-        return None
-    if kind != _EXPECTED_OUTPUT[mode]:
-        place.report(f"a {mode.value} item's output is {_EXPECTED_OUTPUT[mode].value}")
-    if kind != OutputKind.A4_PROOF:
-        return Output(kind)
-    title = read_text(raw.get("title"), place.at("title"))
-    fields = []
-    for i, entry in enumerate(raw.get("fields", [])):
-        here = place.at(f"fields[{i}]")
-        source = entry.get("source", "") if isinstance(entry, dict) else ""
-        kind_, _, key = source.partition(":")
-        problem = None if kind_ == "record" and key else prefill_source_problem(source)
-        if problem:
-            here.report(f"print source: {problem} (or record:<name>)")
-            continue
-        default = CARD_FIELDS.get(key) if kind_ == "card" else (
-            SHARED_KEYS[key].label if kind_ == "shared" else None)
-        label = read_text(entry.get("label"), here.at("label"), required=default is None)
-        label = label or default
-        if label is not None:
-            fields.append(PrintField(source, label))
-    if not fields:
-        place.report("an A4 proof must say which fields it prints")
-    return Output(kind, title, tuple(fields)) if title is not None else None
-
-
-def _handling(raw: Any, mode: Mode, place: Place) -> Handling | None:
-    if raw is None:
-        if mode == Mode.AGENT_ONLY:
-            place.report("an agent_only item must say where and how it is done (handling)")
-        return None
-    texts = {k: read_text(raw.get(k), place.at(k)) for k in ("hall", "steps", "why")}
-    if mode == Mode.AGENT_ONLY and raw.get("agent_can_handle") is not True:
-        place.report("an agent_only item must say agent_can_handle = true")
-    if any(t is None for t in texts.values()):
-        return None
-    return Handling(texts["hall"], texts["steps"], texts["why"],  # type: ignore[arg-type]
-                    bool(raw.get("agent_can_handle")))
-
-
-def _eligibility(raw: Any, place: Place) -> Eligibility | None:
-    if raw is None:
-        return None
-    rule = raw.get("rule") if isinstance(raw, dict) else None
-    if not isinstance(rule, str):
-        place.report("eligibility needs a rule (an expression) and a reason")
-        return None
-    reason = read_text(raw.get("reason"), place.at("reason"))
-    try:
-        tree = expr.parse(rule)
-    except RuleSyntaxError as exc:
-        place.report(f"rule does not parse: {exc}")
-        return None
-    type_problems = expr.check_types(tree, fact_kinds())
-    for problem in type_problems:
-        place.report(f"rule: {problem}")
-    if reason is None or type_problems:
-        return None
-    return Eligibility(rule, tree, reason, raw.get("ref"))
 
 
 def _bundles(raw: Sequence[Any], place: Place, items: dict[str, Item],
