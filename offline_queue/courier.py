@@ -23,6 +23,7 @@ from offline_queue.delivery import _SenderRefused, _Stop, _Transient
 from offline_queue.errors import UnreadableRecordError
 from offline_queue.events import OutboxEvent, RunState, StatusUpdated
 from offline_queue.outcomes import Claimed, DeliveryOutcome
+from offline_queue.recording import unsent
 from offline_queue.retry import RetryPolicy, backoff_delay
 from offline_queue.states import State
 from offline_queue.store import Store
@@ -166,6 +167,15 @@ class Courier:
                    "fields": body.get("fields", {})}
         return DeliveryOutcome(c.id, State.DEAD, status, f"{status} {code}".strip(),
                                reasons=reasons)
+
+    def after_transient(self, batch: list[Claimed], t: _Transient) -> list[DeliveryOutcome]:
+        """Answered items keep their outcome, the failed request's items wait and back off,
+        and items never sent go back to pending without an attempt counted."""
+        settled = {o.id for o in t.answered} | {c.id for c in t.untried}
+        return [*t.answered,
+                *(self.retry(c, t.error, t.status, t.retry_after)
+                  for c in batch if c.id not in settled),
+                *unsent(t.untried, set())]
 
     # -- changes feed ---------------------------------------------------------------------
     def pull_changes(self, notify: Callable[[OutboxEvent], None], limit: int = 500) -> int:

@@ -28,17 +28,14 @@ from offline_queue.credentials import Credentials
 from offline_queue.delivery import SyncReport, _SenderRefused, _Stop, _Transient
 from offline_queue.errors import OutboxError
 from offline_queue.events import (
-    ItemChanged,
     Progress,
     RunState,
-    SenderRefused,
 )
 from offline_queue.outbox import Outbox
-from offline_queue.outcomes import Claimed, DeliveryOutcome
+from offline_queue.outcomes import Claimed
+from offline_queue.recording import RunRecorder, unsent
 from offline_queue.retry import RetryPolicy
 from offline_queue.senders import RequestHeaders, Sender, SenderHolds
-from offline_queue.states import State
-from offline_queue.store import DAMAGED_CODE
 from offline_queue.tls import ClientSettings
 from offline_queue.wire import Wire, build_client
 
@@ -91,6 +88,7 @@ class SyncEngine:
         self._courier = Courier(self.store, self._wire, self.policy, rand, self.clock,
                                 batch_recheck_s)
         self._progress = Progress()
+        self._recorder = RunRecorder(self.store, outbox.notify, self.clock)
 
     def _connect(self, creds: Credentials) -> Wire:
         wire = Wire(build_client(creds, self._transport, self._client_settings), self.store)
@@ -187,7 +185,7 @@ class SyncEngine:
                 headers = self.holds.headers(sender)
                 if headers is None:         # the session ended during the run
                     held.add(sender)
-                    self._record(self._unsent(batch, set()), report)
+                    self._recorder.record(unsent(batch, set()), report)
                     continue
                 try:
                     batch = self._upload_readable(batch, report)
@@ -196,14 +194,14 @@ class SyncEngine:
                 except _SenderRefused as refused:
                     held.add(sender)
                     self.holds.refused(sender, headers)
-                    self._refused(sender, batch, refused, report)
+                    self._recorder.refused(sender, batch, refused, report)
                     continue
                 except _Transient as t:
                     failures += 1
-                    outcomes = self._after_transient(batch, t)
+                    outcomes = self._courier.after_transient(batch, t)
                     if t.retry_after is not None:
                         self.store.set_meta(hold_until=self.clock() + t.retry_after)
-                    self._record(outcomes, report)
+                    self._recorder.record(outcomes, report)
                     if t.retry_after is not None:
                         raise _Stop(RunState.THROTTLED, t.error) from t
                     if failures >= self.policy.give_up_after:
@@ -211,9 +209,9 @@ class SyncEngine:
                     continue
                 except _Stop as stop:
                     answered = {o.id for o in stop.answered}
-                    self._record([*stop.answered, *self._unsent(batch, answered)], report)
+                    self._recorder.record([*stop.answered, *unsent(batch, answered)], report)
                     raise
-                self._record(outcomes, report)
+                self._recorder.record(outcomes, report)
                 self._emit(done=report.sent + report.dead, total=total)
             self.pull_changes()
             if self._wire.unreachable and not self._wire.answers:  # no answer: line down
@@ -243,38 +241,11 @@ class SyncEngine:
         report.stopped = stopped
         self._emit(state=stopped or (RunState.HELD if held else RunState.IDLE), **changes)
 
-    @staticmethod
-    def _unsent(batch: list[Claimed], answered: set[str], error: str | None = None,
-                status: int | None = None) -> list[DeliveryOutcome]:
-        """Items of a request set that were not answered: back to pending, no attempt."""
-        return [DeliveryOutcome(c.id, State.PENDING, status, error, count_attempt=False)
-                for c in batch if c.id not in answered]
-
-    def _refused(self, sender: Sender, batch: list[Claimed], refused: _SenderRefused,
-                 report: SyncReport) -> None:
-        """The platform refused the sender's session: its items wait for a new one."""
-        error = f"403 {refused.code}: waiting for the sender to sign in again"
-        self._record([*refused.answered,
-                      *self._unsent(batch, {o.id for o in refused.answered}, error, 403)],
-                     report)
-        log.warning("outbox.sender_refused", extra={"ctx": {
-            "channel": sender.channel, "agent_id": sender.agent_id, "code": refused.code}})
-        self.outbox.notify(SenderRefused(sender, refused.code))
-
-    def _after_transient(self, batch: list[Claimed], t: _Transient) -> list[DeliveryOutcome]:
-        """Answered items keep their outcome, the failed request's items wait and back off,
-        and items never sent go back to pending without an attempt counted."""
-        settled = {o.id for o in t.answered} | {c.id for c in t.untried}
-        return [*t.answered,
-                *(self._courier.retry(c, t.error, t.status, t.retry_after)
-                  for c in batch if c.id not in settled),
-                *self._unsent(t.untried, set())]
-
     def _take_batch(self, held: set[Sender],
                     report: SyncReport) -> tuple[Sender | None, list[Claimed]]:
         size = self.batch_size if self._courier.batch_ok else 1
         claim = self.store.claim(size, self._cutoff, held)
-        self._damaged(claim.damaged, report)
+        self._recorder.damaged(claim.damaged, report)
         sender, claimed = claim.sender, claim.items
         size, keep = 0, list[Claimed]()
         for c in claimed:  # keep one request's body under the platform's limit
@@ -283,30 +254,8 @@ class SyncEngine:
                 break
             keep.append(c)
         if len(keep) < len(claimed):
-            self.store.record(self._unsent(claimed[len(keep):], set()), self.clock())
+            self.store.record(unsent(claimed[len(keep):], set()), self.clock())
         return sender, keep
-
-    def _record(self, outcomes: list[DeliveryOutcome], report: SyncReport) -> None:
-        self.store.record(outcomes, self.clock())
-        for o in outcomes:
-            if o.state == State.SENT:
-                report.sent += 1
-            elif o.state == State.DEAD:
-                report.dead += 1
-                log.warning("outbox.dead", extra={"ctx": {"submission_id": o.id,
-                                                          "http_status": o.http_status}})
-            elif o.state == State.RETRY_WAIT:
-                report.retry += 1
-            if o.state != State.PENDING:
-                self.outbox.notify(ItemChanged(o.id, o.state, o.error))
-
-    def _damaged(self, ids: list[str], report: SyncReport) -> None:
-        """Items found unreadable (already dead in the store): counted, logged, told."""
-        for sid in ids:
-            report.dead += 1
-            report.damaged += 1
-            log.error("outbox.damaged", extra={"ctx": {"submission_id": sid}})
-            self.outbox.notify(ItemChanged(sid, State.DEAD, DAMAGED_CODE))
 
     def _emit(self, **changes: Any) -> None:
         self._progress = replace(self._progress, **changes)
@@ -342,7 +291,7 @@ class SyncEngine:
         damaged = [c.id for c in batch if unreadable.keys() & set(c.blobs)]
         self.store.mark_damaged(damaged, ", ".join(sorted(set(unreadable.values()))),
                                 self.clock())
-        self._damaged(damaged, report)
+        self._recorder.damaged(damaged, report)
         return [c for c in batch if c.id not in damaged]
 
     # -- changes feed ---------------------------------------------------------------------
