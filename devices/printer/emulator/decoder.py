@@ -22,13 +22,11 @@ from devices.printer.emulator.model import (
     StreamProblem,
     TextLine,
 )
+from devices.printer.emulator.symbols import Report, Symbols, barcode, printed_text, qr_function
 from devices.printer.glyphs import LINE_PITCH, Span
 
 _ALIGN = {0: Align.LEFT, 1: Align.CENTER, 2: Align.RIGHT,
           48: Align.LEFT, 49: Align.CENTER, 50: Align.RIGHT}
-_QR_EC = {48: "L", 49: "M", 50: "Q", 51: "H"}
-_SYMBOLOGY = {65: "UPC-A", 66: "UPC-E", 67: "EAN13", 68: "EAN8", 69: "CODE39", 70: "ITF",
-              71: "CODABAR", 72: "CODE93", 73: "CODE128"}
 _IDENTITY = {1: b"\x20", 2: b"\x02", 3: b"\x64", 65: b"_1.0\x00", 66: b"_KIOSK\x00",
              67: b"_EMU-POS\x00", 49: b"\x20", 50: b"\x02", 51: b"\x64"}
 
@@ -41,16 +39,6 @@ class _Style:
     width: int = 1
     height: int = 1
     line_spacing: int = LINE_PITCH
-
-
-@dataclass
-class _Symbols:
-    qr_module: int = 3
-    qr_ec: str = "L"
-    qr_data: bytes | None = None
-    bar_height: int = 162
-    bar_module: int = 3
-    bar_hri: int = 0
 
 
 @dataclass
@@ -67,7 +55,7 @@ class Decoder:
     def __post_init__(self) -> None:
         self.chinese = self.chinese_default
         self.style = _Style()
-        self.symbols = _Symbols()
+        self.symbols = Symbols()
         self._line: list[Span] = []
         self._line_align: Align | None = None
         self._image_open = False
@@ -108,33 +96,7 @@ class Decoder:
     # -- text -------------------------------------------------------------------------
 
     def _text(self, cmd: p.Command) -> None:
-        raw = cmd.raw
-        if not self.chinese:
-            self._add_text(raw.decode("cp437"))
-            return
-        out, i = [], 0
-        while i < len(raw):
-            b = raw[i]
-            if b < 0x80:
-                out.append(chr(b))
-                i += 1
-            elif b == 0x80 or b == 0xFF:
-                self.flag(cmd, "malformed", f"byte {b:#04x} is not a GBK lead byte")
-                out.append("\ufffd")
-                i += 1
-            elif 0x30 <= raw[i + 1] <= 0x39:
-                self.flag(cmd, "malformed", "GB18030 four-byte sequence: a GBK printer "
-                          "prints junk here")
-                out.append("\ufffd")
-                i += 4
-            else:
-                try:
-                    out.append(raw[i:i + 2].decode("gbk"))
-                except UnicodeDecodeError:
-                    self.flag(cmd, "malformed", f"{raw[i:i + 2].hex()} is not a GBK character")
-                    out.append("\ufffd")
-                i += 2
-        self._add_text("".join(out))
+        self._add_text(printed_text(cmd.raw, self.chinese, self._reporter(cmd)))
 
     def _add_text(self, text: str) -> None:
         if self._line_align is None:
@@ -179,7 +141,7 @@ class Decoder:
         s = self.style
         if code == 0x40:                                         # ESC @
             self._line, self._line_align = [], None
-            self.style, self.symbols = _Style(), _Symbols()
+            self.style, self.symbols = _Style(), Symbols()
             self.chinese = self.chinese_default
         elif code == 0x45 or code == 0x47:
             s.bold = bool(n & 1)
@@ -240,7 +202,8 @@ class Decoder:
             else:
                 self.style.width, self.style.height = w, h
         elif code == 0x28:
-            self._gs_paren(cmd)
+            self._symbol(qr_function(cmd.raw, self.symbols, self.style.align,
+                                     self._reporter(cmd)))
         elif code == 0x68:
             self.symbols.bar_height = n
         elif code == 0x77:
@@ -248,7 +211,8 @@ class Decoder:
         elif code == 0x48:
             self.symbols.bar_hri = self._check(cmd, n, (0, 1, 2, 3, 48, 49, 50, 51)) % 48
         elif code == 0x6B:
-            self._barcode(cmd)
+            self._symbol(barcode(cmd.raw, self.symbols, self.style.align,
+                                 self._reporter(cmd)))
         elif code == 0x76:
             self._raster(cmd)
         elif code == 0x56:
@@ -272,59 +236,13 @@ class Decoder:
             self.flag(cmd, "malformed", f"GS I {n}: unsupported")
         return b""
 
-    def _gs_paren(self, cmd: p.Command) -> None:
-        raw = cmd.raw
-        if raw[2] != 0x6B or len(raw) < 7 or raw[5] != 0x31:
-            self.flag(cmd, "unknown", "GS ( function other than QR code (GS ( k cn=49)")
-            return
-        fn, data = raw[6], raw[7:]
-        sym = self.symbols
-        if fn == 0x41:
-            if not data or data[0] not in (0x31, 0x32, 0x33):
-                self.flag(cmd, "malformed", "QR model is 49-51")
-        elif fn == 0x43:
-            sym.qr_module = self._check(cmd, data[0] if data else 0, range(1, 17)) or 3
-        elif fn == 0x45:
-            ec = data[0] if data else 0
-            if ec in _QR_EC:
-                sym.qr_ec = _QR_EC[ec]
-            else:
-                self.flag(cmd, "malformed", "QR error correction is 48-51")
-        elif fn == 0x50:
-            if not data or data[0] != 0x30:
-                self.flag(cmd, "malformed", "QR store: m must be 48")
-            sym.qr_data = bytes(data[1:])
-        elif fn == 0x51:
-            if sym.qr_data is None:
-                self.flag(cmd, "malformed", "QR print with no data stored")
-                return
+    def _reporter(self, cmd: p.Command) -> Report:
+        return lambda kind, message: self.flag(cmd, kind, message)
+
+    def _symbol(self, element: QrElement | BarcodeElement | None) -> None:
+        if element is not None:
             self._flush_line(blank_ok=False)
-            text = sym.qr_data.decode("utf-8", errors="replace")
-            self._emit(QrElement(text, sym.qr_module, sym.qr_ec, self._align_now()))
-        else:
-            self.flag(cmd, "unknown", f"QR function {fn}")
-
-    def _align_now(self) -> Align:
-        return self.style.align
-
-    def _barcode(self, cmd: p.Command) -> None:
-        m, raw = cmd.raw[2], cmd.raw
-        data = raw[3:-1] if m <= 6 else raw[4:]
-        symbology = _SYMBOLOGY.get(m, f"function-A-{m}" if m <= 6 else "")
-        if not symbology:
-            self.flag(cmd, "unknown", f"GS k {m}: unknown symbology")
-            return
-        text = data.decode("latin-1")
-        if m == 73:
-            decoded = _code128_text(data)
-            if decoded is None:
-                self.flag(cmd, "malformed", "CODE128 data must start with {A, {B or {C")
-                return
-            text = decoded
-        self._flush_line(blank_ok=False)
-        sym = self.symbols
-        self._emit(BarcodeElement(symbology, text, sym.bar_height, sym.bar_module,
-                                  sym.bar_hri, self._align_now()))
+            self._emit(element)
 
     def _raster(self, cmd: p.Command) -> None:
         raw = cmd.raw
@@ -345,26 +263,6 @@ class Decoder:
 
 def _same(a: Span, b: Span) -> bool:
     return (a.bold, a.underline, a.width, a.height) == (b.bold, b.underline, b.width, b.height)
-
-
-def _code128_text(data: bytes) -> str | None:
-    """The human-readable content of GS k 73 data ({A/{B/{C code-set switches)."""
-    if len(data) < 2 or data[0] != 0x7B or data[1] not in b"ABC":
-        return None
-    out, mode, i = [], data[1], 2
-    while i < len(data):
-        b = data[i]
-        if b == 0x7B and i + 1 < len(data):
-            nxt = data[i + 1]
-            if nxt in b"ABC":
-                mode = nxt
-            elif nxt == 0x7B:
-                out.append("{")
-            i += 2
-            continue
-        out.append(f"{b:02d}" if mode == ord("C") else chr(b))
-        i += 1
-    return "".join(out)
 
 
 def decode(data: bytes, chinese_default: bool = True) -> Decoder:
