@@ -267,7 +267,7 @@ def technician_shots(out: Path, root: Path, sandbox, reader) -> None:
 
         try:
             gate = window.gate_page
-            gate.who.setText("T07")
+            gate.number.setText("T07")
             shot("01-gate")
             gate.pin.setText(TECH_PIN)
             tap(gate.go)

@@ -92,7 +92,7 @@ def enter_technician(qtbot: Any, window: Any) -> Any:
     technician = window.technician
     assert technician is not None and window.stack.currentWidget() is technician
     gate = technician.gate_page
-    gate.who.setText("T07")
+    gate.number.setText("T07")
     qtbot.keyClicks(gate.pin, PIN)
     tap(qtbot, gate.go)
     qtbot.waitUntil(lambda: technician.technician_console is not None, timeout=WAIT)
@@ -246,7 +246,7 @@ def test_technician_mode_alone_leaves_kiosk_mode_with_the_unit_s_status(
         assert isinstance(window, TechnicianWindow)
         window.show()
         gate = window.gate_page
-        gate.who.setText("T07")
+        gate.number.setText("T07")
         qtbot.keyClicks(gate.pin, PIN)
         tap(qtbot, gate.go)
         qtbot.waitUntil(lambda: window.technician_console is not None, timeout=WAIT)

@@ -35,7 +35,7 @@ def said(qtbot: Any, page: Any, text: str) -> str:
 
 def enter(qtbot: Any, bench: Bench, pin: str) -> None:
     gate = bench.window.gate_page
-    gate.who.setText("T07")
+    gate.number.setText("T07")
     qtbot.keyClicks(gate.pin, pin)
     tap(qtbot, gate.go)
 
