@@ -2,22 +2,28 @@
 
 The files are read here and parsed by ``civic.catalog`` (layout in
 ``civic.catalog.sourcefiles``); the catalog the terminal uses gets a pinyin
-:class:`~kiosk.catalog.search.SearchIndex` built at load.
+:class:`~kiosk.catalog.search.SearchIndex` built at load. A catalog the platform served
+(``load_served``) takes seconds at a province's size: the terminal loads an update on a
+worker thread (``kiosk.ui.bridges.catalog``). Every load runs with the cycle collector
+paused (``kiosk.catalog.bulk``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
 from pathlib import Path
 
+from civic.catalog import catalog_from_document
 from civic.catalog.build import build
 from civic.catalog.model import Catalog
 from civic.catalog.problems import CatalogProblem, Problems
 from civic.catalog.residents import Resident, parse_residents
 from civic.catalog.sourcefiles import FileData, read_sources
 from civic.errors import CatalogInvalid
+from kiosk.catalog.bulk import without_gc
 from kiosk.catalog.search import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -60,13 +66,30 @@ def load_catalog(path: Path) -> Catalog:
     started = time.perf_counter()
     root = catalog_dir(path)
     problems = Problems()
-    catalog = build(read_sources(read_files(root), _shown(root), problems), problems,
-                    SearchIndex)
+    with without_gc():
+        catalog = build(read_sources(read_files(root), _shown(root), problems), problems,
+                        SearchIndex)
     if problems:
         raise CatalogInvalid(problems.items)
-    log.info("catalog.loaded", extra={"ctx": {
-        "items": len(catalog), "ms": round((time.perf_counter() - started) * 1000)}})
+    _loaded(catalog, started, "seeds")
     return catalog
+
+
+def load_served(data: bytes | str) -> Catalog:
+    """The catalog in a document the platform served (``GET /v1/catalog``, kept in
+    ``<data dir>/catalog/catalog.json``), searchable; :class:`CatalogInvalid` names every
+    problem of a bad document, ``ValueError`` says it is not JSON."""
+    started = time.perf_counter()
+    with without_gc():
+        catalog = catalog_from_document(json.loads(data), SearchIndex)
+    _loaded(catalog, started, "served")
+    return catalog
+
+
+def _loaded(catalog: Catalog, started: float, source: str) -> None:
+    log.info("catalog.loaded", extra={"ctx": {
+        "source": source, "items": len(catalog),
+        "ms": round((time.perf_counter() - started) * 1000)}})
 
 
 def load_residents(path: Path) -> list[Resident]:

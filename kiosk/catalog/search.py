@@ -1,12 +1,14 @@
 """Search over the catalog by Chinese text, full pinyin, initials or a mix of them.
 
-Everything is precomputed when the catalog is built: each item's name and keywords in
-tone-less pinyin (``gongjijintiqu``, with syllable boundaries) and initials (``gjjtq``);
-a sorted table of every suffix a query may start at (each Chinese character, each syllable
-start, each initial, each English word), so that all plain matches of a term are one
-binary search and one slice; posting lists from every character and latin bigram to the
-items holding it (candidates for the slower matches); and the ranked answers of the few
-one- and two-character terms that a large share of items contain.
+Built with the catalog (on the thread that loads it): each item's name and keywords in
+tone-less pinyin (``gongjijintiqu``, with syllable boundaries) and initials (``gjjtq``),
+each distinct text spelled once; sorted tables of the suffixes a plain match may start at
+(the start of each name, each later syllable of its pinyin, every place in a keyword,
+each English word), so that those matches of a term are one binary search and one slice;
+and the names' Chinese and initials as one string each, in which a term is found where it
+stands, best items first, stopping once enough are found. The items holding a character or
+latin bigram (the candidates for the slower matches) are listed the first time a term
+needs them and kept.
 
 A term matches, best tier first:
 
@@ -26,16 +28,21 @@ separated by spaces needs every word to match; the weakest word decides the tier
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import threading
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
+from pypinyin.core import Pinyin
+from pypinyin.seg.mmseg import seg as phrase_cut
 
 from civic.catalog.model import Hit
+from kiosk.catalog.bulk import without_gc
 
 if TYPE_CHECKING:
     from civic.catalog.model import Department, Item
@@ -44,10 +51,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ALL_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 _CAP = 24                 # suffixes are indexed up to this length; longer terms are verified
+#: each suffix (up to _CAP characters) that starts a word of an English name
+_WORD_START = re.compile(rf"(?<![a-z0-9])(?=([a-z0-9](?s:.){{0,{_CAP - 1}}}))")
 _TOP = "\U0010ffff"       # sorts after every character: key + _TOP bounds a prefix range
-_PRECOMPUTED = 50         # answers kept per precomputed term
-_COMMON_MIN = 400         # a gram held by at least this many items ...
-_COMMON_SHARE = 20        # ... and by at least 1/20 of them has its answers precomputed
 _CACHE = 64               # complete match sets remembered for the next keystroke ...
 _CACHE_CHECK = 1000       # ... and checked one by one when they are at most this large
 
@@ -60,31 +66,115 @@ class _Spelling:
     py: str                              # "gongjijintiqu"
     starts: tuple[int, ...]              # offsets in py where a syllable starts
     ini: str                             # "gjjtq"
-    tokens: tuple[tuple[str, str], ...]  # (character, syllable)
+    syllables: tuple[str, ...]           # of each character; a latin run as itself
 
 
-def spell(text: str, cache: dict[str, _Spelling] | None = None) -> _Spelling:
-    if cache is not None and text in cache:
-        return cache[text]
-    tokens: list[tuple[str, str]] = []
-    for run in _RUN.findall(text.lower()):
+def _each(chars: str) -> list[str]:
+    """pypinyin's answer for characters it cannot read: each one as itself."""
+    return list(chars)
+
+
+def _read_run(run: str) -> list[str]:
+    """The syllables of a run of Chinese characters, as pypinyin reads it."""
+    return lazy_pinyin(run, errors=_each)  # type: ignore[arg-type]
+
+
+def spell(text: str, read: Callable[[str], list[str]] = _read_run) -> _Spelling:
+    """``text`` spelled; ``read`` gives the syllables of a run of Chinese characters."""
+    runs = _RUN.findall(text.lower())
+    syllables: list[str] = []
+    for run in runs:
         if _HAN.match(run):
             # one syllable per character, even for characters pypinyin cannot read
-            syllables = lazy_pinyin(run, errors=lambda chars: list(chars))  # type: ignore[arg-type,return-value]
-            if len(syllables) != len(run):
-                syllables = [lazy_pinyin(ch)[0] for ch in run]
-            tokens.extend(zip(run, syllables, strict=True))
+            read_as = read(run)
+            if len(read_as) != len(run):
+                read_as = [lazy_pinyin(ch)[0] for ch in run]
+            syllables += read_as
         else:
-            tokens.append((run, run))
-    py, starts = "", []
-    for _, syllable in tokens:
-        starts.append(len(py))
-        py += syllable
-    result = _Spelling("".join(ch for ch, _ in tokens), py, tuple(starts),
-                       "".join(s[0] for _, s in tokens), tuple(tokens))
-    if cache is not None:
-        cache[text] = result
-    return result
+            syllables.append(run)
+    starts = tuple(itertools.accumulate(map(len, syllables[:-1]), initial=0)) if runs else ()
+    return _Spelling("".join(runs), "".join(syllables), starts,
+                     "".join([syllable[0] for syllable in syllables]), tuple(syllables))
+
+
+def _from(text: str, offsets: Sequence[int]) -> map[str]:
+    """The suffixes of ``text`` starting at ``offsets``, as the tables keep them."""
+    return map(text.__getitem__, map(slice, offsets, map(_CAP.__add__, offsets)))
+
+
+class _Spelled:
+    """A name's or keyword's spelling with what the index takes from it, made once for each
+    distinct text of a build (a province lists the same names in every county)."""
+
+    __slots__ = ("delimited", "heads", "later", "spelling", "text")
+
+    def __init__(self, spelling: _Spelling) -> None:
+        s = self.spelling = spelling
+        #: where a plain match may start: at the start, and at each later syllable of the
+        #: pinyin (the Chinese and the initials are searched where they stand)
+        self.heads = frozenset(text[:_CAP] for text in (s.zh, s.py, s.ini) if text)
+        self.later = frozenset(_from(s.py, s.starts[1:]))
+        syllables = s.syllables
+        self.delimited = "\x01" + "\x01".join(syllables) + "\x01"   # see syllable_pattern
+        #: where a syllable-wise match's letters and characters come from: the three
+        #: forms, and after a zh/ch/sh typed as its initial, the "h" and the next initial
+        self.text = "\x00".join([s.zh, s.py, s.ini, *(
+            "h" + following[0] for syllable, following in itertools.pairwise(syllables)
+            if syllable[:2] in ("zh", "ch", "sh"))])
+
+    def everywhere(self) -> frozenset[str]:
+        """Every suffix a plain match may start at (a keyword's, all in one table)."""
+        s = self.spelling
+        return self.heads | self.later | frozenset(_from(s.zh, range(1, len(s.zh)))) \
+            | frozenset(_from(s.ini, range(1, len(s.ini))))
+
+
+class _Speller:
+    """Spells the texts of one build, each distinct text once.
+
+    pypinyin cuts a run of characters into the words of its phrase dictionary, which is how
+    it reads a character by its word (长期 cháng, 还贷 huán, 弹性 tán: read one by one they
+    would be zhǎng, hái, dàn); the run is cut the same way here (pypinyin's own cut, which
+    it applies to a run that is all Chinese), but each distinct word is converted once, so
+    a catalog of thousands of names converts a few hundred words. The syllables are the
+    ones pypinyin gives for the whole run (tests/kiosk/catalog/test_search.py checks it on
+    every name and keyword of the catalog).
+    """
+
+    def __init__(self) -> None:
+        self._seg = Pinyin().seg
+        self._words: dict[str, list[str]] = {}
+        self._runs: dict[str, list[str]] = {}
+        self._texts: dict[str, _Spelled] = {}
+
+    def _word(self, word: str) -> list[str]:
+        known = self._words.get(word)
+        if known is None:
+            known = self._words[word] = _read_run(word)
+        return known
+
+    def read(self, run: str) -> list[str]:
+        """The syllables of a run of characters. The cut goes word by word from the left,
+        each word's end deciding nothing but where the rest starts: the rest of a run (the
+        name after its town: 出生登记 in 良渚出生登记) is cut and read once for all runs
+        that end with it."""
+        if not (PHRASES_DICT and RE_HANS.match(run)):   # what pypinyin cuts otherwise
+            return [syllable for word in self._seg(run) for syllable in self._word(word)]
+        pending: list[tuple[str, str]] = []
+        while run and run not in self._runs:
+            first = next(phrase_cut.cut(run))
+            pending.append((run, first))
+            run = run[len(first):]
+        syllables = self._runs[run] if run else []
+        for whole, first in reversed(pending):
+            syllables = self._runs[whole] = self._word(first) + syllables
+        return syllables
+
+    def __call__(self, text: str) -> _Spelled:
+        spelled = self._texts.get(text)
+        if spelled is None:
+            spelled = self._texts[text] = _Spelled(spell(text, self.read))
+        return spelled
 
 
 def _reading(term: str) -> tuple[str, str]:
@@ -100,6 +190,19 @@ def _plain_tier(s: _Spelling, term: str) -> int | None:
             term in s.py and any(s.py.startswith(term, at) for at in s.starts)):
         return 1
     return None
+
+
+def _narrows(term: str) -> bool:
+    """Whether every match of ``term`` is a match of ``term[:-1]``, so that the keystroke
+    cache may check only those: so when both are latin, both Chinese or both mixed (a mixed
+    term is matched by its pinyin and its characters, the others as typed), except when a
+    latin term reaches its third letter, where English words begin to count."""
+    shorter = term[:-1]
+    if term.isascii():
+        return len(term) != 3
+    if _ALL_HAN.fullmatch(term):
+        return _ALL_HAN.fullmatch(shorter) is not None
+    return not shorter.isascii() and _ALL_HAN.fullmatch(shorter) is None
 
 
 def syllable_pattern(term: str) -> re.Pattern[str]:
@@ -119,17 +222,21 @@ def syllable_pattern(term: str) -> re.Pattern[str]:
 
 
 class _Entry:
-    __slots__ = ("department", "english", "item", "keywords", "materials", "name", "syllables")
+    __slots__ = ("department", "english", "item", "keywords", "materials", "name", "syllables",
+                 "text")
 
-    def __init__(self, item: Item, department: str, cache: dict[str, _Spelling]) -> None:
+    def __init__(self, item: Item, department: str, name: _Spelled,
+                 keywords: tuple[_Spelled, ...]) -> None:
         self.item = item
-        self.name = spell(item.name.zh, cache)
-        self.keywords = tuple(spell(k, cache) for k in item.keywords)
+        self.name = name.spelling
+        self.keywords = tuple(k.spelling for k in keywords)
         self.english = item.name.en.lower()
         self.department = department
         self.materials = "|".join(m.name.zh for m in item.materials)
-        self.syllables = "\x02".join("\x01" + "\x01".join(s for _, s in sp.tokens) + "\x01"
-                                      for sp in (self.name, *self.keywords))
+        self.syllables = "\x02".join([name.delimited, *(k.delimited for k in keywords)])
+        #: every text a term's characters and latin bigrams may be found in (``_candidates``)
+        self.text = "\x00".join([name.text, *(k.text for k in keywords), self.english,
+                                  department, self.materials])
 
     def syllable_tier(self, term: str, pattern: re.Pattern[str] | None = None) -> int | None:
         """3 when the name or a keyword matches ``term`` (latin) syllable by syllable."""
@@ -168,57 +275,140 @@ class _Entry:
             return 5
         return None
 
-    def suffixes(self) -> Iterable[tuple[str, int]]:
-        """(suffix, tier) for every place a plain match may start."""
-        for spelling, keyword in ((self.name, False), *((k, True) for k in self.keywords)):
-            for text, offsets in ((spelling.zh, range(len(spelling.zh))),
-                                  (spelling.py, spelling.starts),
-                                  (spelling.ini, range(len(spelling.ini)))):
-                for at in offsets:
-                    yield text[at:at + _CAP], 2 if keyword else int(at > 0)
-        for word in re.finditer(r"[a-z0-9]+", self.english):
-            yield self.english[word.start():word.start() + _CAP], 4
 
-    def grams(self) -> Iterable[str]:
-        """Every character and latin bigram that a matching term could be made of."""
-        texts = [self.name.zh, self.name.py, self.name.ini, self.english, self.department,
-                 self.materials]
-        for k in self.keywords:
-            texts += [k.zh, k.py, k.ini]
-        for text in texts:
-            yield from text
-            yield from (text[i:i + 2] for i in range(len(text) - 1) if text[i:i + 2].isascii())
-        for spelling in (self.name, *self.keywords):
-            for (_, syllable), (_, following) in itertools.pairwise(spelling.tokens):
-                if syllable[:2] in ("zh", "ch", "sh"):   # "zh" typed as an initial, then more
-                    yield "h" + following[0]
+class _Table:
+    """Suffixes, sorted, each with the ranks of the items having it (ascending): every match
+    of a term is one binary search and one slice."""
+
+    __slots__ = ("_building", "_short", "keys", "ranks")
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.ranks: list[list[int]] = []
+        self._building: dict[str, list[int]] | None = {}
+        #: the matches of one- and two-character keys, which most items have ("s", "证"):
+        #: merged the first time they are asked for, and kept
+        self._short: dict[str, list[int]] = {}
+
+    def add(self, keys: Iterable[str], rank: int) -> None:
+        """While building, ranks in ascending order."""
+        table = self._building
+        assert table is not None
+        for key in keys:
+            ranks = table.get(key)
+            if ranks is None:
+                table[key] = [rank]
+            else:
+                ranks.append(rank)
+
+    def done(self) -> _Table:
+        assert self._building is not None
+        self.keys = sorted(self._building)
+        self.ranks = [self._building[key] for key in self.keys]
+        self._building = None
+        return self
+
+    def starting(self, key: str) -> list[int]:
+        """The ranks, ascending (maybe repeated), of every item holding a suffix that
+        starts with ``key``."""
+        if (known := self._short.get(key)) is not None:
+            return known
+        lo = bisect_left(self.keys, key)
+        hi = bisect_left(self.keys, key + _TOP, lo)
+        if hi - lo == 1:
+            return self.ranks[lo]
+        ranks = sorted(set().union(*self.ranks[lo:hi]))
+        if len(key) <= 2:
+            self._short[key] = ranks      # another thread may do the same: same answer
+        return ranks
+
+
+class _Joined:
+    """One text of each of some items, in rank order, as one string: a term is found where
+    it stands, the best items first."""
+
+    __slots__ = ("_ranks", "_starts", "_text")
+
+    def __init__(self, texts: Sequence[str], ranks: Sequence[int]) -> None:
+        self._text = "\n".join(texts)     # no term holds a line break: none spans two items
+        self._starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+        self._ranks = ranks
+
+    def find(self, term: str, want: int, take: Callable[[int], bool]) -> list[int]:
+        """The first ``want`` ranks, ascending, whose text holds ``term`` and that ``take``
+        accepts (all of them when fewer)."""
+        found: list[int] = []
+        text, starts, last = self._text, self._starts, len(self._ranks) - 1
+        at = text.find(term)
+        while at >= 0 and len(found) < want:
+            index = bisect_right(starts, at) - 1
+            if take(rank := self._ranks[index]):
+                found.append(rank)
+            at = text.find(term, starts[index + 1]) if index < last else -1
+        return found
+
+
+def _joined(texts: Sequence[str], holding: Callable[[str], bool] | None = None) -> _Joined:
+    """``texts`` (one per item, by rank) joined; only those ``holding`` says so of."""
+    if holding is None:
+        return _Joined(texts, range(len(texts)))
+    ranks = [rank for rank, text in enumerate(texts) if holding(text)]
+    return _Joined([texts[rank] for rank in ranks], ranks)
+
+
+def _has_latin(text: str) -> bool:
+    return not text.isascii() and any(ch.isascii() for ch in text)
+
+
+def _word_starts(english: str) -> frozenset[str]:
+    """The suffixes of an English name that start a word."""
+    return frozenset(_WORD_START.findall(english))
 
 
 class SearchIndex:
     def __init__(self, items: Iterable[Item], departments: Mapping[str, Department]) -> None:
-        cache: dict[str, _Spelling] = {}
-        ranked = sorted(items, key=lambda i: (-i.popularity, i.code))
-        self._entries = [_Entry(item, departments[item.department].name.zh
-                                if item.department in departments else "", cache)
-                         for item in ranked]
-        n = self._n = len(self._entries)
-        pairs = sorted((suffix, tier * n + rank) for rank, entry in enumerate(self._entries)
-                       for suffix, tier in entry.suffixes())
-        self._keys = [key for key, _ in pairs]
-        self._codes = [code for _, code in pairs]     # tier * n + rank: sorts best first
-        postings: dict[str, set[int]] = {}
-        for rank, entry in enumerate(self._entries):
-            for gram in entry.grams():
-                postings.setdefault(gram, set()).add(rank)
-        self._postings = {g: sorted(ranks) for g, ranks in postings.items()}
+        with without_gc():    # a few hundred thousand containers, none of them garbage
+            speller = _Speller()
+            ranked = sorted(items, key=lambda i: (-i.popularity, i.code))
+            spelled = [(speller(item.name.zh), tuple(speller(k) for k in item.keywords))
+                       for item in ranked]
+            self._entries = [_Entry(item, departments[item.department].name.zh
+                                    if item.department in departments else "", name, keywords)
+                             for item, (name, keywords) in zip(ranked, spelled, strict=True)]
+            self._n = len(self._entries)
+            # The plain matches by tier: the name starts with the term (0); the name's pinyin
+            # has it from a later syllable (1; the Chinese and the initials are the joined
+            # strings below); a keyword has it (2); a word of the English name starts with it.
+            starts, later, keyword, english = _Table(), _Table(), _Table(), _Table()
+            keyword_suffixes: dict[str, frozenset[str]] = {}
+            english_words: dict[str, frozenset[str]] = {}
+            for rank, (entry, (name, keywords)) in enumerate(zip(self._entries, spelled,
+                                                                 strict=True)):
+                starts.add(name.heads, rank)
+                later.add(name.later, rank)
+                for k in keywords:
+                    text = k.spelling.zh
+                    if (suffixes := keyword_suffixes.get(text)) is None:
+                        suffixes = keyword_suffixes[text] = k.everywhere()
+                    keyword.add(suffixes, rank)
+                if (words := english_words.get(entry.english)) is None:
+                    words = english_words[entry.english] = _word_starts(entry.english)
+                english.add(words, rank)
+            self._starts, self._later = starts.done(), later.done()
+            self._keyword, self._english = keyword.done(), english.done()
+            # The names' Chinese and initials, for the matches inside them (tier 1). A latin
+            # term is looked for only in the Chinese that has latin in it (12315), a Chinese
+            # one only in the initials that have a character pypinyin could not read.
+            zh, ini = [e.name.zh for e in self._entries], [e.name.ini for e in self._entries]
+            self._zh, self._zh_latin = _joined(zh), _joined(zh, _has_latin)
+            self._ini, self._ini_other = _joined(ini), _joined(ini, lambda t: not t.isascii())
+            self._texts = [entry.text for entry in self._entries]
+            # The items holding each character and latin bigram: listed as terms need them
+            # (each typed letter adds at most one), so that the build does not pay for every
+            # bigram of every name's pinyin.
+            self._postings: dict[str, list[int]] = {}
         self._lock = threading.Lock()     # guards the keystroke cache (searches may run on
         self._recent: dict[str, dict[int, int]] = {}   # several threads in the sandbox)
-        # A term of one or two characters that most items contain ("a", "证") would match
-        # too many suffixes to sort at every keystroke; their answers are ranked once.
-        common = max(_COMMON_MIN, n // _COMMON_SHARE)
-        self._short = {gram: self._rank_term(gram, _PRECOMPUTED)
-                       for gram, ranks in self._postings.items()
-                       if len(ranks) >= common and len(gram) <= 2}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -234,31 +424,58 @@ class SearchIndex:
             return []
         if len(terms) > 1:
             found = self._rank_terms(terms, limit)
-        elif limit <= _PRECOMPUTED and terms[0] in self._short:
-            found = self._short[terms[0]][:limit]
         else:
             found = self._rank_term(terms[0], limit)
         return [Hit(self._entries[rank].item, tier) for rank, tier in found]
 
-    def _plain_codes(self, term: str) -> list[int]:
-        """Sorted codes (tier * n + rank) of every plain match: tiers 0, 1, 2 and 4."""
+    def _plain(self, term: str, limit: int, found: Mapping[int, int],
+               take: Callable[[int], bool] = lambda _: True,
+               ) -> Iterator[tuple[int, list[int]]]:
+        """(tier, ranks ascending) of the plain matches of ``term``, tiers 0, 1 and 2 in
+        turn, of items not yet ``found`` and that ``take`` accepts; of tier 1, the best
+        ``limit`` minus those found (a caller stops at ``limit``)."""
         key = term[:_CAP]
-        lo = bisect_left(self._keys, key)
-        hi = bisect_left(self._keys, key + _TOP, lo)
-        codes = sorted(set(self._codes[lo:hi]))
-        if len(term) > _CAP:             # the table held only the first _CAP characters
-            codes = [c for c in codes
-                     if self._entries[c % self._n].tier(term) == c // self._n]
-        if len(term) <= 2:               # English words only from three letters
-            codes = codes[:bisect_left(codes, 4 * self._n)]
-        return codes
+        yield 0, [r for r in self._verified(term, 0, self._starts.starting(key))
+                  if r not in found and take(r)]
+
+        def new(rank: int) -> bool:
+            return rank not in found and take(rank)
+
+        want = limit - len(found)
+        zh, ini = (self._zh_latin, self._ini) if term.isascii() else (self._zh, self._ini_other)
+        contains = set(zh.find(term, want, new)) | set(ini.find(term, want, new))
+        later = filter(new, self._verified(term, 1, self._later.starting(key)))
+        contains.update(itertools.islice(later, want))
+        yield 1, sorted(contains)[:want]
+        yield 2, [r for r in self._verified(term, 2, self._keyword.starting(key))
+                  if r not in found and take(r)]
+
+    def _english_matches(self, term: str) -> list[int]:
+        """Ranks, sorted, whose English name has a word starting with ``term`` (tier 4)."""
+        return self._verified(term, 4, self._english.starting(term[:_CAP]))
+
+    def _verified(self, term: str, tier: int, ranks: list[int]) -> list[int]:
+        """``ranks`` where ``term`` matches at ``tier``: the tables hold only the first
+        _CAP characters of each suffix, so a longer term is checked item by item."""
+        if len(term) <= _CAP:
+            return ranks
+        return [rank for rank in ranks if self._entries[rank].tier(term) == tier]
+
+    def _posting(self, gram: str) -> list[int]:
+        """The ranks, ascending, of the items whose texts hold ``gram`` (computed once)."""
+        ranks = self._postings.get(gram)
+        if ranks is None:
+            ranks = list(itertools.compress(range(self._n), map(
+                operator.contains, self._texts, itertools.repeat(gram))))
+            self._postings[gram] = ranks     # another thread may do the same: same answer
+        return ranks
 
     def _candidates(self, term: str) -> Sequence[int]:
         """Items holding every character (Chinese) and latin bigram of the term."""
         grams = {ch for ch in term if not ch.isascii()}
         for run in re.findall(r"[\x00-\x7f]+", term):
             grams |= {run} if len(run) == 1 else {run[i:i + 2] for i in range(len(run) - 1)}
-        lists = sorted((self._postings.get(g, []) for g in grams), key=len)
+        lists = sorted((self._posting(g) for g in grams), key=len)
         if not lists or not lists[0]:
             return []
         if len(lists) == 1:
@@ -277,10 +494,11 @@ class SearchIndex:
     def _rank_term(self, term: str, limit: int) -> list[tuple[int, int]]:
         """The best ``limit`` (rank, tier) for one term.
 
-        Every tier is closed under prefixes (whatever matches ``养老bx`` matches ``养老b``),
-        so when the previous keystroke's complete match set is small, only its members are
-        checked; otherwise plain matches come from the suffix table, and the slower tiers
-        are computed only if the plain ones leave room.
+        Whatever matches ``养老bx`` matches ``养老b`` (``_narrows`` says when this holds), so
+        when the previous keystroke's complete match set is small, only its members are
+        checked; otherwise plain matches come from the tables and the names' joined
+        strings, best first, and the slower tiers are computed only if the plain ones leave
+        room.
         """
         latin = term.isascii()
         mixed = not latin and not _ALL_HAN.fullmatch(term)
@@ -290,26 +508,23 @@ class SearchIndex:
             term, lambda rank: self._entries[rank].tier(term, (reading, hanzi), pattern))
         if found is not None:
             return self._remember(term, found, limit)
-        n = self._n
-        codes = self._plain_codes(reading)
-        if mixed:        # the pinyin matched; the characters typed must be there too
-            codes = [c for c in codes if c < 4 * n and self._entries[c % n].has_characters(hanzi)]
         found = {}
-        for code in codes:               # ascending: best tier first, then common items
-            tier, rank = divmod(code, n)
-            if tier >= 3:
-                break
-            if rank not in found:
-                found[rank] = tier
-                if len(found) >= limit:  # nothing later can beat these
-                    return list(found.items())
+        entries = self._entries
+        # the pinyin matched; for a mixed term the characters typed must be there too
+        take = (lambda rank: entries[rank].has_characters(hanzi)) if mixed else (lambda _: True)
+        for tier, ranks in self._plain(reading, limit, found, take):   # best tier first,
+            for rank in ranks:                                          # then common items
+                if rank not in found:
+                    found[rank] = tier
+                    if len(found) >= limit:  # nothing later can beat these
+                        return list(found.items())
         if len(reading) > 2 and reading.isascii():
             for rank in self._syllable_matches(reading, found, term):
                 if not mixed or self._entries[rank].has_characters(hanzi):
                     found[rank] = 3
-        if not mixed:
-            for code in codes[bisect_left(codes, 4 * n):]:
-                found.setdefault(code % n, 4)
+        if not mixed and len(reading) > 2:   # English words only from three letters
+            for rank in self._english_matches(reading):
+                found.setdefault(rank, 4)
         if not latin and not mixed:
             for rank in self._candidates(term):
                 entry = self._entries[rank]
@@ -323,7 +538,8 @@ class SearchIndex:
         checked one by one among the previous keystroke's (a superset), or None."""
         with self._lock:
             same = self._recent.get(key)
-            previous = self._recent.get(key[:-1])
+            previous = (self._recent.get(key[:-1]) if _narrows(key.rsplit(" ", 1)[-1])
+                        else None)
         if same is not None:
             return same
         if previous is None or len(previous) > _CACHE_CHECK:
@@ -357,13 +573,10 @@ class SearchIndex:
         driver, *others = sorted(terms, key=lambda t: len(self._candidates(t)))
         found = {}
         if driver.isascii() or _ALL_HAN.fullmatch(driver):
-            n = self._n
-            for code in self._plain_codes(driver):
-                tier, rank = divmod(code, n)
-                if tier >= 3:
-                    break
-                if rank not in found and (rest := tier_of(rank, others)) is not None:
-                    found[rank] = max(tier, rest)
+            for tier, ranks in self._plain(driver, self._n, found):
+                for rank in ranks:
+                    if rank not in found and (rest := tier_of(rank, others)) is not None:
+                        found[rank] = max(tier, rest)
             if sum(1 for t in found.values() if t <= 2) >= limit:
                 return sorted(found.items(), key=lambda hit: (hit[1], hit[0]))[:limit]
         for rank, tier in self._rank_term(driver, len(self._entries)):

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
+import re
+
 import pytest
 
 from civic.catalog import Catalog
+from civic.text import Text
+from kiosk.catalog.search import SearchIndex, spell
 
 
 def names(catalog: Catalog, query: str, limit: int = 10) -> list[str]:
     return [hit.item.name.zh for hit in catalog.search(query, limit)]
+
+
+def index_of(catalog: Catalog) -> SearchIndex:
+    index = catalog._index
+    assert isinstance(index, SearchIndex)
+    return index
 
 
 @pytest.mark.parametrize("query", ["ylbx", "YLBX", "yanglaobaoxian", "yanglao", "养老保险",
@@ -84,3 +96,72 @@ def test_every_prefix_of_a_typed_query_keeps_the_target(catalog: Catalog) -> Non
     query = "gaolingjintie"
     for end in range(4, len(query) + 1):
         assert "高龄津贴申领" in names(catalog, query[:end], 5), query[:end]
+
+
+def test_spellings_are_what_pypinyin_reads_for_the_whole_text(catalog: Catalog) -> None:
+    """The index converts each distinct word once, yet spells every name and keyword as
+    pypinyin spells the whole text, polyphones read by their word (长期 chang, 还贷 huan)."""
+    entries = index_of(catalog)._entries
+    for entry in entries:
+        assert entry.name == spell(entry.item.name.zh), entry.item.name.zh
+        assert entry.keywords == tuple(spell(k) for k in entry.item.keywords)
+    # the same rest of a name after different towns is cut and read once, and still right
+    base = catalog.items[0]
+    names = ["长期护理保险失能评估申请", "星桥长期护理保险失能评估申请", "住房公积金对冲还贷签约",
+             "中泰住房公积金对冲还贷签约", "弹性提前退休", "临平弹性提前退休", "银行卡", "重庆"]
+    items = [dataclasses.replace(base, code=f"{base.code[:19]}{n:012d}", name=Text(name, "x"))
+             for n, name in enumerate(names)]
+    index = SearchIndex(items, catalog.departments)
+    for entry in index._entries:
+        assert entry.name == spell(entry.item.name.zh), entry.item.name.zh
+    pinyin = {e.item.name.zh: e.name.py for e in index._entries}
+    assert pinyin["星桥长期护理保险失能评估申请"].startswith("xingqiaochangqi")
+    assert "duichonghuandai" in pinyin["中泰住房公积金对冲还贷签约"]
+    assert pinyin["临平弹性提前退休"].startswith("linpingtanxing")
+
+
+def _queries(catalog: Catalog) -> list[str]:
+    """Pieces of names (Chinese, pinyin, initials), keywords and English names, and a few
+    typed mixes: letters, digits and characters only (see the module's tiers)."""
+    rng = random.Random(5)
+    found = set()
+    for entry in index_of(catalog)._entries:
+        texts = (entry.name.zh, entry.name.py, entry.name.ini, entry.english,
+                 *(k.zh for k in entry.keywords))
+        for text in filter(None, texts):
+            at = rng.randrange(len(text))
+            found.update(re.findall(r"[a-z0-9\u4e00-\u9fff]+", text[at:at + rng.randint(1, 8)]))
+        found.add(entry.name.zh[:2] + entry.name.py[-3:])         # 养老bx-like
+    return sorted(found)
+
+
+def test_the_index_answers_as_ranking_every_item_by_its_tier(catalog: Catalog) -> None:
+    """For a sample of a thousand single-word queries, the index's answer is every item's own
+    tier for the query, best tier first, then by popularity: the tables, joined strings and
+    caches change how fast, not what."""
+    index = index_of(catalog)
+    entries = index._entries
+    for query in _queries(catalog):
+        index.forget_recent()
+        every = sorted((tier, rank) for rank, entry in enumerate(entries)
+                       if (tier := entry.tier(query)) is not None)
+        expected = [(entries[rank].item.code, tier) for tier, rank in every[:20]]
+        assert [(h.item.code, h.tier) for h in catalog.search(query, 20)] == expected, query
+
+
+@pytest.mark.parametrize("query", ["newborn", "gjj tiqu", "(养老", "养老bx", "yanglaobaoxian",
+                                   "户口簿", "shebaoka", "社保 bx"])
+def test_typing_letter_by_letter_answers_as_searching_at_once(catalog: Catalog,
+                                                              query: str) -> None:
+    """Each keystroke checks only the previous keystroke's matches when that is a superset;
+    it is not when English words begin to count (the third letter: newb found nothing) or
+    a term turns from latin to mixed: every prefix answers as if searched on its own."""
+    index = index_of(catalog)
+    index.forget_recent()
+    typed = [names(catalog, query[:end], 20) for end in range(1, len(query) + 1)]
+    at_once = []
+    for end in range(1, len(query) + 1):
+        index.forget_recent()
+        at_once.append(names(catalog, query[:end], 20))
+    assert typed == at_once
+    assert typed[-1], query
