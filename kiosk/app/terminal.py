@@ -13,7 +13,6 @@ frame) and :meth:`healthy` (the systemd watchdog's question).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -32,18 +31,21 @@ if TYPE_CHECKING:
     from kiosk.app import parts
     from kiosk.app import readers as card_readers
     from kiosk.app import technician_mode as technician_builder
+    from kiosk.ui.bridges import catalog as catalog_bridge
     from kiosk.ui.bridges import invoker as invoker_bridge
     from kiosk.ui.bridges import platform as platform_bridge
-    from offline_queue import credentials, location
+    from offline_queue import credentials, location, wire
     from offline_queue import errors as queue_errors
 else:
     fleet = lazy("kiosk.fleet")
     parts, card_readers = lazy("kiosk.app.parts"), lazy("kiosk.app.readers")
     technician_builder = lazy("kiosk.app.technician_mode")
+    catalog_bridge = lazy("kiosk.ui.bridges.catalog")
     invoker_bridge = lazy("kiosk.ui.bridges.invoker")
     platform_bridge = lazy("kiosk.ui.bridges.platform")
     credentials, location = lazy("offline_queue.credentials"), lazy("offline_queue.location")
     queue_errors = lazy("offline_queue.errors")
+    wire = lazy("offline_queue.wire")
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from kiosk.app.technician_mode import TechnicianMode
     from kiosk.fleet import DeviceStates, HeartbeatSender
     from kiosk.systemd import Notifier
+    from kiosk.ui.bridges.catalog import CatalogUpdates
     from kiosk.ui.bridges.invoker import GuiInvoker
     from kiosk.ui.bridges.platform import OutboxBridge
     from kiosk.ui.bridges.printing import PrinterBridge
@@ -97,6 +100,8 @@ class TerminalApp:
         self.technician: TechnicianMode | None = None
         #: the between-jobs status check (paused with the readers)
         self.printer_check: QTimer | None = None
+        #: newer catalogs from the platform (enrolled terminals, once started)
+        self.catalog_updates: CatalogUpdates | None = None
 
     # -- what a mode implements -------------------------------------------------------------
     def open(self, *, show: bool = True) -> TerminalApp:
@@ -203,18 +208,30 @@ class TerminalApp:
         """The catalog the platform last sent (cached), else the one shipped in seeds/."""
         if self._catalog is not None:
             return self._catalog
-        from civic.catalog import catalog_from_document
         from civic.errors import CatalogError
-        from kiosk.catalog.load import load_catalog
-        from kiosk.catalog.search import SearchIndex
+        from kiosk.catalog.load import load_catalog, load_served
 
         cached = self.data_dir / "catalog" / "catalog.json"
         if cached.exists():
             try:
-                return catalog_from_document(json.loads(cached.read_text()), SearchIndex)
+                return load_served(cached.read_bytes())
             except (CatalogError, ValueError):
                 log.warning("app.cached_catalog_invalid", extra={"ctx": {}})
         return load_catalog(seeds_dir() / "catalog")
+
+    def start_catalog_updates(self, on_catalog: Callable[[Catalog], None]) -> None:
+        """Ask the platform for a newer catalog now and every ``platform.catalog_refresh_s``
+        (an enrolled terminal): each one is checked, saved and indexed on the ``catalog``
+        worker, and ``on_catalog`` receives it finished, on the GUI thread."""
+        if self.creds is None or self.invoker is None or self.catalog_updates is not None:
+            return
+        p = self.config.platform
+        self.catalog_updates = catalog_bridge.CatalogUpdates(
+            self.invoker, self.data_dir, wire.build_client(self.creds, None, p.client_settings()),
+            on_catalog)
+        self.closers.append(self.catalog_updates.close)
+        self.catalog_updates.start(self.wiring.extra.get("catalog_refresh_s",
+                                                         p.catalog_refresh_s))
 
     def start_heartbeat(self) -> None:
         """``POST /v1/heartbeat`` on its thread, every ``platform.heartbeat_interval_s``

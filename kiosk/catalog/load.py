@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from civic.catalog import catalog_from_document
 from civic.catalog.build import build
@@ -79,9 +80,15 @@ def load_served(data: bytes | str) -> Catalog:
     """The catalog in a document the platform served (``GET /v1/catalog``, kept in
     ``<data dir>/catalog/catalog.json``), searchable; :class:`CatalogInvalid` names every
     problem of a bad document, ``ValueError`` says it is not JSON."""
+    return load_document(json.loads(data))
+
+
+def load_document(document: Any) -> Catalog:
+    """The catalog in a served document already parsed from its JSON, searchable;
+    :class:`CatalogInvalid` names every problem of a bad one."""
     started = time.perf_counter()
     with without_gc():
-        catalog = catalog_from_document(json.loads(data), SearchIndex)
+        catalog = catalog_from_document(document, SearchIndex)
     _loaded(catalog, started, "served")
     return catalog
 

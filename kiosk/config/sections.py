@@ -110,6 +110,10 @@ class PlatformConfig:
                                    minimum=5, maximum=3600)
     heartbeat_interval_s: int = setting(300, "seconds between heartbeats",
                                         minimum=30, maximum=3600)
+    catalog_refresh_s: int = setting(3600, "seconds between asks for a newer service "
+                                     "catalog (each one is checked and indexed on its own "
+                                     "thread, then swapped in whole)",
+                                     minimum=60, maximum=86400)
     proxy: str = setting("", "HTTP proxy every platform request goes through, e.g. "
                          "http://10.1.2.3:3128 (HTTPS is tunnelled: the proxy sees the host, "
                          "never the token); empty = connect directly. HTTP_PROXY, HTTPS_PROXY "

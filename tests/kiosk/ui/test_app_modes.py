@@ -133,6 +133,27 @@ def test_gesture_opens_technician_mode_and_the_readers_come_back(
     qtbot.waitUntil(lambda: kiosk.readers.idcard.monitor.running, timeout=WAIT)
 
 
+def test_the_platform_s_catalog_is_swapped_in_between_sessions(
+        qtbot: Any, demo: Demo, kiosk: Any, data_dir: Path, catalog: Any) -> None:
+    """At start the kiosk asks the platform for its catalog, which is checked, saved and
+    indexed on the ``catalog`` worker and then replaces the flow's; one that arrives during
+    a session waits on the side until the session ends (the session keeps its catalog)."""
+    flow = kiosk.flow
+    qtbot.waitUntil(lambda: flow.catalog is not catalog, timeout=WAIT)
+    served = flow.catalog
+    assert (data_dir / "catalog" / "catalog.json").exists() and served.search("gjj", 3)
+    demo.place_id_card("R001")
+    qtbot.waitUntil(lambda: flow.step is Step.CHOOSE, timeout=WAIT)
+    (data_dir / "catalog" / "etag").unlink()           # the next ask gets it whole again
+    kiosk.catalog_updates.refresh()
+    qtbot.waitUntil(lambda: kiosk.next_catalog is not None, timeout=WAIT)
+    assert flow.catalog is served
+    newer = kiosk.next_catalog
+    demo.remove_id_card()
+    qtbot.waitUntil(lambda: flow.step is Step.ATTRACT, timeout=WAIT)
+    assert flow.catalog is newer and kiosk.next_catalog is None
+
+
 def test_leaving_kiosk_mode_from_the_gesture_ends_the_app_with_the_unit_s_status(
         qtbot: Any, kiosk: Any) -> None:
     technician = enter_technician(qtbot, kiosk.window)
