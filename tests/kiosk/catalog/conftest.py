@@ -1,8 +1,8 @@
-"""Fixtures for the catalog tests: the real seed catalog, and copies of it to break."""
+"""Fixtures for the terminal's catalog tests: the seed catalog as the terminal loads it (with
+its search index), and copies of the seeds to break."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,8 +11,7 @@ import pytest
 from civic.catalog import Catalog, Resident
 from kiosk.catalog.load import load_catalog, load_residents
 from seeds import seeds_dir
-
-TODAY = dt.date(2026, 11, 22)      # the day the demo residents' ages are reckoned from
+from tests.civic.catalog.conftest import TODAY  # noqa: F401 - the same day for these tests
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 
 from civic.catalog import Catalog, FieldType, Item, Mode, Resident, prefill_response
 from civic.catalog.values import luhn_ok
-from tests.kiosk.catalog.conftest import TODAY
+from tests.civic.catalog.conftest import TODAY
 
 SIG = hashlib.sha256(b"signature").hexdigest()
 
