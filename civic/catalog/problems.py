@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,11 @@ class Problems:
         return len(self.items)
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where in the catalog the builder is, so that a message needs to say only what is wrong."""
+class Place(NamedTuple):
+    """Where in the catalog the builder is, so that a message needs to say only what is wrong.
+
+    A named tuple: the builder makes one per field it reads (about fifty per item), and a
+    tuple is made several times faster than a frozen dataclass."""
 
     problems: Problems
     file: str

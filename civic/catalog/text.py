@@ -11,6 +11,12 @@ from civic.text import Text
 
 def read_text(raw: Any, place: Place, *, required: bool = True) -> Text | None:
     """A ``{zh, en}`` table from seed data; a missing language is a problem, never a blank."""
+    # The common case first, in few steps: a catalog holds some 20 texts per item, and a
+    # province's catalog tens of thousands of items (bench/catalog_search.py).
+    if type(raw) is dict and len(raw) == 2:
+        zh, en = raw.get("zh"), raw.get("en")
+        if type(zh) is str and type(en) is str and (zh := zh.strip()) and (en := en.strip()):
+            return Text(zh, en)
     if raw is None:
         if required:
             place.report("missing text (a table with zh and en)")
