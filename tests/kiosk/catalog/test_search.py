@@ -10,7 +10,8 @@ import pytest
 
 from civic.catalog import Catalog
 from civic.text import Text
-from kiosk.catalog.search import SearchIndex, spell
+from kiosk.catalog.pinyin import spell
+from kiosk.catalog.search import SearchIndex
 
 
 def names(catalog: Catalog, query: str, limit: int = 10) -> list[str]:
