@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,15 @@ from offline_queue.files import write_durably
 log = logging.getLogger(__name__)
 
 Validator = Callable[[dict[str, Any]], list[str]]
+
+
+class Refresh(StrEnum):
+    """What asking the platform for its catalog came to."""
+
+    UNCHANGED = "unchanged"     # 304: the kept catalog is the platform's
+    UPDATED = "updated"         # a newer catalog passed the check and was saved
+    REJECTED = "rejected"       # a newer catalog failed the check: the last good one stays
+    OFFLINE = "offline"         # no usable answer: the last good one stays
 
 
 class CatalogCache:
@@ -37,8 +47,8 @@ class CatalogCache:
         doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return doc
 
-    def refresh(self) -> str:
-        """'unchanged', 'updated', 'rejected' or 'offline'; the last good catalog stays."""
+    def refresh(self) -> Refresh:
+        """What asking came to; whatever it was, the last good catalog stays."""
         try:
             self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
@@ -50,16 +60,16 @@ class CatalogCache:
         try:
             answer = self.client.get("/v1/catalog", headers=headers)
             if answer.status_code == 304:
-                return "unchanged"
+                return Refresh.UNCHANGED
             if answer.status_code != 200:
-                return "offline"
+                return Refresh.OFFLINE
             doc = answer.json()
         except (httpx.HTTPError, ValueError):
-            return "offline"
+            return Refresh.OFFLINE
         problems = self.validate(doc) if isinstance(doc, dict) else ["not a JSON object"]
         if problems:
             log.warning("catalog.rejected", extra={"ctx": {"problems": problems[:5]}})
-            return "rejected"
+            return Refresh.REJECTED
         try:
             # The old ETag goes first: should the new catalog then fail to be written, the
             # old one stays without an ETag, and the next refresh fetches it whole again.
@@ -68,4 +78,4 @@ class CatalogCache:
             write_durably(etag_path, answer.headers.get("ETag", "").encode())
         except OSError as exc:
             raise translate(exc, "saving the service catalog") from exc
-        return "updated"
+        return Refresh.UPDATED

@@ -24,7 +24,7 @@ from civic.catalog import Catalog
 from civic.errors import CatalogInvalid
 from kiosk.catalog.load import load_document
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
-from offline_queue.catalog_cache import CatalogCache
+from offline_queue.catalog_cache import CatalogCache, Refresh
 from offline_queue.errors import OutboxError
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class CatalogUpdates:
             log.warning("catalog.not_saved", extra={"ctx": {"why": type(exc).__name__}})
             return None
         log.info("catalog.refreshed", extra={"ctx": {"outcome": outcome}})
-        return self._built if outcome == "updated" else None
+        return self._built if outcome is Refresh.UPDATED else None
 
     def _build(self, document: dict[str, Any]) -> list[str]:
         """The cache's check: the catalog built, with its index, or its problems."""
