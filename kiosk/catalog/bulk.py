@@ -11,13 +11,6 @@ pauses the collector the same way around its large builds (``util.nogc``).
 Reference counting still frees everything as usual; only cycles wait until the collector
 runs again. The pause is process-wide, so it is kept to one build and ended even if the
 build fails; a build nested in another leaves the resuming to the outer one.
-
-After a build that succeeded, what the process holds is frozen (``gc.freeze``): the
-collector would otherwise meet the hundreds of thousands of new, long-lived objects in
-its next full collection and walk them all in one go, a pause of seconds that holds
-the interpreter (the GUI thread with it) while a catalog update is being swapped in.
-Frozen objects are still freed by reference counting when a newer catalog replaces them;
-a catalog holds no reference cycles, which alone would outlive it.
 """
 
 from __future__ import annotations
@@ -29,14 +22,11 @@ from contextlib import contextmanager
 
 @contextmanager
 def without_gc() -> Iterator[None]:
-    """The cycle collector paused for the ``with`` block (if it was running); what was
-    built is frozen out of later collections when the block ends without an error."""
+    """The cycle collector paused for the ``with`` block (if it was running)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        if was_enabled:
-            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()
