@@ -134,6 +134,8 @@ def main() -> None:
     print(f"import kiosk.catalog (incl. pypinyin): {imported * 1000:7.0f} ms")
     print(f"load_catalog(seeds/), {len(catalog)} items:  {loaded * 1000:7.0f} ms "
           "(TOML, validation, pinyin, search index)")
+    import orjson
+
     from civic.catalog import catalog_from_document
     from kiosk.catalog.bulk import without_gc
     from kiosk.catalog.load import load_served
@@ -147,7 +149,7 @@ def main() -> None:
 
     def bare() -> None:         # as load_served builds, without the index
         with without_gc():
-            catalog_from_document(json.loads(document))
+            catalog_from_document(orjson.loads(document))
 
     bare_s = median_s(bare, args.builds)
     served_s = median_s(lambda: load_served(document), args.builds)

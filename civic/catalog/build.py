@@ -13,7 +13,7 @@ from typing import Any
 
 from civic.catalog import itemparts
 from civic.catalog.codes import IMPLEMENTATION_CODE, uscc_problem
-from civic.catalog.formbuild import FormParts, read_form
+from civic.catalog.formbuild import FieldMemo, FormParts, read_form
 from civic.catalog.model import (
     Bundle,
     Catalog,
@@ -50,16 +50,19 @@ class Sources:
     parts: FormParts                   # from blocks.toml, or a document's form_parts
 
 
-def build(sources: Sources, problems: Problems, index: IndexFactory | None = None) -> Catalog:
+def build(sources: Sources, problems: Problems, index: IndexFactory | None = None,
+          version: str | None = None) -> Catalog:
     """The catalog in ``sources``; every problem goes to ``problems`` (a catalog with
-    problems is incomplete: the caller raises). ``index`` builds the search index."""
+    problems is incomplete: the caller raises). ``index`` builds the search index;
+    ``version``, if known, spares the catalog hashing its content."""
     place = Place(problems, sources.vocab_file)
     departments = _departments(sources.vocab.get("departments", []), place)
     life_events = _named(sources.vocab.get("life_events", []), place, "life_events",
                          lambda key, name, raw: LifeEvent(key, name, str(raw.get("theme", ""))))
     item_types = {e.key: e.name for e in _named(sources.vocab.get("item_types", []), place,
                                                 "item_types", lambda k, n, raw: _Named(k, n))}
-    ctx = _Context(departments, {e.key for e in life_events}, item_types, sources.parts)
+    ctx = _Context(departments, {e.key for e in life_events}, item_types, sources.parts,
+                   FieldMemo())
     items: dict[str, Item] = {}
     seen_in: dict[str, str] = {}
     for file, raw in sources.items:
@@ -76,7 +79,7 @@ def build(sources: Sources, problems: Problems, index: IndexFactory | None = Non
     bundles = _bundles(sources.bundles, Place(problems, sources.bundles_file),
                        items, ctx.life_events)
     return Catalog(items.values(), departments.values(), life_events, item_types, bundles,
-                   sources.parts, index)
+                   sources.parts, index, version)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class _Context:
     life_events: set[str]
     item_types: dict[str, Text]
     parts: FormParts
+    fields: FieldMemo
 
 
 def _named(raw: Any, place: Place, what: str, make: Any) -> list[Any]:
@@ -157,7 +161,7 @@ def _item(raw: Any, place: Place, ctx: _Context) -> Item | None:
         if key not in SHARED_DOMAINS:
             place.report(f"prefill_keys: unknown shared-data domain {key!r}")
     materials = _materials(raw.get("materials", []), place.at("materials"), str(code), ctx)
-    form = read_form(raw.get("form"), place, ctx.parts)
+    form = read_form(raw.get("form"), place, ctx.parts, ctx.fields)
     output = itemparts.read_output(raw.get("output"), mode, place.at("output"))
     if form is not None and output is not None and mode == Mode.QUERY_PRINT:
         form = with_printed_fields(form, [(f.source, f.label) for f in output.fields],

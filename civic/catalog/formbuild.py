@@ -166,6 +166,32 @@ def read_field(raw: Any, place: Place, parts: FormParts,
         block=block, choice_list=choice_list)
 
 
+class FieldMemo:
+    """The fields one build has already read, by their raw data.
+
+    A province's forms repeat the same fields (the applicant's name, ID number and phone)
+    across thousands of items, and a served document carries every copy in full; reading a
+    field costs ~40 µs, its raw text a tenth of that (``bench/catalog_search.py``). Only a
+    field read without a problem is kept, so a bad field is reported at every place it
+    occurs. Fields are frozen, so items share them safely."""
+
+    def __init__(self) -> None:
+        self._fields: dict[tuple[str | None, str], Field] = {}
+
+    def read(self, raw: Any, place: Place, parts: FormParts,
+             block: str | None = None) -> Field | None:
+        if type(raw) is not dict:
+            return read_field(raw, place, parts, block)
+        seen = (block, repr(raw))
+        field = self._fields.get(seen)
+        if field is None:
+            before = len(place.problems)
+            field = read_field(raw, place, parts, block)
+            if field is not None and len(place.problems) == before:
+                self._fields[seen] = field
+        return field
+
+
 def read_rule(raw: Any, place: Place, keys: Mapping[str, Field],
               block: str | None = None) -> FormRule | None:
     if not isinstance(raw, dict):
@@ -191,8 +217,11 @@ def read_rule(raw: Any, place: Place, keys: Mapping[str, Field],
     return FormRule(kind, field, other, raw.get("value"), message, block)
 
 
-def read_form(raw: Any, place: Place, parts: FormParts) -> Form | None:
-    """A form from seed data or from a served document."""
+def read_form(raw: Any, place: Place, parts: FormParts,
+              memo: FieldMemo | None = None) -> Form | None:
+    """A form from seed data or from a served document; ``memo`` shares the fields read
+    across the forms of one build."""
+    read = (memo or FieldMemo()).read
     if not isinstance(raw, dict):
         place.report("missing form (a table with fields)")
         return None
@@ -219,7 +248,7 @@ def read_form(raw: Any, place: Place, parts: FormParts) -> Form | None:
         here.report("fields must be a list")
         raw_fields = []
     for i, raw_field in enumerate(raw_fields):
-        field = read_field(raw_field, here.at(f"fields[{i}]") if not isinstance(
+        field = read(raw_field, here.at(f"fields[{i}]") if not isinstance(
             raw_field, dict) else here, parts)
         if field is not None:
             own.append(field)

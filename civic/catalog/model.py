@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
+
+import orjson
 
 from civic.catalog.expr import Node
 from civic.catalog.formbuild import FormParts
@@ -202,7 +203,7 @@ class Catalog:
     def __init__(self, items: Iterable[Item], departments: Iterable[Department],
                  life_events: Iterable[LifeEvent], item_types: dict[str, Text],
                  bundles: Iterable[Bundle] = (), parts: FormParts | None = None,
-                 index: IndexFactory | None = None) -> None:
+                 index: IndexFactory | None = None, version: str | None = None) -> None:
         self.items: tuple[Item, ...] = tuple(items)
         self.departments = {d.key: d for d in departments}
         self.life_events = {e.key: e for e in life_events}
@@ -211,7 +212,7 @@ class Catalog:
         self.form_parts = parts or FormParts({}, {}, {})   # shared blocks, choice lists
         self._by_code = {item.code: item for item in self.items}
         self._index = index(self.items, self.departments) if index is not None else None
-        self._version: str | None = None
+        self._version = version     # known already when a served document was checked
 
     def __len__(self) -> int:
         return len(self.items)
@@ -230,7 +231,7 @@ class Catalog:
     def version(self) -> str:
         """A content hash: the same catalog data always gives the same version."""
         if self._version is None:
-            self._version = _hash(self.content())
+            self._version = content_hash(self.content())
         return self._version
 
     def by_department(self, key: str) -> list[Item]:
@@ -257,7 +258,7 @@ class Catalog:
 
     def content(self) -> dict[str, Any]:
         """Everything the catalog holds, JSON-ready, in a canonical order."""
-        return {
+        return {     # the keys of CONTENT_KEYS
             "items": [item.as_dict() for item in sorted(self.items, key=lambda i: i.code)],
             "departments": [d.as_dict() for d in self.departments.values()],
             "life_events": [e.as_dict() for e in self.life_events.values()],
@@ -271,13 +272,19 @@ class Catalog:
         is the content's hash, ``generated_at`` now unless given."""
         content = self.content()
         when = generated_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        return {"version": _hash(content), "generated_at": when, **content}
+        return {"version": content_hash(content), "generated_at": when, **content}
 
     def __repr__(self) -> str:
         return f"Catalog({len(self.items)} items, {len(self.departments)} departments)"
 
 
-def _hash(content: dict[str, Any]) -> str:
-    """``sha256:<hex>`` over the canonical JSON of ``content``."""
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+CONTENT_KEYS = ("items", "departments", "life_events", "item_types", "bundles", "form_parts")
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """``sha256:<hex>`` over the canonical JSON of ``content``: keys sorted, no spaces,
+    UTF-8, as ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
+    writes it. orjson writes it in a fifth of the time, which counts at a province's size
+    (25 MB for 10 000 items, ``bench/catalog_search.py``)."""
+    canonical = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()

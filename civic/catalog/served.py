@@ -6,20 +6,20 @@ lists once; each item's form names its blocks and carries its other fields, so a
 needs nothing else. ``version`` is a SHA-256 over the canonical JSON of the
 content (everything but ``version`` and ``generated_at``; ``Catalog.to_document`` writes it):
 the same seeds always give the same version, and a terminal can tell a damaged download
-from a good one.
+from a good one. The terminal hashes the document's content as it arrived rather than the
+catalog rebuilt from it: the same bytes, without turning 10 000 items back into JSON
+(``tests/kiosk/catalog/test_document.py`` checks that the two agree).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from civic.catalog.build import Sources, build
 from civic.catalog.formbuild import read_parts
+from civic.catalog.model import CONTENT_KEYS, Catalog, IndexFactory, content_hash
 from civic.catalog.problems import Place, Problems
 from civic.errors import CatalogInvalid
-
-if TYPE_CHECKING:
-    from civic.catalog.model import Catalog, IndexFactory
 
 DOCUMENT = "<document>"
 
@@ -43,11 +43,12 @@ def catalog_from_document(doc: Any, index: IndexFactory | None = None) -> Catalo
                        Place(problems, DOCUMENT, None, "form_parts"))
     sources = Sources({k: doc.get(k, []) for k in ("departments", "life_events", "item_types")},
                       DOCUMENT, items, doc.get("bundles", []), DOCUMENT, parts)
-    catalog = build(sources, problems, index)
-    if not problems and catalog.version != doc["version"]:
+    hashed = content_hash({key: doc[key] for key in CONTENT_KEYS if key in doc})
+    if not problems and hashed != doc["version"]:
         problems.add(DOCUMENT, None, "version",
                      f"the content does not match its version {doc['version']!r} "
-                     f"(it hashes to {catalog.version!r}): damaged or altered")
+                     f"(it hashes to {hashed!r}): damaged or altered")
+    catalog = build(sources, problems, index, hashed)
     if problems:
         raise CatalogInvalid(problems.items)
     return catalog

@@ -27,6 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, NoReturn
 
 from civic.pin import hash_pin, verify_pin
@@ -60,6 +61,15 @@ RECORDS = "agents"
 DAY_S = 86400.0
 #: offline sign-in never lasts longer than this, whatever the platform says
 MAX_OFFLINE_DAYS = 30
+
+
+class SignOutReason(StrEnum):
+    """Why an agent's session ended (logged; the visit tells the agent about inactivity)."""
+
+    AGENT = "agent"                  # the agent signed out
+    INACTIVITY = "inactivity"        # away longer than ``agent.inactivity_s``
+    PIN_REFUSED = "pin_refused"      # the platform refused the PIN on renewal
+    CLOSING = "closing"              # the application is closing
 
 
 class AgentAuth:
@@ -215,7 +225,7 @@ class AgentAuth:
     def check_inactivity(self) -> bool:
         """Sign out if the agent has been away too long; True when that happened now."""
         if self.current is not None and self._idle is not None and self._idle.due():
-            self.sign_out("inactivity")
+            self.sign_out(SignOutReason.INACTIVITY)
             return True
         return False
 
@@ -281,7 +291,7 @@ class AgentAuth:
         except PlatformUnreachable:
             return False
         except SignInRefused:
-            self.sign_out("pin_refused")
+            self.sign_out(SignOutReason.PIN_REFUSED)
             raise
         return fresh.online
 
@@ -290,10 +300,10 @@ class AgentAuth:
         if self.current is not None:
             self.current.set_token(None)
 
-    def sign_out(self, reason: str = "agent") -> None:
+    def sign_out(self, reason: SignOutReason = SignOutReason.AGENT) -> None:
         if self.current is not None:
             log.info("agent.signed_out", extra={"ctx": {"agent_id": self.current.agent_id,
-                                                         "reason": reason}})
+                                                         "reason": str(reason)}})
             self.current.forget()
         self.current = None
         self._idle = None

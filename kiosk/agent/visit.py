@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from civic.text import Text
 from kiosk.agent.dashboard import QueueDashboard
 from kiosk.agent.errors import AgentError, WorklistUnavailable
-from kiosk.agent.signin import AgentAuth
+from kiosk.agent.signin import AgentAuth, SignOutReason
 from kiosk.agent.submission import VisitQueue
 from kiosk.agent.worklist import Worklist, WorkResident
 from kiosk.flows.states import Step, Topic
@@ -41,7 +41,18 @@ if TYPE_CHECKING:
     from kiosk.flows.session import CitizenFlow
 
 log = logging.getLogger(__name__)
-Listener = Callable[[str], None]
+
+
+
+class VisitTopic(StrEnum):
+    """What changed, as the visit announces it to its screens."""
+
+    PAGE = "page"               # another page shows
+    NOTICE = "notice"           # the notice line changed
+    WORKLIST = "worklist"       # the work list was loaded or synced
+
+
+Listener = Callable[[VisitTopic], None]
 
 #: flow steps after which the agent is back with the resident (the application is done or
 #: was abandoned)
@@ -60,7 +71,7 @@ class Page(StrEnum):
 class AgentVisit:
     """``AgentVisit(auth, book, dashboard, flow, queue)`` (``queue`` is the flow's); the
     screens read its attributes and call its methods on the GUI thread, and hear each
-    change as a topic (``"page"``, ``"notice"``, ``"worklist"``)."""
+    change as a :class:`VisitTopic`."""
 
     def __init__(self, auth: AgentAuth, book: Any, dashboard: QueueDashboard,
                  flow: CitizenFlow, queue: VisitQueue) -> None:
@@ -86,18 +97,18 @@ class AgentVisit:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def _changed(self, topic: str) -> None:
+    def _changed(self, topic: VisitTopic) -> None:
         for listener in list(self._listeners):
             listener(topic)
 
     def _go(self, page: Page) -> None:
         log.info("agent.page", extra={"ctx": {"from": str(self.page), "to": str(page)}})
         self.page = page
-        self._changed("page")
+        self._changed(VisitTopic.PAGE)
 
     def say(self, notice: Text | None) -> None:
         self.notice = notice
-        self._changed("notice")
+        self._changed(VisitTopic.NOTICE)
 
     def say_error(self, error: AgentError) -> None:
         self.say(Text(error.zh, error.en))
@@ -115,19 +126,19 @@ class AgentVisit:
         except WorklistUnavailable as exc:
             self.worklist = None
             self.say_error(exc)
-        self._changed("worklist")
+        self._changed(VisitTopic.WORKLIST)
 
     def worklist_synced(self, worklist: Worklist) -> None:
         self.worklist = worklist
         self.notice = None                  # "no work list yet" no longer holds
-        self._changed("worklist")
+        self._changed(VisitTopic.WORKLIST)
 
-    def signed_out(self, reason: str) -> None:
+    def signed_out(self, reason: SignOutReason) -> None:
         """Sign-out by the agent or after inactivity: nothing of the visit is kept."""
         self._forget()
         self.worklist = None
         self.flow.wipe(f"agent_{reason}")
-        if reason == "inactivity":
+        if reason is SignOutReason.INACTIVITY:
             self.notice = Text("长时间未操作，已自动退出登录。请重新登录。",
                                     "Signed out after a period without activity. "
                                     "Please sign in again.")
@@ -136,8 +147,8 @@ class AgentVisit:
         self._go(Page.SIGN_IN)
 
     def sign_out(self) -> None:
-        self.auth.sign_out("agent")
-        self.signed_out("agent")
+        self.auth.sign_out(SignOutReason.AGENT)
+        self.signed_out(SignOutReason.AGENT)
 
     # -- the visit ---------------------------------------------------------------------
     def card_placed(self, card: Any) -> None:

@@ -5,7 +5,7 @@ receipt printer, heartbeat); :func:`build_agent_mode` builds the rest over them:
 services (``AgentAuth``, ``WorklistBook``, ``QueueDashboard``), a sync engine that asks
 ``auth.request_headers`` per sender (so agent items go out on the agent's session and are
 held while signed in offline), its worker (woken when a platform session starts), the
-citizen flow with a :class:`~kiosk.agent.visit.VisitQueue` (the agent recorded on every
+citizen flow with a :class:`~kiosk.agent.submission.VisitQueue` (the agent recorded on every
 submission), the visit and the window. :meth:`AgentMode.close` stops everything it
 started, in reverse.
 
@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.agent import AgentAuth, AgentOutbox, AgentPlatform, QueueDashboard, Vault, WorklistBook
+from kiosk.agent.signin import SignOutReason
 from kiosk.agent.submission import VisitQueue
-from kiosk.agent.visit import AgentVisit
+from kiosk.agent.visit import AgentVisit, Page
 from kiosk.app import parts
+from kiosk.app.catalog_swap import CatalogSwap
 from kiosk.app.terminal import TerminalApp
 from kiosk.closing import close_in_reverse
 from kiosk.config import Config
@@ -84,7 +86,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     platform = AgentPlatform(data_dir, client_settings=p.client_settings())
     vault = Vault(data_dir)
     auth = AgentAuth(platform, vault, config.agent)
-    closers.append(lambda: auth.sign_out("closing"))
+    closers.append(lambda: auth.sign_out(SignOutReason.CLOSING))
     book = WorklistBook(platform, vault, auth)
     try:
         creds = credentials.load(data_dir)
@@ -144,8 +146,13 @@ def _card_disconnector(bridge: IdCardBridge | SmartCardBridge,
     return disconnect
 
 
+#: pages on which no resident's application is open: a newer catalog may come in
+BETWEEN_RESIDENTS = (Page.SIGN_IN, Page.WORKLIST, Page.QUEUE)
+
+
 class AgentApp(TerminalApp):
     mode: AgentMode
+    catalog_swap: CatalogSwap | None = None
 
     def open(self, *, show: bool = True) -> AgentApp:
         self.open_services()
@@ -173,6 +180,11 @@ class AgentApp(TerminalApp):
         assert self.readers is not None and self.printer is not None
         self.readers.start()
         self.printer.check_status()
+        visit = self.mode.visit
+        self.catalog_swap = CatalogSwap(self.mode.flow,
+                                        lambda: visit.page in BETWEEN_RESIDENTS)
+        self.closers.append(visit.subscribe(self.catalog_swap.try_swap))
+        self.start_catalog_updates(self.catalog_swap.offer)
         super().start_background()
 
     def sync_parts(self) -> tuple[SyncEngine | None, SyncWorker | None]:

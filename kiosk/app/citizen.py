@@ -11,9 +11,9 @@ worker start last, and the keyboard's QML engine after them.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from typing import TYPE_CHECKING
 
+from kiosk.app.catalog_swap import CatalogSwap
 from kiosk.app.terminal import TerminalApp
 from kiosk.flows import CitizenFlow, FlowSettings, Step  # Qt-free: launch loads it before Qt
 from kiosk.flows.prefs import Prefs
@@ -40,12 +40,8 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QWidget
 
-    from civic.catalog.model import Catalog
-    from kiosk.flows.states import Topic
     from offline_queue.sync import SyncEngine
     from offline_queue.worker import SyncWorker
-
-log = logging.getLogger(__name__)
 
 
 class KioskApp(TerminalApp):
@@ -56,7 +52,7 @@ class KioskApp(TerminalApp):
     engine: SyncEngine | None = None
     flow: CitizenFlow | None = None
     #: a newer catalog, waiting for the session in progress to end
-    next_catalog: Catalog | None = None
+    catalog_swap: CatalogSwap | None = None
 
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
@@ -120,8 +116,9 @@ class KioskApp(TerminalApp):
         self.outbox_bridge.summary.connect(self.window.status.set_network)
         printer.paper_state.connect(self.window.status.set_paper)
         self._start_sync()
-        self.closers.append(flow.subscribe(self._swap_catalog))
-        self.start_catalog_updates(self._new_catalog)
+        self.catalog_swap = CatalogSwap(flow, lambda: flow.step is Step.ATTRACT)
+        self.closers.append(flow.subscribe(self.catalog_swap.try_swap))
+        self.start_catalog_updates(self.catalog_swap.offer)
         self._start_readers(flow)
         printer.check_status()
         super().start_background()
@@ -148,20 +145,6 @@ class KioskApp(TerminalApp):
             self.outbox, self.creds, self.config, self.data_dir, closers=self.closers,
             retry_cap_s=extra.get("retry_cap_s"),
             offline_probe_s=extra.get("offline_probe_s", 15.0))
-
-    def _new_catalog(self, catalog: Catalog) -> None:
-        """A newer catalog from the platform, built and indexed on the ``catalog`` worker."""
-        self.next_catalog = catalog
-        self._swap_catalog()
-
-    def _swap_catalog(self, topic: Topic | None = None) -> None:
-        """On the attract screen, the waiting catalog replaces the flow's in one assignment:
-        a session keeps the catalog it began with (its item, its form and the
-        ``catalog_version`` it submits agree)."""
-        flow, catalog = self.flow, self.next_catalog
-        if flow is not None and catalog is not None and flow.step is Step.ATTRACT:
-            flow.catalog, self.next_catalog = catalog, None
-            log.info("app.catalog_swapped", extra={"ctx": {"items": len(catalog)}})
 
     def _start_readers(self, flow: CitizenFlow) -> None:
         readers = self.open_readers()

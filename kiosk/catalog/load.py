@@ -10,12 +10,13 @@ paused (``kiosk.catalog.bulk``).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from civic.catalog import catalog_from_document
 from civic.catalog.build import build
@@ -80,7 +81,7 @@ def load_served(data: bytes | str) -> Catalog:
     """The catalog in a document the platform served (``GET /v1/catalog``, kept in
     ``<data dir>/catalog/catalog.json``), searchable; :class:`CatalogInvalid` names every
     problem of a bad document, ``ValueError`` says it is not JSON."""
-    return load_document(json.loads(data))
+    return load_document(orjson.loads(data))
 
 
 def load_document(document: Any) -> Catalog:

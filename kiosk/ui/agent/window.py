@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.agent.visit import AgentVisit, Page
+from kiosk.agent.signin import SignOutReason
+from kiosk.agent.visit import AgentVisit, Page, VisitTopic
 from kiosk.flows import Step
 from kiosk.flows.messages import card_failure
 from kiosk.flows.states import Topic
@@ -124,8 +125,8 @@ class AgentWindow(QMainWindow):
         return self._camera
 
     # -- following the visit -------------------------------------------------------------
-    def _on_visit(self, topic: str) -> None:
-        if topic == "page":
+    def _on_visit(self, topic: VisitTopic) -> None:
+        if topic is VisitTopic.PAGE:
             self.show_page()
         else:
             self.refresh_current()
@@ -237,7 +238,7 @@ class AgentWindow(QMainWindow):
         if self.visit.page is Page.FORMS or self.flow.step is Step.SUBMIT:
             self.flow.tick()
         if self.auth.check_inactivity():
-            self.visit.signed_out("inactivity")
+            self.visit.signed_out(SignOutReason.INACTIVITY)
         self.refresh_bar()
 
     def shutdown(self) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from civic.catalog import Catalog, catalog_from_document
+from civic.catalog.model import content_hash
 from civic.errors import CatalogInvalid
 from kiosk.catalog.load import load_catalog
 from kiosk.catalog.search import SearchIndex
@@ -39,6 +40,9 @@ def test_round_trip_gives_the_same_catalog(catalog: Catalog, document: dict) -> 
     same version, items, forms and search answers."""
     again = catalog_from_document(document, SearchIndex)
     assert again.version == catalog.version == document["version"]
+    # Nothing lost in the rebuild: the rebuilt catalog's own content hashes to the version
+    # the terminal checked on the document as it arrived.
+    assert content_hash(again.content()) == document["version"]
     item = catalog.items[0]
     assert again.get(item.code).form == item.form
     assert again.search("gjj", 3)[0].item.code == catalog.search("gjj", 3)[0].item.code
@@ -86,3 +90,18 @@ def test_invalid_document_names_the_item(document: dict) -> None:
     assert broken["items"][5]["code"] in text and "missing English text" in text
     with pytest.raises(CatalogInvalid, match="not a catalog document"):
         catalog_from_document({"items": "none"})
+
+
+def test_a_bad_field_repeated_in_many_items_is_named_in_each(document: dict) -> None:
+    """Fields read once are shared between the items that repeat them (a province's forms
+    do); a bad one is still reported in every item that carries it, and a good copy of the
+    same field elsewhere does not hide it."""
+    broken = copy.deepcopy(document)
+    with_fields = [item for item in broken["items"] if item["form"].get("fields")]
+    bad = dict(with_fields[0]["form"]["fields"][0], pattern="([unclosed")
+    for item in with_fields[1:4]:
+        item["form"]["fields"].append(dict(bad, key="repeated_bad"))
+    with pytest.raises(CatalogInvalid) as caught:
+        catalog_from_document(broken)
+    named = {p.item for p in caught.value.problems if "pattern does not compile" in p.message}
+    assert named == {item["code"] for item in with_fields[1:4]}

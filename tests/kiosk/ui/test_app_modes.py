@@ -146,12 +146,12 @@ def test_the_platform_s_catalog_is_swapped_in_between_sessions(
     qtbot.waitUntil(lambda: flow.step is Step.CHOOSE, timeout=WAIT)
     (data_dir / "catalog" / "etag").unlink()           # the next ask gets it whole again
     kiosk.catalog_updates.refresh()
-    qtbot.waitUntil(lambda: kiosk.next_catalog is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: kiosk.catalog_swap.waiting is not None, timeout=WAIT)
     assert flow.catalog is served
-    newer = kiosk.next_catalog
+    newer = kiosk.catalog_swap.waiting
     demo.remove_id_card()
     qtbot.waitUntil(lambda: flow.step is Step.ATTRACT, timeout=WAIT)
-    assert flow.catalog is newer and kiosk.next_catalog is None
+    assert flow.catalog is newer and kiosk.catalog_swap.waiting is None
 
 
 def test_leaving_kiosk_mode_from_the_gesture_ends_the_app_with_the_unit_s_status(
@@ -226,16 +226,20 @@ def agent_app(qtbot: Any, tmp_path_factory: pytest.TempPathFactory, data_dir: Pa
 
 
 def test_agent_mode_signs_in_and_a_card_opens_the_resident(
-        qtbot: Any, agent_app: tuple[Any, Demo]) -> None:
-    """`kiosk run --mode agent --demo` as built: the demo agent signs in online, the work
-    list syncs, and a resident's card on the reader opens their eligible items."""
+        qtbot: Any, agent_app: tuple[Any, Demo], catalog: Any, data_dir: Path) -> None:
+    """`kiosk run --mode agent --demo` as built: the platform's catalog replaces the
+    shipped one before anyone signs in, the demo agent signs in online, the work list
+    syncs, and a resident's card on the reader opens their eligible items; a newer catalog
+    arriving then waits until the agent ends the visit."""
     from kiosk.agent.visit import Page
     from kiosk.ui.agent.window import AgentWindow
 
     app, demo = agent_app
     window = app.window
     assert isinstance(window, AgentWindow)
-    visit = app.mode.visit
+    visit, flow = app.mode.visit, app.mode.flow
+    qtbot.waitUntil(lambda: flow.catalog is not catalog, timeout=WAIT)
+    served = flow.catalog
     screen = window.page_widget()
     screen.number.clear()
     qtbot.keyClicks(screen.number, DEMO_AGENT_NUMBER)
@@ -250,6 +254,14 @@ def test_agent_mode_signs_in_and_a_card_opens_the_resident(
     assert visit.worklist.residents
     demo.place_id_card("R001")
     qtbot.waitUntil(lambda: visit.page is Page.RESIDENT, timeout=WAIT)
+    (data_dir / "catalog" / "etag").unlink()           # the next ask gets it whole again
+    app.catalog_updates.refresh()
+    qtbot.waitUntil(lambda: app.catalog_swap.waiting is not None, timeout=WAIT)
+    assert flow.catalog is served                     # the resident's visit keeps its own
+    newer = app.catalog_swap.waiting
+    visit.end_visit()
+    assert visit.page is Page.WORKLIST
+    assert flow.catalog is newer and app.catalog_swap.waiting is None
 
 
 def test_technician_mode_alone_leaves_kiosk_mode_with_the_unit_s_status(
