@@ -70,7 +70,8 @@ class CatalogSource:
         return catalog
 
     def validate_form(self, item_code: str, version: str, form: dict[str, Any],
-                      today: dt.date) -> dict[str, dict[str, str]]:
+                      today: dt.date, keypad_confirmed: bool = False
+                      ) -> dict[str, dict[str, str]]:
         catalog = self.catalog_for(version)
         if catalog is None:
             return {"catalog_version": {"zh": "服务目录版本未知，请更新目录后重新填写",
@@ -79,7 +80,8 @@ class CatalogSource:
         if item_code not in catalog:
             return {"item_code": {"zh": "该事项不在此版本的服务目录中",
                                   "en": "the item is not in this catalog version"}}
-        return dict(catalog.get(item_code).form.validate(form, today=today))
+        return dict(catalog.get(item_code).form.validate(form, today=today,
+                                                         keypad_confirmed=keypad_confirmed))
 
     def resident_by_id(self, id_number: str) -> Any | None:
         wanted = id_number.strip().upper()

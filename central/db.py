@@ -17,7 +17,7 @@ from pathlib import Path
 
 from central.files import private_dir, private_file, tighten
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -86,6 +86,11 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE damaged (
         submission_id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(device_id),
         reported_at TEXT NOT NULL);
+    """,
+    # Issue #16. How the citizen confirmed, kept with the case: a drawn signature, or the
+    # kiosk keypad's confirmation by a citizen who cannot draw (civic.submission).
+    3: """
+    ALTER TABLE submissions ADD COLUMN consent_method TEXT NOT NULL DEFAULT 'signature';
     """,
 }
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from civic.submission import ConsentMethod
+
 JSON = "application/json"
 PROBLEM = "application/problem+json"
 
@@ -73,8 +75,11 @@ def _schemas() -> dict[str, Any]:
                       "properties": {"agent_id": _TEXT}},
             "consent": {"type": "object",
                         "required": ["signed_at", "signature_sha256", "prefill_authorised"],
-                        "properties": {"signed_at": _TIME, "signature_sha256": _SHA,
-                                       "prefill_authorised": {"type": "boolean"}}},
+                        "properties": {
+                            "signed_at": _TIME,
+                            "method": {"enum": [str(m) for m in ConsentMethod]},
+                            "signature_sha256": {"oneOf": [_SHA, {"type": "null"}]},
+                            "prefill_authorised": {"type": "boolean"}}},
             "replaces": {"type": ["string", "null"], "format": "uuid"},
             "local_receipt": {"type": ["string", "null"], "maxLength": 50}}}
     status: dict[str, Any] = {

@@ -32,13 +32,19 @@ from central.clock import Clock, rfc3339
 from central.db import Database, write
 from central.errors import BadRequest, Conflict, Forbidden, Problem, Unprocessable
 from central.http.messages import canonical, dump
-from civic.submission import attachment_hashes, is_uuid, shape_problems
+from civic.submission import (
+    ConsentMethod,
+    attachment_hashes,
+    consent_method,
+    is_uuid,
+    shape_problems,
+)
 
 STALE_RESERVATION_S = 120
 RECEIVED_MESSAGE = "已收件 / Received"
 
-# (item_code, catalog_version, form, today) -> {field: {"zh", "en"}}
-FormValidator = Callable[[str, str, dict[str, Any], dt.date], dict[str, dict[str, str]]]
+# (item_code, catalog_version, form, today, keypad_confirmed) -> {field: {"zh", "en"}}
+FormValidator = Callable[[str, str, dict[str, Any], dt.date, bool], dict[str, dict[str, str]]]
 Fields = dict[str, dict[str, str]]
 
 
@@ -144,11 +150,13 @@ class SubmissionDesk:
                    if not self._blob_exists(conn, h)]
         if missing:
             raise Conflict("missing_blobs", "upload these attachments first", missing=missing)
-        if body["consent"]["signature_sha256"] not in set(attachment_hashes(body)):
+        keypad = consent_method(body) is ConsentMethod.KEYPAD_CONFIRMATION
+        if not keypad and body["consent"]["signature_sha256"] not in set(
+                attachment_hashes(body)):
             return {"consent.signature_sha256": {
                 "zh": "签名图片不在附件中", "en": "the signature is not among the attachments"}}
         return self._validate_form(body["item_code"], body["catalog_version"], body["form"],
-                                   self._clock().date())
+                                   self._clock().date(), keypad)
 
     def _finish(self, conn: sqlite3.Connection, device: Device, reserved: list[_Pending],
                 results: list[Result | None]) -> None:
@@ -220,10 +228,11 @@ def _accept(conn: sqlite3.Connection, device: Device, item: _Pending, now: dt.da
     conn.execute(
         "INSERT INTO submissions (submission_id, device_id, agent_id, item_code, "
         "catalog_version, channel, case_number, status, message, received_at, updated_at, "
-        "replaces, next_step_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "replaces, next_step_at, consent_method) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (item.key, device.device_id, (body.get("agent") or {}).get("agent_id"),
          body["item_code"], body["catalog_version"], body["channel"], case_number, "received",
-         RECEIVED_MESSAGE, stamp, stamp, body.get("replaces"), rfc3339(first_step)))
+         RECEIVED_MESSAGE, stamp, stamp, body.get("replaces"), rfc3339(first_step),
+         str(consent_method(body))))
     conn.execute("INSERT INTO changes (submission_id, device_id, case_number, status, message, "
                  "at) VALUES (?,?,?,?,?,?)",
                  (item.key, device.device_id, case_number, "received", RECEIVED_MESSAGE, stamp))

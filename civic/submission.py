@@ -18,6 +18,7 @@ import os
 import re
 import time
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from civic import gb11643
@@ -32,6 +33,19 @@ IDENTIFIED_BY = tuple(str(b) for b in IdentifiedBy)
 GB11643_ID_TYPES = (str(IdType.RESIDENT), str(IdType.HMT_RESIDENCE))
 ROLES = ("signature", "document", "photo")
 CHANNELS = ("kiosk", "agent")
+
+
+class ConsentMethod(StrEnum):
+    """How the citizen confirmed the application (platform-api.md, "Consent without a drawn
+    signature"): a drawn signature, or, for one who cannot draw (blind, or using the
+    kiosk's tactile keypad), a confirmation on the keypad, with no signature image."""
+
+    SIGNATURE = "signature"
+    KEYPAD_CONFIRMATION = "keypad_confirmation"
+
+
+#: the channel that may confirm by keypad: only a kiosk has the tactile keypad
+KEYPAD_CHANNELS = ("kiosk",)
 #: the most a local receipt number may have
 LOCAL_RECEIPT_MAX = 50
 #: how deep a submission's JSON may nest: real forms are a few levels deep, and a value
@@ -161,8 +175,7 @@ def shape_problems(sub: dict[str, Any]) -> dict[str, Text]:
         assert isinstance(consent, dict)
         p.need("consent.signed_at", _time(consent.get("signed_at")), "签名时间格式不正确",
                "consent.signed_at must be an RFC 3339 time with offset")
-        p.need("consent.signature_sha256", is_sha256(consent.get("signature_sha256")),
-               "缺少签名", "consent.signature_sha256 must be a lower-case hex sha256")
+        _check_confirmation(consent, sub.get("channel"), p)
         p.need("consent.prefill_authorised", isinstance(consent.get("prefill_authorised"), bool),
                "缺少数据共享授权选择", "consent.prefill_authorised must be true or false")
     replaces = sub.get("replaces")
@@ -173,6 +186,27 @@ def shape_problems(sub: dict[str, Any]) -> dict[str, Text]:
         isinstance(receipt, str) and len(receipt) <= LOCAL_RECEIPT_MAX), "本地回执号格式不正确",
            f"local_receipt must be text of at most {LOCAL_RECEIPT_MAX} characters")
     return p.found
+
+
+def consent_method(sub: dict[str, Any]) -> ConsentMethod:
+    """The submission's consent method; absent means a drawn signature. Call it on a
+    submission :func:`shape_problems` found well-formed."""
+    return ConsentMethod(sub["consent"].get("method", ConsentMethod.SIGNATURE))
+
+
+def _check_confirmation(consent: dict[str, Any], channel: Any, p: _Problems) -> None:
+    method = consent.get("method", ConsentMethod.SIGNATURE)
+    if not p.need("consent.method", method in tuple(ConsentMethod), "确认方式不正确",
+                  "consent.method must be signature or keypad_confirmation"):
+        return
+    if method == ConsentMethod.SIGNATURE:
+        p.need("consent.signature_sha256", is_sha256(consent.get("signature_sha256")),
+               "缺少签名", "consent.signature_sha256 must be a lower-case hex sha256")
+        return
+    p.need("consent.method", channel in KEYPAD_CHANNELS, "键盘确认仅限自助终端提交",
+           "keypad_confirmation is accepted on the kiosk channel only")
+    p.need("consent.signature_sha256", consent.get("signature_sha256") is None,
+           "键盘确认的申请不应带签名", "with keypad_confirmation, signature_sha256 must be null")
 
 
 def _check_applicant(applicant: Any, p: _Problems) -> None:

@@ -135,8 +135,11 @@ class Form:
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
 
-    def validate(self, values: dict[str, Any], *, today: dt.date) -> dict[str, dict[str, str]]:
-        """Every problem with ``values``, by field key, in Chinese and English."""
+    def validate(self, values: dict[str, Any], *, today: dt.date,
+                 keypad_confirmed: bool = False) -> dict[str, dict[str, str]]:
+        """Every problem with ``values``, by field key, in Chinese and English.
+        ``keypad_confirmed``: the citizen confirmed on the keypad instead of signing, so a
+        required signature field may be empty (platform-api.md)."""
         errors: dict[str, Text] = {}
         by_key = {f.key: f for f in self.fields}
         for key in values:
@@ -147,7 +150,8 @@ class Form:
         for f in self.fields:
             value = values.get(f.key)
             if is_blank(value):
-                if f.required or f.key in required_now:
+                unsigned = keypad_confirmed and f.type == FieldType.SIGNATURE
+                if (f.required or f.key in required_now) and not unsigned:
                     errors[f.key] = msg(f, "为必填项", "is required")
                 continue
             problem = check_value(f, value, today)

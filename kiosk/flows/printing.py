@@ -17,6 +17,7 @@ from kiosk.lazy import lazy
 
 # A session's end needs these, the first screen does not (kiosk.lazy).
 if TYPE_CHECKING:
+    from civic import submission as wire
     from kiosk import receipts
     from kiosk.flows import proof as proofs
     from kiosk.flows import services, submission
@@ -28,7 +29,7 @@ else:
     proofs, receipts = lazy("kiosk.flows.proof"), lazy("kiosk.receipts")
     services, submission = lazy("kiosk.flows.services"), lazy("kiosk.flows.submission")
     events, states = lazy("offline_queue.events"), lazy("offline_queue.states")
-    queue_errors = lazy("offline_queue.errors")
+    queue_errors, wire = lazy("offline_queue.errors"), lazy("civic.submission")
 
 
 class PrintingSteps(FlowCore):
@@ -37,13 +38,30 @@ class PrintingSteps(FlowCore):
     def sign(self, png: bytes) -> None:
         """The citizen signed and pressed Submit: queue durably, then wait for a case number."""
         self._need("sign", Step.SIGN)
-        assert self.item is not None and self.identity is not None
         if not png:
             self.notice = MESSAGES["sign.empty"]
             self._changed(Topic.NOTICE)
             return
+        self._submit(png)
 
-        self.signature = png
+    @guarded
+    def confirm_by_keypad(self) -> None:
+        """A citizen who cannot draw confirmed on the keypad instead of signing: the
+        application goes without a signature image, its consent saying so."""
+        self._need("confirm_by_keypad", Step.SIGN)
+        if not self.can_confirm_by_keypad:
+            raise RuntimeError(f"no keypad confirmation on the {self.settings.channel} channel")
+        self._submit(None)
+
+    @property
+    def can_confirm_by_keypad(self) -> bool:
+        """Whether this terminal's channel may confirm without a signature (a kiosk's
+        keypad; the platform refuses it from an agent's laptop)."""
+        return self.settings.channel in wire.KEYPAD_CHANNELS
+
+    def _submit(self, png: bytes | None) -> None:
+        assert self.item is not None and self.identity is not None
+        self.signature = png or b""
         self.submitted_at = self.now()
         built = submission.build_submission(
             item=self.item, catalog_version=self.catalog.version, identity=self.identity,

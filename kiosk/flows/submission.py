@@ -2,7 +2,8 @@
 
 Built once, when the citizen presses Submit: a fresh UUIDv7 ``submission_id`` (time
 ordered), the applicant from the card (:meth:`Identity.applicant`), the form values, every
-attachment (the signature PNG, document photos) by SHA-256, and the consent. The result is
+attachment (the signature PNG, document photos) by SHA-256, and the consent: signed, or
+confirmed on the keypad with no signature (``civic.submission.ConsentMethod``). The result is
 handed to ``Outbox.enqueue`` with the attachment bytes; ``local_receipt`` is left for the
 outbox to assign, so the number printed offline is the one the platform later receives.
 """
@@ -18,7 +19,7 @@ from typing import Any
 from civic.catalog.model import Item
 from civic.catalog.vocab import FieldType
 from civic.identity import Identity
-from civic.submission import uuid7
+from civic.submission import ConsentMethod, uuid7
 
 
 @dataclass(frozen=True)
@@ -56,18 +57,22 @@ class BuiltSubmission:
 
 
 def build_submission(*, item: Item, catalog_version: str, identity: Identity,
-                     values: Mapping[str, Any], signature_png: bytes,
+                     values: Mapping[str, Any], signature_png: bytes | None,
                      files: Mapping[str, Attachment], prefill_authorised: bool,
                      now: dt.datetime, channel: str = "kiosk") -> BuiltSubmission:
-    """The Submission body and its attachments. ``now`` must be timezone-aware."""
+    """The Submission body and its attachments. ``now`` must be timezone-aware.
+    ``signature_png`` None: the citizen confirmed on the keypad instead of signing."""
     if now.tzinfo is None:
         raise ValueError("created_at needs a timezone (RFC 3339 with offset)")
-    signature = Attachment(signature_png, "image/png", "signature")
-    attachments: dict[str, Attachment] = {signature.sha256: signature}
+    signature = None if signature_png is None else \
+        Attachment(signature_png, "image/png", "signature")
+    signature_sha = None if signature is None else signature.sha256
+    attachments: dict[str, Attachment] = {} if signature is None else \
+        {signature.sha256: signature}
     form: dict[str, Any] = {}
     for field in item.form.fields:
         if field.type == FieldType.SIGNATURE:
-            form[field.key] = signature.sha256
+            form[field.key] = signature_sha
         elif field.type == FieldType.FILE:
             if field.key in files:
                 attachment = files[field.key]
@@ -80,7 +85,9 @@ def build_submission(*, item: Item, catalog_version: str, identity: Identity,
         "submission_id": uuid7(), "item_code": item.code, "catalog_version": catalog_version,
         "channel": channel, "created_at": stamp, "applicant": identity.applicant(),
         "form": form, "attachments": [a.describe() for a in attachments.values()],
-        "consent": {"signed_at": stamp, "signature_sha256": signature.sha256,
+        "consent": {"signed_at": stamp, "signature_sha256": signature_sha,
+                    "method": str(ConsentMethod.SIGNATURE if signature is not None
+                                  else ConsentMethod.KEYPAD_CONFIRMATION),
                     "prefill_authorised": prefill_authorised},
         "replaces": None,
     }

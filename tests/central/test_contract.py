@@ -171,6 +171,59 @@ def test_validation_errors_name_fields_in_both_languages(sandbox, enrol) -> None
     assert required in fields and fields[required]["zh"] and fields[required]["en"]
 
 
+def keypad_confirmed(catalog, code: str, **kw) -> dict:
+    """A submission confirmed on the kiosk keypad: no signature image, its field null."""
+    body = submission(catalog, code, **kw)
+    for field in catalog.get(code).form.fields:
+        if str(field.type) == "signature":
+            body["form"][field.key] = None
+    body["attachments"] = []
+    body["consent"].update(method="keypad_confirmation", signature_sha256=None)
+    return body
+
+
+def test_keypad_confirmation_is_accepted_from_a_kiosk_and_kept_with_the_case(
+        sandbox, enrol) -> None:
+    """A kiosk's keypad confirmation (no signature, the required signature field null) is
+    received, and the platform records the method with the case; a signed one is recorded
+    as signed."""
+    client = enrol()
+    put_signature(client)
+    catalog = sandbox.platform.catalog.catalog
+    code = apply_item(sandbox)
+    assert any(f.required and str(f.type) == "signature"
+               for f in catalog.get(code).form.fields)
+    keypad, signed = keypad_confirmed(catalog, code), submission(catalog, code)
+    for body in (keypad, signed):
+        answer = submit(client, body)
+        assert answer.status_code == 201, answer.text
+    with sandbox.platform.db.session() as conn:
+        recorded = dict(conn.execute(
+            "SELECT submission_id, consent_method FROM submissions WHERE submission_id IN "
+            "(?, ?)", (keypad["submission_id"], signed["submission_id"])).fetchall())
+    assert recorded == {keypad["submission_id"]: "keypad_confirmation",
+                        signed["submission_id"]: "signature"}
+
+
+def test_keypad_confirmation_is_refused_elsewhere(sandbox, enrol) -> None:
+    """Keypad confirmation comes from a kiosk only (422 at consent.method from an agent's
+    laptop), and a signed application still needs its signature field."""
+    catalog = sandbox.platform.catalog.catalog
+    code = apply_item(sandbox)
+    agent = enrol("agent")
+    answer = submit(agent, keypad_confirmed(catalog, code, channel="agent", agent_id="ag-1"))
+    assert answer.status_code == 422 and "consent.method" in answer.json()["fields"]
+    kiosk = enrol()
+    put_signature(kiosk)
+    unsigned = keypad_confirmed(catalog, code)
+    signed = submission(catalog, code)          # a drawn signature, its field left empty
+    unsigned["consent"], unsigned["attachments"] = signed["consent"], signed["attachments"]
+    fields = submit(kiosk, unsigned).json()["fields"]
+    signature = next(f.key for f in catalog.get(code).form.fields
+                     if f.required and str(f.type) == "signature")
+    assert signature in fields
+
+
 def test_concurrent_duplicates_create_exactly_one_record(sandbox, enrol) -> None:
     """Many threads sending one key at once: one record, and every 201 carries one case number."""
     client = enrol()

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from civic.submission import is_uuid, parse_rfc3339, shape_problems, uuid7
+from civic.submission import (
+    ConsentMethod,
+    consent_method,
+    is_uuid,
+    parse_rfc3339,
+    shape_problems,
+    uuid7,
+)
 
 SIG = hashlib.sha256(b"signature").hexdigest()
 
@@ -101,6 +108,40 @@ def test_each_rule_names_its_field_in_both_languages(path: str, value: Any, name
 def test_the_agent_channel_needs_the_agent() -> None:
     """An agent-channel submission without agent.agent_id is refused at that path."""
     assert "agent.agent_id" in shape_problems({**good(), "channel": "agent"})
+
+
+def keypad_confirmed(channel: str = "kiosk") -> dict[str, Any]:
+    sub = {**good(), "channel": channel, "attachments": []}
+    sub["consent"] = {**sub["consent"], "method": "keypad_confirmation",
+                      "signature_sha256": None}
+    if channel == "agent":
+        sub["agent"] = {"agent_id": "ag-1"}
+    return sub
+
+
+def test_keypad_confirmation_goes_without_a_signature_on_the_kiosk_channel() -> None:
+    """A kiosk citizen who confirms on the keypad sends no signature (signature_sha256 null);
+    the method read back is the enum, and a missing method means a drawn signature."""
+    assert shape_problems(keypad_confirmed()) == {}
+    assert consent_method(keypad_confirmed()) is ConsentMethod.KEYPAD_CONFIRMATION
+    assert consent_method(good()) is ConsentMethod.SIGNATURE
+    signed = broken("consent.method", "signature")
+    assert shape_problems(signed) == {} and consent_method(signed) is ConsentMethod.SIGNATURE
+
+
+@pytest.mark.parametrize(("sub", "named"), [
+    (keypad_confirmed("agent"), "consent.method"),          # only a kiosk has the keypad
+    ({**keypad_confirmed(), "consent": {**keypad_confirmed()["consent"],
+                                        "signature_sha256": SIG}},
+     "consent.signature_sha256"),                          # a keypad confirmation signs nothing
+    (broken("consent.method", "nod"), "consent.method"),
+    (broken("consent.signature_sha256", None), "consent.signature_sha256"),  # signed: needs it
+], ids=["agent", "with-signature", "unknown", "signed-without"])
+def test_consent_methods_are_held_to_their_rules(sub: dict[str, Any], named: str) -> None:
+    """Each consent method's rule is reported at its field path, in both languages."""
+    problems = shape_problems(sub)
+    assert named in problems, problems
+    assert problems[named].zh and problems[named].en
 
 
 def test_only_gb11643_id_types_are_checksummed() -> None:

@@ -77,6 +77,40 @@ def test_case_number_arriving_in_time_goes_on_the_receipt(flow, id_cards, outbox
                for e in printer.receipts[-1].elements)
 
 
+def test_keypad_confirmation_queues_an_application_without_a_signature(
+        flow, id_cards, outbox) -> None:
+    """A citizen who cannot draw confirms on the keypad: the queued submission is well-formed,
+    says keypad_confirmation, carries no signature image and leaves its signature field null."""
+    to_form(flow, id_cards["R001"])
+    fill_remaining(flow)
+    flow.to_review()
+    flow.confirm_review()
+    assert flow.can_confirm_by_keypad
+    flow.confirm_by_keypad()
+    assert flow.step is Step.SUBMIT
+    body = outbox.body(flow.submission_id)
+    assert body is not None
+    assert shape_problems(body) == {}
+    assert body["consent"]["method"] == "keypad_confirmation"
+    assert body["consent"]["signature_sha256"] is None
+    assert all(a["role"] != "signature" for a in body["attachments"])
+    signature_keys = [f.key for f in flow.item.form.fields if str(f.type) == "signature"]
+    assert signature_keys and all(body["form"][k] is None for k in signature_keys)
+
+
+def test_an_agent_terminal_cannot_confirm_by_keypad(flow, id_cards, outbox) -> None:
+    """On the agent channel the platform refuses keypad confirmation, so the flow does not
+    offer it, and a call anyway ends on the error screen with nothing queued."""
+    flow.settings = dataclasses.replace(flow.settings, channel="agent")
+    to_form(flow, id_cards["R001"])
+    fill_remaining(flow)
+    flow.to_review()
+    flow.confirm_review()
+    assert not flow.can_confirm_by_keypad
+    flow.confirm_by_keypad()
+    assert flow.step is Step.ERROR and flow.submission_id is None
+
+
 def test_submission_is_well_formed(catalog, id_cards) -> None:
     """The body has a UUIDv7 id, the card's applicant, the signature attachment and consent."""
     from kiosk.flows.submission import Attachment, build_submission
