@@ -1,10 +1,12 @@
 """Building the search index, and per-keystroke latency of catalog search, on the real
 catalog and a synthetic 10 000-item one.
 
-Building: the index of the synthetic catalog (median of ``--builds``), and the whole load of
-its served document as the terminal loads an update (``load_served``: JSON, validation, the
-index), against the same rebuild without an index, measured in the same run. Target: the
-index in ≤ 1 s at 10 000 items.
+Building (medians of ``--builds``): the synthetic catalog's model and search index from its
+10 000 items (``Catalog(items, ..., index=SearchIndex)``, what took 5.9 s before the
+middle-floor issue), and the whole load of its served document as the terminal loads an
+update (``load_served``: JSON, validation, content hash, the index), against the same load
+without an index, measured in the same run. Target: model and index in ≤ 1 s at 10 000
+items.
 
 Searching: each query is typed prefix by prefix ("y", "yl", "ylb", "ylbx"), one search per
 keystroke, as the terminal's search box does. The baseline, measured in the same run on the
@@ -144,8 +146,7 @@ def main() -> None:
     items = synthetic_items(catalog, args.size)
     big = synthetic(catalog, items, SearchIndex)
     document = json.dumps(big.to_document(), ensure_ascii=False).encode()
-    departments = big.departments
-    index_s = median_s(lambda: SearchIndex(items, departments), args.builds)
+    index_s = median_s(lambda: synthetic(catalog, items, SearchIndex), args.builds)
 
     def bare() -> None:         # as load_served builds, without the index
         with without_gc():
@@ -160,7 +161,7 @@ def main() -> None:
     print(f"  served document loaded with index  {served_s * 1000:7.0f} ms "
           f"(load_served: {served_s / bare_s:.2f}x the baseline)")
     verdict = "meets" if index_s <= 1 else "MISSES"
-    print(f"  search index alone                 {index_s * 1000:7.0f} ms "
+    print(f"  model and index from the items     {index_s * 1000:7.0f} ms "
           f"({index_s / bare_s:.2f}x the baseline): {verdict} the 1 s target")
     n_keys = sum(len(q) for q in QUERIES)
     print(f"\n{len(QUERIES)} queries, {n_keys} keystrokes, {args.rounds} rounds; "
