@@ -35,6 +35,14 @@ CONFIG_EXIT_STATUS = 78
 #: repair it and must not replace it, so ``deploy/kiosk.service`` names it too; a
 #: technician restores the data dir or runs ``kiosk queue reset --i-understand``
 QUEUE_REFUSED_EXIT_STATUS = 65
+#: ``kiosk run`` exits with this status when the installed version is older than the one
+#: that last used the data dir (a downgrade, :mod:`kiosk.installed_version`): its outbox and
+#: files may be in a newer form, and a restart cannot change that, so
+#: ``deploy/kiosk.service`` names it too (outside sysexits.h's 64-78, like 79)
+DOWNGRADE_EXIT_STATUS = 80
+#: ``kiosk run`` exits with this status on the attract screen once a newer version is
+#: installed: a clean exit, which ``Restart=always`` answers by starting the new version
+UPGRADE_EXIT_STATUS = 0
 
 
 def socket_address(value: str | None) -> str | bytes | None:

@@ -11,13 +11,16 @@ worker start last, and the keyboard's QML engine after them.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING
 
 from kiosk.app.catalog_swap import CatalogSwap
 from kiosk.app.terminal import TerminalApp
 from kiosk.flows import CitizenFlow, FlowSettings, Step  # Qt-free: launch loads it before Qt
 from kiosk.flows.prefs import Prefs
+from kiosk.installed_version import UpgradeWatch, running_version
 from kiosk.lazy import lazy
+from kiosk.systemd import UPGRADE_EXIT_STATUS
 
 # The first screen's modules, executed in open(); the session's, after the first frame
 # (kiosk.lazy says why). Declared here, not imported: launch imports this module before Qt.
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     from offline_queue.sync import SyncEngine
     from offline_queue.worker import SyncWorker
 
+log = logging.getLogger(__name__)
+
 
 class KioskApp(TerminalApp):
     """``open()`` builds the window and its first screen, ``start_background()`` the rest,
@@ -53,6 +58,10 @@ class KioskApp(TerminalApp):
     flow: CitizenFlow | None = None
     #: a newer catalog, waiting for the session in progress to end
     catalog_swap: CatalogSwap | None = None
+    #: a newer version of the app installed under it (started with the session's flow)
+    upgrade_watch: UpgradeWatch | None = None
+    #: the app has asked to exit for a newer version (once is enough)
+    made_way = False
 
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
@@ -119,6 +128,7 @@ class KioskApp(TerminalApp):
         self.catalog_swap = CatalogSwap(flow, lambda: flow.step is Step.ATTRACT)
         self.closers.append(flow.subscribe(self.catalog_swap.try_swap))
         self.start_catalog_updates(self.catalog_swap.offer)
+        self._watch_for_upgrade(flow)
         self._start_readers(flow)
         printer.check_status()
         super().start_background()
@@ -155,6 +165,38 @@ class KioskApp(TerminalApp):
         readers.connect(signal.FAILED, self._card_failed)
         readers.connect(signal.READER_STATE, self.window.status.set_reader)
         readers.start()
+
+    def _watch_for_upgrade(self, flow: CitizenFlow) -> None:
+        """A newer version installed under the running kiosk (a package upgrade does not
+        restart it) ends the app with status 0 on the attract screen, never during a
+        session or while a technician works; the unit's Restart=always starts the new
+        version (kiosk.installed_version)."""
+        from PySide6.QtCore import QTimer
+
+        self.upgrade_watch = watch = UpgradeWatch(running_version(),
+                                                  between_citizens=self._between_citizens)
+        timer = QTimer()
+        timer.setInterval(int(1000 * self.wiring.extra.get(
+            "upgrade_check_s", self.config.terminal.upgrade_check_s)))
+        timer.timeout.connect(lambda: self._make_way_if(watch.poll()))
+        timer.start()
+        self.closers.append(timer.stop)
+        # back on the attract screen after a session: no need to wait for the next look
+        self.closers.append(flow.subscribe(lambda *_: self._make_way_if(watch.due())))
+
+    def _between_citizens(self) -> bool:
+        technician = self.technician
+        return (self.flow is not None and self.flow.step is Step.ATTRACT
+                and (technician is None
+                     or self.window.stack.currentWidget() is not technician.window))
+
+    def _make_way_if(self, due: bool) -> None:
+        if due and not self.made_way:
+            self.made_way = True
+            assert self.upgrade_watch is not None
+            log.info("app.exit_for_upgrade",
+                     extra={"ctx": {"installed": str(self.upgrade_watch.newer)}})
+            self.on_leave(UPGRADE_EXIT_STATUS)
 
     def _card_failed(self, error: Exception) -> None:
         if self.flow is not None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import config as cfg
 from kiosk.cli.common import data_dir_of
+from kiosk.installed_version import claim_data_dir, running_version
 from kiosk.paths import ensure_private_dir
 from kiosk.systemd import QUEUE_REFUSED_EXIT_STATUS
 
@@ -52,6 +53,8 @@ def composition_root(mode: str) -> type[TerminalApp]:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     data_dir = ensure_private_dir(data_dir_of(args))
+    # a data dir a newer version used stops an older one here, before its outbox is opened
+    claim_data_dir(data_dir, running_version())
     config = cfg.load(data_dir)      # invalid settings stop here, before any window
     mode = mode_of(args, config)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kiosk.errors import ConfigError, KioskError
-from kiosk.systemd import CONFIG_EXIT_STATUS, QUEUE_REFUSED_EXIT_STATUS
+from kiosk.systemd import CONFIG_EXIT_STATUS, DOWNGRADE_EXIT_STATUS, QUEUE_REFUSED_EXIT_STATUS
 
 
 class StartupConfigError(KioskError):
@@ -22,8 +22,12 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                          epilog=f"Exit status {StartupConfigError.exit_code} when the "
                                 "configuration is invalid or unreadable, "
                                 f"{QUEUE_REFUSED_EXIT_STATUS} when the queue of applications "
-                                "cannot be read as it is (see `kiosk queue reset`); the "
-                                "systemd unit does not restart either until it is fixed.")
+                                "cannot be read as it is (see `kiosk queue reset`), "
+                                f"{DOWNGRADE_EXIT_STATUS} when a newer version last used the "
+                                "data dir (a downgrade); the systemd unit does not restart "
+                                "any of these until it is fixed. Exit status 0 on the attract "
+                                "screen once a newer version is installed (the unit starts "
+                                "it).")
     run.add_argument("--mode", choices=("citizen", "agent", "technician"), default=None,
                      help="default: citizen on a kiosk, agent on an agent terminal")
     run.add_argument("--demo", action="store_true",

@@ -81,6 +81,10 @@ class TerminalConfig:
     idle_countdown_s: int = setting(20, "seconds the warning counts down before the session "
                                     "is wiped", minimum=5, maximum=120)
     hide_cursor: bool = setting(False, "hide the mouse cursor in citizen mode (touch screens)")
+    upgrade_check_s: int = setting(60, "seconds between looks at the installed version: once "
+                                   "a newer one is installed, citizen mode exits on its "
+                                   "attract screen and systemd starts the new one",
+                                   minimum=1, maximum=3600)
 
 
 @dataclass(frozen=True)

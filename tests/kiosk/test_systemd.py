@@ -14,8 +14,10 @@ import pytest
 
 from kiosk.systemd import (
     CONFIG_EXIT_STATUS,
+    DOWNGRADE_EXIT_STATUS,
     LEAVE_KIOSK_EXIT_STATUS,
     QUEUE_REFUSED_EXIT_STATUS,
+    UPGRADE_EXIT_STATUS,
     Notifier,
     WatchdogPinger,
     socket_address,
@@ -158,8 +160,8 @@ def unit_settings() -> dict[str, list[str]]:
 
 def test_unit_asks_for_notify_watchdog_restart_and_reboot() -> None:
     """The unit is Type=notify with a watchdog, restarts always, and reboots on a crash loop;
-    leaving kiosk mode, a broken configuration or an unreadable queue (the app's exit
-    statuses) does not restart it."""
+    leaving kiosk mode, a broken configuration, an unreadable queue or a downgrade (the
+    app's exit statuses) does not restart it, and the exit for an upgrade (0) does."""
     unit = unit_settings()
     assert unit["Type"] == ["notify"] and unit["NotifyAccess"] == ["all"]
     assert int(unit["WatchdogSec"][0]) >= 10
@@ -167,7 +169,10 @@ def test_unit_asks_for_notify_watchdog_restart_and_reboot() -> None:
     assert unit["StartLimitAction"] == ["reboot"]
     assert int(unit["StartLimitBurst"][0]) >= 2 and int(unit["StartLimitIntervalSec"][0]) > 0
     assert unit["RestartPreventExitStatus"] == [
-        f"{LEAVE_KIOSK_EXIT_STATUS} {CONFIG_EXIT_STATUS} {QUEUE_REFUSED_EXIT_STATUS}"]
+        f"{LEAVE_KIOSK_EXIT_STATUS} {CONFIG_EXIT_STATUS} {QUEUE_REFUSED_EXIT_STATUS} "
+        f"{DOWNGRADE_EXIT_STATUS}"]
+    assert str(UPGRADE_EXIT_STATUS) not in unit["RestartPreventExitStatus"][0].split()
+    assert "SuccessExitStatus" not in unit          # 0 must stay a plain, restarted exit
 
 
 def test_unit_passes_systemd_analyze(tmp_path: Path) -> None:
