@@ -34,6 +34,8 @@ APT_PACKAGES=(
   ca-certificates
   # tests: pseudo-terminals and network namespaces
   iproute2 util-linux poppler-utils
+  # tests: the Debian package's maintainer scripts and scripts/*.sh are checked with it
+  shellcheck
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
