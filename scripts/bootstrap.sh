@@ -34,8 +34,9 @@ APT_PACKAGES=(
   ca-certificates
   # tests: pseudo-terminals and network namespaces
   iproute2 util-linux poppler-utils
-  # tests: the Debian package's maintainer scripts and scripts/*.sh are checked with it
-  shellcheck
+  # tests: the Debian package's maintainer scripts and scripts/*.sh are checked with it;
+  # the fleet's apt repository is built (apt-ftparchive) and signed (gpg) as operators do
+  shellcheck apt-utils gnupg
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
