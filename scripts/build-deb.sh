@@ -55,6 +55,10 @@ mkdir -p "$src" "$out"
 # The tree as a clean clone would have it plus uncommitted work: tracked and new files
 # that .gitignore does not exclude (no .venv, caches, build output).
 if [ -d .git ] && command -v git >/dev/null 2>&1; then
+  # a release is a commit: say so when the package would hold work not committed yet
+  if [ -n "$(git status --porcelain --untracked-files=normal 2>/dev/null)" ]; then
+    log "warning: the tree has uncommitted changes, and they go into this package"
+  fi
   git ls-files -z --cached --others --exclude-standard |
     while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
     tar --null -T - -cf - | tar -xf - -C "$src"
