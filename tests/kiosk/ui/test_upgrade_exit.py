@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from civic.pin import hash_pin
 from kiosk import __version__
 from kiosk import config as cfg
 from kiosk.app.wiring import Wiring
@@ -20,6 +21,8 @@ from kiosk.flows import Step
 from kiosk.installed_version import Version, installed_version
 from kiosk.systemd import UPGRADE_EXIT_STATUS
 from tests.kiosk.test_installed_version import bumped, install_dist_info
+from tests.kiosk.ui.driver import tap
+from tests.kiosk.ui.test_app_modes import PIN, enter_technician
 
 WAIT = 15_000
 CHECK_S = 0.2
@@ -52,6 +55,8 @@ def kiosk(qtbot: Any, demo: Demo, data_dir: Path, catalog: Any, site: Path) -> I
     wiring = Wiring(idcard_url=demo.idcard.device_path, printer_url=demo.printer.tcp_url,
                     use_pcsc=False, lockdown=False, probe_camera=False,
                     extra={"tick_ms": 200, "upgrade_check_s": CHECK_S})
+    cfg.write_toml(data_dir / cfg.CONFIG_FILE,
+                   {"security": {"technician_pin_hash": hash_pin(PIN)}})
     app = KioskApp(data_dir, cfg.load(data_dir), wiring, catalog=catalog,
                    on_leave=left.append).open(show=False)
     app.left = left
@@ -91,3 +96,16 @@ def test_on_the_attract_screen_a_newer_version_ends_the_app_at_the_next_look(
     qtbot.waitUntil(lambda: kiosk.left == [UPGRADE_EXIT_STATUS], timeout=WAIT)
     qtbot.wait(int(CHECK_S * 1000 * 3))
     assert kiosk.left == [UPGRADE_EXIT_STATUS]
+
+
+def test_a_technician_at_the_console_is_not_cut_off_either(
+        qtbot: Any, kiosk: Any, site: Path) -> None:
+    """The flow is on its attract step while a technician works over it: the newer
+    version waits until they leave the console, then the app asks to exit with 0."""
+    technician = enter_technician(qtbot, kiosk.window)
+    install_dist_info(site, bumped(__version__))
+    qtbot.waitUntil(lambda: kiosk.upgrade_watch.newer is not None, timeout=WAIT)
+    qtbot.wait(int(CHECK_S * 1000 * 4))
+    assert kiosk.left == [] and kiosk.flow.step is Step.ATTRACT
+    tap(qtbot, technician.exit_button)
+    qtbot.waitUntil(lambda: kiosk.left == [UPGRADE_EXIT_STATUS], timeout=WAIT)
