@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from kiosk.app import parts
     from kiosk.app import readers as card_readers
     from kiosk.flows import messages
-    from kiosk.ui import keyboard, lockdown, main_window, narrator, speech, wipe
+    from kiosk.ui import focus_speech, keyboard, lockdown, main_window, narrator, speech, wipe
     from kiosk.ui.bridges import platform as platform_bridge
 else:
     keyboard, lockdown = lazy("kiosk.ui.keyboard"), lazy("kiosk.ui.lockdown")
     main_window, speech = lazy("kiosk.ui.main_window"), lazy("kiosk.ui.speech")
     narrator, wipe = lazy("kiosk.ui.narrator"), lazy("kiosk.ui.wipe")
+    focus_speech = lazy("kiosk.ui.focus_speech")
     messages = lazy("kiosk.flows.messages")
     parts, platform_bridge = lazy("kiosk.app.parts"), lazy("kiosk.ui.bridges.platform")
     card_readers = lazy("kiosk.app.readers")
@@ -112,6 +113,8 @@ class KioskApp(TerminalApp):
         self.closers.append(self.wiper.close)
         self.narrator = narrator.Narrator(flow, self.speaker)
         self.closers.append(self.narrator.close)
+        self.focus_speech = focus_speech.FocusSpeech(self.window, self.prefs, self.speaker)
+        self.closers.append(self.focus_speech.close)
         # The application-wide filter (idle activity, swallowed shortcuts, refused close)
         # sees every event in Python; its first calls make PySide6 build the Python types of
         # every event class (~30 ms), so it is installed after the first frame. Activity is

@@ -126,6 +126,10 @@ _M: dict[str, tuple[str, str]] = {
     "sign.clear": ("重签", "Clear"),
     "sign.submit": ("确认提交", "Submit"),
     "sign.empty": ("请先签名", "Please sign first"),
+    "sign.keypad": ("无法签名，按键确认", "Cannot sign: confirm by key"),
+    "sign.keypad_hint": ("不方便手写签名的，可以选择“无法签名，按键确认”提交",
+                         "If you cannot sign, choose “Cannot sign: confirm by key” to submit"),
+    "sign.pad": ("签名框", "Signature box"),
     # -- submit / receipt --------------------------------------------------------------------
     "submit.saving": ("正在保存并提交您的申请…", "Saving and sending your application…"),
     "receipt.title_online": ("申请已受理", "Application received"),
@@ -147,6 +151,9 @@ _M: dict[str, tuple[str, str]] = {
                              "staff."),
     "receipt.reprint": ("重新打印", "Print again"),
     "receipt.done": ("完成", "Done"),
+    "receipt.preview": ("回执预览，与打印的回执相同", "The receipt as printed"),
+    "proof.preview": ("证明预览，与打印的证明相同", "The proof as printed"),
+    "camera.preview": ("拍摄的画面", "What the camera sees"),
     # -- the printed slip (kiosk.receipts; same layout in both languages) ---------------------
     "slip.title_online": ("受理回执", "RECEIPT"),
     "slip.title_offline": ("提交回执", "SUBMITTED"),

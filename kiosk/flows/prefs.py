@@ -22,6 +22,12 @@ class Prefs:
             raise ValueError(language)
         self.default_language, self.default_volume = language, volume
         self.language, self.elder, self.volume = language, False, volume
+        #: a headphone is in the jack: the terminal's state, not a citizen's (set by the
+        #: audio layer, which can detect it; kept across sessions)
+        self.headphone = False
+        #: this citizen pressed a key on the attract screen: they use the keypad, maybe
+        #: without sight (reset with the session)
+        self.keypad_user = False
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -39,10 +45,27 @@ class Prefs:
         self.elder = on
         self._changed()
 
+    def set_headphone(self, plugged: bool) -> None:
+        """The audio layer's report that a headphone was plugged in (or taken out)."""
+        self.headphone = plugged
+        self._changed()
+
+    def set_keypad_user(self) -> None:
+        """A key was pressed on the attract screen."""
+        if not self.keypad_user:
+            self.keypad_user = True
+            self._changed()
+
+    @property
+    def speaks(self) -> bool:
+        """Whether the terminal speaks (prompts, and each control that takes focus): in
+        elder mode, with a headphone in, or for a citizen who started on the keypad."""
+        return self.elder or self.headphone or self.keypad_user
+
     def reset(self) -> None:
         """Back to the terminal's defaults, silently: the wipe that calls this announces
         :attr:`Topic.WIPED`, which every listener treats as a change of preferences too."""
-        self.language, self.elder = self.default_language, False
+        self.language, self.elder, self.keypad_user = self.default_language, False, False
         self.volume = self.default_volume
 
     def _changed(self) -> None:

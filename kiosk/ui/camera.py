@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.flows.messages import tr
+from kiosk.ui.accessible import keyboard_reachable, label_controls
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.widgets import ImageView
 
@@ -86,11 +87,11 @@ class CameraOverlay(Overlay):
         self.demo_note.setObjectName("notice")
         self.view = ImageView(self.card)
         self.view.setMinimumSize(640, 420)
-        self.shoot = self._button(self.take)
-        self.retake = self._button(self.retake_picture)
-        self.use = self._button(self.accept)
+        self.shoot = self._button(self.take, "shoot")
+        self.retake = self._button(self.retake_picture, "retake")
+        self.use = self._button(self.accept, "use")
         self.use.setObjectName("primary")
-        self.cancel = self._button(self.close_camera)
+        self.cancel = self._button(self.close_camera, "cancel")
         row = QHBoxLayout()
         for button in (self.cancel, self.retake, self.shoot, self.use):
             row.addWidget(button)
@@ -98,9 +99,10 @@ class CameraOverlay(Overlay):
             self.body.addWidget(widget)
         self.body.addLayout(row)
 
-    def _button(self, action: Callable[[], None]) -> QPushButton:
+    def _button(self, action: Callable[[], None], role: str) -> QPushButton:
         button = QPushButton(self.card)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setProperty("role", role)
+        keyboard_reachable(button)
         button.clicked.connect(lambda _c=False: action())
         return button
 
@@ -123,6 +125,8 @@ class CameraOverlay(Overlay):
         self.retake.setText(tr("camera.retake", lang))
         self.use.setText(tr("camera.use", lang))
         self.cancel.setText(tr("nav.back", lang))
+        self.view.setAccessibleName(tr("camera.preview", lang))
+        label_controls(self.card, lang)
         self.view.clear_image()
         self._buttons()
         self.cover()

@@ -1,4 +1,5 @@
-"""What every mode's window is framed with: one column without margins, and the top bar.
+"""What every mode's window is framed with: one column without margins, the top bar, and
+the kiosk's hidden tap area.
 
 The citizen kiosk, the agent's and the technician's windows differ in what their bars
 hold (a hidden corner, the signed-in agent, tabs) but are built alike; they are built
@@ -8,9 +9,10 @@ before the first frame, when Qt's enums are not made yet.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from collections.abc import Callable
 
-from kiosk.ui.qt_names import set_by_name
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 
 def column(widget: QWidget) -> QVBoxLayout:
@@ -33,11 +35,17 @@ def top_bar(parent: QWidget) -> tuple[QWidget, QHBoxLayout, QLabel]:
     return bar, row, title
 
 
-def untabbable(*widgets: QWidget) -> None:
-    """The bars' buttons take no keyboard focus: a tap there must not pull it from a field
-    (the on-screen keyboard types into the focused field)."""
-    for widget in widgets:
-        set_by_name(widget, "focusPolicy", "NoFocus")
+class TapArea(QWidget):
+    """A place that counts taps and shows nothing (the kiosk's hidden technician corner): not
+    a button, so neither a screen reader nor the keypad finds a control there."""
+
+    def __init__(self, on_tap: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._on_tap = on_tap
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.rect().contains(event.position().toPoint()):
+            self._on_tap()
 
 
 def add_all(layout: QLayout, *widgets: QWidget) -> None:

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 from civic.catalog.forms import Field
 from civic.catalog.vocab import FieldType
 from kiosk.flows.messages import tr
+from kiosk.ui.accessible import describe, keyboard_reachable
+from kiosk.ui.accessible_texts import description, joined, of_field
 
 SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
 NUMERIC = {FieldType.PHONE, FieldType.ID_NUMBER, FieldType.BANK_ACCOUNT, FieldType.NUMBER,
@@ -66,6 +68,7 @@ class FieldRow(QWidget):
         self.group: QButtonGroup | None = None
         self.photo_button: QPushButton | None = None
         self._build(layout, columns)
+        self._describe()
         self.error = QLabel(self)
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -78,7 +81,7 @@ class FieldRow(QWidget):
         if field.readonly:                     # card or record data: shown as text, not a control
             self.edit = QLineEdit(self)
             self.edit.setReadOnly(True)
-            self.edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            keyboard_reachable(self.edit)     # read out by a screen reader, never typed into
             layout.addWidget(self.edit)
         elif field.type == FieldType.YES_NO:
             self._buttons(layout, [("yes", tr("form.yes", lang)), ("no", tr("form.no", lang))],
@@ -98,7 +101,7 @@ class FieldRow(QWidget):
             layout.addWidget(self.combo)
         elif field.type == FieldType.FILE:
             self.photo_button = QPushButton(tr("form.take_photo", lang), self)
-            self.photo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            keyboard_reachable(self.photo_button)
             self.photo_button.clicked.connect(lambda _c=False: self._on_focus(self))
             layout.addWidget(self.photo_button)
         else:
@@ -125,7 +128,7 @@ class FieldRow(QWidget):
         for i, (value, text) in enumerate(options):
             button = QPushButton(text, self)
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            keyboard_reachable(button)
             button.setProperty("value", value)
             button.setEnabled(not self.field.readonly)
             self.group.addButton(button)
@@ -133,6 +136,24 @@ class FieldRow(QWidget):
         self.group.buttonClicked.connect(lambda _b: self._commit(self.field.key,
                                                                  self.button_value()))
         layout.addLayout(grid)
+
+    def _describe(self) -> None:
+        """Each input named by the field's label and described by what it takes; a choice
+        button keeps its option as its name, described by the field it answers."""
+        field, lang = self.field, self.language
+        label = field.label.get(lang)
+        what = [description("field_readonly" if field.readonly else "field", lang)]
+        if field.required and not field.readonly:
+            what.append(description("field_required", lang))
+        if field.type == FieldType.DATE:
+            what.append(tr("form.date_hint", lang))
+        for widget in (self.edit, self.combo):
+            if widget is not None:
+                describe(widget, label, joined(what, lang))
+        if self.photo_button is not None:
+            describe(self.photo_button, "", of_field(label, "field_photo", lang))
+        for button in self.group.buttons() if self.group is not None else ():
+            describe(button, "", of_field(label, "field_choice", lang))
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         if watched is self.edit and event.type() == event.Type.FocusIn:

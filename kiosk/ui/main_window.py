@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
@@ -28,6 +28,7 @@ from kiosk.flows.messages import tr
 from kiosk.flows.prefs import Prefs
 from kiosk.flows.states import Topic
 from kiosk.ui import chrome
+from kiosk.ui.accessible import focus_first, keyboard_reachable, label_controls, move_focus
 from kiosk.ui.qt_names import set_by_name
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from kiosk.flows import CitizenFlow
     from kiosk.ui.camera import CameraOverlay
     from kiosk.ui.keyboard import VirtualKeyboard
+    from kiosk.ui.keypad import KeypadNavigation
     from kiosk.ui.overlays import IdleWarning, Overlay
     from kiosk.ui.step_screens import StepScreens
 
@@ -86,6 +88,8 @@ class MainWindow(QMainWindow):
         self._taps: list[float] = []
         self._unsubscribe = prefs.subscribe(self._on_topic)
         self.timer: QTimer | None = None
+        #: the keypad's way through the window, from :meth:`bind` on
+        self.keypad: KeypadNavigation | None = None
         self.apply_prefs()
         self.attract.enter()
         self.resize(1280, 800)
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
     def bind(self, flow: CitizenFlow) -> None:
         """From now on, show ``flow``: its steps' screens, its idle warning, its ticks (the
         flow announces the preferences' changes too, so the window listens to it alone)."""
+        from kiosk.ui.keypad import KeypadNavigation
         from kiosk.ui.step_screens import StepScreens
 
         assert self.flow is None and flow.prefs is self.prefs
@@ -101,6 +106,7 @@ class MainWindow(QMainWindow):
         self.host = StepScreens(flow, self.stack, built=(self.attract,),
                                 take_photo=lambda done: self.camera.open_camera(done))
         self._unsubscribe = flow.subscribe(self._on_topic)
+        self.keypad = KeypadNavigation(self, self.focus_scope, self._key_pressed)
         self.timer = QTimer(self)
         self.timer.setInterval(self._tick_ms)
         self.timer.timeout.connect(self.tick)
@@ -114,19 +120,20 @@ class MainWindow(QMainWindow):
 
     def _top_bar(self, parent: QWidget) -> QWidget:
         bar, row, self.title = chrome.top_bar(parent)
-        # the hidden technician gesture: 5 taps (not "corner": QMainWindow.corner is a method)
-        self.corner_button = QPushButton(bar)
-        self.corner_button.setFlat(True)
+        # the hidden technician gesture: 5 taps (not "corner": QMainWindow.corner is a method);
+        # a tap area, not a button, so that assistive technology lists no unnamed control
+        self.corner_button = chrome.TapArea(self.corner_tapped, bar)
         self.corner_button.setFixedSize(64, 64)
-        self.corner_button.setStyleSheet("background: transparent; border: none;")
-        self.corner_button.clicked.connect(lambda _c=False: self.corner_tapped())
         self.language_button = QPushButton(bar)
+        self.language_button.setProperty("role", "language")
         self.language_button.clicked.connect(lambda _c=False: self._set_language(
             "en" if self.prefs.language == "zh" else "zh"))
         self.elder_button = QPushButton(bar)
+        self.elder_button.setProperty("role", "elder")
         self.elder_button.clicked.connect(lambda _c=False: self._set_elder(
             not self.prefs.elder))
-        chrome.untabbable(self.corner_button, self.language_button, self.elder_button)
+        keyboard_reachable(self.language_button, self.elder_button)
+        self._bar = bar
         row.addWidget(self.corner_button)
         row.addWidget(self.title, 1)
         chrome.add_all(row, self.elder_button, self.language_button)
@@ -185,6 +192,8 @@ class MainWindow(QMainWindow):
         if topic is Topic.STEP:
             self.show_step()
         elif topic in (Topic.PREFS, Topic.WIPED):
+            if topic is Topic.WIPED and self.keypad is not None:
+                self.keypad.reset()              # the next citizen may use the touch screen
             self.apply_prefs()
         elif topic is Topic.IDLE and self.flow is not None \
                 and self.flow.idle_status().phase is IdlePhase.ACTIVE:
@@ -194,6 +203,34 @@ class MainWindow(QMainWindow):
         if self.host is not None and self.flow is not None:
             self.host.show(self.flow.step)
         self._hide_idle_warning()
+        if self.keypad is not None and self.keypad.used:
+            # once the screen is laid out: its reading order needs the widgets' places
+            QTimer.singleShot(0, self._focus_screen)
+
+    # -- the keypad ----------------------------------------------------------------------------
+    def focus_scope(self) -> QWidget:
+        """Where Tab and the arrows move now: an overlay over the screen, or the window's
+        controls in sight (top bar, screen, status bar)."""
+        shown = [o for o in self._overlays.values() if o.isVisible()]
+        return shown[-1] if shown else self._central
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return move_focus(self.focus_scope(), next)
+
+    def _focus_screen(self) -> None:
+        """A keypad user's focus goes to the first control of the new screen (or of the
+        overlay over it), so that what is spoken next is on this screen."""
+        scope = self.focus_scope()
+        page = self.stack.currentWidget() if scope is self._central else scope
+        if page is not None and page.isVisible():
+            focus_first(page)
+
+    def _key_pressed(self) -> None:
+        # a key on the attract screen: this citizen uses the keypad, and is spoken to (not
+        # a technician typing into the gate shown over the attract step)
+        if self.flow is not None and self.flow.step is Step.ATTRACT \
+                and self.stack.currentWidget() is self.attract:
+            self.prefs.set_keypad_user()
 
     def apply_prefs(self) -> None:
         elder, lang = self.prefs.elder, self.prefs.language
@@ -203,6 +240,7 @@ class MainWindow(QMainWindow):
         self.title.setText(tr("app.title", lang))
         self.language_button.setText(tr("lang.switch", lang))
         self.elder_button.setText(tr("elder.off" if elder else "elder.on", lang))
+        label_controls(self._bar, lang)
         self.status.set_language(lang)
         if self._keyboard is not None:
             self._keyboard.set_elder(elder)
@@ -210,7 +248,7 @@ class MainWindow(QMainWindow):
             self.host.apply_theme()
         else:
             self.attract.theme = theme_for(elder)
-            self.attract.refresh()
+            self.attract.redraw()
 
     def attach_keyboard(self, keyboard: VirtualKeyboard) -> None:
         """The on-screen keyboard's panel (once built) goes in the slot at the bottom, and its
@@ -259,6 +297,13 @@ class MainWindow(QMainWindow):
         self.show_step()
 
     # -- Qt -----------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The keypad types into the active window: ask for it, since a kiosk session
+        # without a window manager (X started for the kiosk alone) gives focus to no one
+        # and a keypad would do nothing until someone touched the screen.
+        self.activateWindow()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         for overlay in self._overlays.values():
@@ -268,6 +313,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         if self.timer is not None:
             self.timer.stop()
+        if self.keypad is not None:
+            self.keypad.close()
         self._unsubscribe()
         if self.host is not None:
             self.host.leave_all()

@@ -1,6 +1,7 @@
-"""Speech prompts in elder mode: each new screen's title and instruction, and the idle
-warning. Only fixed prompts are spoken — never a form value, a name or an ID number
-(and :func:`kiosk.ui.speech.speakable` masks any ID number that slipped in)."""
+"""Speech prompts whenever the terminal speaks (elder mode, a headphone in, a citizen on the
+keypad: ``Prefs.speaks``): each new screen's title and instruction, and the idle warning.
+Only fixed prompts are spoken — never a form value, a name or an ID number (and
+:func:`kiosk.ui.speech.speakable` masks any ID number that slipped in)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ PROMPTS: dict[Step, tuple[str, ...]] = {
     Step.CONSENT: ("consent.title", "consent.body"),
     Step.FORM: ("form.title",),
     Step.REVIEW: ("review.title",),
-    Step.SIGN: ("sign.title",),
+    Step.SIGN: ("sign.title", "sign.keypad_hint"),
     Step.SUBMIT: ("submit.saving",),
     Step.RECEIPT: ("receipt.printing",),
     Step.PROOF: ("proof.title",),
@@ -36,7 +37,7 @@ class Narrator:
         self._unsubscribe = flow.subscribe(self._on_topic)
 
     def _on_topic(self, topic: Topic) -> None:
-        if not self.flow.elder:
+        if not self.flow.prefs.speaks:
             return
         lang = self.flow.language
         if topic in (Topic.STEP, Topic.PREFS):

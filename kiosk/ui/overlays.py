@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.flows.messages import tr
+from kiosk.ui.accessible import keyboard_reachable, label_controls
 
 
 class Overlay(QWidget):
@@ -51,7 +52,8 @@ class IdleWarning(Overlay):
         self.go_on = QPushButton(self.card)
         self.go_on.setObjectName("primary")
         self.go_on.setMinimumHeight(120)
-        self.go_on.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.go_on.setProperty("role", "continue")
+        keyboard_reachable(self.go_on)
         self.go_on.clicked.connect(lambda _c=False: on_continue())
         for widget in (self.title, self.countdown, self.go_on):
             self.body.addWidget(widget)
@@ -60,5 +62,6 @@ class IdleWarning(Overlay):
         self.title.setText(tr("idle.title", language))
         self.countdown.setText(tr("idle.countdown", language, seconds=seconds))
         self.go_on.setText(tr("idle.continue", language))
+        label_controls(self.card, language)
         if not self.isVisible():
             self.cover()

@@ -84,7 +84,7 @@ class StepScreens:
         for screen in self.screens.values():
             screen.theme = theme
         if self.current is not None:
-            self.current.refresh()
+            self.current.redraw()
 
     def clear(self) -> None:
         """The wipe: every screen drops what it shows of the citizen."""

@@ -23,6 +23,8 @@ OK_SOFT = "#e8f5e9"
 WARN = "#7a4a00"         # on its soft background: 6.9:1
 WARN_SOFT = "#fff4e0"
 BAR = "#f2f4f7"          # status bar background (INK on it: 15.8:1)
+FOCUS = "#ffdd00"        # what has keypad focus: INK on it 14.6:1, its INK ring 17.4:1 on
+                         # white; unlike any other colour here, so it is seen in both modes
 
 
 # a named tuple, not a frozen dataclass: the first screen waits for this module, and a
@@ -38,6 +40,7 @@ class Theme(NamedTuple):
     gap_px: int              # space between touch targets (>= 2.5 mm)
     columns: int             # choice grids
     per_page: int            # choices shown at once
+    focus_px: int = 4        # the focus ring's width
 
     @property
     def elder(self) -> bool:
@@ -47,7 +50,7 @@ class Theme(NamedTuple):
 NORMAL = Theme("normal", body_pt=16, title_pt=26, small_pt=14, target_px=64, gap_px=12,
                columns=3, per_page=9)
 ELDER = Theme("elder", body_pt=22, title_pt=34, small_pt=20, target_px=88, gap_px=16,
-              columns=1, per_page=4)
+              columns=1, per_page=4, focus_px=6)
 
 
 def theme_for(elder: bool) -> Theme:
@@ -77,6 +80,11 @@ def stylesheet(t: Theme) -> str:
                             border: 2px solid {MUTED}; border-radius: 8px;
                             background: {PAPER}; color: {INK}; }}
     QLineEdit[invalid="true"] {{ border: 3px solid {ERROR}; }}
+    QPushButton:focus, QPushButton:checked:focus, QPushButton#primary:focus {{
+        background: {FOCUS}; color: {INK}; border: {t.focus_px}px solid {INK}; }}
+    QLineEdit:focus, QComboBox:focus {{ border: {t.focus_px}px solid {INK};
+                                        background: {PAPER}; }}
+    QWidget#topbar QPushButton:focus {{ background: {FOCUS}; color: {INK}; }}
     QLineEdit:read-only {{ background: {BAR}; }}
     QComboBox QAbstractItemView {{ min-height: {t.target_px}px; background: {PAPER};
                                   color: {INK}; selection-background-color: {PRIMARY};

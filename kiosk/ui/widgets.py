@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flows.messages import tr
+from kiosk.ui.accessible import keyboard_reachable
 from kiosk.ui.qt_names import set_by_name
 
 if TYPE_CHECKING:
@@ -44,14 +45,15 @@ def text_label(parent: QWidget, role: str = "", *, wrap: bool = True,
 
 def touch_button(parent: QWidget, on_click: Callable[[], None], *, primary: bool = False,
                  name: str = "") -> QPushButton:
-    """A button that never takes keyboard focus (it would steal it from the field being
-    typed into); ``name`` is its accessible name and the ``role`` tests find it by."""
+    """A button that a tap does not focus (it would steal focus from the field being typed
+    into) but Tab does (a keypad reaches it); ``name`` is its ``role``, which tests find it
+    by and :func:`kiosk.ui.accessible.label_controls` describes it by — never its
+    accessible name, which is its text in the session's language."""
     widget = QPushButton(parent)
-    set_by_name(widget, "focusPolicy", "NoFocus")
+    keyboard_reachable(widget)
     if primary:
         widget.setObjectName("primary")
     if name:
-        widget.setAccessibleName(name)
         widget.setProperty("role", name)
     widget.clicked.connect(lambda _checked=False: on_click())
     return widget
@@ -65,9 +67,10 @@ class ChoiceButton(QPushButton):
         from PySide6.QtCore import Qt
 
         super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        keyboard_reachable(self)
         self.key = key
         self.setProperty("key", key)
+        self.setAccessibleName(text)          # the caption is a child label, not the text
         self.caption = QLabel(text, self)
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -127,7 +130,6 @@ class NumericPad(QWidget):
     KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "⌫")
 
     def __init__(self, language: Callable[[], str], parent: QWidget | None = None) -> None:
-        from PySide6.QtCore import Qt
 
         super().__init__(parent)
         self.setObjectName("numpad")
@@ -138,13 +140,14 @@ class NumericPad(QWidget):
         self.keys: dict[str, QPushButton] = {}
         for i, key in enumerate(self.KEYS):
             button = QPushButton(key, self)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("role", "pad_key")
             button.clicked.connect(lambda _c=False, k=key: self.press(k))
             grid.addWidget(button, i // 3, i % 3)
             self.keys[key] = button
         self.ok = QPushButton(self)
         self.ok.setObjectName("primary")
-        self.ok.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ok.setProperty("role", "pad_ok")
+        keyboard_reachable(self.ok, *self.keys.values())
         self.ok.clicked.connect(lambda _c=False: self.done())
         grid.addWidget(self.ok, 4, 0, 1, 3)
         self.retranslate()

@@ -75,8 +75,9 @@ class PageWidget(QWidget):
 
     def edit(self, name: str, *, secret: bool = False, digits: bool = False) -> QLineEdit:
         widget = QLineEdit(self)
+        # ``name`` is for tests only; assistive technology reads the label whose buddy the
+        # field is (QLabel.setBuddy), in the page's language
         widget.setProperty("role", name)
-        widget.setAccessibleName(name)
         hints = Qt.InputMethodHint.ImhNoPredictiveText
         if secret:
             widget.setEchoMode(QLineEdit.EchoMode.Password)

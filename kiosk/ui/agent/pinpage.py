@@ -33,6 +33,8 @@ class PinPage(PageWidget):
         self.number = self.edit(number_name)
         self.pin_label = self.label()
         self.pin = self.edit("pin", secret=True, digits=True)
+        self.number_label.setBuddy(self.number)     # the fields' accessible names
+        self.pin_label.setBuddy(self.pin)
         self.pin.returnPressed.connect(self.submit)
         self.number.returnPressed.connect(self.pin.setFocus)
         self.message = self.label("error")

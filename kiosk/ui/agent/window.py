@@ -28,6 +28,7 @@ from kiosk.flows import Step
 from kiosk.flows.messages import card_failure
 from kiosk.flows.states import Topic
 from kiosk.ui import chrome
+from kiosk.ui.accessible import keyboard_reachable, label_controls, move_focus
 from kiosk.ui.agent.correct import CorrectPage
 from kiosk.ui.agent.forms import FormsHost
 from kiosk.ui.agent.page import PageWidget, translate
@@ -103,7 +104,10 @@ class AgentWindow(QMainWindow):
         self.language_button = QPushButton(bar)
         self.sign_out_button = QPushButton(bar)
         self.sign_out_button.setProperty("role", "sign_out")
-        chrome.untabbable(self.elder_button, self.language_button, self.sign_out_button)
+        self.elder_button.setProperty("role", "elder")
+        self.language_button.setProperty("role", "language")
+        keyboard_reachable(self.elder_button, self.language_button, self.sign_out_button)
+        self._bar = bar
         self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
             not self.flow.elder))
         self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
@@ -182,6 +186,7 @@ class AgentWindow(QMainWindow):
         self.elder_button.setText(translate(TEXTS, "elder.off" if self.flow.elder
                                             else "elder.on", lang))
         self.sign_out_button.setText(translate(TEXTS, "sign_out", lang))
+        label_controls(self._bar, lang)
         self.refresh_bar()
         if self._shown is not None and not isinstance(self._shown, FormsHost):
             self._shown.refresh()
@@ -240,6 +245,13 @@ class AgentWindow(QMainWindow):
         if self.auth.check_inactivity():
             self.visit.signed_out(SignOutReason.INACTIVITY)
         self.refresh_bar()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab follows the screen's reading order (kiosk.ui.accessible), over the camera when
+        it is up."""
+        camera = self._camera
+        return move_focus(camera if camera is not None and camera.isVisible()
+                          else self._central, next)
 
     def shutdown(self) -> None:
         self.timer.stop()

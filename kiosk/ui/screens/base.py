@@ -13,6 +13,7 @@ from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.messages import tr
 from kiosk.flows.prefs import Prefs
 from kiosk.flows.states import Topic
+from kiosk.ui.accessible import label_controls
 from kiosk.ui.theme import NORMAL, Theme
 from kiosk.ui.widgets import text_label, touch_button
 
@@ -68,7 +69,7 @@ class Screen(QWidget):
     def enter(self) -> None:
         if self._unsubscribe is None:
             self._unsubscribe = self._subscribe(self._on_topic)
-        self.refresh()
+        self.redraw()
 
     def leave(self) -> None:
         if self._unsubscribe is not None:
@@ -81,7 +82,13 @@ class Screen(QWidget):
 
     def _on_topic(self, topic: Topic) -> None:
         if topic is Topic.PREFS or topic in self.topics:
-            self.refresh()
+            self.redraw()
+
+    def redraw(self) -> None:
+        """:meth:`refresh`, then every control named and described again for assistive
+        technology in the language it was just drawn in."""
+        self.refresh()
+        label_controls(self, self.prefs.language, str(self.step))
 
     # -- to implement -------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLineEdit, QPushButton, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
+from kiosk.ui.accessible import describe
+from kiosk.ui.accessible_texts import description
 from kiosk.ui.screens.base import Screen, clear_layout
 from kiosk.ui.widgets import ChoiceButton
 
@@ -76,21 +78,21 @@ class ChooseScreen(Screen):
     def set_mode(self, mode: str) -> None:
         self.flow.activity()
         self.mode, self.group, self.page, self.hits = mode, None, 0, None
-        self.refresh()
+        self.redraw()
 
     def open_group(self, key: str) -> None:
         self.flow.activity()
         self.group, self.page = key, 0
-        self.refresh()
+        self.redraw()
 
     def close_group(self) -> None:
         self.group, self.page, self.hits = None, 0, None
-        self.refresh()
+        self.redraw()
 
     def turn(self, delta: int) -> None:
         self.flow.activity()
         self.page = max(0, self.page + delta)
-        self.refresh()
+        self.redraw()
 
     def run_search(self) -> None:
         self.flow.activity()
@@ -99,7 +101,7 @@ class ChooseScreen(Screen):
         self.hits = [hit.item.code for hit in self.flow.catalog.search(query, limit=40)] \
             if query else None
         self.page = 0
-        self.refresh()
+        self.redraw()
 
     # -- drawing -----------------------------------------------------------------------------
     def entries(self) -> list[tuple[str, str, bool]]:
@@ -132,6 +134,8 @@ class ChooseScreen(Screen):
             button.setText(self.t(f"choose.{mode}"))
             button.setChecked(mode == self.mode and self.hits is None)
         self.search.setPlaceholderText(self.t("choose.search"))
+        describe(self.search, self.t("choose.search"),
+                 description("search_field", self.flow.language))
         self.search_button.setText(self.t("choose.search_button"))
         self.prev.setText("◀")
         self.next.setText("▶")
@@ -148,6 +152,7 @@ class ChooseScreen(Screen):
                 (lambda k=key: self.open_group(k))
             button = ChoiceButton(caption, action, key=key, min_height=self.theme.target_px,
                                   parent=self.choices)
+            button.setProperty("role", "item" if is_item else "group")
             self.grid.addWidget(button, i // columns, i % columns)
             button.show()
         self.scroll_area.verticalScrollBar().setValue(0)

@@ -53,6 +53,7 @@ class ProofScreen(Screen):
             PrintState.PRINTING, PrintState.PRINTED))
         self.back.setText(self.t("nav.back"))
         self.done.setText(self.t("receipt.done"))
+        self.page.setAccessibleName(self.t("proof.preview"))
 
     def clear(self) -> None:
         self.page.clear_image()

@@ -66,6 +66,7 @@ class ReceiptScreen(Screen):
         self.reprint.setText(self.t("receipt.reprint"))
         self.reprint.setVisible(state == "failed")
         self.done.setText(self.t("receipt.done"))
+        self.preview.setAccessibleName(self.t("receipt.preview"))
 
     def clear(self) -> None:
         self.number.clear()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.flows import CitizenFlow, Step
 from kiosk.flows.states import Topic
+from kiosk.ui.accessible import describe
 from kiosk.ui.screens.base import Screen
 
 
@@ -86,12 +87,14 @@ class SignScreen(Screen):
         self.notice = self.label("notice")
         self.back = self.button(self.flow.back, name="back")
         self.clear_button = self.button(self.pad.clear, name="clear")
+        # a citizen who cannot draw (blind, or on the tactile keypad) confirms instead
+        self.keypad_confirm = self.button(self.flow.confirm_by_keypad, name="keypad_confirm")
         self.submit = self.button(self._submit, primary=True, name="submit")
         self.root.addWidget(self.title)
         self.root.addWidget(self.pad, 1)
         self.root.addWidget(self.notice)
-        self.root.addLayout(self.row(self.back, self.clear_button, self.submit,
-                                     stretch_first=True))
+        self.root.addLayout(self.row(self.back, self.clear_button, self.keypad_confirm,
+                                     self.submit, stretch_first=True))
 
     def _submit(self) -> None:
         self.flow.sign(b"" if self.pad.is_empty() else self.pad.png())
@@ -103,7 +106,10 @@ class SignScreen(Screen):
         self.notice.setVisible(notice is not None)
         self.back.setText(self.t("nav.back"))
         self.clear_button.setText(self.t("sign.clear"))
+        self.keypad_confirm.setText(self.t("sign.keypad"))
+        self.keypad_confirm.setVisible(self.flow.can_confirm_by_keypad)
         self.submit.setText(self.t("sign.submit"))
+        describe(self.pad, self.t("sign.pad"), self.t("sign.keypad_hint"))
 
     def clear(self) -> None:
         self.pad.clear()

@@ -29,6 +29,7 @@ class LogsPage(TechPage):
         self.reload = self.button(self.enter, name="refresh_log")
         self.dest_label = self.label()
         self.dest = self.edit("export_dir")
+        self.dest_label.setBuddy(self.dest)
         self.dest.setText(str(export_dir or "/media"))
         self.export = self.button(self.export_logs, name="export_logs")
         self.leave_title = self.label("big")

@@ -37,6 +37,7 @@ class PlatformPage(TechPage):
         for i, (label, field) in enumerate(((self.url_label, self.url),
                                             (self.code_label, self.code),
                                             (self.kind_label, self.kind))):
+            label.setBuddy(field)                   # the field's accessible name
             grid.addWidget(label, i, 0)
             grid.addWidget(field, i, 1)
         grid.addWidget(self.go, 2, 2)

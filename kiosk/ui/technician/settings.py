@@ -34,6 +34,7 @@ class SettingsPage(TechPage):
             name = self.label()
             name.setText(f"{info.key}  —  {info.doc} ({info.allowed()})")
             edit = self.edit(info.key)
+            name.setBuddy(edit)                     # the field's accessible name
             save = self.button(partial(self.save, info.key), name=f"save:{info.key}")
             column.addWidget(name)
             line = self.row(edit, save)
@@ -43,6 +44,7 @@ class SettingsPage(TechPage):
             self.saves.append(save)
         self.pin_label = self.label()
         self.pin = self.edit("new_pin", secret=True, digits=True)
+        self.pin_label.setBuddy(self.pin)
         self.pin_go = self.button(self.change_pin, name="change_pin")
         column.addWidget(self.pin_label)
         line = self.row(self.pin, self.pin_go)

@@ -25,6 +25,7 @@ from kiosk.fleet import DeviceStates
 from kiosk.technician.console import TechnicianConsole
 from kiosk.technician.gate import TechnicianGate
 from kiosk.ui import chrome
+from kiosk.ui.accessible import keyboard_reachable, label_controls
 from kiosk.ui.agent.page import translate
 from kiosk.ui.agent.tasks import Tasks
 from kiosk.ui.lockdown import SessionEventFilter
@@ -68,7 +69,7 @@ class TechnicianWindow(QWidget):
         for name in TABS:
             button = QPushButton(self)
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            keyboard_reachable(button)
             button.setProperty("role", f"tab:{name}")
             button.clicked.connect(lambda _c=False, n=name: self.show_tab(n))
             tab_row.addWidget(button)
@@ -106,7 +107,9 @@ class TechnicianWindow(QWidget):
         self.language_button = QPushButton(bar)
         self.exit_button = QPushButton(bar)
         self.exit_button.setProperty("role", "exit")
-        chrome.untabbable(self.language_button, self.exit_button)
+        self.language_button.setProperty("role", "language")
+        keyboard_reachable(self.language_button, self.exit_button)
+        self._bar = bar
         self.language_button.clicked.connect(lambda _c=False: self.set_language(
             "en" if self.language == "zh" else "zh"))
         self.exit_button.clicked.connect(lambda _c=False: self.exit())
@@ -175,6 +178,7 @@ class TechnicianWindow(QWidget):
         self.exit_button.setVisible(self._on_exit is not None)
         for name, button in self.tabs.items():
             button.setText(translate(TEXTS, f"nav.{name}", lang))
+        label_controls(self._bar, lang)
 
     def _activity(self) -> None:
         self._last_activity = time.monotonic()

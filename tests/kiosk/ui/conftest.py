@@ -33,6 +33,7 @@ def window(qtbot, flow: CitizenFlow) -> Iterator[object]:  # noqa: F811
     from kiosk.ui.main_window import MainWindow
 
     QApplication.instance().setFont(ui_font())
+    from kiosk.ui.focus_speech import FocusSpeech
     from kiosk.ui.keyboard import VirtualKeyboard
     from kiosk.ui.narrator import Narrator
     from kiosk.ui.speech import NullSpeaker
@@ -46,10 +47,12 @@ def window(qtbot, flow: CitizenFlow) -> Iterator[object]:  # noqa: F811
     win.speaker = NullSpeaker()
     win.wiper = Wiper(flow, win, win.keyboard, win.speaker)
     win.narrator = Narrator(flow, win.speaker)
+    win.focus_speech = FocusSpeech(win, flow.prefs, win.speaker)
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
     yield win
+    win.focus_speech.close()
     win.narrator.close()
     win.wiper.close()
     win.keyboard.close()

@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""Run by test_atspi.py under Debian's /usr/bin/python3 (pyatspi is not on PyPI), inside
+``dbus-run-session`` on an Xvfb display: starts the app command it is given (the real
+``kiosk run --demo`` in the project's venv), then reads and drives the citizen window
+through the accessibility bus only, as a screen reader and a tactile keypad would.
+
+argv[1] is a JSON plan: ``{"app": [...command...], "texts": {...}, "internal": [...]}``;
+the texts are what the screens say (computed by the test from kiosk.flows.messages). It
+prints one JSON report on stdout: every screen's audit (controls seen, unnamed, internal
+names, actionable but not focusable) and the journey's steps, or the step that failed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pyatspi
+
+WINDOW_TITLE = "政务服务自助终端"
+SIMULATOR_TITLE = "模拟器 Simulator"
+#: what a screen reader treats as a control (named for itself, read on its own)
+CONTROLS = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
+            pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_ENTRY,
+            pyatspi.ROLE_TEXT, pyatspi.ROLE_PASSWORD_TEXT, pyatspi.ROLE_SPIN_BUTTON,
+            pyatspi.ROLE_SLIDER, pyatspi.ROLE_LABEL, pyatspi.ROLE_PROGRESS_BAR,
+            pyatspi.ROLE_PAGE_TAB, pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_MENU_ITEM}
+#: controls a citizen acts on: each must be reachable by the keypad
+ACTIONABLE = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
+              pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_SPIN_BUTTON,
+              pyatspi.ROLE_SLIDER, pyatspi.ROLE_PAGE_TAB}
+#: a progress bar says "busy" by its role; it is named too, but from its screen's message
+UNNAMED_OK: set[int] = set()
+KEYS = {"Tab": 0xff09, "Return": 0xff0d, "space": 0x20, "Down": 0xff54, "Up": 0xff52}
+SHIFT_L = 50
+TIMEOUT_S = 60
+
+
+class Failed(Exception):
+    """A step of the journey could not be done through the bus."""
+
+
+def wait_for(what: str, probe: Callable[[], Any], timeout: float = TIMEOUT_S) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = probe()
+        except Exception:          # an object went away while it was read: read again
+            found = None
+        if found:
+            return found
+        time.sleep(0.2)
+    raise Failed(f"timed out waiting for {what}")
+
+
+def frames(title: str) -> Any:
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        for j in range(app.childCount if app is not None else 0):
+            frame = app.getChildAtIndex(j)
+            if frame is not None and frame.name == title:
+                return frame
+    return None
+
+
+def showing(root: Any) -> list[Any]:
+    """Every object under ``root`` that is on screen now (hidden pages are skipped)."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        for i in range(node.childCount):
+            child = node.getChildAtIndex(i)
+            if child is None:
+                continue
+            if child.getState().contains(pyatspi.STATE_SHOWING):
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+def describe(node: Any) -> str:
+    return f"{node.getRoleName()} {node.name!r}"
+
+
+def audit(frame: Any, internal: set[str]) -> dict[str, Any]:
+    """The controls on screen and what is wrong with them."""
+    controls = [n for n in showing(frame) if n.getRole() in CONTROLS]
+    unnamed = [describe(n) for n in controls if not n.name.strip()
+               and n.getRole() not in UNNAMED_OK]
+    internal_names = [describe(n) for n in controls if n.name.strip() in internal]
+    undescribed = [describe(n) for n in controls if n.getRole() in ACTIONABLE
+                   and not n.description.strip()]
+    unfocusable = [describe(n) for n in controls
+                   if (n.getRole() in ACTIONABLE or editable(n))
+                   and n.getState().contains(pyatspi.STATE_ENABLED)
+                   and not n.getState().contains(pyatspi.STATE_FOCUSABLE)]
+    return {"controls": len(controls),
+            "actionable": sum(1 for n in controls if n.getRole() in ACTIONABLE or editable(n)),
+            "unnamed": unnamed, "internal": internal_names, "undescribed": undescribed,
+            "unfocusable": unfocusable}
+
+
+def editable(node: Any) -> bool:
+    return node.getRole() in (pyatspi.ROLE_ENTRY, pyatspi.ROLE_TEXT,
+                              pyatspi.ROLE_PASSWORD_TEXT) \
+        and node.getState().contains(pyatspi.STATE_EDITABLE)
+
+
+def focused(frame: Any) -> Any:
+    return next((n for n in showing(frame) if n.getState().contains(pyatspi.STATE_FOCUSED)),
+                None)
+
+
+def key(name: str) -> None:
+    pyatspi.Registry.generateKeyboardEvent(KEYS[name] if name in KEYS else ord(name), None,
+                                           pyatspi.KEY_SYM)
+    time.sleep(0.15)           # the app handles one key before the next is sent
+
+
+def back_tab() -> None:
+    """Shift-Tab: the modifier held by its key code (Shift_L is 50 in Xvfb's keymap)."""
+    pyatspi.Registry.generateKeyboardEvent(SHIFT_L, None, pyatspi.KEY_PRESS)
+    pyatspi.Registry.generateKeyboardEvent(KEYS["Tab"], None, pyatspi.KEY_SYM)
+    pyatspi.Registry.generateKeyboardEvent(SHIFT_L, None, pyatspi.KEY_RELEASE)
+    time.sleep(0.15)
+
+
+def arrow_to(frame: Any, name: str, steps: list[str], limit: int = 20) -> Any:
+    """Press the keypad's Down arrow until the control named ``name`` has focus."""
+    for _ in range(limit):
+        node = focused(frame)
+        if node is not None and node.name == name:
+            steps.append(f"focus {describe(node)} by arrows")
+            return node
+        key("Down")
+    raise Failed(f"the arrows never reached {name!r}")
+
+
+def type_text(text: str) -> None:
+    for char in text:
+        key(char)
+
+
+def has_label(frame: Any, text: str) -> bool:
+    return any(n.getRole() == pyatspi.ROLE_LABEL and text in n.name for n in showing(frame))
+
+
+def tab_to(frame: Any, name: str, steps: list[str], limit: int = 80, about: str = "") -> Any:
+    """Press Tab until the control named ``name`` (whose description mentions ``about``)
+    has focus, as a keypad user listening to each control would."""
+    for _ in range(limit):
+        node = focused(frame)
+        if node is not None and node.name == name and about in node.description:
+            steps.append(f"focus {describe(node)}")
+            return node
+        key("Tab")
+    raise Failed(f"Tab never reached {name!r} (focus on "
+                 f"{describe(focused(frame)) if focused(frame) else None})")
+
+
+def press(frame: Any, name: str, steps: list[str], with_key: str = "Return") -> None:
+    tab_to(frame, name, steps)
+    key(with_key)
+    steps.append(f"{with_key} on {name!r}")
+
+
+def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str],
+            report: dict[str, Any]) -> None:
+    steps: list[str] = report["steps"]
+    audits: dict[str, Any] = report["audits"]
+    wait_for("the attract screen", lambda: has_label(frame, texts["attract"]))
+    audits["attract"] = audit(frame, internal)
+    key("Tab")                                 # a key on the attract screen
+    steps.append("Tab on the attract screen")
+    wait_for("focus in the window", lambda: focused(frame))
+    place = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                 and n.name.startswith("放身份证"))
+    place.queryAction().doAction(0)            # the demo's card on the emulated reader
+    steps.append("card placed (simulator button, AT-SPI action)")
+    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    audits["choose"] = audit(frame, internal)
+    press(frame, texts["item"], steps)
+    wait_for("the item screen", lambda: has_label(frame, texts["item"]))
+    audits["item"] = audit(frame, internal)
+    press(frame, texts["to_en"], steps)                    # the citizen chooses English
+    wait_for("the item in English", lambda: has_label(frame, texts["item_en"]))
+    audits["item_en"] = audit(frame, internal)
+    press(frame, texts["to_zh"], steps)
+    wait_for("the item in Chinese", lambda: has_label(frame, texts["item"]))
+    press(frame, texts["start"], steps)
+    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
+    audits["consent"] = audit(frame, internal)
+    arrow_to(frame, texts["agree"], steps)
+    key("Return")
+    steps.append(f"Return on {texts['agree']!r}")
+    wait_for("the form", lambda: has_label(frame, texts["form"]))
+    wait_for("the prefill", lambda: not has_label(frame, texts["loading"]))
+    audits["form"] = audit(frame, internal)
+    fill_form(frame, texts, steps)
+    wait_for("the review", lambda: has_label(frame, texts["review"]))
+    audits["review"] = audit(frame, internal)
+    tab_to(frame, texts["confirm"], steps)
+    back_tab()
+    before = focused(frame)
+    if before is None or before.name != texts["edit"]:
+        raise Failed(f"Shift-Tab from {texts['confirm']!r} went to "
+                     f"{describe(before) if before else None}")
+    steps.append(f"Shift-Tab back to {describe(before)}")
+    press(frame, texts["confirm"], steps)
+    wait_for("the sign screen", lambda: has_label(frame, texts["sign"]))
+    audits["sign"] = audit(frame, internal)
+    press(frame, texts["keypad"], steps, with_key="space")
+    wait_for("the receipt", lambda: has_label(frame, texts["received"]), timeout=90)
+    audits["receipt"] = audit(frame, internal)
+    steps.append("receipt: application received")
+    press(frame, texts["done"], steps)
+    wait_for("the attract screen again", lambda: has_label(frame, texts["attract"]),
+             timeout=90)
+    steps.append("back on the attract screen")
+
+
+def fill_form(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
+    """Answer what prefill left empty with the keypad: a choice with Space, a number typed,
+    then the form's own button; repeated while the form says what is missing."""
+    answers: dict[str, str] = json.loads(texts["answers"])
+    for _ in range(3):
+        for node in showing(frame):
+            if not editable(node) or node.name not in answers:
+                continue
+            if node.queryText().characterCount:
+                continue
+            tab_to(frame, node.name, steps)
+            type_text(answers[node.name])
+            steps.append(f"typed into {node.name!r}")
+        for group, choice in json.loads(texts["choices"]).items():
+            buttons = [n for n in showing(frame) if n.getRole() in
+                       (pyatspi.ROLE_CHECK_BOX, pyatspi.ROLE_TOGGLE_BUTTON)
+                       and n.name == choice and group in n.description]
+            for node in buttons:
+                if not node.getState().contains(pyatspi.STATE_CHECKED):
+                    tab_to(frame, node.name, steps, about=group)
+                    key("space")
+                    steps.append(f"chose {choice!r} for {group!r}")
+        press(frame, texts["to_review"], steps)
+        try:
+            wait_for("the review", lambda: has_label(frame, texts["review"]), timeout=5)
+            return
+        except Failed:
+            empty = [n.name for n in showing(frame) if editable(n)
+                     and not n.queryText().characterCount]
+            steps.append(f"the form asked for more; empty: {empty}")
+    raise Failed("the form was never complete")
+
+
+def main() -> int:
+    plan = json.loads(sys.argv[1])
+    report: dict[str, Any] = {"steps": [], "audits": {}, "failed": None}
+    app = subprocess.Popen(plan["app"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        frame = wait_for("the citizen window", lambda: frames(WINDOW_TITLE))
+        simulator = wait_for("the simulator", lambda: frames(SIMULATOR_TITLE))
+        journey(frame, simulator, plan["texts"], set(plan["internal"]), report)
+    except Failed as exc:
+        report["failed"] = str(exc)
+    finally:
+        app.terminate()
+        try:
+            _out, err = app.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            _out, err = app.communicate()
+        report["app_exit"] = app.returncode
+        report["app_stderr"] = err.decode(errors="replace")[-4000:]
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
