@@ -131,6 +131,26 @@ def role(window: MainWindow, name: str):
                 if b.property("role") == name and b.isVisible())
 
 
+def keypad_focus(window: MainWindow, name: str) -> None:
+    """Press Tab, as a keypad user would, until the button ``name`` has focus."""
+    window.activateWindow()
+    wanted = role(window, name)
+    for _ in range(60):
+        if QApplication.focusWidget() is wanted:
+            return
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+    raise RuntimeError(f"Tab never reached {name}")
+
+
+def unfocus(window: MainWindow) -> None:
+    """No focus ring on the screens shot next (a touch user's screens)."""
+    assert window.keypad is not None
+    window.keypad.reset()
+    focus = QApplication.focusWidget()
+    if focus is not None:
+        focus.clearFocus()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -214,6 +234,9 @@ def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
     shot("08-item")
     flow.start_item()
     shot("09-consent")
+    keypad_focus(window, "agree")
+    shot("09b-consent-focus")                  # the focus ring, as a keypad user sees it
+    unfocus(window)
     flow.give_consent(True)
     shot("10-form-prefilled")
     form = window.stack.currentWidget()
@@ -240,6 +263,9 @@ def run_journey(window: MainWindow, flow: CitizenFlow, cards: dict,
         QTest.mouseMove(pad, QPoint(x, 120 + (x // 15 % 7) * 12))
     QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(700, 140))
     shot("13-sign")
+    keypad_focus(window, "keypad_confirm")
+    shot("13b-sign-keypad-focus")              # "cannot sign: confirm by key", focused
+    unfocus(window)
     flow.sign(pad.png())
     shot("14-submit")
     clock[0] += 10

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -206,6 +208,12 @@ class MainWindow(QMainWindow):
         if self.keypad is not None and self.keypad.used:
             # once the screen is laid out: its reading order needs the widgets' places
             QTimer.singleShot(0, self._focus_screen)
+        else:
+            # Qt moves focus from a page it hides onto the next page's first control; a
+            # touch user would see the focus ring on a button they never chose
+            focus = QApplication.focusWidget()
+            if isinstance(focus, QAbstractButton) and focus.window() is self:
+                focus.clearFocus()
 
     # -- the keypad ----------------------------------------------------------------------------
     def focus_scope(self) -> QWidget:

@@ -40,7 +40,8 @@ class Theme(NamedTuple):
     gap_px: int              # space between touch targets (>= 2.5 mm)
     columns: int             # choice grids
     per_page: int            # choices shown at once
-    focus_px: int = 4        # the focus ring's width
+    focus_px: int = 4        # the focus ring's width (at most 6: it takes the padding's
+                             # room, so a focused button keeps its size and its text)
 
     @property
     def elder(self) -> bool:
@@ -81,7 +82,8 @@ def stylesheet(t: Theme) -> str:
                             background: {PAPER}; color: {INK}; }}
     QLineEdit[invalid="true"] {{ border: 3px solid {ERROR}; }}
     QPushButton:focus, QPushButton:checked:focus, QPushButton#primary:focus {{
-        background: {FOCUS}; color: {INK}; border: {t.focus_px}px solid {INK}; }}
+        background: {FOCUS}; color: {INK}; border: {t.focus_px}px solid {INK};
+        outline: none; padding: {4 - (t.focus_px - 2)}px {20 - (t.focus_px - 2)}px; }}
     QLineEdit:focus, QComboBox:focus {{ border: {t.focus_px}px solid {INK};
                                         background: {PAPER}; }}
     QWidget#topbar QPushButton:focus {{ background: {FOCUS}; color: {INK}; }}
