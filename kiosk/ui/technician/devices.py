@@ -63,6 +63,7 @@ class DevicesPage(TechPage):
                 button = self.button(partial(self.test, key, test), name=f"{test}:{key}")
                 grid.addWidget(button, i, 3 + j)
                 self.tests[(key, test)] = button
+            label.setBuddy(combo)                   # the field's accessible name
             self.fields[key], self.labels[key] = combo, label
             self.tests[(key, "save")] = save
         grid.setColumnStretch(1, 1)
@@ -82,8 +83,11 @@ class DevicesPage(TechPage):
     def refresh(self) -> None:
         self.title.setText(self.t("dev.title"))
         self.detect.setText(self.t("dev.detect"))
-        for label in self.labels.values():
+        for key, label in self.labels.items():
             label.setText(self.t(label.property("text_key")))
+            edit = self.fields[key].lineEdit()
+            if edit is not None:                    # the combo's own text field, named too
+                edit.setAccessibleName(label.text())
         names = {"read": "dev.read", "slip": "dev.slip", "status": "dev.status",
                  "save": "save"}
         for (_key, test), button in self.tests.items():
