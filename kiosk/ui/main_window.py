@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         self._hide_idle_warning()
         if self.keypad is not None and self.keypad.used:
             # once the screen is laid out: its reading order needs the widgets' places
-            QTimer.singleShot(0, self._focus_screen)
+            QTimer.singleShot(0, self, self._focus_screen)
         else:
             # Qt moves focus from a page it hides onto the next page's first control; a
             # touch user would see the focus ring on a button they never chose
