@@ -25,3 +25,4 @@ class IdentifyScreen(Screen):
 
     def refresh(self) -> None:
         self.message.setText(self.t("identify.reading"))
+        self.progress.setAccessibleName(self.t("identify.reading"))   # busy, named

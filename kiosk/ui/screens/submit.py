@@ -25,3 +25,4 @@ class SubmitScreen(Screen):
 
     def refresh(self) -> None:
         self.message.setText(self.t("submit.saving"))
+        self.progress.setAccessibleName(self.t("submit.saving"))      # busy, named

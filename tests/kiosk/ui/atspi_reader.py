@@ -33,8 +33,6 @@ CONTROLS = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_C
 ACTIONABLE = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
               pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_SPIN_BUTTON,
               pyatspi.ROLE_SLIDER, pyatspi.ROLE_PAGE_TAB}
-#: a progress bar says "busy" by its role; it is named too, but from its screen's message
-UNNAMED_OK: set[int] = set()
 KEYS = {"Tab": 0xff09, "Return": 0xff0d, "space": 0x20, "Down": 0xff54, "Up": 0xff52}
 SHIFT_L = 50
 TIMEOUT_S = 60
@@ -90,8 +88,7 @@ def describe(node: Any) -> str:
 def audit(frame: Any, internal: set[str]) -> dict[str, Any]:
     """The controls on screen and what is wrong with them."""
     controls = [n for n in showing(frame) if n.getRole() in CONTROLS]
-    unnamed = [describe(n) for n in controls if not n.name.strip()
-               and n.getRole() not in UNNAMED_OK]
+    unnamed = [describe(n) for n in controls if not n.name.strip()]
     internal_names = [describe(n) for n in controls if n.name.strip() in internal]
     undescribed = [describe(n) for n in controls if n.getRole() in ACTIONABLE
                    and not n.description.strip()]

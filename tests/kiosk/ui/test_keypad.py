@@ -170,3 +170,15 @@ def test_the_sign_step_is_confirmed_on_the_keypad(qtbot, window, flow, id_cards,
     assert flow.step is Step.SUBMIT
     body = outbox.body(flow.submission_id)
     assert body is not None and body["consent"]["method"] == "keypad_confirmation"
+
+
+def test_busy_screens_name_their_progress(qtbot, window, flow, id_cards) -> None:
+    """A screen reader reaching the busy bar of the card-reading screen hears what is
+    happening, in the session's language."""
+    from tests.kiosk.ui.controls import accessible_name
+
+    flow.set_language("en")
+    flow.card_reading()
+    QApplication.processEvents()
+    assert accessible_name(window.screens[Step.IDENTIFY].progress) == tr("identify.reading",
+                                                                         "en")
