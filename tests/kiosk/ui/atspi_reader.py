@@ -143,6 +143,11 @@ def type_text(text: str) -> None:
         key(char)
 
 
+def named(frame: Any, name: str) -> bool:
+    """Whether a control named ``name`` is on screen."""
+    return any(n.name == name and n.getRole() in ACTIONABLE for n in showing(frame))
+
+
 def has_label(frame: Any, text: str) -> bool:
     return any(n.getRole() == pyatspi.ROLE_LABEL and text in n.name for n in showing(frame))
 
@@ -175,6 +180,9 @@ def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str
     key("Tab")                                 # a key on the attract screen
     steps.append("Tab on the attract screen")
     wait_for("focus in the window", lambda: focused(frame))
+    press(frame, texts["elder_on"], steps, with_key="space")          # 长辈版, by keypad
+    wait_for("elder mode", lambda: named(frame, texts["elder_off"]))
+    audits["attract_elder"] = audit(frame, internal)
     place = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
                  and n.name.startswith("放身份证"))
     place.queryAction().doAction(0)            # the demo's card on the emulated reader
@@ -183,6 +191,9 @@ def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str
     audits["choose"] = audit(frame, internal)
     press(frame, texts["item"], steps)
     wait_for("the item screen", lambda: has_label(frame, texts["item"]))
+    audits["item_elder"] = audit(frame, internal)
+    press(frame, texts["elder_off"], steps)                           # back to standard
+    wait_for("standard mode", lambda: not named(frame, texts["elder_off"]))
     audits["item"] = audit(frame, internal)
     press(frame, texts["to_en"], steps)                    # the citizen chooses English
     wait_for("the item in English", lambda: has_label(frame, texts["item_en"]))

@@ -3,9 +3,10 @@
 Under ``dbus-run-session`` on Xvfb, with ``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1``, the real
 ``kiosk run --demo`` (the project's venv) is read and driven by ``atspi_reader.py`` under
 Debian's ``/usr/bin/python3`` (pyatspi is a Debian package, not on PyPI): every control on
-every screen of an application's journey is named, in the session's language, with no
-internal identifier, and every actionable control is focusable; the journey from the
-attract screen to a received application is done with key presses (XTest through the
+every screen of an application's journey (elder mode, then standard; Chinese, then English
+and back) is named, in the session's language, with no internal identifier, and every
+actionable control is focusable and described; the journey from the attract screen to a
+received application is done with key presses (XTest through the
 AT-SPI registry) and AT-SPI actions only, confirming on the keypad at the sign step. The
 demo's sandbox on 127.0.0.1 then holds the case, its consent method recorded.
 """
@@ -73,7 +74,8 @@ def plan(data_dir: Path) -> dict[str, Any]:
              "item": catalog.get(PENSION).name.get("zh"), "start": zh["item.start"],
              "item_en": catalog.get(PENSION).name.get("en"),
              "to_en": zh["lang.switch"], "to_zh": tr("lang.switch", "en"),
-             "edit": zh["review.edit"],
+             "edit": zh["review.edit"], "elder_on": zh["attract.elder"],
+             "elder_off": zh["elder.off"],
              "consent": zh["consent.title"], "agree": zh["consent.agree"],
              "form": zh["form.title"], "loading": zh["form.loading"],
              "to_review": zh["form.review"], "review": zh["review.title"],
@@ -116,8 +118,8 @@ def test_citizen_window_is_named_focusable_and_usable_by_keypad_alone(
     assert report["failed"] is None, (report["failed"], report["steps"][-5:],
                                       report["app_stderr"])
     audits = report["audits"]
-    assert set(audits) == {"attract", "choose", "item", "item_en", "consent", "form",
-                           "review", "sign", "receipt"}
+    assert set(audits) == {"attract", "attract_elder", "choose", "item_elder", "item",
+                           "item_en", "consent", "form", "review", "sign", "receipt"}
     for screen, found in audits.items():
         assert found["controls"] > 0 and found["actionable"] > 0, screen
         assert found["unnamed"] == [], (screen, found["unnamed"])
