@@ -182,3 +182,24 @@ def test_busy_screens_name_their_progress(qtbot, window, flow, id_cards) -> None
     QApplication.processEvents()
     assert accessible_name(window.screens[Step.IDENTIFY].progress) == tr("identify.reading",
                                                                          "en")
+
+
+def test_the_idle_warning_is_answered_by_keypad(qtbot, window, flow, id_cards,
+                                                clock) -> None:
+    """Over the idle warning Tab stays on the warning (its one button, described), and Enter
+    on it continues the session."""
+    from kiosk.flows import IdlePhase
+
+    active(qtbot, window)
+    flow.card_placed(id_cards["R001"])
+    key(qtbot, window, Qt.Key.Key_Tab)                     # this citizen uses the keypad
+    clock.advance(60)
+    window.tick()
+    warning = window.idle_warning
+    assert warning.isVisible() and window.focus_scope() is warning
+    assert key(qtbot, window, Qt.Key.Key_Tab) is warning.go_on
+    assert key(qtbot, window, Qt.Key.Key_Tab) is warning.go_on          # nowhere else
+    assert warning.go_on.accessibleDescription() == DESCRIPTIONS["continue"][0]
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert flow.idle_status().phase is IdlePhase.ACTIVE and not warning.isVisible()
+    assert flow.step is Step.CHOOSE
