@@ -16,12 +16,12 @@ def test_ruff_finds_nothing() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-PACKAGES = ["central", "civic", "devices", "kiosk", "offline_queue"]
+PACKAGES = ["central", "civic", "devices", "faces", "kiosk", "offline_queue"]
 
 
 def test_mypy_as_configured() -> None:
-    """Every package passes mypy as pyproject.toml configures it: strict on civic, devices
-    and offline_queue, mypy's default rules elsewhere."""
+    """Every package passes mypy as pyproject.toml configures it: strict on civic, devices,
+    faces and offline_queue, mypy's default rules elsewhere."""
     proc = subprocess.run([sys.executable, "-m", "mypy", *PACKAGES], cwd=REPO,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr

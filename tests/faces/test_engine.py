@@ -1,0 +1,62 @@
+"""The default engine judges frames: one clear face, none, several, or one too small."""
+
+from __future__ import annotations
+
+from faces import scoring
+from faces.dlib_engine import DlibEngine
+from faces.engine import judge_frame
+from faces.frame import Frame
+from faces.model import Verdict
+from tests.faces import imagery
+
+
+def test_each_portrait_holds_one_face_with_landmarks_inside_it(
+        engine: DlibEngine, portraits: dict[str, Frame]) -> None:
+    """Each sample portrait is one judgeable face: 5 landmarks inside its box, eyes above
+    the nose, and a 128-d encoding."""
+    for name, frame in portraits.items():
+        judgement = judge_frame(engine, frame)
+        assert judgement.verdict is Verdict.OK, name
+        face = judgement.face
+        assert face is not None and face.encoding is not None
+        assert len(face.encoding) == 128
+        for x, y in face.landmarks.as_points():
+            assert face.box.left <= x <= face.box.right and face.box.top <= y <= face.box.bottom
+        eyes_y = max(p[1] for p in (*face.landmarks.eye_a, *face.landmarks.eye_b))
+        assert face.landmarks.nose[1] > eyes_y
+        assert face.landmarks.eye_a[0][0] < face.landmarks.eye_b[0][0]
+
+
+def test_blank_frame_holds_no_face(engine: DlibEngine) -> None:
+    """A plain grey 640 × 480 frame is no_face."""
+    judgement = judge_frame(engine, Frame(640, 480, bytes([128]) * 640 * 480 * 3))
+    assert (judgement.verdict, judgement.faces) == (Verdict.NO_FACE, 0)
+
+
+def test_a_far_away_face_is_too_small_not_a_mismatch_or_no_face(
+        engine: DlibEngine, portraits: dict[str, Frame]) -> None:
+    """A portrait shrunk into a 640 × 480 frame until its face is below the size rule is
+    too_small (the citizen is asked to come closer); at a usable size it is ok."""
+    for name, frame in portraits.items():
+        box = engine.detect(frame)[0]
+        # shrink the face to 45 px (found at double scale, below the 50 px rule) and to 90 px
+        small = imagery.shrunk_into(frame, 45 / box.size)
+        fine = imagery.shrunk_into(frame, 90 / box.size)
+        assert judge_frame(engine, small).verdict is Verdict.TOO_SMALL, name
+        assert engine.detect(small)[0].size < scoring.MIN_FACE_PX
+        assert judge_frame(engine, fine).verdict is Verdict.OK, name
+
+
+def test_a_collage_of_two_portraits_is_several_faces(
+        engine: DlibEngine, portraits: dict[str, Frame]) -> None:
+    """Two portraits side by side are several_faces, with the count."""
+    first, second = list(portraits.values())[:2]
+    judgement = judge_frame(engine, imagery.side_by_side(first, second))
+    assert (judgement.verdict, judgement.faces) == (Verdict.SEVERAL_FACES, 2)
+    assert judgement.face is None
+
+
+def test_no_encoding_unless_asked(engine: DlibEngine, portraits: dict[str, Frame]) -> None:
+    """judge_frame(encode=False) gives landmarks without the costly encoding."""
+    judgement = judge_frame(engine, next(iter(portraits.values())), encode=False)
+    assert judgement.face is not None and judgement.face.encoding is None
