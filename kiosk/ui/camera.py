@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.flows.messages import tr
-from kiosk.ui.accessible import keyboard_reachable, label_controls
+from kiosk.ui.accessible import describe, keyboard_reachable, label_controls
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.widgets import ImageView
 
@@ -125,7 +125,7 @@ class CameraOverlay(Overlay):
         self.retake.setText(tr("camera.retake", lang))
         self.use.setText(tr("camera.use", lang))
         self.cancel.setText(tr("nav.back", lang))
-        self.view.setAccessibleName(tr("camera.preview", lang))
+        describe(self.view, tr("camera.preview", lang))
         label_controls(self.card, lang)
         self.view.clear_image()
         self._buttons()

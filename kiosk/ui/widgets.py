@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flows.messages import tr
-from kiosk.ui.accessible import keyboard_reachable
+from kiosk.ui.accessible import describe, keyboard_reachable
 from kiosk.ui.qt_names import set_by_name
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class ChoiceButton(QPushButton):
         keyboard_reachable(self)
         self.key = key
         self.setProperty("key", key)
-        self.setAccessibleName(text)          # the caption is a child label, not the text
+        describe(self, text)          # the caption is a child label, not the text
         self.caption = QLabel(text, self)
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.flows import CitizenFlow, PrintState, Step
 from kiosk.flows.states import Topic
+from kiosk.ui.accessible import describe
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import ImageView
 
@@ -53,7 +54,7 @@ class ProofScreen(Screen):
             PrintState.PRINTING, PrintState.PRINTED))
         self.back.setText(self.t("nav.back"))
         self.done.setText(self.t("receipt.done"))
-        self.page.setAccessibleName(self.t("proof.preview"))
+        describe(self.page, self.t("proof.preview"))
 
     def clear(self) -> None:
         self.page.clear_image()

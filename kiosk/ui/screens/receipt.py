@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.flows import CitizenFlow, PrintState, Step
 from kiosk.flows.states import Topic
+from kiosk.ui.accessible import describe
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets import ImageView
 
@@ -66,7 +67,7 @@ class ReceiptScreen(Screen):
         self.reprint.setText(self.t("receipt.reprint"))
         self.reprint.setVisible(state == "failed")
         self.done.setText(self.t("receipt.done"))
-        self.preview.setAccessibleName(self.t("receipt.preview"))
+        describe(self.preview, self.t("receipt.preview"))
 
     def clear(self) -> None:
         self.number.clear()

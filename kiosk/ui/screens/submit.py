@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressBar, QWidget
 
 from kiosk.flows import CitizenFlow, Step
+from kiosk.ui.accessible import describe
 from kiosk.ui.screens.base import Screen
 
 
@@ -25,4 +26,4 @@ class SubmitScreen(Screen):
 
     def refresh(self) -> None:
         self.message.setText(self.t("submit.saving"))
-        self.progress.setAccessibleName(self.t("submit.saving"))      # busy, named
+        describe(self.progress, self.t("submit.saving"))      # busy, named

@@ -16,6 +16,7 @@ from devices.printer.status import PrinterState
 from devices.readers import ReaderHealth
 from kiosk.fleet import DeviceStates
 from kiosk.technician.console import TechnicianConsole
+from kiosk.ui.accessible import describe
 from kiosk.ui.agent.tasks import Tasks
 from kiosk.ui.technician.page import TechPage
 
@@ -87,7 +88,7 @@ class DevicesPage(TechPage):
             label.setText(self.t(label.property("text_key")))
             edit = self.fields[key].lineEdit()
             if edit is not None:                    # the combo's own text field, named too
-                edit.setAccessibleName(label.text())
+                describe(edit, label.text())
         names = {"read": "dev.read", "slip": "dev.slip", "status": "dev.status",
                  "save": "save"}
         for (_key, test), button in self.tests.items():
