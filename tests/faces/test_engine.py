@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from faces import scoring
-from faces.dlib_engine import DlibEngine
+from faces.dlib_engine import ENCODER, LANDMARKS_5, DlibEngine, models_dir
 from faces.engine import judge_frame
+from faces.errors import EngineUnavailable
 from faces.frame import Frame
 from faces.model import Verdict
 from tests.faces import imagery
@@ -60,3 +65,18 @@ def test_no_encoding_unless_asked(engine: DlibEngine, portraits: dict[str, Frame
     """judge_frame(encode=False) gives landmarks without the costly encoding."""
     judgement = judge_frame(engine, next(iter(portraits.values())), encode=False)
     assert judgement.face is not None and judgement.face.encoding is None
+
+
+def test_the_engine_needs_only_the_two_permitted_model_files(
+        tmp_path: Path, portraits: dict[str, Frame]) -> None:
+    """With a models folder holding only the 5-point predictor and the ResNet encoder (no
+    68-point model, whose licence forbids commercial use, no CNN detector) the engine
+    works; without the encoder it says which file is missing."""
+    installed = models_dir()
+    for name in (LANDMARKS_5, ENCODER):
+        (tmp_path / name).symlink_to(installed / name)
+    engine = DlibEngine(tmp_path)
+    assert judge_frame(engine, next(iter(portraits.values()))).verdict is Verdict.OK
+    (tmp_path / ENCODER).unlink()
+    with pytest.raises(EngineUnavailable, match=ENCODER):
+        DlibEngine(tmp_path)
