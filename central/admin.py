@@ -5,12 +5,14 @@ They work on the data dir directly, whether or not a server is running on it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from central import access_log, card_sessions
 from central.api.devices import fleet as fleet_rows
 from central.auth import new_enrollment_code
 from central.clock import rfc3339, utc_now
@@ -66,6 +68,38 @@ def revoke(data_dir: Path, device_id: str) -> None:
                              else f"no terminal {device_id} is enrolled here")
 
 
-def fleet(data_dir: Path) -> list[dict[str, Any]]:
+def fleet(data_dir: Path, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Each terminal with its last heartbeat, its use of its session window now, and
+    ``flags``: ``session_rate_near_limit`` past 80 % of that limit (platform-api.md)."""
     with _db(data_dir) as db:
-        return fleet_rows(db)
+        rows = fleet_rows(db)
+        with db.session() as conn:
+            use = card_sessions.window_use(conn, now or utc_now(),
+                                           card_sessions.load_limits(conn))
+    for row in rows:
+        window = use.get(row["device_id"])
+        row["sessions_in_window"] = window.opened if window else 0
+        row["session_limit"] = window.limit if window else None
+        row["flags"] = ["session_rate_near_limit"] if window and window.near_limit else []
+    return rows
+
+
+def access(data_dir: Path, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The access log's counts per device and endpoint, the limits, and the devices near
+    them (``kiosk central access``)."""
+    with _db(data_dir) as db, db.session() as conn:
+        limits = card_sessions.load_limits(conn)
+        use = card_sessions.window_use(conn, now or utc_now(), limits)
+        counts = access_log.counts(conn)
+    return {
+        "limits": {"kiosk_per_hour": limits.kiosk_per_hour,
+                   "agent_per_day": limits.agent_per_day},
+        "devices": [{"device_id": u.device_id, "kind": u.kind,
+                     "sessions_in_window": u.opened, "limit": u.limit,
+                     "near_limit": u.near_limit,
+                     "reads": [{"endpoint": c.endpoint, "reads": c.reads,
+                                "refused": c.refused, "residents": c.residents,
+                                "last_at": c.last_at}
+                               for c in counts if c.device_id == u.device_id]}
+                    for u in use.values()],
+    }

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from central.files import private_dir, private_file, tighten
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -91,6 +91,30 @@ _MIGRATIONS: dict[int, str] = {
     # kiosk keypad's confirmation by a citizen who cannot draw (civic.submission).
     3: """
     ALTER TABLE submissions ADD COLUMN consent_method TEXT NOT NULL DEFAULT 'signature';
+    """,
+    # Issue #17. Shared data is read only inside a card session (central.card_sessions).
+    # Every read lands in one access log (central.access_log), which takes over the prefill
+    # audit's rows. Residents are named by a keyed hash whose key is made here, once, so the
+    # log can be read across restarts and still holds no ID number. sandbox_values keeps
+    # what a running server decided that the operator commands need (its session limits).
+    4: """
+    CREATE TABLE sandbox_values (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO sandbox_values VALUES ('resident_key', lower(hex(randomblob(32))));
+    CREATE TABLE card_sessions (
+        session_id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(device_id),
+        agent_id TEXT, resident_hash TEXT NOT NULL, identified_by TEXT NOT NULL,
+        card_digest TEXT, opened_at TEXT NOT NULL, expires_at TEXT NOT NULL, closed_at TEXT);
+    CREATE INDEX card_sessions_window ON card_sessions(device_id, opened_at);
+    CREATE TABLE access_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, device_id TEXT NOT NULL,
+        agent_id TEXT, session_id TEXT, resident_hash TEXT NOT NULL, endpoint TEXT NOT NULL,
+        item_code TEXT, outcome TEXT NOT NULL);
+    INSERT INTO access_log (at, device_id, agent_id, session_id, resident_hash, endpoint,
+                            item_code, outcome)
+        SELECT at, device_id, agent_id, NULL, resident_hash,
+               'GET /v1/residents/{id_number}/prefill', item_code, outcome FROM prefill_audit;
+    DROP TABLE prefill_audit;
+    CREATE INDEX access_log_by_device ON access_log(device_id, endpoint);
     """,
 }
 

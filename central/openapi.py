@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civic.identity import IdentifiedBy
 from civic.submission import ConsentMethod
 
 JSON = "application/json"
@@ -128,11 +129,17 @@ def _queue_schema() -> dict[str, Any]:
 def openapi_document(server_url: str) -> dict[str, Any]:
     code_param = {"name": "sha256", "in": "path", "required": True, "schema": _SHA}
     sid_param = {"name": "submission_id", "in": "path", "required": True, "schema": _TEXT}
+    # Not required in the schema: without it the platform answers 403 no_session.
+    session_param = {"name": "X-Session-Id", "in": "header", "required": False,
+                     "schema": _TEXT}
+    agent_param = {"name": "X-Agent-Token", "in": "header", "required": False,
+                   "schema": _TEXT}
     paths: dict[str, Any] = {
         "/v1/health": {"get": {"operationId": "health", "security": [], "responses": {
             "200": _ok("the platform is up", {
                 "type": "object", "required": ["status", "version"],
-                "properties": {"status": {"const": "ok"}, "version": _TEXT}})}}},
+                "properties": {"status": {"const": "ok"}, "version": _TEXT,
+                               "extensions": {"type": "array", "items": _TEXT}}})}}},
         "/v1/devices/enroll": {"post": {
             "operationId": "enroll", "security": [],
             "requestBody": _body({"type": "object", "required": ["enrollment_code", "kind"],
@@ -217,15 +224,40 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "properties": {"cursor": _TEXT, "submission_id": _TEXT,
                                        "case_number": _TEXT, "status": _STATUS,
                                        "message": _TEXT, "at": _TIME}}}}}), **_COMMON}}},
+        "/v1/sessions": {"post": {
+            "operationId": "openSession", "security": _AUTH, "parameters": [agent_param],
+            "requestBody": _body({
+                "type": "object", "required": ["id_number", "identified_by", "card_digest"],
+                "properties": {"id_number": {"type": "string", "maxLength": 32},
+                               "identified_by": {"enum": [str(b) for b in IdentifiedBy]},
+                               "card_digest": {"oneOf": [_SHA, {"type": "null"}]}}}),
+            "responses": {"201": _ok("opened (the device's or agent's previous one closed)", {
+                "type": "object", "required": ["session_id", "expires_at", "resident_known"],
+                "properties": {"session_id": _TEXT, "expires_at": _TIME,
+                               "resident_known": {"type": "boolean"}}}),
+                "403": _problem("agent_sign_in_required, agent_token_invalid, outside_area, "
+                                "or forbidden (a kiosk asking for agent_verified)"),
+                "415": _problem("not JSON"),
+                "429": _problem("session_rate (Retry-After: until the oldest session of the "
+                                "window ages out), or throttled"),
+                **{k: v for k, v in _COMMON.items() if k != "429"}}}},
+        "/v1/sessions/{session_id}": {"delete": {
+            "operationId": "closeSession", "security": _AUTH, "parameters": [
+                {"name": "session_id", "in": "path", "required": True, "schema": _TEXT}],
+            "responses": {"204": {"description": "closed"},
+                          "404": _problem("unknown, another device's, or already closed"),
+                          **_COMMON}}},
         "/v1/residents/{id_number}/prefill": {"get": {
             "operationId": "prefill", "security": _AUTH, "parameters": [
                 {"name": "id_number", "in": "path", "required": True, "schema": _TEXT},
-                {"name": "item_code", "in": "query", "required": True, "schema": _TEXT}],
+                {"name": "item_code", "in": "query", "required": True, "schema": _TEXT},
+                session_param, agent_param],
             "responses": {"200": _ok("shared data", {
                 "type": "object", "required": ["fields", "exempt_materials"],
                 "properties": {"fields": {"type": "object"},
                                "exempt_materials": {"type": "array", "items": _TEXT}}}),
-                "403": _problem("agent session invalid"),
+                "403": _problem("no_session (no open session of this device for this "
+                                "resident), or the agent's session invalid"),
                 "404": _problem("nothing held"), **_COMMON}}},
         "/v1/worklist": {"get": {
             "operationId": "worklist", "security": _AUTH, "parameters": [

@@ -13,6 +13,7 @@ from pathlib import Path
 from central import api
 from central.auth import authenticate
 from central.blobs import BlobStore
+from central.card_sessions import SessionLimits, save_limits
 from central.catalog_source import CatalogSource
 from central.clock import Clock, utc_now
 from central.db import Database
@@ -41,6 +42,7 @@ class SandboxSettings:
     agent_offline_days: int = 7
     worklist_valid_days: int = 7
     processing_delay_s: float = 0.0  # how long a submission takes to process (for 409 tests)
+    session_limits: SessionLimits = field(default_factory=SessionLimits)
 
 
 class SandboxPlatform:
@@ -48,6 +50,9 @@ class SandboxPlatform:
         self.settings = settings
         self.clock = clock
         self.db = Database(settings.data_dir / DB_FILE)
+        self.session_limits = settings.session_limits
+        with self.db.session() as conn:
+            save_limits(conn, self.session_limits)
         self.faults = FaultInjector(settings.faults)
         self.counters = Counters()
         self.catalog = CatalogSource(settings.seeds_dir, self.db, clock)

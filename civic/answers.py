@@ -6,9 +6,9 @@ An answer is an HTTP status and, for a problem (``application/problem+json``), i
 * a **submission** (``ANSWERS``, :class:`Meaning`): the platform API's "transient or
   permanent" list, which the sync engine (``offline_queue.sync``, ``offline_queue.wire``)
   acts on;
-* **any other call** (``CALL_ANSWERS``, :class:`CallMeaning`): prefill, the heartbeat, the
-  agent's sign-in and work list, which the platform client (``offline_queue.platform``)
-  turns into a typed result or one typed error.
+* **any other call** (``CALL_ANSWERS``, :class:`CallMeaning`): card sessions, prefill, the
+  heartbeat, the agent's sign-in and work list, which the platform client
+  (``offline_queue.platform``) turns into a typed result or one typed error.
 
 Lookup order, in both: the ``(status, code)`` entry, then the ``(status, None)`` entry,
 then the status class (2xx, 5xx); anything else is the table's default:
@@ -49,6 +49,13 @@ class CallMeaning(StrEnum):
     SESSION_REFUSED = "session_refused"      # 403 on the agent's session: sign in again
     FORBIDDEN = "forbidden"                  # 403: this device may not make this call (a
                                              # kiosk asking for a work list)
+    NO_SESSION = "no_session"                # 403 no_session: the read needs an open card
+                                             # session of this device for this resident
+    OUTSIDE_AREA = "outside_area"            # 403 outside_area: the signed-in agent may not
+                                             # open a session for this resident
+    SESSION_RATE = "session_rate"            # 429 session_rate: this terminal opened too many
+                                             # sessions; concerns that call alone, is never
+                                             # retried and delays nothing else
     RATE_LIMITED = "rate_limited"            # 429: wait as Retry-After says
     UNAVAILABLE = "unavailable"              # 408, 425, 5xx, and no answer at all: later
     REJECTED = "rejected"                    # another answer: the request was wrong (a bug)
@@ -79,10 +86,13 @@ CALL_ANSWERS: Final[Mapping[tuple[int, str | None], CallMeaning]] = MappingProxy
     (401, "bad_credentials"): CallMeaning.WRONG_CREDENTIALS,   # agent sign-in only
     (401, None): CallMeaning.DEVICE_REFUSED,
     **{(403, code): CallMeaning.SESSION_REFUSED for code in sorted(AGENT_SESSION_CODES)},
-    (403, None): CallMeaning.FORBIDDEN,
+    (403, "no_session"): CallMeaning.NO_SESSION,
+    (403, "outside_area"): CallMeaning.OUTSIDE_AREA,
+    (403, None): CallMeaning.FORBIDDEN,        # and 403 forbidden: a kiosk's agent_verified
     (404, None): CallMeaning.NOT_FOUND,
     (408, None): CallMeaning.UNAVAILABLE,
     (425, None): CallMeaning.UNAVAILABLE,
+    (429, "session_rate"): CallMeaning.SESSION_RATE,
     (429, None): CallMeaning.RATE_LIMITED,
 })
 

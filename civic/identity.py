@@ -51,6 +51,9 @@ class Identity:
     name_en: Personal | None = None   # foreign cards
     valid_until: dt.date | None = None  # None: long-term, or not on the card
     photo: bytes = field(default=b"", compare=False)  # raw card photo, this session only
+    #: SHA-256 (hex) of the card's raw public data, for the platform's card session; not
+    #: the data itself ("" when the card was not read here)
+    card_digest: str = field(default="", compare=False)
 
     def age_on(self, today: dt.date) -> int:
         """Full years of age on ``today``."""

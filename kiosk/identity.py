@@ -54,7 +54,7 @@ def from_id_card(card: IdCard, today: dt.date) -> Identity:
         name=Personal(card.name, "name"), gender=card.gender, birth_date=card.birth_date,
         nation=card.nation, address=Personal(address, "address") if address else None,
         name_en=Personal(card.name_en, "name") if card.name_en else None,
-        valid_until=valid_until, photo=card.photo)
+        valid_until=valid_until, photo=card.photo, card_digest=card.text_sha256)
 
 
 def from_social_security_card(card: SocialSecurityCard, today: dt.date) -> Identity:
@@ -76,4 +76,4 @@ def from_social_security_card(card: SocialSecurityCard, today: dt.date) -> Ident
         id_type=IdType.RESIDENT, identified_by=IdentifiedBy.SOCIAL_SECURITY_CARD,
         card_type="social_security", id_number=Personal(card.id_number, "id_number"),
         name=Personal(card.name, "name"), gender=card.gender, birth_date=card.birth_date,
-        nation=card.nation, valid_until=card.expiry_date)
+        nation=card.nation, valid_until=card.expiry_date, card_digest=card.public_sha256)

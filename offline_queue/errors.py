@@ -26,8 +26,13 @@ OutboxError                     something a technician or the screens can act on
     │   ├── DeviceRefused       401: the device's token is unknown or revoked: re-enrol
     │   ├── CredentialsRefused  401 bad_credentials: the agent number or PIN is wrong
     │   ├── SessionRefused      403 on the agent's session: the agent signs in again
-    │   └── CallForbidden       403: this device may not make this call (a kiosk asking
-    │                           for a work list)
+    │   ├── CallForbidden       403: this device may not make this call (a kiosk asking
+    │   │                       for a work list)
+    │   ├── NoCardSession       403 no_session: the read needs an open card session for
+    │   │                       this resident on this terminal
+    │   └── OutsideArea         403 outside_area: not a resident of the agent's area
+    ├── SessionRateLimited      429 session_rate: too many card sessions; that call alone,
+    │                           never retried, delays nothing else
     ├── PlatformNotFound        404: the platform holds no such thing
     ├── CallRejected            another answer: the request was wrong (a bug here)
     └── BadAnswer               a 2xx whose body cannot be read (not JSON, not the shape)
@@ -219,6 +224,25 @@ class CallForbidden(AccessRefused):
     meaning = CallMeaning.FORBIDDEN
     advice = ("this terminal may not make this call: check that it is enrolled as the "
               "right kind (kiosk or agent)")
+
+
+class NoCardSession(AccessRefused):
+    meaning = CallMeaning.NO_SESSION
+    advice = ("the platform lends a resident's data only inside an open card session of "
+              "this terminal for that resident: open one (once) while the card is there")
+
+
+class OutsideArea(AccessRefused):
+    meaning = CallMeaning.OUTSIDE_AREA
+    advice = "the signed-in agent may open sessions only for residents of their own area"
+
+
+class SessionRateLimited(PlatformError):
+    # Not a PlatformThrottled: the limit concerns card sessions alone (platform-api.md,
+    # "Limits that are not queue-wide"), so nothing may back the whole terminal off for it.
+    meaning = CallMeaning.SESSION_RATE
+    advice = ("this terminal opened as many card sessions as the platform allows for now: "
+              "continue without shared data")
 
 
 class PlatformNotFound(PlatformError):

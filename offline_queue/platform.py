@@ -4,8 +4,11 @@ The sync engine delivers the outbox (``offline_queue.sync`` over ``offline_queue
 everything else the terminal asks the platform goes through :class:`PlatformClient`, one
 typed method per call:
 
-* :meth:`~PlatformClient.prefill` — ``GET /v1/residents/{id}/prefill``: a :class:`Prefill`,
-  or None when the platform holds nothing (404);
+* :meth:`~PlatformClient.open_session` — ``POST /v1/sessions``: a :class:`CardSession`;
+* :meth:`~PlatformClient.close_session` — ``DELETE /v1/sessions/{id}``: True, or False when
+  the platform had no such open session (404);
+* :meth:`~PlatformClient.prefill` — ``GET /v1/residents/{id}/prefill`` inside a card session
+  (``X-Session-Id``): a :class:`Prefill`, or None when the platform holds nothing (404);
 * :meth:`~PlatformClient.heartbeat` — ``POST /v1/heartbeat``: a :class:`HeartbeatReply`;
 * :meth:`~PlatformClient.sign_in_agent` — ``POST /v1/agents/sign-in``: an :class:`AgentGrant`;
 * :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object.
@@ -29,6 +32,7 @@ from typing import Any, Final
 import httpx
 
 from civic.answers import CallMeaning, call_meaning
+from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from offline_queue.credentials import Credentials
 from offline_queue.errors import (
@@ -37,22 +41,29 @@ from offline_queue.errors import (
     CallRejected,
     CredentialsRefused,
     DeviceRefused,
+    NoCardSession,
+    OutsideArea,
     PlatformError,
     PlatformNotFound,
     PlatformThrottled,
     PlatformUnavailable,
+    SessionRateLimited,
     SessionRefused,
 )
 from offline_queue.retry import parse_retry_after
 from offline_queue.tls import ClientSettings, connect_problem
 from offline_queue.wire import build_client
 
-__all__ = ["AGENT_TOKEN_HEADER", "AgentGrant", "HeartbeatReply", "PlatformClient", "Prefill",
-           "error_for"]
+__all__ = ["AGENT_TOKEN_HEADER", "SESSION_HEADER", "AgentGrant", "CardSession",
+           "HeartbeatReply", "PlatformClient", "Prefill", "error_for"]
 
 #: the header that carries the signed-in agent's session (platform API, agent sign-in)
 AGENT_TOKEN_HEADER: Final = "X-Agent-Token"
+#: the header that names the card session on every read of shared data
+SESSION_HEADER: Final = "X-Session-Id"
 
+OPEN_SESSION: Final = "POST /v1/sessions"
+CLOSE_SESSION: Final = "DELETE /v1/sessions/{session_id}"
 PREFILL: Final = "GET /v1/residents/{id_number}/prefill"
 HEARTBEAT: Final = "POST /v1/heartbeat"
 AGENT_SIGN_IN: Final = "POST /v1/agents/sign-in"
@@ -62,6 +73,7 @@ WORKLIST: Final = "GET /v1/worklist"
 ERRORS: Final[Mapping[CallMeaning, type[PlatformError]]] = MappingProxyType({
     cls.meaning: cls for cls in (PlatformUnavailable, PlatformThrottled, DeviceRefused,
                                  CredentialsRefused, SessionRefused, CallForbidden,
+                                 NoCardSession, OutsideArea, SessionRateLimited,
                                  PlatformNotFound, CallRejected, BadAnswer)})
 
 
@@ -83,6 +95,17 @@ class Prefill:
 
     def __repr__(self) -> str:     # the values are personal data
         return f"Prefill({len(self.fields)} fields, {len(self.exempt_materials)} exempt)"
+
+
+@dataclass(frozen=True)
+class CardSession:
+    """A card session the platform opened: reads of this resident's data name it until it
+    is closed or ``expires_at`` passes. The id is not personal data, but it is kept no
+    longer than the citizen's session, and out of reprs."""
+
+    session_id: str = field(repr=False)
+    expires_at: str
+    resident_known: bool
 
 
 @dataclass(frozen=True)
@@ -135,11 +158,45 @@ class PlatformClient:
         self.close()
 
     # -- the calls ------------------------------------------------------------------------
-    def prefill(self, id_number: Personal, item_code: str) -> Prefill | None:
+    def open_session(self, id_number: Personal, identified_by: IdentifiedBy,
+                     card_digest: str | None, *, agent_token: str | None = None
+                     ) -> CardSession:
+        """Open a card session for the resident whose card was just read (``card_digest``:
+        SHA-256 of the card's public data) or, on an agent terminal, whom the agent checked
+        (``agent_verified``, no digest; the agent's token is required there). Refusals:
+        :class:`~offline_queue.errors.OutsideArea`, :class:`~offline_queue.errors.
+        SessionRateLimited`, :class:`~offline_queue.errors.CallForbidden`..."""
+        answer = self._call("POST", OPEN_SESSION, "/v1/sessions", agent_token=agent_token,
+                            json={"id_number": id_number.reveal(),
+                                  "identified_by": str(identified_by),
+                                  "card_digest": card_digest})
+        doc = self._object(OPEN_SESSION, answer)
+        session_id, expires = doc.get("session_id"), doc.get("expires_at")
+        if not isinstance(session_id, str) or not session_id or not isinstance(expires, str):
+            raise BadAnswer(OPEN_SESSION, answer.status_code,
+                            detail="no session_id or expires_at in the answer")
+        return CardSession(session_id, expires, doc.get("resident_known") is True)
+
+    def close_session(self, session_id: str, *, agent_token: str | None = None) -> bool:
+        """Close a card session; False when the platform had it no longer (404: unknown,
+        already closed, or expired)."""
+        answer = self._send("DELETE", CLOSE_SESSION, f"/v1/sessions/{session_id}",
+                            agent_token=agent_token)
+        error = self._error(CLOSE_SESSION, answer)
+        if isinstance(error, PlatformNotFound):
+            return False
+        if error is not None:
+            raise error
+        return True
+
+    def prefill(self, id_number: Personal, item_code: str, session_id: str, *,
+                agent_token: str | None = None) -> Prefill | None:
         """The platform's shared data for this resident and item, or None when it holds
-        none (404). Only inside a session in which the resident's card was read."""
+        none (404). Only inside the card session ``session_id`` opened for this resident;
+        otherwise :class:`~offline_queue.errors.NoCardSession`."""
         answer = self._send("GET", PREFILL, f"/v1/residents/{id_number.reveal()}/prefill",
-                            params={"item_code": item_code})
+                            params={"item_code": item_code}, agent_token=agent_token,
+                            session_id=session_id)
         error = self._error(PREFILL, answer)
         if isinstance(error, PlatformNotFound):
             return None
@@ -199,9 +256,11 @@ class PlatformClient:
         return answer
 
     def _send(self, method: str, call: str, path: str, *, agent_token: str | None = None,
-              **kwargs: Any) -> httpx.Response:
+              session_id: str | None = None, **kwargs: Any) -> httpx.Response:
         """Send and read fully; no answer at all is :class:`PlatformUnavailable`."""
         headers = {AGENT_TOKEN_HEADER: agent_token} if agent_token else {}
+        if session_id:
+            headers[SESSION_HEADER] = session_id
         try:
             return self.http.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:

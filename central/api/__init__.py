@@ -11,7 +11,18 @@ if TYPE_CHECKING:
 
 
 def register_all(router: Router, platform: SandboxPlatform) -> None:
-    from central.api import agents, blobs, catalog, devices, residents, sandbox, submissions, system
+    from central.api import (
+        agents,
+        blobs,
+        catalog,
+        devices,
+        residents,
+        sandbox,
+        sessions,
+        submissions,
+        system,
+    )
 
-    for module in (system, devices, catalog, blobs, submissions, residents, agents, sandbox):
+    for module in (system, devices, catalog, blobs, submissions, sessions, residents, agents,
+                   sandbox):
         module.register(router, platform)

@@ -1,15 +1,16 @@
-"""Shared data for prefill, and agents' work lists."""
+"""Shared data for prefill (inside a card session: ``central.api.sessions``), and agents'
+work lists."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from central.access_log import ReadOutcome, id_hash
+from central.api.sessions import begin_read, end_read
 from central.auth import agent_of, require_kind
 from central.clock import rfc3339
-from central.db import write
 from central.errors import BadRequest, NotFound
 from central.http.messages import Request, Response
 from central.http.router import Router
@@ -19,36 +20,22 @@ from civic.pii import mask_name
 if TYPE_CHECKING:
     from central.platform import SandboxPlatform
 
+__all__ = ["id_hash", "register"]
 
-def id_hash(salt: str, id_number: str) -> str:
-    """The work list's matching key: SHA-256 of salt + ID number (final x upper-cased)."""
-    number = id_number.strip()
-    if number[-1:] == "x":
-        number = number[:-1] + "X"
-    return hashlib.sha256((salt + number).encode("utf-8")).hexdigest()
+PREFILL: Final = "GET /v1/residents/{id_number}/prefill"
 
 
 def register(router: Router, platform: SandboxPlatform) -> None:
-    # Audit rows name the resident by a keyed hash, so the audit itself holds no ID number.
-    audit_key = secrets.token_hex(16)
-
     def prefill(request: Request) -> Response:
         item_code = request.query("item_code")
         if not item_code:
             raise BadRequest("item_code_missing", "name the item: ?item_code=...")
-        now = platform.clock()
-        with platform.db.session() as conn:
-            agent = agent_of(conn, request, request.device, rfc3339(now), required=False)
+        read = begin_read(platform, request, PREFILL, item_code)
         catalog = platform.catalog.catalog
         item = catalog.get(item_code) if item_code in catalog else None
         resident = platform.catalog.resident_by_id(request.params["id_number"])
-        outcome = "found" if item is not None and resident is not None else "not_found"
-        with platform.db.session() as conn, write(conn):
-            conn.execute("INSERT INTO prefill_audit (at, device_id, agent_id, item_code, "
-                         "resident_hash, outcome) VALUES (?,?,?,?,?,?)",
-                         (rfc3339(now), request.device.device_id,
-                          agent.agent_id if agent else None, item_code[:100],
-                          id_hash(audit_key, request.params["id_number"]), outcome))
+        found = item is not None and resident is not None
+        end_read(platform, read, ReadOutcome.FOUND if found else ReadOutcome.NOT_FOUND)
         platform.counters.event("prefill_calls")
         if item is None:
             raise NotFound("item_not_found", "no such item in the current catalog")

@@ -16,7 +16,9 @@ def register(router: Router, platform: SandboxPlatform) -> None:
     from central.platform import PLATFORM_VERSION
 
     def health(request: Request) -> Response:
-        return Response.json(200, {"status": "ok", "version": PLATFORM_VERSION})
+        # The December 2026 extensions this sandbox offers (platform-api.md).
+        return Response.json(200, {"status": "ok", "version": PLATFORM_VERSION,
+                                   "extensions": ["sessions"]})
 
     def openapi(request: Request) -> Response:
         return Response.json(200, openapi_document(platform.public_url))

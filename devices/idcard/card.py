@@ -64,6 +64,9 @@ class IdCard:
     appended_address: str | None = None      # newest address appended by the police station
     photo: bytes = field(default=b"", compare=False)  # raw WLT block, as read (1024 bytes)
     fingerprint: bytes | None = field(default=None, compare=False)
+    #: SHA-256 (hex) of the 256-byte text block as read: the card session's ``card_digest``
+    #: (platform API), so the raw block itself need not outlive the decoding
+    text_sha256: str = field(default="", compare=False)
     photo_sha256: str = field(init=False)
 
     def __post_init__(self) -> None:

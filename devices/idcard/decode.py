@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from devices.idcard.card import LONG_TERM, IdCard, LongTerm
 from devices.idcard.errors import CardDataError
@@ -72,6 +73,7 @@ def decode_card(text: bytes, photo: bytes, *, fingerprint: bytes | None = None,
         appended_address=appended_address,
         photo=photo,
         fingerprint=fingerprint,
+        text_sha256=hashlib.sha256(text).hexdigest(),
     )
 
 

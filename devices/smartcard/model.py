@@ -8,7 +8,7 @@ card cannot identify anyone on its own (``identifies_holder`` is False, ``requir
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from civic.gb11643 import mask
@@ -41,6 +41,9 @@ class SocialSecurityCard:
     generation: int | None         # 1, 2 or 3, from spec_version
     protected_fields: tuple[str, ...] = ()
     reader: str = ""               # the PC/SC reader it was read in (not personal)
+    #: SHA-256 (hex) of the EF05 and EF06 records as read, concatenated in read order: the
+    #: card session's ``card_digest`` (platform API); the records themselves are not kept
+    public_sha256: str = field(default="", compare=False)
 
     @property
     def identifies_holder(self) -> bool:
@@ -77,6 +80,8 @@ class SocialSecurityCard:
         shown = []
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "public_sha256":
+                continue
             if value is not None and f.name in ("id_number", "card_number"):
                 value = mask(value)
             elif value is not None and f.name == "name":

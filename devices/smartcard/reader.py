@@ -13,6 +13,7 @@ corrupted") raises CardDataCorruptedError.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class SocialSecurityCardReader:
         self._select_ssse()
         values: dict[str, object] = {}
         protected: list[str] = []
+        digest = hashlib.sha256()     # the records' bodies as read, in read order
         for ef, table in ((EF05, _EF05_FIELDS), (EF06, _EF06_FIELDS)):
             if not self._select_ef(ef):
                 protected += [f.name for f in table]
@@ -111,6 +113,7 @@ class SocialSecurityCardReader:
                 if raw == "protected":
                     protected.append(item.name)
                 elif isinstance(raw, bytes):
+                    digest.update(raw)
                     values[item.name] = item.decode(decode.parse_record(item.tag, raw))
         spec = values.get("spec_version")
         card = SocialSecurityCard(
@@ -128,6 +131,7 @@ class SocialSecurityCardReader:
             generation=_generation(_str(spec)),
             protected_fields=tuple(protected),
             reader=self._reader_name,
+            public_sha256=digest.hexdigest(),
         )
         log.info("smartcard.read", extra={"ctx": {
             "reader": self._reader_name, "generation": card.generation,

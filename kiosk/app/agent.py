@@ -103,7 +103,9 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
                                progress=engine.progress if engine else None)
     closers.append(dashboard.close)
     if prefill is None:
-        bridge = PrefillBridge(invoker, parts.prefill_client(creds, config))
+        # the agent's sessions are opened with the signed-in agent's token (platform API)
+        bridge = PrefillBridge(invoker, parts.prefill_client(creds, config),
+                               agent_token=auth.token)
         closers.append(bridge.close)
         prefill = bridge
     if printer is None:                 # the portable printer of the agent's kit, if any

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import signal
 import sys
@@ -37,6 +38,15 @@ def _fault_option(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
+def _limits_option(text: str) -> Any:
+    from central.card_sessions import SessionLimits
+
+    try:
+        return SessionLimits.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     group = sub.add_parser("central", parents=[parent], help="the sandbox central platform",
                            description="Run and administer the sandbox platform that stands "
@@ -54,6 +64,10 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--fault", type=_fault_option, action="append", default=[],
                        metavar="KEY=VALUE")
+    serve.add_argument("--session-limits", type=_limits_option, default=None,
+                       metavar="KIOSK_PER_HOUR,AGENT_PER_DAY",
+                       help="card sessions a kiosk may open per rolling hour and an agent "
+                            "terminal per rolling day (default 60,200)")
     serve.add_argument("--workflow-step-s", type=finite_float, default=5.0, metavar="S",
                        help="seconds between case status changes (0: only on request)")
     serve.set_defaults(func=serve_cmd)
@@ -76,6 +90,10 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     fleet = actions.add_parser("fleet", parents=[parent], help="each terminal's last heartbeat")
     json_option(fleet)
     fleet.set_defaults(func=fleet_cmd)
+    access = actions.add_parser("access", parents=[parent],
+                                help="reads of shared data per terminal, against the limits")
+    json_option(access)
+    access.set_defaults(func=access_cmd)
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
@@ -94,6 +112,8 @@ def serve_cmd(args: argparse.Namespace) -> int:
         raise CentralError(f"bad --fault: {exc}") from None
     settings = SandboxSettings(directory, faults=faults,
                                workflow=WorkflowSchedule(step_s=args.workflow_step_s))
+    if args.session_limits is not None:
+        settings = dataclasses.replace(settings, session_limits=args.session_limits)
     try:
         server = SandboxServer(settings, host=args.host, port=args.port)
     except OSError as exc:
@@ -164,6 +184,31 @@ def fleet_cmd(args: argparse.Namespace) -> int:
               f"pending {queue.get('pending', '?')} dead {queue.get('dead', '?')} "
               f"damaged {'?' if row['damaged'] is None else row['damaged']} "
               f"skew {beat.get('clock_skew_s', '?')}s idcard {devices.get('idcard', '?')} "
-              f"printer {printer}")
+              f"printer {printer}  sessions {row['sessions_in_window']}/"
+              f"{row['session_limit'] or '?'}"
+              + "".join(f"  FLAG {flag}" for flag in row["flags"]))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def access_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+
+    doc = admin.access(_central_dir(args))
+    if args.json:
+        emit(doc, True)
+        return EXIT_OK
+    limits = doc["limits"]
+    print(f"session limits: kiosk {limits['kiosk_per_hour']} per rolling hour, agent "
+          f"terminal {limits['agent_per_day']} per rolling day")
+    if not doc["devices"]:
+        print("no terminal is enrolled")
+    for device in doc["devices"]:
+        near = "  NEAR LIMIT" if device["near_limit"] else ""
+        print(f"{device['device_id']:<22} {device['kind']:<6} sessions "
+              f"{device['sessions_in_window']}/{device['limit']}{near}")
+        for read in device["reads"]:
+            print(f"    {read['endpoint']}: {read['reads']} reads ({read['refused']} without "
+                  f"a session), {read['residents']} residents, last {read['last_at']}")
     sys.stdout.flush()
     return EXIT_OK

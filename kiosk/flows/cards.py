@@ -1,7 +1,8 @@
 """The card part of the session: a card read, refused or taken away.
 
 An ID card or a social-security card on the reader starts a session (or is refused, with a
-reason to show); taking the card away at a sensitive step ends it.
+reason to show); taking the card away at a sensitive step ends it, and at any step ends
+the platform's card session.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ class CardSteps(FlowCore):
     @guarded
     def card_removed(self) -> None:
         self.card_present = False
+        # The platform lends shared data only while the card is here (platform-api.md): the
+        # session ends now even where the citizen stays (taking the receipt or the proof).
+        self._end_card_session()
         if self.step in (Step.IDENTIFY, Step.REFUSED, Step.ERROR):
             self.wipe("card_removed")
         elif self.step is Step.GOODBYE:

@@ -20,7 +20,7 @@ from civic.text import Text
 from kiosk.flows.errors import StepError
 from kiosk.flows.idle import IdlePhase, IdleStatus, IdleTracker
 from kiosk.flows.prefs import Prefs
-from kiosk.flows.states import PrefillState, PrintState, Step, Topic
+from kiosk.flows.states import PrefillOutcome, PrefillState, PrintState, Step, Topic
 
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog, Item
@@ -81,6 +81,8 @@ class FlowCore:
     values: dict[str, Any]
     prefilled: dict[str, str]                 # field key -> "card" | "shared"
     prefill_state: PrefillState
+    prefill_outcome: PrefillOutcome | None      # why there is no shared data, when FAILED
+    _card_session_id: str | None              # the platform's card session, while open
     exempt_codes: tuple[str, ...]
     _shared_fields: dict[str, Any]
     _touched: set[str]
@@ -118,6 +120,7 @@ class FlowCore:
         self._session = 0
         # the preferences' own announcements reach the flow's subscribers (the screens)
         self._unsubscribe_prefs = self.prefs.subscribe(self._changed)
+        self._card_session_id = None
         self._clear()
 
     # -- observing ---------------------------------------------------------------------
@@ -146,8 +149,16 @@ class FlowCore:
             raise StepError(action, str(self.step))
 
     # -- session data ---------------------------------------------------------------------
+    def _end_card_session(self) -> None:
+        """Close the platform's card session, if one is open, and forget its id (the close
+        runs in the background: the screen never waits for it)."""
+        session_id, self._card_session_id = self._card_session_id, None
+        if session_id is not None:
+            self.prefill_client.close_session(session_id)
+
     def _clear(self) -> None:
         """Drop everything the session held (the flow's half of the wipe)."""
+        self._end_card_session()
         self.step = Step.ATTRACT
         self.identity = None
         self.refusal = None
@@ -157,6 +168,7 @@ class FlowCore:
         self.values = {}
         self.prefilled = {}
         self.prefill_state = PrefillState.IDLE
+        self.prefill_outcome = None
         self.exempt_codes = ()
         self._shared_fields = {}
         self._touched = set()

@@ -1,14 +1,17 @@
 """The form part of the session: choosing an item, consent and prefill, filling in the form.
 
-The form starts with what the card says; with the citizen's consent the platform's shared
-data is fetched too (an answer for an earlier session is dropped). Values are checked as
-they are touched, and everything once more before the review (or, for a query_print item,
-before its proof is made).
+The form starts with what the card says; with the citizen's consent a card session is opened
+on the platform and the shared data fetched in it (an answer for an earlier session is
+dropped; a session the platform lost is opened again once while the card is there). Values
+are checked as they are touched, and everything once more before the review (or, for a
+query_print item, before its proof is made).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
 
 from kiosk.flows.core import AGENT_ONLY, QUERY_PRINT, SIGNATURE, guarded
 from kiosk.flows.errors import StepError
@@ -17,7 +20,16 @@ from kiosk.flows.printing import PrintingSteps
 from kiosk.flows.states import PrefillOutcome, PrefillState, Step, Topic
 
 if TYPE_CHECKING:
-    from kiosk.flows.services import PrefillResult
+    from civic.text import Text
+    from kiosk.flows.services import PrefillResult, SessionResult
+
+#: what the form says when there is no shared data, by why (messages.py keys)
+SHARED_DATA_NOTICES: Final[Mapping[PrefillOutcome | None, str]] = MappingProxyType({
+    PrefillOutcome.OFFLINE: "form.shared_offline",
+    PrefillOutcome.RATE_LIMITED: "form.shared_rate_limited",
+    PrefillOutcome.NO_SESSION: "form.shared_session_ended",
+    PrefillOutcome.OUTSIDE_AREA: "form.shared_outside_area",
+})
 
 
 class FormSteps(PrintingSteps):
@@ -47,6 +59,7 @@ class FormSteps(PrintingSteps):
         if target is Step.CONSENT:   # changing one's mind about consent starts the form again
             self.values, self.prefilled, self.errors, self._touched = {}, {}, {}, set()
             self.files, self._shared_fields, self.prefill_state = {}, {}, PrefillState.IDLE
+            self.prefill_outcome = None
         self._go(target)
 
     @guarded
@@ -71,21 +84,75 @@ class FormSteps(PrintingSteps):
         self.values = prefill_values(self.item.form, self.identity.card_fields(), {})
         self.prefilled = {key: "card" for key in self.values}
         self._go(Step.FORM)
-        if authorised:
-            self.prefill_state = PrefillState.LOADING
-            session = self._session
-            self.prefill_client.fetch(self.identity.id_number, self.item.code,
-                                      lambda result: self._prefill_done(session, result))
+        if not authorised:              # no consent, no session: none stays open either
+            self._end_card_session()
+            return
+        self.prefill_state = PrefillState.LOADING
+        if self._card_session_id is not None:     # opened for an earlier item of this visit
+            self._fetch_shared(self._session, retried=False)
+        else:
+            self._open_card_session(self._session, retried=False)
+
+    def _open_card_session(self, session: int, *, retried: bool) -> None:
+        """Open the platform's card session for the citizen whose card was read (the card
+        agreed to share, platform-api.md), then read their shared data in it."""
+        from kiosk.flows.services import SessionRequest
+
+        assert self.identity is not None
+        request = SessionRequest(self.identity.id_number, self.identity.identified_by,
+                                 self.identity.card_digest or None)
+        self.prefill_client.open_session(
+            request, lambda result: self._session_opened(session, result, retried))
 
     @guarded
-    def _prefill_done(self, session: int, result: PrefillResult) -> None:
+    def _session_opened(self, session: int, result: SessionResult, retried: bool) -> None:
+        if not self._current(session):
+            # The citizen left while it was opening: close it at once, keep nothing.
+            if result.session_id is not None:
+                self.prefill_client.close_session(result.session_id)
+            return
+        if result.outcome is not PrefillOutcome.OK or result.session_id is None:
+            self._shared_failed(result.outcome)
+            return
+        self._card_session_id = result.session_id
+        self._fetch_shared(session, retried=retried)
+
+    def _fetch_shared(self, session: int, *, retried: bool) -> None:
+        assert self.identity is not None and self.item is not None
+        assert self._card_session_id is not None
+        self.prefill_client.fetch(self.identity.id_number, self.item.code,
+                                  self._card_session_id,
+                                  lambda result: self._prefill_done(session, result, retried))
+
+    def _shared_failed(self, outcome: PrefillOutcome) -> None:
+        """No shared data this time; the form says why (``prefill_notice``)."""
+        self.prefill_state = PrefillState.FAILED
+        self.prefill_outcome = outcome
+        self._changed(Topic.PREFILL)
+        if self.step is Step.PROOF:
+            self._make_proof()
+
+    @property
+    def prefill_notice(self) -> Text | None:
+        """Why the form has no shared data, in the session's words (None when it has)."""
+        if self.prefill_state is not PrefillState.FAILED:
+            return None
+        return MESSAGES[SHARED_DATA_NOTICES.get(self.prefill_outcome, "form.prefill_failed")]
+
+    @guarded
+    def _prefill_done(self, session: int, result: PrefillResult, retried: bool = False
+                      ) -> None:
         if not self._current(session) or self.item is None:
             return                                   # a previous citizen's answer
+        if not self.card_present:                    # taken away while this was read
+            self._end_card_session()
+        if result.outcome is PrefillOutcome.NO_SESSION:
+            self._card_session_id = None             # the platform has it no longer
+            if self.card_present and not retried:    # the spec's one retry, card still here
+                self._open_card_session(session, retried=True)
+                return
         if result.outcome is not PrefillOutcome.OK:
-            self.prefill_state = PrefillState.FAILED
-            self._changed(Topic.PREFILL)
-            if self.step is Step.PROOF:
-                self._make_proof()
+            self._shared_failed(result.outcome)
             return
         form_keys = set(self.item.form.keys)
         self._shared_fields = {k: v for k, v in result.fields.items() if k in form_keys}

@@ -102,6 +102,19 @@ _M: dict[str, tuple[str, str]] = {
     "form.loading": ("正在查询您的共享数据…", "Fetching your shared data…"),
     "form.prefill_failed": ("暂时查不到共享数据，请手动填写", "Shared data is not available now; "
                             "please fill in by hand"),
+    # why there is no shared data this time (kiosk.flows.form.SHARED_DATA_NOTICES)
+    "form.shared_offline": ("网络中断，本次无法使用共享数据，请手动填写",
+                            "No connection: your shared data cannot be used this time; please "
+                            "fill in by hand"),
+    "form.shared_rate_limited": ("本机近期查询共享数据次数已达上限，本次无法使用，请手动填写",
+                                 "This terminal has reached its limit for looking up shared "
+                                 "data; please fill in by hand this time"),
+    "form.shared_session_ended": ("共享数据的使用已结束（证件已取走或授权已过期），请手动填写",
+                                  "The use of your shared data has ended (the card was taken "
+                                  "away or the permission expired); please fill in by hand"),
+    "form.shared_outside_area": ("此居民不属于您的服务片区，不能查询其共享数据，请手动填写",
+                                 "This resident is not in your service area: their shared "
+                                 "data cannot be read; please fill in by hand"),
     "form.yes": ("是", "Yes"),
     "form.no": ("否", "No"),
     "form.required": ("必填", "required"),

@@ -139,6 +139,7 @@ class PrintingSteps(FlowCore):
     @guarded
     def finish(self) -> None:
         self._need("finish", Step.RECEIPT, Step.PROOF, Step.AGENT_ONLY)
+        self._end_card_session()         # done with shared data, whether or not the card is
         if not self.card_present:
             self.wipe("finished")
             return

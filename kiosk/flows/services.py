@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from civic.text import Text
 from kiosk.flows.states import PrefillOutcome
@@ -44,7 +45,25 @@ class SubmissionQueue(Protocol):
     def get(self, submission_id: str) -> dict[str, Any]: ...
 
 
-# -- prefill --------------------------------------------------------------------------------
+# -- card sessions and prefill --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionRequest:
+    """What opening a card session names: the resident, how they were identified, and the
+    SHA-256 of the card's public data (None for ``agent_verified``)."""
+
+    id_number: Personal
+    identified_by: IdentifiedBy
+    card_digest: str | None
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    """A card session opened (``session_id``), or why none was."""
+
+    outcome: PrefillOutcome
+    session_id: str | None = field(default=None, repr=False)
+
 
 @dataclass(frozen=True)
 class PrefillResult:
@@ -59,31 +78,87 @@ class PrefillResult:
 
 
 class PrefillClient(Protocol):
-    def fetch(self, id_number: Personal, item_code: str,
+    """The platform's shared data: a card session around the reads, and the reads."""
+
+    def open_session(self, request: SessionRequest,
+                     done: Callable[[SessionResult], None]) -> None: ...
+
+    def fetch(self, id_number: Personal, item_code: str, session_id: str,
               done: Callable[[PrefillResult], None]) -> None: ...
+
+    def close_session(self, session_id: str) -> None:
+        """Close it in the background: returns at once, a failure is only logged."""
+
+
+def _as_client(client: platform.PlatformClient | httpx.Client) -> platform.PlatformClient:
+    return client if isinstance(client, platform.PlatformClient) \
+        else platform.PlatformClient(client)
+
+
+def _refusal(exc: queue_errors.PlatformError) -> PrefillOutcome:
+    """What a refused session or read means for the flow (the client's table decided)."""
+    if isinstance(exc, queue_errors.NoCardSession):
+        return PrefillOutcome.NO_SESSION
+    if isinstance(exc, queue_errors.OutsideArea):
+        return PrefillOutcome.OUTSIDE_AREA
+    if isinstance(exc, queue_errors.SessionRateLimited):
+        return PrefillOutcome.RATE_LIMITED
+    if isinstance(exc, queue_errors.PlatformUnavailable):     # no answer, 5xx, 429
+        return PrefillOutcome.OFFLINE
+    if isinstance(exc, queue_errors.AccessRefused):           # 401, other 403s
+        return PrefillOutcome.REFUSED
+    return PrefillOutcome.ERROR                               # a wrong request, a bad answer
+
+
+def open_card_session(client: platform.PlatformClient | httpx.Client, request: SessionRequest,
+                      agent_token: str | None = None) -> SessionResult:
+    """``POST /v1/sessions`` (blocking: call it from a worker thread)."""
+    try:
+        opened = _as_client(client).open_session(request.id_number, request.identified_by,
+                                                 request.card_digest, agent_token=agent_token)
+    except queue_errors.PlatformError as exc:
+        outcome = _refusal(exc)
+        log.info("session.not_opened", extra={"ctx": {"outcome": str(outcome),
+                                                       "status": exc.status,
+                                                       "code": exc.code}})
+        return SessionResult(outcome)
+    return SessionResult(PrefillOutcome.OK, opened.session_id)
+
+
+def close_card_session(client: platform.PlatformClient | httpx.Client, session_id: str,
+                       agent_token: str | None = None) -> None:
+    """``DELETE /v1/sessions/{id}`` (blocking: call it from a worker thread). A session the
+    platform no longer has, or a platform out of reach, is logged and left: it expires by
+    itself within 15 minutes."""
+    try:
+        closed = _as_client(client).close_session(session_id, agent_token=agent_token)
+    except queue_errors.PlatformError as exc:
+        log.warning("session.close_failed", extra={"ctx": {"error": exc.meaning.value,
+                                                            "status": exc.status}})
+        return
+    if not closed:
+        log.info("session.close_failed", extra={"ctx": {"error": "not_found",
+                                                         "status": 404}})
 
 
 def fetch_prefill(client: platform.PlatformClient | httpx.Client, id_number: Personal,
-                  item_code: str) -> PrefillResult:
-    """``GET /v1/residents/{id}/prefill`` (blocking: call it from a worker thread) through
-    the platform client (an httpx client is wrapped in one), the answer's meaning (the
-    client's table) told as the flow's :class:`PrefillOutcome`."""
-    if not isinstance(client, platform.PlatformClient):
-        client = platform.PlatformClient(client)
+                  item_code: str, session_id: str,
+                  agent_token: str | None = None) -> PrefillResult:
+    """``GET /v1/residents/{id}/prefill`` in the card session ``session_id`` (blocking: call
+    it from a worker thread) through the platform client (an httpx client is wrapped in
+    one), the answer's meaning (the client's table) told as the flow's
+    :class:`PrefillOutcome`."""
     try:
-        found = client.prefill(id_number, item_code)
-    except queue_errors.PlatformUnavailable as exc:      # no answer, 5xx, 429
-        log.info("prefill.offline", extra={"ctx": {"item": item_code,
-                                                     "error": exc.meaning.value}})
-        return PrefillResult(outcome=PrefillOutcome.OFFLINE)
-    except queue_errors.AccessRefused as exc:           # 401/403
-        log.warning("prefill.refused", extra={"ctx": {"status": exc.status,
-                                                        "code": exc.code}})
-        return PrefillResult(outcome=PrefillOutcome.REFUSED)
-    except queue_errors.PlatformError as exc:           # a wrong request, an unreadable answer
-        log.warning("prefill.failed", extra={"ctx": {"item": item_code,
-                                                       "error": exc.meaning.value}})
-        return PrefillResult(outcome=PrefillOutcome.ERROR)
+        found = _as_client(client).prefill(id_number, item_code, session_id,
+                                           agent_token=agent_token)
+    except queue_errors.PlatformError as exc:
+        outcome = _refusal(exc)
+        level = logging.INFO if outcome is PrefillOutcome.OFFLINE else logging.WARNING
+        log.log(level, "prefill.failed", extra={"ctx": {"item": item_code,
+                                                         "outcome": str(outcome),
+                                                         "status": exc.status,
+                                                         "code": exc.code}})
+        return PrefillResult(outcome=outcome)
     if found is None:
         return PrefillResult(outcome=PrefillOutcome.NOT_FOUND)
     return PrefillResult(dict(found.fields), found.exempt_materials)

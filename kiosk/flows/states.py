@@ -57,12 +57,16 @@ class PrefillState(StrEnum):
 
 
 class PrefillOutcome(StrEnum):
-    """The platform's answer to a prefill request (``PrefillResult.outcome``)."""
+    """The platform's answer to a prefill request (``PrefillResult.outcome``), or to opening
+    the card session it needs (``SessionResult.outcome``)."""
 
     OK = "ok"
     NOT_FOUND = "not_found"    # the platform holds nothing for this resident and item
-    OFFLINE = "offline"        # no answer, or a server error
+    OFFLINE = "offline"        # no answer, or a server error: no session, no shared data
     REFUSED = "refused"        # 401/403
+    NO_SESSION = "no_session"  # 403 no_session: the card session is gone (closed, expired)
+    RATE_LIMITED = "rate_limited"  # 429 session_rate: this terminal opened too many sessions
+    OUTSIDE_AREA = "outside_area"  # 403 outside_area: not a resident of the agent's area
     ERROR = "error"            # another answer, or one we could not read
 
 

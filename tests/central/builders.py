@@ -92,3 +92,16 @@ def submit(client: httpx.Client, body: dict[str, Any], key: str | None = "same")
     if key is not None:
         headers["Idempotency-Key"] = body["submission_id"] if key == "same" else key
     return client.post("/v1/submissions", json=body, headers=headers)
+
+
+#: a card_digest as a terminal sends it (the platform records it, never checks it)
+CARD_DIGEST = hashlib.sha256(b"the card's 256-byte text block").hexdigest()
+
+
+def open_session(client: httpx.Client, id_number: str, *, identified_by: str = "id_card",
+                 card_digest: str | None = CARD_DIGEST,
+                 agent_token: str | None = None) -> httpx.Response:
+    """``POST /v1/sessions`` as a terminal sends it when a card was read."""
+    headers = {"X-Agent-Token": agent_token} if agent_token else {}
+    return client.post("/v1/sessions", headers=headers, json={
+        "id_number": id_number, "identified_by": identified_by, "card_digest": card_digest})

@@ -12,7 +12,7 @@ import pytest
 
 from central import admin
 from tests.central import builders
-from tests.central.builders import put_signature, submission, submit
+from tests.central.builders import open_session, put_signature, submission, submit
 
 
 def apply_item(sandbox) -> str:
@@ -376,23 +376,35 @@ def test_worklist_for_signed_in_agents_only(sandbox, enrol) -> None:
 
 
 def test_prefill_is_served_and_audited(sandbox, enrol) -> None:
-    """Known residents get shared data; unknown ones 404; every call leaves an audit row."""
+    """Known residents get shared data inside their card session; unknown ones 404; every
+    call leaves an access-log row naming the device, the session and the endpoint, and no
+    ID number."""
     client = enrol()
     resident = sandbox.platform.catalog.residents[0]
+    stranger = "11010519491231002X"
     code = apply_item(sandbox)
     with sandbox.platform.db.session() as conn:
-        before = conn.execute("SELECT COUNT(*) FROM prefill_audit").fetchone()[0]
+        before = conn.execute("SELECT COUNT(*) FROM access_log").fetchone()[0]
+    session = open_session(client, resident.id_number).json()["session_id"]
     answer = client.get(f"/v1/residents/{resident.id_number}/prefill",
-                        params={"item_code": code})
+                        params={"item_code": code}, headers={"X-Session-Id": session})
     assert answer.status_code == 200
     assert isinstance(answer.json()["fields"], dict)
     assert isinstance(answer.json()["exempt_materials"], list)
-    missing = client.get("/v1/residents/11010519491231002X/prefill", params={"item_code": code})
+    opened = open_session(client, stranger)
+    assert opened.status_code == 201 and opened.json()["resident_known"] is False
+    missing = client.get(f"/v1/residents/{stranger}/prefill", params={"item_code": code},
+                         headers={"X-Session-Id": opened.json()["session_id"]})
     assert missing.status_code == 404
     with sandbox.platform.db.session() as conn:
-        rows = conn.execute("SELECT * FROM prefill_audit ORDER BY id").fetchall()
+        rows = conn.execute("SELECT * FROM access_log ORDER BY id").fetchall()
     assert len(rows) == before + 2
-    assert all(resident.id_number not in str(dict(row)) for row in rows)
+    assert [(r["outcome"], r["session_id"]) for r in rows[-2:]] == [
+        ("found", session), ("not_found", opened.json()["session_id"])]
+    assert {r["device_id"] for r in rows[-2:]} == {client.device_id}
+    assert {r["endpoint"] for r in rows[-2:]} == {"GET /v1/residents/{id_number}/prefill"}
+    assert all(resident.id_number not in str(dict(row)) and stranger not in str(dict(row))
+               for row in rows)
 
 
 def test_heartbeat_is_kept_for_the_fleet_view(sandbox, enrol) -> None:
@@ -475,6 +487,7 @@ def test_openapi_document_lists_the_api_but_not_the_controls(sandbox) -> None:
     for path in ("/v1/health", "/v1/devices/enroll", "/v1/catalog", "/v1/blobs/{sha256}",
                  "/v1/submissions", "/v1/submissions:batch", "/v1/submissions/{submission_id}",
                  "/v1/track/{submission_id}", "/v1/changes", "/v1/residents/{id_number}/prefill",
+                 "/v1/sessions", "/v1/sessions/{session_id}",
                  "/v1/worklist", "/v1/agents/sign-in", "/v1/heartbeat"):
         assert path in doc["paths"], path
     assert not any("_sandbox" in p for p in doc["paths"])

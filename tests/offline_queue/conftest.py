@@ -72,6 +72,18 @@ def enrolled(sandbox: SandboxServer, data_dir: Path) -> Credentials:
                               app_version="0.1.0", site={"region_code": "330110", "name": "测试"})
 
 
+#: a card_digest for sessions opened in tests (the platform records it, never checks it)
+CARD_DIGEST = "0" * 63 + "1"
+
+
+def session_for(platform: Any, id_number: Any) -> str:
+    """Open a card session for ``id_number`` (a ``Personal``) through ``platform`` (a
+    ``PlatformClient``), as a kiosk does when the card is read: its id."""
+    from civic.identity import IdentifiedBy
+
+    return str(platform.open_session(id_number, IdentifiedBy.ID_CARD, CARD_DIGEST).session_id)
+
+
 def apply_item(sandbox: SandboxServer) -> str:
     """The code of an ``apply`` item whose sample form the sandbox accepts."""
     catalog = sandbox.platform.catalog.catalog

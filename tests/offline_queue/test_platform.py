@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from civic.answers import CallMeaning
+from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from offline_queue import credentials
 from offline_queue.credentials import Credentials
@@ -21,15 +22,25 @@ from offline_queue.errors import (
     CallRejected,
     CredentialsRefused,
     DeviceRefused,
+    NoCardSession,
+    OutsideArea,
     PlatformError,
     PlatformNotFound,
     PlatformThrottled,
     PlatformUnavailable,
+    SessionRateLimited,
     SessionRefused,
 )
 from offline_queue.platform import ERRORS, PlatformClient, error_for
 from tests.conftest import free_port
-from tests.offline_queue.conftest import TIMEOUTS, apply_item, enrolled, faults
+from tests.offline_queue.conftest import (
+    CARD_DIGEST,
+    TIMEOUTS,
+    apply_item,
+    enrolled,
+    faults,
+    session_for,
+)
 
 if TYPE_CHECKING:
     from central.platform import SandboxServer
@@ -78,6 +89,9 @@ def test_every_meaning_but_ok_raises_its_own_error() -> None:
     (200, "", None), (204, "", None),
     (401, "token_revoked", DeviceRefused), (401, "bad_credentials", CredentialsRefused),
     (403, "agent_token_invalid", SessionRefused), (403, "wrong_device_kind", CallForbidden),
+    (403, "agent_sign_in_required", SessionRefused), (403, "forbidden", CallForbidden),
+    (403, "no_session", NoCardSession), (403, "outside_area", OutsideArea),
+    (429, "session_rate", SessionRateLimited),
     (404, "resident_not_found", PlatformNotFound),
     (429, "too_many_attempts", PlatformThrottled), (503, "", PlatformUnavailable),
     (408, "", PlatformUnavailable), (400, "bad_request", CallRejected),
@@ -98,10 +112,12 @@ def test_error_for_each_answer(status: int, code: str, expected: type | None) ->
 def test_prefill_found_and_not_found(sandbox: SandboxServer, data_dir: Path) -> None:
     """The platform's shared data comes back typed; a resident it does not know is None."""
     creds = enrolled(sandbox, data_dir)
+    nobody_id = Personal("110105194912310000", "id_number")
     with client(creds) as platform:
-        found = platform.prefill(resident_id(sandbox), apply_item(sandbox))
-        nobody = platform.prefill(Personal("110105194912310000", "id_number"),
-                                  apply_item(sandbox))
+        found = platform.prefill(resident_id(sandbox), apply_item(sandbox),
+                                 session_for(platform, resident_id(sandbox)))
+        nobody = platform.prefill(nobody_id, apply_item(sandbox),
+                                  session_for(platform, nobody_id))
     assert found is not None and found.fields
     assert nobody is None
     number = resident_id(sandbox).reveal()
@@ -115,7 +131,7 @@ def test_a_request_the_platform_cannot_take_is_rejected(sandbox: SandboxServer,
     """A prefill without an item is the platform's 400: our request was wrong."""
     creds = enrolled(sandbox, data_dir)
     with client(creds) as platform, pytest.raises(CallRejected) as info:
-        platform.prefill(resident_id(sandbox), "")
+        platform.prefill(resident_id(sandbox), "", session_for(platform, resident_id(sandbox)))
     assert info.value.status == 400 and info.value.code == "item_code_missing"
     assert resident_id(sandbox).reveal() not in str(info.value), "the ID number is personal"
 
@@ -180,12 +196,16 @@ def test_revoked_token_is_device_refused(sandbox: SandboxServer, data_dir: Path)
     from central import admin
 
     creds = enrolled(sandbox, data_dir)
+    with client(creds) as platform:
+        session_id = session_for(platform, resident_id(sandbox))
     admin.revoke(sandbox.platform.settings.data_dir, creds.device_id)
     with client(creds) as platform:
         with pytest.raises(DeviceRefused) as info:
             platform.heartbeat({})
         with pytest.raises(DeviceRefused):
-            platform.prefill(resident_id(sandbox), apply_item(sandbox))
+            platform.prefill(resident_id(sandbox), apply_item(sandbox), session_id)
+        with pytest.raises(DeviceRefused):
+            platform.open_session(resident_id(sandbox), IdentifiedBy.ID_CARD, CARD_DIGEST)
     assert info.value.code == "token_revoked" and "enrol" in str(info.value)
 
 
@@ -210,9 +230,11 @@ def test_a_misbehaving_platform(sandbox: SandboxServer, data_dir: Path,
     """5xx, 429, a dropped connection and a body cut short are transient, with the
     platform's Retry-After when it sent one."""
     creds = enrolled(sandbox, data_dir)
+    with client(creds) as platform:
+        session_id = session_for(platform, resident_id(sandbox))
     faults(sandbox, routes=["/v1/residents/{id_number}/prefill"], **plan)
     with client(creds) as platform, pytest.raises(expected) as info:
-        platform.prefill(resident_id(sandbox), apply_item(sandbox))
+        platform.prefill(resident_id(sandbox), apply_item(sandbox), session_id)
     assert type(info.value) is expected and info.value.status == status
     if "retry_after_s" in plan:
         assert info.value.retry_after_s == 7

@@ -1,4 +1,5 @@
-"""The platform side: prefill requests on the ``platform`` worker, outbox events as signals.
+"""The platform side: card sessions and prefill on the ``platform`` worker, outbox events
+as signals.
 
 The outbox's listeners run on the ``outbox-sync`` thread (and on the GUI thread for an
 enqueue); :class:`OutboxBridge` re-emits each event as a queued signal, and folds them into
@@ -14,7 +15,14 @@ from PySide6.QtCore import QObject, Signal
 
 from civic.pii import Personal
 from kiosk.flows.line import Line, LineStatus, follow
-from kiosk.flows.services import PrefillResult, fetch_prefill
+from kiosk.flows.services import (
+    PrefillResult,
+    SessionRequest,
+    SessionResult,
+    close_card_session,
+    fetch_prefill,
+    open_card_session,
+)
 from kiosk.flows.states import PrefillOutcome
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker
 from offline_queue import Outbox
@@ -24,20 +32,41 @@ from offline_queue.platform import PlatformClient
 
 class PrefillBridge:
     """Implements ``kiosk.flows.services.PrefillClient`` over the platform client, on the
-    ``platform`` worker. ``client``: the platform client, or None when the terminal is not
-    enrolled."""
+    ``platform`` worker: card sessions opened and closed, and prefill read in them. The one
+    worker runs them in order, so a close queued after a read never overtakes it, and a
+    close never waits on the GUI thread. ``client``: the platform client, or None when the
+    terminal is not enrolled; ``agent_token``: the signed-in agent's token (agent mode)."""
 
-    def __init__(self, invoker: GuiInvoker, client: PlatformClient | None) -> None:
+    def __init__(self, invoker: GuiInvoker, client: PlatformClient | None, *,
+                 agent_token: Callable[[], str | None] | None = None) -> None:
         self._client = client
+        self._agent_token = agent_token or (lambda: None)
         self._worker = Worker("platform", invoker)
 
-    def fetch(self, id_number: Personal, item_code: str,
+    def open_session(self, request: SessionRequest,
+                     done: Callable[[SessionResult], None]) -> None:
+        client = self._client
+        if client is None:                   # not enrolled: no session can be opened
+            self._worker.submit(lambda: SessionResult(PrefillOutcome.OFFLINE), done)
+            return
+        self._worker.submit(
+            lambda: open_card_session(client, request, self._agent_token()), done)
+
+    def fetch(self, id_number: Personal, item_code: str, session_id: str,
               done: Callable[[PrefillResult], None]) -> None:
         client = self._client
         if client is None:                   # not enrolled: nothing can be fetched
             self._worker.submit(lambda: PrefillResult(outcome=PrefillOutcome.OFFLINE), done)
             return
-        self._worker.submit(lambda: fetch_prefill(client, id_number, item_code), done)
+        self._worker.submit(lambda: fetch_prefill(client, id_number, item_code, session_id,
+                                                  self._agent_token()), done)
+
+    def close_session(self, session_id: str) -> None:
+        client = self._client
+        if client is not None:
+            self._worker.submit(
+                lambda: close_card_session(client, session_id, self._agent_token()),
+                lambda _: None)
 
     def close(self) -> None:
         self._worker.close()

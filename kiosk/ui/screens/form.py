@@ -98,9 +98,9 @@ class FormScreen(Screen):
             self._build()
         self.title.setText(self.t("form.title"))
         state = self.flow.prefill_state
+        why = self.flow.prefill_notice          # why there is no shared data, if there is none
         self.status.setText(self.t("form.loading") if state is PrefillState.LOADING else
-                            self.t("form.prefill_failed") if state is PrefillState.FAILED
-                            else "")
+                            why.get(self.prefs.language) if why is not None else "")
         self.status.setVisible(state in (PrefillState.LOADING, PrefillState.FAILED))
         focus = QApplication.focusWidget()
         for key, row in self.rows.items():

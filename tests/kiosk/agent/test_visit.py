@@ -24,10 +24,20 @@ if TYPE_CHECKING:
 
 
 class NoPrefill:
-    def fetch(self, _id: Any, _code: str, done: Any) -> None:
+    """A platform out of reach: no card session, no shared data."""
+
+    def open_session(self, _request: Any, done: Any) -> None:
+        from kiosk.flows.services import SessionResult
+
+        done(SessionResult(PrefillOutcome.OFFLINE))
+
+    def fetch(self, _id: Any, _code: str, _session_id: str, done: Any) -> None:
         from kiosk.flows.services import PrefillResult
 
         done(PrefillResult(outcome=PrefillOutcome.OFFLINE))
+
+    def close_session(self, _session_id: str) -> None:
+        pass
 
 
 def visit_of(terminal: Terminal, outbox: Outbox, catalog: Catalog) -> AgentVisit:

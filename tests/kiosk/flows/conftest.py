@@ -27,7 +27,14 @@ from devices.smartcard.virtual_applet import SocialSecurityApplet
 from devices.smartcard.virtual_profiles import load_profiles as load_ssc_profiles
 from kiosk.catalog.load import load_catalog
 from kiosk.flows import CitizenFlow, FlowSettings
-from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent
+from kiosk.flows.services import (
+    PrefillResult,
+    PrintOutcome,
+    ProofContent,
+    SessionRequest,
+    SessionResult,
+)
+from kiosk.flows.states import PrefillOutcome
 from offline_queue import Outbox
 from seeds import seeds_dir
 from tests.devices.idcard.conftest import FAST
@@ -95,13 +102,31 @@ class FakeClock:
 
 @dataclass
 class HeldPrefill:
-    """Answers prefill requests when the test calls :meth:`deliver` (as a worker would)."""
+    """Opens card sessions at once (``session`` decides the answer) and keeps the ids it
+    opened and closed; answers prefill requests at once, or when the test calls
+    :meth:`deliver` (as a worker would)."""
 
     answer: PrefillResult = field(default_factory=PrefillResult)
     pending: list[tuple[str, Callable[[PrefillResult], None]]] = field(default_factory=list)
     immediate: bool = True
+    session: PrefillOutcome = PrefillOutcome.OK
+    # The test's own records, kept out of the repr: the residue check reads the flow's
+    # attributes (this service among them) and must find only what the real bridge holds.
+    opened: list[str] = field(default_factory=list, repr=False)
+    closed: list[str] = field(default_factory=list, repr=False)
 
-    def fetch(self, id_number: Any, item_code: str,
+    def open_session(self, request: SessionRequest,
+                     done: Callable[[SessionResult], None]) -> None:
+        if self.session is not PrefillOutcome.OK:
+            done(SessionResult(self.session))
+            return
+        self.opened.append(f"held-session-{len(self.opened) + 1}")
+        done(SessionResult(PrefillOutcome.OK, self.opened[-1]))
+
+    def close_session(self, session_id: str) -> None:
+        self.closed.append(session_id)
+
+    def fetch(self, id_number: Any, item_code: str, session_id: str,
               done: Callable[[PrefillResult], None]) -> None:
         if self.immediate:
             done(self.answer)

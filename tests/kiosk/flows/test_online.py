@@ -6,8 +6,9 @@ from pathlib import Path
 
 import httpx
 
+from civic.identity import IdentifiedBy
 from kiosk.flows import PrefillOutcome, Step
-from kiosk.flows.services import fetch_prefill
+from kiosk.flows.services import SessionRequest, fetch_prefill, open_card_session
 from offline_queue import State, credentials
 from offline_queue.sync import SyncEngine
 from tests.kiosk.flows.conftest import PENSION
@@ -28,8 +29,13 @@ def test_prefill_then_submit_online(sandbox, flow, id_cards, outbox, data_dir) -
     creds = enrol(sandbox, data_dir)
     client = httpx.Client(base_url=creds.platform_url, timeout=5,
                           headers={"Authorization": f"Bearer {creds.token}"})
+    card = id_cards["R001"]
     with client:
-        answer = fetch_prefill(client, flow_identity_number(id_cards), PENSION)
+        opened = open_card_session(client, SessionRequest(
+            flow_identity_number(id_cards), IdentifiedBy.ID_CARD, card.text_sha256))
+        assert opened.outcome is PrefillOutcome.OK and opened.session_id
+        answer = fetch_prefill(client, flow_identity_number(id_cards), PENSION,
+                               opened.session_id)
     assert answer.outcome is PrefillOutcome.OK and answer.fields["phone"] == "13805710000"
     flow.prefill_client.answer = answer  # the fixture's held prefill hands over the real answer
     flow.card_placed(id_cards["R001"])

@@ -1,4 +1,5 @@
-"""Looking everywhere a previous citizen's name or ID number could still be."""
+"""Looking everywhere a previous citizen's name or ID number, or their card session's id,
+could still be."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from civic.identity import Identity
+from kiosk.flows.services import SessionResult
+from offline_queue.platform import CardSession
 
 
 def widget_texts() -> list[str]:
@@ -37,7 +40,9 @@ def widget_texts() -> list[str]:
 
 
 def residue(secrets: list[str], flow: Any, keyboard: Any) -> list[str]:
-    """Where any of ``secrets`` was found: widgets, the flow, identities alive, keyboard."""
+    """Where any of ``secrets`` was found: widgets, the flow, identities alive, keyboard; and
+    whether the card session's id outlived the session (pass it in ``secrets`` too, so no
+    widget or flow attribute shows it)."""
     found: list[str] = []
     for text in widget_texts():
         for secret in secrets:
@@ -45,9 +50,16 @@ def residue(secrets: list[str], flow: Any, keyboard: Any) -> list[str]:
                 found.append(f"widget text {text!r}")
     flow_dump = repr(vars(flow)) + repr(flow.values) + repr(flow.identity)
     found += [f"flow holds {s!r}" for s in secrets if s in flow_dump]
+    # The platform's card session id is no personal data, but it must not outlive the
+    # citizen's session either: the flow forgets it, and no answer that carried it lives on.
+    if getattr(flow, "_card_session_id", None) is not None:
+        found.append("the flow still holds its card session id")
     gc.collect()
     alive = [o for o in gc.get_objects() if isinstance(o, Identity)]
     found += [f"an Identity is still alive: {o!r}" for o in alive]
+    carriers = [o for o in gc.get_objects() if isinstance(o, SessionResult | CardSession)
+                and o.session_id]
+    found += [f"a card session id is still held by a {type(o).__name__}" for o in carriers]
     for path in keyboard.learned_files():
         data = path.read_bytes()
         for secret in secrets:

@@ -50,6 +50,24 @@ def test_idle_expiry_mid_form_leaves_no_residue(qtbot, window, flow, id_cards,
     assert residue(SECRETS, flow, window.keyboard) == []
 
 
+def test_the_wipe_drops_the_card_session(qtbot, window, flow, id_cards, prefill,
+                                          clock) -> None:
+    """Consent opens a card session; the idle wipe closes it and no widget, the flow or any
+    answer object still holds its id (nor the citizen's data)."""
+    flow.card_placed(id_cards["R001"])
+    flow.choose(PENSION)
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "agree"))
+    assert flow.step is Step.FORM and prefill.opened == ["held-session-1"]
+    assert flow._card_session_id == "held-session-1"
+    assert residue(["held-session-1"], flow, window.keyboard) != []   # the check sees it
+    clock.advance(81)
+    window.tick()
+    assert flow.step is Step.ATTRACT
+    assert prefill.closed == ["held-session-1"]
+    assert residue([*SECRETS, "held-session-1"], flow, window.keyboard) == []
+
+
 def test_card_removed_mid_flow_wipes_at_once(qtbot, window, flow, id_cards) -> None:
     """Taking the card away during the form returns to the first screen with nothing kept."""
     to_form(qtbot, window, flow, id_cards["R001"])
