@@ -58,18 +58,22 @@ class FaceJudge(Protocol):
 def judge_frame(engine: FaceEngine, frame: Frame, *, encode: bool = True) -> FrameJudgement:
     """Whether the frame holds one face large enough to judge, and that face's landmarks
     and (with ``encode``) its encoding. Encoding is the expensive part, so it is done only
-    for a frame that passes."""
+    for a frame that passes. ``faces`` counts every face found, small ones included."""
     boxes = engine.detect(frame)
     if not boxes:
         return FrameJudgement(Verdict.NO_FACE, 0)
-    if len(boxes) > 1:
+    # Faces too small to judge are people farther back (a queue in the hall): they make a
+    # frame neither "several faces" nor a match. Only when no face is large enough is the
+    # citizen asked to come closer.
+    usable = [box for box in boxes if box.size >= engine.min_face]
+    if not usable:
+        return FrameJudgement(Verdict.TOO_SMALL, len(boxes))
+    if len(usable) > 1:
         return FrameJudgement(Verdict.SEVERAL_FACES, len(boxes))
-    box = boxes[0]
-    if box.size < engine.min_face:
-        return FrameJudgement(Verdict.TOO_SMALL, 1)
+    box = usable[0]
     reading = FaceReading(box, engine.landmarks(frame, box),
                           engine.encode(frame, box) if encode else None)
-    return FrameJudgement(Verdict.OK, 1, reading)
+    return FrameJudgement(Verdict.OK, len(boxes), reading)
 
 
 class LocalJudge:

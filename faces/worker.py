@@ -124,6 +124,17 @@ class FaceWorker:
         return f"exit status {code}" if code is not None and code >= 0 else f"signal {-code}" \
             if code is not None else "unknown status"
 
+    def _await_ready(self, proc: subprocess.Popen[bytes]) -> None:
+        """Wait for the process's "ready" (models loaded), once per process."""
+        if self._ready is not None:
+            return
+        assert proc.stdout is not None
+        ready, _ = read_message(proc.stdout.fileno(), time.monotonic() + self._start_timeout)
+        if not ready.get("ok"):
+            self._stop()
+            raise EngineUnavailable(str(ready.get("message")))
+        self._ready = ready
+
     def _exchange(self, header: dict[str, Any], payload: bytes = b"") -> dict[str, Any]:
         with self._lock:
             if self._proc is None:
@@ -133,13 +144,7 @@ class FaceWorker:
             self._next_id += 1
             header = {**header, "id": self._next_id}
             try:
-                if self._ready is None:
-                    ready, _ = read_message(proc.stdout.fileno(),
-                                            time.monotonic() + self._start_timeout)
-                    if not ready.get("ok"):
-                        self._stop()
-                        raise EngineUnavailable(str(ready.get("message")))
-                    self._ready = ready
+                self._await_ready(proc)
                 write_message(proc.stdin.fileno(), header, payload)
                 reply, _ = read_message(proc.stdout.fileno(), time.monotonic() + self._timeout)
             except (EOFError, BrokenPipeError, ProtocolError) as exc:
@@ -162,10 +167,18 @@ class FaceWorker:
     @property
     def threshold(self) -> float:
         """The engine's similarity threshold (asks the process if it is not up yet)."""
-        if self._ready is None:
-            self._exchange({"op": "similarity", "a": [0.0], "b": [0.0]})
-        assert self._ready is not None
-        return float(self._ready["threshold"])
+        with self._lock:
+            if self._proc is None:
+                self._spawn()
+            assert self._proc is not None
+            try:
+                self._await_ready(self._proc)
+            except (EOFError, ProtocolError, TimeoutError) as exc:
+                how = self._restart()
+                raise WorkerCrashed(f"the face engine's process did not start ({how}); it "
+                                    "has been restarted") from exc
+            assert self._ready is not None
+            return float(self._ready["threshold"])
 
     def judge(self, frame: Frame, *, encode: bool = True) -> FrameJudgement:
         """Judge a frame in the engine's process."""

@@ -80,3 +80,25 @@ def test_the_engine_needs_only_the_two_permitted_model_files(
     (tmp_path / ENCODER).unlink()
     with pytest.raises(EngineUnavailable, match=ENCODER):
         DlibEngine(tmp_path)
+
+
+def test_a_small_face_farther_back_is_ignored_beside_a_usable_one(
+        engine: DlibEngine, portraits: dict[str, Frame]) -> None:
+    """Two faces found only at double scale, one usable (~55 px) and one below the size
+    rule (~44 px, someone farther back in the queue): ok, judged on the usable face; the
+    count includes both. Two usable faces that small are still several_faces."""
+    first, second = list(portraits.values())[:2]
+    near = imagery.shrunk_into(first, 55 / engine.detect(first)[0].size, canvas=(320, 480))
+    behind = imagery.shrunk_into(second, 45 / engine.detect(second)[0].size,
+                                 canvas=(320, 480))
+    judgement = judge_frame(engine, imagery.side_by_side(near, behind))
+    assert (judgement.verdict, judgement.faces) == (Verdict.OK, 2)
+    assert judgement.face is not None and judgement.face.box.size >= scoring.MIN_FACE_PX
+    alone = judge_frame(engine, first)
+    assert alone.face is not None and alone.face.encoding is not None
+    assert judgement.face.encoding is not None
+    assert engine.similarity(alone.face.encoding, judgement.face.encoding) >= engine.threshold
+    also_near = imagery.shrunk_into(second, 55 / engine.detect(second)[0].size,
+                                    canvas=(320, 480))
+    both = judge_frame(engine, imagery.side_by_side(near, also_near))
+    assert (both.verdict, both.faces) == (Verdict.SEVERAL_FACES, 2)

@@ -43,6 +43,23 @@ def _gone(pid: int) -> bool:
     return state in {"Z", "X"}      # a zombie has stopped running; its reaper is not us
 
 
+def _cpu_ticks(pid: int) -> int:
+    """CPU time the process has used, in clock ticks (utime + stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _wait_until_working(pid: int) -> None:
+    """Until the process has spent 0.2 s more CPU than now: it is inside a frame. Not a
+    timing assertion: it only decides when to kill."""
+    start = _cpu_ticks(pid)
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 60
+    while _cpu_ticks(pid) - start < 0.2 * ticks:
+        assert time.monotonic() < deadline, "the engine's process never started the frame"
+        time.sleep(0.02)
+
+
 def test_the_process_judges_as_the_engine_does(
         worker: FaceWorker, engine: DlibEngine, portraits: dict[str, Frame]) -> None:
     """A frame judged in the process gives the in-process verdict, box, landmarks and
@@ -68,13 +85,22 @@ def test_a_process_killed_mid_request_is_an_error_then_a_fresh_process(
     worker.judge(Frame(64, 64, bytes(64 * 64 * 3)))         # models loaded
     first = worker.pid
     assert first is not None
-    killer = threading.Timer(0.5, os.kill, (first, signal.SIGKILL))
-    killer.start()
-    try:
-        with pytest.raises(WorkerCrashed, match="signal 9"):
+    errors: list[BaseException] = []
+
+    def request() -> None:
+        try:
             worker.judge(_BUSY)
-    finally:
-        killer.join()
+        except BaseException as exc:  # handed to the test's thread to assert on
+            errors.append(exc)
+
+    requester = threading.Thread(target=request)
+    requester.start()
+    _wait_until_working(first)
+    os.kill(first, signal.SIGKILL)
+    requester.join(timeout=60)
+    assert not requester.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], WorkerCrashed), errors
+    assert "signal 9" in str(errors[0])
     assert worker.pid not in (None, first) and worker.restarts == 1
     judgement = worker.judge(next(iter(portraits.values())))
     assert judgement.verdict is Verdict.OK
@@ -123,6 +149,8 @@ def test_the_process_dies_with_its_parent(while_: str) -> None:
         assert parent.stdout is not None
         child = int(parent.stdout.readline())
         assert not _gone(child)
+        if while_ == "busy":
+            _wait_until_working(child)
         parent.kill()
         parent.wait()
         deadline = time.monotonic() + 30
