@@ -119,6 +119,36 @@ def test_online_apply_with_a_validation_error_fixed(qtbot, demo, kiosk) -> None:
     at(qtbot, flow, Step.ATTRACT)
 
 
+def card_sessions(demo: Demo, data_dir: Path) -> tuple[int, int]:
+    """This kiosk's card sessions on the sandbox: (opened, still open)."""
+    from offline_queue import credentials
+
+    device_id = credentials.load(data_dir).device_id
+    with demo.sandbox.platform.db.session() as conn:
+        row = conn.execute("SELECT COUNT(*), COUNT(*) - COUNT(closed_at) FROM card_sessions "
+                           "WHERE device_id = ?", (device_id,)).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def test_finishing_closes_the_card_session_before_the_card_is_taken(
+        qtbot, demo, kiosk, data_dir) -> None:
+    """Consent opens one card session on the platform, prefill is read in it; "finish" on
+    the receipt closes it at once, with the card still on the reader."""
+    identify(qtbot, demo, kiosk)
+    through_form(qtbot, kiosk, PENSION, "养老保险参保")
+    flow = kiosk.flow
+    assert flow.prefilled.get("phone") == "shared"
+    assert card_sessions(demo, data_dir) == (1, 1)
+    submit(qtbot, kiosk)
+    at(qtbot, flow, Step.RECEIPT)
+    qtbot.waitUntil(lambda: flow.print_state is PrintState.PRINTED, timeout=WAIT)
+    tap(qtbot, role(kiosk.window, "done"))
+    at(qtbot, flow, Step.GOODBYE)
+    qtbot.waitUntil(lambda: card_sessions(demo, data_dir) == (1, 0), timeout=WAIT)
+    demo.remove_id_card()
+    at(qtbot, flow, Step.ATTRACT)
+
+
 def test_offline_then_synced_with_status_shown(qtbot, demo, kiosk) -> None:
     """Network cut: queued with a local receipt number and an honest explanation; the status
     bar shows it waiting; when the line is back it is delivered and the case number shown."""
@@ -127,6 +157,8 @@ def test_offline_then_synced_with_status_shown(qtbot, demo, kiosk) -> None:
     through_form(qtbot, kiosk, PENSION, "养老保险参保")
     flow = kiosk.flow
     assert flow.prefill_state is PrefillState.FAILED
+    # no session can be opened offline, so no shared data: the form says so
+    assert "网络中断，本次无法使用共享数据" in current(kiosk.window).status.text()
     submit(qtbot, kiosk)
     at(qtbot, flow, Step.RECEIPT)
     screen = current(kiosk.window)
@@ -171,22 +203,28 @@ def test_agent_only_item_explains_where_to_go(qtbot, demo, kiosk) -> None:
     at(qtbot, kiosk.flow, Step.ATTRACT)
 
 
-def test_idle_expiry_mid_form_leaves_nothing(qtbot, demo, kiosk) -> None:
-    """The citizen walks away mid-form: warning, countdown, wipe; nothing of them remains."""
+def test_idle_expiry_mid_form_leaves_nothing(qtbot, demo, kiosk, data_dir) -> None:
+    """The citizen walks away mid-form: warning, countdown, wipe; nothing of them remains,
+    and the card session they agreed to is closed on the platform."""
     kiosk.flow.idle.warning_s, kiosk.flow.idle.countdown_s = 1.0, 1.0
     identify(qtbot, demo, kiosk)
-    through_form(qtbot, kiosk, PENSION, "养老保险参保", consent=False)
+    through_form(qtbot, kiosk, PENSION, "养老保险参保")
+    assert card_sessions(demo, data_dir) == (1, 1)
     qtbot.waitUntil(kiosk.window.idle_warning.isVisible, timeout=WAIT)
     at(qtbot, kiosk.flow, Step.ATTRACT)
+    qtbot.waitUntil(lambda: card_sessions(demo, data_dir) == (1, 0), timeout=WAIT)
     assert residue(SECRETS, kiosk.flow, kiosk.keyboard) == []
 
 
-def test_card_removed_mid_flow(qtbot, demo, kiosk) -> None:
-    """Taking the card off the reader during the form wipes the session at once."""
+def test_card_removed_mid_flow(qtbot, demo, kiosk, data_dir) -> None:
+    """Taking the card off the reader during the form wipes the session at once and closes
+    its card session on the platform."""
     identify(qtbot, demo, kiosk)
-    through_form(qtbot, kiosk, PENSION, "养老保险参保", consent=False)
+    through_form(qtbot, kiosk, PENSION, "养老保险参保")
+    assert card_sessions(demo, data_dir) == (1, 1)
     demo.remove_id_card()
     at(qtbot, kiosk.flow, Step.ATTRACT)
+    qtbot.waitUntil(lambda: card_sessions(demo, data_dir) == (1, 0), timeout=WAIT)
     assert residue(SECRETS, kiosk.flow, kiosk.keyboard) == []
 
 
