@@ -26,16 +26,28 @@ import time
 from types import TracebackType
 from typing import Any
 
-from faces.errors import EngineUnavailable, FaceError, ImageUnreadable, WorkerCrashed, WorkerTimeout
+from faces.card_photo import DecoderConfig, NoDecoder, NoDecoderReason
+from faces.errors import (
+    DecoderFailed,
+    DecoderNotLoadable,
+    EngineUnavailable,
+    FaceError,
+    ImageUnreadable,
+    PhotoGarbled,
+    WorkerCrashed,
+    WorkerTimeout,
+)
 from faces.frame import Frame
 from faces.model import Box, Encoding, FaceReading, FrameJudgement, Landmarks, Verdict
 from faces.wire import ProtocolError, read_message, write_message
-from faces.worker_main import DEFAULT_ENGINE
+from faces.worker_main import DEFAULT_ENGINE, decoder_arguments
 
 log = logging.getLogger(__name__)
 
 _ERRORS: dict[str, type[FaceError]] = {"ImageUnreadable": ImageUnreadable,
-                                       "EngineUnavailable": EngineUnavailable}
+                                       "EngineUnavailable": EngineUnavailable,
+                                       "DecoderNotLoadable": DecoderNotLoadable,
+                                       "PhotoGarbled": PhotoGarbled}
 
 
 def judgement_from_json(data: dict[str, Any]) -> FrameJudgement:
@@ -54,9 +66,11 @@ def judgement_from_json(data: dict[str, Any]) -> FrameJudgement:
 class FaceWorker:
     """A :class:`faces.engine.FaceJudge` whose engine runs in a child process."""
 
-    def __init__(self, engine: str = DEFAULT_ENGINE, *, timeout: float = 10.0,
+    def __init__(self, engine: str = DEFAULT_ENGINE, *,
+                 card_decoder: DecoderConfig | None = None, timeout: float = 10.0,
                  start_timeout: float = 60.0) -> None:
         self._engine = engine
+        self._card_decoder = card_decoder    # the vendor's WLT decoder, run in the process
         self._timeout = timeout              # one request, once the engine is loaded
         self._start_timeout = start_timeout  # loading the models, the first time
         self._lock = threading.Lock()        # one request at a time on the pipe
@@ -90,7 +104,7 @@ class FaceWorker:
         # worker's stdin open after we die, and the worker would outlive us.
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "faces.worker_main", "--engine", self._engine,
-             "--parent", str(os.getpid())],
+             "--parent", str(os.getpid()), *decoder_arguments(self._card_decoder)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
         log.info("faces.worker.started", extra={"ctx": {"pid": self._proc.pid}})
 
@@ -160,6 +174,8 @@ class FaceWorker:
         if reply.get("id") != header["id"]:
             raise WorkerCrashed("the face engine answered another request (a bug)")
         if not reply.get("ok"):
+            if reply.get("error") == "DecoderFailed":
+                raise DecoderFailed(str(reply.get("message")), int(reply["code"]))
             error = _ERRORS.get(str(reply.get("error")), FaceError)
             raise error(str(reply.get("message")))
         return reply
@@ -193,3 +209,12 @@ class FaceWorker:
 
     def similarity(self, a: Encoding, b: Encoding) -> float:
         return float(self._exchange({"op": "similarity", "a": list(a), "b": list(b)})["score"])
+
+    def judge_card_photo(self, wlt: bytes) -> FrameJudgement | NoDecoder:
+        """Decode the ID card's 1024-byte WLT photo with the vendor's library and judge its
+        face, both in the engine's process (the photo itself never comes back here).
+        :class:`NoDecoder` when none is configured: use the platform's comparison."""
+        reply = self._exchange({"op": "card_photo"}, wlt)
+        if "no_decoder" in reply:
+            return NoDecoder(NoDecoderReason(reply["no_decoder"]))
+        return judgement_from_json(reply)

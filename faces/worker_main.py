@@ -1,10 +1,16 @@
-"""The engine's process: ``python -m faces.worker_main [--engine module:Class]``.
+"""The engine's process: ``python -m faces.worker_main [--engine module:Class]
+[--decoder-library PATH --decoder-function NAME --decoder-signature S --decoder-output L]``.
 
 Loads the engine once, says ``ready``, then answers requests on stdin/stdout
 (:mod:`faces.wire`) until stdin closes — which is also how it dies with its parent: when the
 kiosk's process ends for any reason, the pipe's last writer is gone and the next read sees
 end-of-file. A watchdog thread also exits when the parent's pid changes (re-parented), for
 the case where the parent dies while a frame is being encoded.
+
+The reader vendor's card-photo decoder (:mod:`faces.card_photo`) is loaded here too, on the
+first card photo: a closed native library that crashes then takes down this process (the
+kiosk sees :class:`~faces.errors.WorkerCrashed` and gets a fresh one), not the screen's, and
+the decoded photo never leaves this process — only its judgement and encoding do.
 
 Frames arrive as bytes and stay in memory; nothing is written to disk or logged.
 """
@@ -18,10 +24,19 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
+from faces.card_photo import (
+    DecoderConfig,
+    DecoderSignature,
+    NoDecoder,
+    PhotoDecoder,
+    PhotoLayout,
+    open_decoder,
+)
 from faces.engine import FaceEngine, judge_frame
-from faces.errors import EngineUnavailable, FaceError
+from faces.errors import DecoderFailed, EngineUnavailable, FaceError
 from faces.frame import Frame, frame_from_image
 from faces.model import FrameJudgement
 from faces.wire import read_message, write_message
@@ -60,21 +75,53 @@ def _frame(header: dict[str, Any], payload: bytes) -> Frame:
     return Frame(int(header["width"]), int(header["height"]), payload)
 
 
-def _answer(engine: FaceEngine, header: dict[str, Any], payload: bytes) -> dict[str, Any]:
-    op = header.get("op")
-    try:
-        if op == "judge":
-            judgement = judge_frame(engine, _frame(header, payload),
-                                    encode=bool(header.get("encode", True)))
-            return {"ok": True, **judgement_json(judgement)}
-        if op == "similarity":
-            return {"ok": True, "score": engine.similarity(tuple(header["a"]),
-                                                           tuple(header["b"]))}
-        return {"ok": False, "error": "bad_request", "message": f"unknown op {op!r}"}
-    except FaceError as exc:
-        return {"ok": False, "error": type(exc).__name__, "message": str(exc)}
-    except (KeyError, TypeError, ValueError) as exc:
-        return {"ok": False, "error": "bad_request", "message": f"malformed request ({exc})"}
+class Server:
+    """Answers one request at a time with the engine and, on demand, the card decoder."""
+
+    def __init__(self, engine: FaceEngine, decoder: DecoderConfig | None) -> None:
+        self._engine = engine
+        self._decoder_config = decoder
+        self._decoder: PhotoDecoder | None = None
+
+    def _card_photo(self, wlt: bytes) -> dict[str, Any]:
+        if self._decoder is None:
+            # Opened on first use (not at start) so that a missing library is reported
+            # for the card photo and never stops the face checks the platform compares.
+            self._decoder = open_decoder(self._decoder_config)
+        photo = self._decoder.decode(wlt)
+        if isinstance(photo, NoDecoder):
+            return {"ok": True, "no_decoder": photo.reason.value}
+        return {"ok": True, **judgement_json(judge_frame(self._engine, photo.frame()))}
+
+    def answer(self, header: dict[str, Any], payload: bytes) -> dict[str, Any]:
+        op = header.get("op")
+        try:
+            if op == "judge":
+                judgement = judge_frame(self._engine, _frame(header, payload),
+                                        encode=bool(header.get("encode", True)))
+                return {"ok": True, **judgement_json(judgement)}
+            if op == "similarity":
+                return {"ok": True, "score": self._engine.similarity(tuple(header["a"]),
+                                                                     tuple(header["b"]))}
+            if op == "card_photo":
+                return self._card_photo(payload)
+            return {"ok": False, "error": "bad_request", "message": f"unknown op {op!r}"}
+        except DecoderFailed as exc:
+            return {"ok": False, "error": type(exc).__name__, "message": str(exc),
+                    "code": exc.code}
+        except FaceError as exc:
+            return {"ok": False, "error": type(exc).__name__, "message": str(exc)}
+        except (KeyError, TypeError, ValueError) as exc:
+            return {"ok": False, "error": "bad_request", "message": f"malformed request ({exc})"}
+
+
+def decoder_arguments(config: DecoderConfig | None) -> list[str]:
+    """The command-line arguments that hand ``config`` to this process."""
+    if config is None:
+        return []
+    return ["--decoder-library", str(config.library), "--decoder-function", config.function,
+            "--decoder-signature", config.signature.value,
+            "--decoder-output", config.output.value]
 
 
 def _watch_parent(parent: int) -> None:
@@ -87,7 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m faces.worker_main")
     parser.add_argument("--engine", default=DEFAULT_ENGINE)
     parser.add_argument("--parent", type=int, default=os.getppid())
+    parser.add_argument("--decoder-library", type=Path)
+    parser.add_argument("--decoder-function")
+    parser.add_argument("--decoder-signature", type=DecoderSignature,
+                        default=DecoderSignature.UNPACK)
+    parser.add_argument("--decoder-output", type=PhotoLayout, default=PhotoLayout.BMP)
     args = parser.parse_args(argv)
+    decoder = None if args.decoder_library is None else DecoderConfig(
+        args.decoder_library, args.decoder_function or "", args.decoder_signature,
+        args.decoder_output)
     # The protocol owns the original stdout; anything a library prints goes to stderr.
     replies = os.dup(1)
     os.dup2(2, 1)
@@ -104,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         write_message(replies, {"op": "ready", "ok": False, "error": type(exc).__name__,
                                 "message": str(exc)})
         return 1
+    server = Server(engine, decoder)
     write_message(replies, {"op": "ready", "ok": True, "threshold": engine.threshold,
                             "min_face": engine.min_face, "pid": os.getpid()})
     while True:
@@ -111,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             header, payload = read_message(requests)
         except EOFError:
             return 0
-        reply = _answer(engine, header, payload)
+        reply = server.answer(header, payload)
         reply["id"] = header.get("id")
         write_message(replies, reply)
 
