@@ -106,8 +106,9 @@ class FormSteps(PrintingSteps):
 
     @guarded
     def _session_opened(self, session: int, result: SessionResult, retried: bool) -> None:
-        if not self._current(session):
-            # The citizen left while it was opening: close it at once, keep nothing.
+        if not self._current(session) or not self._awaiting_shared():
+            # The citizen left, or withdrew consent, while it was opening: close it at
+            # once, keep nothing.
             if result.session_id is not None:
                 self.prefill_client.close_session(result.session_id)
             return
@@ -123,6 +124,10 @@ class FormSteps(PrintingSteps):
         self.prefill_client.fetch(self.identity.id_number, self.item.code,
                                   self._card_session_id,
                                   lambda result: self._prefill_done(session, result, retried))
+
+    def _awaiting_shared(self) -> bool:
+        """True while the consent that asked for shared data stands and its answer is due."""
+        return self.consent is True and self.prefill_state is PrefillState.LOADING
 
     def _shared_failed(self, outcome: PrefillOutcome) -> None:
         """No shared data this time; the form says why (``prefill_notice``)."""
@@ -142,8 +147,8 @@ class FormSteps(PrintingSteps):
     @guarded
     def _prefill_done(self, session: int, result: PrefillResult, retried: bool = False
                       ) -> None:
-        if not self._current(session) or self.item is None:
-            return                                   # a previous citizen's answer
+        if not self._current(session) or self.item is None or not self._awaiting_shared():
+            return                 # a previous citizen's answer, or consent withdrawn since
         if not self.card_present:                    # taken away while this was read
             self._end_card_session()
         if result.outcome is PrefillOutcome.NO_SESSION:

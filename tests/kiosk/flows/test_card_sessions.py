@@ -325,3 +325,18 @@ def test_an_agent_opens_sessions_for_their_area_only(catalog, outbox, clock, id_
     assert without.prefill_outcome is PrefillOutcome.REFUSED   # agent_sign_in_required
     [session] = [s for s in sessions_of(sandbox, creds.device_id)]
     assert session["agent_id"] is not None and session["closed_at"] is None
+
+
+def test_withdrawn_consent_closes_the_session_and_drops_a_late_answer(
+        flow, id_cards, sandbox, creds, shared) -> None:
+    """Agreeing, then going back and declining, closes the card session on the platform,
+    and the shared data that was on its way is not put into the form."""
+    shared.hold = True
+    to_form(flow, id_cards["R001"])
+    assert sessions_of(sandbox, creds.device_id)[0]["closed_at"] is None
+    flow.back()
+    flow.give_consent(False)
+    assert sessions_of(sandbox, creds.device_id)[0]["closed_at"] is not None
+    shared.deliver()                     # the read was already under way: 403, dropped
+    assert flow.prefill_state is PrefillState.IDLE and "phone" not in flow.values
+    assert flow._card_session_id is None

@@ -11,7 +11,7 @@ import httpx
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.agent.visit import Page
-from kiosk.flows import PrefillState, Step
+from kiosk.flows import PrefillOutcome, PrefillState, Step
 from offline_queue import State
 from tests.kiosk.ui.agent.conftest import PIN, WAIT, Rig
 from tests.kiosk.ui.driver import fill_form, role, sign, tap, texts
@@ -191,3 +191,30 @@ def test_returned_application_corrected_through_the_form(qtbot: Any, rig: Rig,
     assert rig.outbox.get(new_id)["replaces"] == dead_id
     qtbot.waitUntil(lambda: page(rig).shown["dead"] == [], timeout=WAIT)
     rig.reader.remove()
+
+
+def test_a_resident_outside_the_agents_area_is_told_to_the_agent(qtbot: Any, rig: Rig) -> None:
+    """Signed in online, the agent reads the card of a resident of another village and starts
+    an item: the platform refuses the card session (outside_area), no shared data is read,
+    and the form tells the agent why."""
+    mode, flow = rig.mode, rig.mode.flow
+    sign_in(qtbot, rig)
+    at(qtbot, rig, Page.WORKLIST)
+    assert mode.auth.current is not None and mode.auth.current.online
+    rig.reader.place("R005")                             # of 东湖村; the agent's is 荀山村
+    at(qtbot, rig, Page.RESIDENT)
+    assert mode.visit.resident is None and flow.identity is not None
+    mode.visit.start(HEALTH_CHECK)                       # what an item's button does
+    at(qtbot, rig, Page.FORMS)
+    forms = Forms(rig)
+    tap(qtbot, role(forms, "start"))
+    tap(qtbot, role(forms, "agree"))
+    qtbot.waitUntil(lambda: flow.prefill_state is PrefillState.FAILED, timeout=WAIT)
+    assert flow.prefill_outcome is PrefillOutcome.OUTSIDE_AREA
+    assert "不属于您的服务片区" in forms.stack.currentWidget().status.text()
+    with rig.sandbox.platform.db.session() as conn:
+        opened = conn.execute("SELECT COUNT(*) FROM card_sessions WHERE device_id = ?",
+                              (mode.flow.settings.terminal_id,)).fetchone()[0]
+    assert opened == 0
+    rig.remove_card(qtbot)
+
