@@ -347,3 +347,38 @@ def test_serve_takes_session_limits(tmp_path: Path) -> None:
         proc.stderr.close()
     bad = run_kiosk("central", "serve", "--session-limits", "60", data_dir=tmp_path)
     assert bad.returncode != 0 and "KIOSK_PER_HOUR,AGENT_PER_DAY" in bad.stderr
+
+
+def test_an_older_database_keeps_its_prefill_audit_in_the_access_log(tmp_path: Path) -> None:
+    """A sandbox database of schema 3 is migrated: its prefill audit rows move into the
+    access log (no session), and the database gets its own resident key."""
+    import sqlite3
+
+    from central.db import _MIGRATIONS, SCHEMA_VERSION, Database
+
+    path = tmp_path / "central.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for version in (1, 2, 3):
+        for statement in _MIGRATIONS[version].split(";"):
+            if statement.strip():
+                old.execute(statement)
+    old.execute("PRAGMA user_version=3")
+    old.execute("INSERT INTO prefill_audit (at, device_id, agent_id, item_code, resident_hash, "
+                "outcome) VALUES ('2026-12-01T08:00:00.000Z', 'kiosk-old', NULL, 'X1', "
+                "'ab12', 'found')")
+    old.close()
+    db = Database(path)
+    try:
+        with db.session() as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            rows = [dict(r) for r in conn.execute("SELECT * FROM access_log")]
+            key = conn.execute("SELECT value FROM sandbox_values WHERE name = 'resident_key'"
+                               ).fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    finally:
+        db.close()
+    assert [(r["device_id"], r["session_id"], r["resident_hash"], r["endpoint"], r["outcome"])
+            for r in rows] == [("kiosk-old", None, "ab12",
+                                "GET /v1/residents/{id_number}/prefill", "found")]
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert "prefill_audit" not in tables
