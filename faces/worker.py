@@ -135,8 +135,9 @@ class FaceWorker:
         self._stop()
         self._spawn()
         self.restarts += 1
-        return f"exit status {code}" if code is not None and code >= 0 else f"signal {-code}" \
-            if code is not None else "unknown status"
+        if code is None:
+            return "unknown status"
+        return f"signal {-code}" if code < 0 else f"exit status {code}"
 
     def _await_ready(self, proc: subprocess.Popen[bytes]) -> None:
         """Wait for the process's "ready" (models loaded), once per process."""
@@ -171,8 +172,11 @@ class FaceWorker:
                 log.warning("faces.worker.timeout", extra={"ctx": {"timeout": self._timeout}})
                 raise WorkerTimeout("the face engine did not answer in time; it has been "
                                     "restarted, please try again") from exc
-        if reply.get("id") != header["id"]:
-            raise WorkerCrashed("the face engine answered another request (a bug)")
+            if reply.get("id") != header["id"]:
+                # out of step with the process (a bug): only a fresh one can be trusted
+                self._restart()
+                raise WorkerCrashed("the face engine answered another request; it has been "
+                                    "restarted")
         if not reply.get("ok"):
             if reply.get("error") == "DecoderFailed":
                 raise DecoderFailed(str(reply.get("message")), int(reply["code"]))

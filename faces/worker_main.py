@@ -169,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         reply = server.answer(header, payload)
         reply["id"] = header.get("id")
-        write_message(replies, reply)
+        try:
+            write_message(replies, reply)
+        except BrokenPipeError:         # the parent is gone: nobody is waiting for it
+            return 0
 
 
 if __name__ == "__main__":
