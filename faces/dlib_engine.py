@@ -42,10 +42,27 @@ def models_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "models"
 
 
+def lacks_avx(cpuinfo: str) -> bool:
+    """Whether a Linux ``/proc/cpuinfo`` text shows an x86 CPU without AVX. The dlib-bin
+    wheel is built for AVX, and importing it on such a CPU (e.g. the Bay Trail Celerons of
+    older kiosks) kills the process with SIGILL; better to say so. Unknown layouts (other
+    architectures, no flags lines) are not judged."""
+    flags = [line.partition(":")[2].split() for line in cpuinfo.splitlines()
+             if line.startswith("flags")]
+    return bool(flags) and not all("avx" in cpu for cpu in flags)
+
+
 class DlibEngine:
     """dlib's HOG detector, 5-point shape predictor and ResNet encoder (1 jitter)."""
 
     def __init__(self, models: Path | None = None) -> None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            cpuinfo = ""
+        if lacks_avx(cpuinfo):
+            raise EngineUnavailable("this computer's processor lacks AVX, which the face "
+                                    "engine (dlib-bin) needs: face checks use the platform")
         try:
             import dlib
             import numpy

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from faces import scoring
-from faces.dlib_engine import ENCODER, LANDMARKS_5, DlibEngine, models_dir
+from faces.dlib_engine import ENCODER, LANDMARKS_5, DlibEngine, lacks_avx, models_dir
 from faces.engine import judge_frame
 from faces.errors import EngineUnavailable
 from faces.frame import Frame
@@ -102,3 +102,16 @@ def test_a_small_face_farther_back_is_ignored_beside_a_usable_one(
                                     canvas=(320, 480))
     both = judge_frame(engine, imagery.side_by_side(near, also_near))
     assert (both.verdict, both.faces) == (Verdict.SEVERAL_FACES, 2)
+
+
+def test_a_cpu_without_avx_is_recognised_from_cpuinfo() -> None:
+    """/proc/cpuinfo of a CPU without AVX (a Bay Trail Celeron) is refused before dlib is
+    imported; one with AVX, and layouts without x86 flags, are not."""
+    celeron = ("processor\t: 0\nmodel name\t: Intel(R) Celeron(R) CPU  J1900  @ 1.99GHz\n"
+               "flags\t\t: fpu vme de pse sse sse2 ssse3 sse4_1 sse4_2 popcnt\n")
+    modern = celeron.replace("popcnt", "popcnt avx avx2")
+    assert lacks_avx(celeron)
+    assert not lacks_avx(modern)
+    assert lacks_avx(modern + "\n" + celeron)          # any core without it
+    assert not lacks_avx("processor\t: 0\nFeatures\t: fp asimd\n")   # arm64: not judged
+    assert not lacks_avx("")
