@@ -1,12 +1,18 @@
 """Errors of the domain package: data that cannot be used as it is.
 
 CivicError                  the domain's data cannot be used as it is (bad input, not a bug)
-└── CatalogError            the catalog or the residents cannot be used
-    ├── CatalogInvalid      a catalog (seed files or a served document) has problems; carries
-    │   │                   every :class:`~civic.catalog.problems.CatalogProblem`, each naming file
-    │   │                   and item
-    │   └── ResidentsInvalid  the residents file has problems (same shape)
-    └── RuleSyntaxError     an eligibility expression does not parse (position and reason)
+├── CatalogError            the catalog or the residents cannot be used
+│   ├── CatalogInvalid      a catalog (seed files or a served document) has problems; carries
+│   │   │                   every :class:`~civic.catalog.problems.CatalogProblem`, each naming file
+│   │   │                   and item
+│   │   └── ResidentsInvalid  the residents file has problems (same shape)
+│   └── RuleSyntaxError     an eligibility expression does not parse (position and reason)
+└── RecordRefused           a certified record cannot be trusted (civic.records); ``refusal``
+    ├── MalformedRecord     not a record (or not a keys answer) as the platform API says
+    ├── UnknownKey          signed by a key the platform does not list
+    ├── ExpiredKey          signed by a key past its ``not_after``
+    ├── BadSignature        the signature does not match the record (changed after signing)
+    └── ExpiredRecord       signed, but past its ``valid_until``
 
 A form that a citizen filled in wrongly is not an error: ``Form.validate`` returns the
 messages, and so does the Submission shape check. Anything else escaping this package is a
@@ -16,6 +22,7 @@ bug. The ``kiosk`` command reports a :class:`CivicError` as bad input (exit code
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,3 +61,39 @@ class RuleSyntaxError(CatalogError):
     def __init__(self, expression: str, position: int, reason: str) -> None:
         self.expression, self.position, self.reason = expression, position, reason
         super().__init__(f"{reason} at position {position} in {expression!r}")
+
+
+class Refusal(StrEnum):
+    """Why a certified record is not printed: the terminal words each for the citizen."""
+
+    MALFORMED = "malformed"
+    UNKNOWN_KEY = "unknown_key"
+    EXPIRED_KEY = "expired_key"
+    BAD_SIGNATURE = "bad_signature"
+    EXPIRED_RECORD = "expired_record"
+
+
+class RecordRefused(CivicError):
+    """A certified record that must not be printed; ``refusal`` says why."""
+
+    refusal = Refusal.MALFORMED
+
+
+class MalformedRecord(RecordRefused):
+    refusal = Refusal.MALFORMED
+
+
+class UnknownKey(RecordRefused):
+    refusal = Refusal.UNKNOWN_KEY
+
+
+class ExpiredKey(RecordRefused):
+    refusal = Refusal.EXPIRED_KEY
+
+
+class BadSignature(RecordRefused):
+    refusal = Refusal.BAD_SIGNATURE
+
+
+class ExpiredRecord(RecordRefused):
+    refusal = Refusal.EXPIRED_RECORD
