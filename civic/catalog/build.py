@@ -35,7 +35,7 @@ from civic.text import Text
 ITEM_KEYS = {"code", "name", "department", "item_type", "life_events", "mode",
              "visits_required", "promised_days", "legal_days", "fee", "fee_note", "materials",
              "form", "output", "eligibility", "handling", "popularity", "keywords",
-             "prefill_keys"}
+             "prefill_keys", "identity_assurance"}
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,8 @@ def _item(raw: Any, place: Place, ctx: _Context) -> Item | None:
         itemparts.check_form(form, mode, prefill_keys, place.at("form"))
     handling = itemparts.read_handling(raw.get("handling"), mode, place.at("handling"))
     eligibility = itemparts.read_eligibility(raw.get("eligibility"), place.at("eligibility"))
+    assurance = itemparts.read_identity_assurance(raw.get("identity_assurance"),
+                                                  place.at("identity_assurance"))
     raw_fee = raw.get("fee")
     note = raw_fee.get("note") if isinstance(raw_fee, dict) else raw.get("fee_note")
     fee_note = read_text(note, place.at("fee_note"), required=False)
@@ -177,18 +179,19 @@ def _item(raw: Any, place: Place, ctx: _Context) -> Item | None:
     if not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
         place.report("keywords must be a list of words")
         keywords = []
-    if None in (match, department, name, form, output, numbers, materials) or \
+    if None in (match, department, name, form, output, numbers, materials, assurance) or \
             item_type not in ctx.item_types or (mode == Mode.AGENT_ONLY and handling is None):
         return None
     assert department is not None and name is not None and form is not None
     assert output is not None and numbers is not None and materials is not None
+    assert assurance is not None
     visits, promised, legal, fee, popularity = numbers
     return Item(code=str(code), name=name, department=department.key, item_type=str(item_type),
                 life_events=tuple(events), mode=mode, visits_required=visits,
                 promised_days=promised, legal_days=legal, fee=fee, materials=materials,
                 form=form, output=output, eligibility=eligibility, handling=handling,
                 fee_note=fee_note, popularity=popularity, keywords=tuple(keywords),
-                prefill_keys=prefill_keys, file=place.file)
+                prefill_keys=prefill_keys, identity_assurance=assurance, file=place.file)
 
 
 def _numbers(raw: dict[str, Any], place: Place) -> tuple[int, int, int | None, Decimal, int] | None:

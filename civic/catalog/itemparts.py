@@ -17,6 +17,7 @@ from civic.catalog.vocab import (
     CARD_FIELDS,
     SHARED_KEYS,
     FieldType,
+    IdentityAssurance,
     Mode,
     OutputKind,
     fact_kinds,
@@ -110,3 +111,18 @@ def read_eligibility(raw: Any, place: Place) -> Eligibility | None:
     if reason is None or type_problems:
         return None
     return Eligibility(rule, tree, reason, raw.get("ref"))
+
+
+def read_identity_assurance(raw: Any, place: Place) -> IdentityAssurance | None:
+    """The item's ``identity_assurance``; absent is ``card`` (holding the card is enough)."""
+    if raw is None:
+        return IdentityAssurance.CARD
+    try:
+        assurance = IdentityAssurance(raw) if isinstance(raw, str) else None
+    except ValueError:
+        assurance = None
+    if assurance is None:
+        place.report(f"identity_assurance must be one of "
+                     f"{', '.join(a.value for a in IdentityAssurance)}, not {raw!r}")
+        return None
+    return assurance

@@ -21,7 +21,7 @@ import orjson
 from civic.catalog.expr import Node
 from civic.catalog.formbuild import FormParts
 from civic.catalog.forms import Form
-from civic.catalog.vocab import Mode, OutputKind
+from civic.catalog.vocab import IdentityAssurance, Mode, OutputKind
 from civic.text import Text
 
 
@@ -111,6 +111,8 @@ class Item:
     popularity: int = 0             # 0..100: "common items" and search ranking
     keywords: tuple[str, ...] = ()  # extra search words (colloquial names: 社保, 低保)
     prefill_keys: tuple[str, ...] = ()   # shared-data domains read (the consent scope)
+    # FACE: a live face must match the resident (identity_check in the submission)
+    identity_assurance: IdentityAssurance = IdentityAssurance.CARD
     file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -131,6 +133,7 @@ class Item:
             "handling": self.handling.as_dict() if self.handling else None,
             "popularity": self.popularity, "keywords": list(self.keywords),
             "prefill_keys": list(self.prefill_keys),
+            "identity_assurance": str(self.identity_assurance),
         }
 
 

@@ -39,6 +39,14 @@ class FieldType(StrEnum):
     SIGNATURE = "signature"
 
 
+class IdentityAssurance(StrEnum):
+    """How sure the platform must be that the person at the terminal is the resident whose
+    card was read (platform-api.md, "Person-to-card check")."""
+
+    CARD = "card"              # holding the card is enough (the default)
+    FACE = "face"              # a live face matching the resident: identity_check required
+
+
 class OutputKind(StrEnum):
     RECEIPT = "receipt"        # a receipt slip with the case number; the result comes later
     A4_PROOF = "a4_proof"      # an A4 proof printed at once (query_print items)

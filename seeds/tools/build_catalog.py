@@ -107,6 +107,11 @@ FEES = {"居民身份证到期换领": ("20", "工本费20元", "Card fee CNY 20
         "存量房（二手房）买卖转移登记": ("80", "住宅登记费80元/件", "Registration fee CNY 80"),
         "新建商品房转移登记（一手房）": ("80", "住宅登记费80元/件", "Registration fee CNY 80"),
         "不动产权证书补证/换证": ("10", "证书工本费10元", "Certificate fee CNY 10")}
+# Items that need a live face matching the resident (identity_assurance = "face"; why each
+# one is in docs/catalog.md): the proof-of-life certification, items that open or resume a
+# monthly payment to the applicant, and paying out an account's whole balance.
+FACE_CHECKED = {"养老保险待遇领取资格认证", "城乡居民基本养老保险待遇申领", "企业职工基本养老保险正常退休申请",
+                "暂停/恢复养老保险待遇申请", "失业保险金申领", "高龄津贴申领", "退休提取住房公积金（销户）"}
 TIMES = {"01": (5, 20), "02": (5, 15), "04": (0, 5), "05": (15, 30), "07": (5, 20),
          "10": (5, 20), "20": (3, 10)}
 
@@ -320,6 +325,8 @@ def build_items(rows: list[dict[str, str]]) -> dict[str, list[dict[str, Any]]]:
         if keywords:
             item["keywords"] = keywords
         item["prefill_keys"] = domains_used(form, csv_domains)
+        if name in FACE_CHECKED:
+            item["identity_assurance"] = "face"
         item["materials"] = materials
         if name in RULES:
             ref, rule, zh, en = RULES[name]
