@@ -17,7 +17,7 @@ from pathlib import Path
 
 from central.files import private_dir, private_file, tighten
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -115,6 +115,16 @@ _MIGRATIONS: dict[int, str] = {
                'GET /v1/residents/{id_number}/prefill', item_code, outcome FROM prefill_audit;
     DROP TABLE prefill_audit;
     CREATE INDEX access_log_by_device ON access_log(device_id, endpoint);
+    """,
+    # Issue #17. Certified records issued (central.certified), kept so that a printed
+    # proof's verify URL answers later: the masked holder and a hash of the code, never
+    # the holder's name, ID number or the record's rows.
+    5: """
+    CREATE TABLE certified_records (
+        record_id TEXT PRIMARY KEY, code_hash TEXT NOT NULL, item_code TEXT NOT NULL,
+        title_zh TEXT NOT NULL, title_en TEXT NOT NULL, issued_at TEXT NOT NULL,
+        valid_until TEXT NOT NULL, holder_masked TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(device_id));
     """,
 }
 
