@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from civic.catalog.vocab import IdentityAssurance
 from civic.identity import IdentifiedBy
-from civic.submission import ConsentMethod
+from civic.submission import ConsentMethod, IdentityMethod
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -81,6 +82,14 @@ def _schemas() -> dict[str, Any]:
                             "method": {"enum": [str(m) for m in ConsentMethod]},
                             "signature_sha256": {"oneOf": [_SHA, {"type": "null"}]},
                             "prefill_authorised": {"type": "boolean"}}},
+            "identity_check": {"oneOf": [{"type": "null"}, {
+                "type": "object", "required": ["method", "at"],
+                "properties": {
+                    "method": {"enum": [str(m) for m in IdentityMethod]},
+                    "check_id": {"type": ["string", "null"], "maxLength": 100},
+                    "score": {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                                        {"type": "null"}]},
+                    "at": _TIME}}]},
             "replaces": {"type": ["string", "null"], "format": "uuid"},
             "local_receipt": {"type": ["string", "null"], "maxLength": 50}}}
     status: dict[str, Any] = {
@@ -95,6 +104,24 @@ def _schemas() -> dict[str, Any]:
                                    "detail": _TEXT, "code": _TEXT,
                                    "fields": {"type": "object", "additionalProperties": i18n},
                                    "missing": {"type": "array", "items": _SHA}}},
+        "I18n": i18n,
+        "Record": {
+            "type": "object",
+            "required": ["record_id", "item_code", "title", "issued_at", "valid_until",
+                         "holder", "rows", "verification_code", "verify_url", "signature"],
+            "properties": {
+                "record_id": _TEXT, "item_code": _TEXT, "title": i18n, "issued_at": _TIME,
+                "valid_until": _TIME,
+                "holder": {"type": "object", "required": ["name", "id_number"],
+                           "properties": {"name": _TEXT, "id_number": _TEXT}},
+                "rows": {"type": "array", "items": {
+                    "type": "object", "required": ["label", "value"],
+                    "properties": {"label": i18n, "value": _TEXT}}},
+                "verification_code": {"type": "string", "minLength": 8, "maxLength": 8},
+                "verify_url": _TEXT,
+                "signature": {"type": "object", "required": ["alg", "key_id", "value"],
+                              "properties": {"alg": {"const": "Ed25519"}, "key_id": _TEXT,
+                                             "value": _TEXT}}}},
         "Submission": submission,
         "Accepted": {"type": "object",
                      "required": ["submission_id", "case_number", "status", "received_at"],
@@ -111,7 +138,9 @@ def _schemas() -> dict[str, Any]:
                  "properties": {"code": _TEXT, "name": i18n,
                                 "mode": {"enum": ["apply", "query_print", "agent_only"]},
                                 "visits_required": {"enum": [0, 1]},
-                                "materials": {"type": "array"}}},
+                                "materials": {"type": "array"},
+                                "identity_assurance": {
+                                    "enum": [str(a) for a in IdentityAssurance]}}},
     }
 
 
@@ -259,6 +288,35 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "403": _problem("no_session (no open session of this device for this "
                                 "resident), or the agent's session invalid"),
                 "404": _problem("nothing held"), **_COMMON}}},
+        "/v1/residents/{id_number}/records": {"get": {
+            "operationId": "records", "security": _AUTH, "parameters": [
+                {"name": "id_number", "in": "path", "required": True, "schema": _TEXT},
+                {"name": "item_code", "in": "query", "required": True, "schema": _TEXT},
+                session_param, agent_param],
+            "responses": {"200": _ok("the certified record, signed", _ref("Record")),
+                          "403": _problem("no_session (no open session of this device for "
+                                          "this resident), or the agent's session invalid"),
+                          "404": _problem("no such record for this resident"), **_COMMON}}},
+        "/v1/keys": {"get": {
+            "operationId": "keys", "security": [], "responses": {"200": _ok(
+                "the keys that sign certified records", {
+                    "type": "object", "required": ["keys"], "properties": {"keys": {
+                        "type": "array", "items": {
+                            "type": "object",
+                            "required": ["key_id", "alg", "public_key", "not_after"],
+                            "properties": {"key_id": _TEXT, "alg": {"const": "Ed25519"},
+                                           "public_key": _TEXT, "not_after": _TIME}}}}})}}},
+        "/v1/verify/{record_id}": {"get": {
+            "operationId": "verifyRecord", "security": [], "parameters": [
+                {"name": "record_id", "in": "path", "required": True, "schema": _TEXT},
+                {"name": "code", "in": "query", "required": True, "schema": _TEXT}],
+            "responses": {"200": _ok("the record is genuine (the masked holder only)", {
+                "type": "object",
+                "required": ["valid", "title", "issued_at", "valid_until", "holder_masked"],
+                "properties": {"valid": {"const": True}, "title": _ref("I18n"),
+                               "issued_at": _TIME, "valid_until": _TIME,
+                               "holder_masked": _TEXT}}),
+                "404": _problem("unknown record, or a wrong code")}}},
         "/v1/worklist": {"get": {
             "operationId": "worklist", "security": _AUTH, "parameters": [
                 {"name": "X-Agent-Token", "in": "header", "required": False, "schema": _TEXT}],

@@ -18,8 +18,11 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 from civic import gb11643
 from civic.identity import IdentifiedBy, IdType
@@ -46,6 +49,62 @@ class ConsentMethod(StrEnum):
 
 #: the channel that may confirm by keypad: only a kiosk has the tactile keypad
 KEYPAD_CHANNELS = ("kiosk",)
+
+
+class IdentityMethod(StrEnum):
+    """How the person at the terminal was matched to the resident (platform-api.md,
+    "Person-to-card check", "In a submission")."""
+
+    PLATFORM_FACE = "platform_face"        # the platform compared a live image with the
+                                           # registry's photo: ``check_id`` names that check
+    CARD_PHOTO_FACE = "card_photo_face"    # the kiosk compared it with the ID card's photo
+                                           # (the vendor's decoder): ``score``, no check_id
+    AGENT_ATTESTED = "agent_attested"      # the village agent saw the person and the card
+
+
+#: the channels each method may come from: only a kiosk reads the card photo for a face
+#: check, and only an agent can attest having seen the person
+IDENTITY_CHANNELS: Final[Mapping[IdentityMethod, tuple[str, ...]]] = MappingProxyType({
+    IdentityMethod.PLATFORM_FACE: CHANNELS,
+    IdentityMethod.CARD_PHOTO_FACE: ("kiosk",),
+    IdentityMethod.AGENT_ATTESTED: ("agent",),
+})
+#: the longest check id accepted (the sandbox's are UUIDs; a platform's may differ)
+CHECK_ID_MAX = 100
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    """A submission's ``identity_check``: which method, the platform's check id (platform
+    face checks; an agent may add one), the similarity score (0..1, when a face was
+    compared) and when it was made (timezone-aware)."""
+
+    method: IdentityMethod
+    at: dt.datetime
+    check_id: str | None = None
+    score: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("an identity check's time needs a timezone (RFC 3339)")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The wire form; :func:`shape_problems` accepts it when the method fits."""
+        return {"method": str(self.method), "check_id": self.check_id, "score": self.score,
+                "at": self.at.isoformat(timespec="seconds")}
+
+
+def identity_check(sub: dict[str, Any]) -> IdentityCheck | None:
+    """The submission's identity check, or None when it carries none. Call it on a
+    submission :func:`shape_problems` found well-formed."""
+    raw = sub.get("identity_check")
+    if raw is None:
+        return None
+    at = parse_rfc3339(raw["at"])
+    assert at is not None
+    score = raw.get("score")
+    return IdentityCheck(IdentityMethod(raw["method"]), at, raw.get("check_id"),
+                         None if score is None else float(score))
 #: the most a local receipt number may have
 LOCAL_RECEIPT_MAX = 50
 #: how deep a submission's JSON may nest: real forms are a few levels deep, and a value
@@ -178,6 +237,7 @@ def shape_problems(sub: dict[str, Any]) -> dict[str, Text]:
         _check_confirmation(consent, sub.get("channel"), p)
         p.need("consent.prefill_authorised", isinstance(consent.get("prefill_authorised"), bool),
                "缺少数据共享授权选择", "consent.prefill_authorised must be true or false")
+    _check_identity(sub, p)
     replaces = sub.get("replaces")
     p.need("replaces", replaces is None or is_uuid(replaces), "被更正的提交编号不是有效的UUID",
            "replaces must be a submission id or null")
@@ -207,6 +267,53 @@ def _check_confirmation(consent: dict[str, Any], channel: Any, p: _Problems) -> 
            "keypad_confirmation is accepted on the kiosk channel only")
     p.need("consent.signature_sha256", consent.get("signature_sha256") is None,
            "键盘确认的申请不应带签名", "with keypad_confirmation, signature_sha256 must be null")
+
+
+def _score(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value) and 0.0 <= value <= 1.0
+
+
+def _check_identity(sub: dict[str, Any], p: _Problems) -> None:
+    """``identity_check`` is optional (null or absent: none); whether an item needs one is
+    the catalog's to say, and the platform's to enforce."""
+    check = sub.get("identity_check")
+    if check is None:
+        return
+    if not p.need("identity_check", isinstance(check, dict), "身份核验信息格式不正确",
+                  "identity_check must be an object or null"):
+        return
+    method = check.get("method")
+    if not p.need("identity_check.method", method in tuple(IdentityMethod), "身份核验方式不正确",
+                  "identity_check.method must be one of "
+                  + ", ".join(m.value for m in IdentityMethod)):
+        return
+    method = IdentityMethod(method)
+    p.need("identity_check.method", sub.get("channel") not in CHANNELS
+           or sub.get("channel") in IDENTITY_CHANNELS[method],
+           "该身份核验方式不适用于此渠道",
+           f"{method.value} is accepted on the {' or '.join(IDENTITY_CHANNELS[method])} "
+           f"channel only")
+    p.need("identity_check.at", _time(check.get("at")), "核验时间格式不正确",
+           "identity_check.at must be an RFC 3339 time with offset")
+    check_id, score = check.get("check_id"), check.get("score")
+    id_ok = isinstance(check_id, str) and 0 < len(check_id) <= CHECK_ID_MAX
+    if method == IdentityMethod.PLATFORM_FACE:
+        p.need("identity_check.check_id", id_ok, "缺少平台核验编号",
+               "platform_face needs the platform's check_id")
+    elif method == IdentityMethod.CARD_PHOTO_FACE:
+        p.need("identity_check.check_id", check_id is None, "本机比对没有平台核验编号",
+               "card_photo_face has no check_id (null)")
+    else:       # an agent's attestation may name a platform check the agent added
+        p.need("identity_check.check_id", check_id is None or id_ok, "平台核验编号格式不正确",
+               f"identity_check.check_id must be text of at most {CHECK_ID_MAX} "
+               f"characters, or null")
+    if method == IdentityMethod.CARD_PHOTO_FACE:
+        p.need("identity_check.score", _score(score), "缺少本机比对分数（0至1）",
+               "card_photo_face needs its score, from 0 to 1")
+    else:
+        p.need("identity_check.score", score is None or _score(score), "比对分数应在0至1之间",
+               "identity_check.score must be from 0 to 1, or null")
 
 
 def _check_applicant(applicant: Any, p: _Problems) -> None:

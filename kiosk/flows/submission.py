@@ -3,7 +3,8 @@
 Built once, when the citizen presses Submit: a fresh UUIDv7 ``submission_id`` (time
 ordered), the applicant from the card (:meth:`Identity.applicant`), the form values, every
 attachment (the signature PNG, document photos) by SHA-256, and the consent: signed, or
-confirmed on the keypad with no signature (``civic.submission.ConsentMethod``). The result is
+confirmed on the keypad with no signature (``civic.submission.ConsentMethod``), and for a
+face item the person-to-card check (``civic.submission.IdentityCheck``). The result is
 handed to ``Outbox.enqueue`` with the attachment bytes; ``local_receipt`` is left for the
 outbox to assign, so the number printed offline is the one the platform later receives.
 """
@@ -19,7 +20,7 @@ from typing import Any
 from civic.catalog.model import Item
 from civic.catalog.vocab import FieldType
 from civic.identity import Identity
-from civic.submission import ConsentMethod, uuid7
+from civic.submission import ConsentMethod, IdentityCheck, uuid7
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,12 @@ class BuiltSubmission:
 def build_submission(*, item: Item, catalog_version: str, identity: Identity,
                      values: Mapping[str, Any], signature_png: bytes | None,
                      files: Mapping[str, Attachment], prefill_authorised: bool,
-                     now: dt.datetime, channel: str = "kiosk") -> BuiltSubmission:
+                     now: dt.datetime, channel: str = "kiosk",
+                     identity_check: IdentityCheck | None = None) -> BuiltSubmission:
     """The Submission body and its attachments. ``now`` must be timezone-aware.
-    ``signature_png`` None: the citizen confirmed on the keypad instead of signing."""
+    ``signature_png`` None: the citizen confirmed on the keypad instead of signing.
+    ``identity_check``: the person-to-card check the flow made (a face item needs one; the
+    platform refuses the submission without it), carried as it is."""
     if now.tzinfo is None:
         raise ValueError("created_at needs a timezone (RFC 3339 with offset)")
     signature = None if signature_png is None else \
@@ -91,4 +95,6 @@ def build_submission(*, item: Item, catalog_version: str, identity: Identity,
                     "prefill_authorised": prefill_authorised},
         "replaces": None,
     }
+    if identity_check is not None:
+        body["identity_check"] = identity_check.as_dict()
     return BuiltSubmission(body, tuple(attachments.values()))
