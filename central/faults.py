@@ -32,6 +32,7 @@ class FaultPlan:
     delay_s: float = 0.0
     truncate: float = 0.0      # the body is cut in half, Content-Length promises all of it
     batch_disabled: bool = False  # POST /v1/submissions:batch answers 404
+    tamper_records: bool = False  # a certified record's first row changed after signing
     routes: tuple[str, ...] = ()  # route patterns affected; empty = every API route
     seed: int | None = None
 
@@ -71,9 +72,9 @@ def _checked(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3600:
             raise BadRequest("bad_fault", "retry_after_s is a whole number from 0 to 3600")
         return value
-    if key == "batch_disabled":
+    if key in ("batch_disabled", "tamper_records"):
         if not isinstance(value, bool):
-            raise BadRequest("bad_fault", "batch_disabled is true or false")
+            raise BadRequest("bad_fault", f"{key} is true or false")
         return value
     if key == "routes":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from civic.catalog.vocab import IdentityAssurance
 from civic.identity import IdentifiedBy
-from civic.submission import ConsentMethod, IdentityMethod
+from civic.submission import ConsentMethod
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -82,14 +81,6 @@ def _schemas() -> dict[str, Any]:
                             "method": {"enum": [str(m) for m in ConsentMethod]},
                             "signature_sha256": {"oneOf": [_SHA, {"type": "null"}]},
                             "prefill_authorised": {"type": "boolean"}}},
-            "identity_check": {"oneOf": [{"type": "null"}, {
-                "type": "object", "required": ["method", "at"],
-                "properties": {
-                    "method": {"enum": [str(m) for m in IdentityMethod]},
-                    "check_id": {"type": ["string", "null"], "maxLength": 100},
-                    "score": {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1},
-                                        {"type": "null"}]},
-                    "at": _TIME}}]},
             "replaces": {"type": ["string", "null"], "format": "uuid"},
             "local_receipt": {"type": ["string", "null"], "maxLength": 50}}}
     status: dict[str, Any] = {
@@ -138,9 +129,7 @@ def _schemas() -> dict[str, Any]:
                  "properties": {"code": _TEXT, "name": i18n,
                                 "mode": {"enum": ["apply", "query_print", "agent_only"]},
                                 "visits_required": {"enum": [0, 1]},
-                                "materials": {"type": "array"},
-                                "identity_assurance": {
-                                    "enum": [str(a) for a in IdentityAssurance]}}},
+                                "materials": {"type": "array"}}},
     }
 
 

@@ -22,6 +22,7 @@ from central.faults import Counters, FaultInjector, FaultPlan
 from central.http.messages import Request, Response
 from central.http.router import Router
 from central.http.server import PlatformHTTPServer, ServerThread
+from central.signing import load_or_create
 from central.submissions import SubmissionDesk
 from central.workflow import Workflow, WorkflowSchedule
 from seeds import seeds_dir
@@ -55,6 +56,8 @@ class SandboxPlatform:
             save_limits(conn, self.session_limits)
         self.faults = FaultInjector(settings.faults)
         self.counters = Counters()
+        # made at first start, kept in the data dir; only its public half is served
+        self.signing_key = load_or_create(settings.data_dir)
         self.catalog = CatalogSource(settings.seeds_dir, self.db, clock)
         self.blobs = BlobStore(settings.data_dir / "blobs", self.db, clock)
         self.workflow = Workflow(self.db, clock, settings.workflow)

@@ -107,7 +107,8 @@ class Record:
     def document(self) -> dict[str, Any]:
         """The record as received (a copy): :func:`canonical_bytes` of it is what was
         signed."""
-        return json.loads(json.dumps(dict(self._raw)))
+        copy: dict[str, Any] = json.loads(json.dumps(dict(self._raw)))
+        return copy
 
     def __repr__(self) -> str:
         return (f"Record({self.record_id!r}, item={self.item_code!r}, "

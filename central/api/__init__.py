@@ -16,6 +16,7 @@ def register_all(router: Router, platform: SandboxPlatform) -> None:
         blobs,
         catalog,
         devices,
+        records,
         residents,
         sandbox,
         sessions,
@@ -23,6 +24,6 @@ def register_all(router: Router, platform: SandboxPlatform) -> None:
         system,
     )
 
-    for module in (system, devices, catalog, blobs, submissions, sessions, residents, agents,
-                   sandbox):
+    for module in (system, devices, catalog, blobs, submissions, sessions, residents, records,
+                   agents, sandbox):
         module.register(router, platform)
