@@ -9,6 +9,9 @@ typed method per call:
   the platform had no such open session (404);
 * :meth:`~PlatformClient.prefill` — ``GET /v1/residents/{id}/prefill`` inside a card session
   (``X-Session-Id``): a :class:`Prefill`, or None when the platform holds nothing (404);
+* :meth:`~PlatformClient.put_blob` — ``PUT /v1/blobs/{sha256}``: the blob's digest;
+* :meth:`~PlatformClient.face_check` — ``POST /v1/identity/face-checks`` inside a card
+  session: a :class:`FaceCheck`;
 * :meth:`~PlatformClient.heartbeat` — ``POST /v1/heartbeat``: a :class:`HeartbeatReply`;
 * :meth:`~PlatformClient.sign_in_agent` — ``POST /v1/agents/sign-in``: an :class:`AgentGrant`;
 * :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object.
@@ -23,6 +26,7 @@ errors (refused, time-out, a body cut short, a certificate refused) become
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,7 +59,7 @@ from offline_queue.tls import ClientSettings, connect_problem
 from offline_queue.wire import build_client
 
 __all__ = ["AGENT_TOKEN_HEADER", "SESSION_HEADER", "AgentGrant", "CardSession",
-           "HeartbeatReply", "PlatformClient", "Prefill", "error_for"]
+           "FaceCheck", "HeartbeatReply", "PlatformClient", "Prefill", "error_for"]
 
 #: the header that carries the signed-in agent's session (platform API, agent sign-in)
 AGENT_TOKEN_HEADER: Final = "X-Agent-Token"
@@ -66,6 +70,8 @@ OPEN_SESSION: Final = "POST /v1/sessions"
 CLOSE_SESSION: Final = "DELETE /v1/sessions/{session_id}"
 PREFILL: Final = "GET /v1/residents/{id_number}/prefill"
 HEARTBEAT: Final = "POST /v1/heartbeat"
+PUT_BLOB: Final = "PUT /v1/blobs/{sha256}"
+FACE_CHECK: Final = "POST /v1/identity/face-checks"
 AGENT_SIGN_IN: Final = "POST /v1/agents/sign-in"
 WORKLIST: Final = "GET /v1/worklist"
 
@@ -106,6 +112,17 @@ class CardSession:
     session_id: str = field(repr=False)
     expires_at: str
     resident_known: bool
+
+
+@dataclass(frozen=True)
+class FaceCheck:
+    """The platform's comparison of a live face with the resident's reference photo."""
+
+    check_id: str
+    match: bool
+    score: float
+    threshold: float
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +226,37 @@ class PlatformClient:
                             detail="fields is not an object or exempt_materials not a list")
         return Prefill(dict(fields), tuple(str(m) for m in exempt))
 
+    def put_blob(self, data: bytes, media_type: str) -> str:
+        """Upload an attachment (content-addressed: ``PUT /v1/blobs/{sha256}``); its digest.
+        Stored now or already: both fine. The body is sent from memory, never a file."""
+        sha = hashlib.sha256(data).hexdigest()
+        self._call("PUT", PUT_BLOB, f"/v1/blobs/{sha}", content=data,
+                   headers={"Content-Type": media_type})
+        return sha
+
+    def face_check(self, session_id: str, image_sha256: str, challenge: str, frames: int
+                   ) -> FaceCheck:
+        """Compare the uploaded live image with the resident's reference photo, inside the
+        card session ``session_id``. Refusals by code: ``no_reference``
+        (:class:`~offline_queue.errors.PlatformNotFound`), ``no_face``
+        (:class:`~offline_queue.errors.CallRejected`), ``too_many_checks``
+        (:class:`~offline_queue.errors.PlatformThrottled`, final for the session),
+        :class:`~offline_queue.errors.NoCardSession`."""
+        answer = self._call("POST", FACE_CHECK, "/v1/identity/face-checks",
+                            session_id=session_id,
+                            json={"image_sha256": image_sha256,
+                                  "liveness": {"challenge": challenge, "passed": True,
+                                               "frames": frames}})
+        doc = self._object(FACE_CHECK, answer)
+        check_id, match, score, threshold = (doc.get("check_id"), doc.get("match"),
+                                             doc.get("score"), doc.get("threshold"))
+        if not isinstance(check_id, str) or not isinstance(match, bool) \
+                or not isinstance(score, int | float) or not isinstance(threshold, int | float):
+            raise BadAnswer(FACE_CHECK, answer.status_code,
+                            detail="no check_id, match, score or threshold in the answer")
+        return FaceCheck(check_id, match, float(score), float(threshold),
+                         str(doc.get("reference") or ""))
+
     def heartbeat(self, body: Mapping[str, Any]) -> HeartbeatReply:
         """Send one heartbeat (the fleet's view of this terminal). A 2xx means the platform
         has it: a reply that cannot be read only leaves its hints out."""
@@ -258,7 +306,9 @@ class PlatformClient:
     def _send(self, method: str, call: str, path: str, *, agent_token: str | None = None,
               session_id: str | None = None, **kwargs: Any) -> httpx.Response:
         """Send and read fully; no answer at all is :class:`PlatformUnavailable`."""
-        headers = {AGENT_TOKEN_HEADER: agent_token} if agent_token else {}
+        headers: dict[str, str] = dict(kwargs.pop("headers", None) or {})
+        if agent_token:
+            headers[AGENT_TOKEN_HEADER] = agent_token
         if session_id:
             headers[SESSION_HEADER] = session_id
         try:

@@ -25,6 +25,7 @@ from kiosk.flows.states import PrefillOutcome, PrefillState, PrintState, Step, T
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog, Item
     from civic.identity import Identity
+    from kiosk.flows.face_check import FaceService
     from kiosk.flows.services import PrefillClient, PrinterService, SubmissionQueue
     from kiosk.flows.submission import Attachment
 
@@ -103,7 +104,7 @@ class FlowCore:
 
     def __init__(self, catalog: Catalog, outbox: SubmissionQueue, prefill: PrefillClient,
                  printer: PrinterService, *, settings: FlowSettings | None = None,
-                 prefs: Prefs | None = None,
+                 prefs: Prefs | None = None, faces: FaceService | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone()
                  ) -> None:
@@ -111,6 +112,9 @@ class FlowCore:
         # mode shows its attract screen from ``prefs`` meanwhile, kiosk.app.citizen).
         self.catalog, self.outbox = catalog, outbox
         self.prefill_client, self.printer = prefill, printer
+        # compares faces for items that need the person checked (None: no face engine
+        # and no platform comparison here, so such items cannot be completed)
+        self.faces = faces
         self.settings = settings or FlowSettings()
         self.prefs = prefs or Prefs(self.settings.language, self.settings.volume)
         self.clock, self.now = clock, now

@@ -49,7 +49,8 @@ class FormSteps(PrintingSteps):
     def back(self) -> None:
         self.idle.activity()
         previous = {Step.ITEM: Step.CHOOSE, Step.AGENT_ONLY: Step.CHOOSE,
-                    Step.CONSENT: Step.ITEM, Step.FORM: Step.CONSENT, Step.REVIEW: Step.FORM,
+                    Step.CONSENT: Step.ITEM, Step.FACE_CHECK: Step.CONSENT,
+                    Step.FORM: Step.CONSENT, Step.REVIEW: Step.FORM,
                     Step.SIGN: Step.REVIEW, Step.PROOF: Step.FORM}
         if self.step not in previous:
             raise StepError("back", str(self.step))
@@ -83,15 +84,20 @@ class FormSteps(PrintingSteps):
         self.consent = authorised
         self.values = prefill_values(self.item.form, self.identity.card_fields(), {})
         self.prefilled = {key: "card" for key in self.values}
-        self._go(Step.FORM)
+        if authorised:                  # set before the step: a face check reads it
+            self.prefill_state = PrefillState.LOADING
+        self._go(self._after_consent())
         if not authorised:              # no consent, no session: none stays open either
             self._end_card_session()
             return
-        self.prefill_state = PrefillState.LOADING
         if self._card_session_id is not None:     # opened for an earlier item of this visit
             self._fetch_shared(self._session, retried=False)
         else:
             self._open_card_session(self._session, retried=False)
+
+    def _after_consent(self) -> Step:
+        """The step after consent (a face item checks the person first: face_steps)."""
+        return Step.FORM
 
     def _open_card_session(self, session: int, *, retried: bool) -> None:
         """Open the platform's card session for the citizen whose card was read (the card

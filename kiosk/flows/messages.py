@@ -124,6 +124,63 @@ _M: dict[str, tuple[str, str]] = {
     "form.photo_taken": ("已拍摄", "Photographed"),
     "form.review": ("下一步：核对", "Next: check"),
     "form.date_hint": ("年-月-日，例如 2026-01-31", "YYYY-MM-DD, e.g. 2026-01-31"),
+    # -- face check (kiosk.flows.face_steps, kiosk.ui.screens.face_check) --------------------
+    "face.title": ("核验本人", "Check that it is you"),
+    "face.body": ("此事项需要核验持卡人本人。请摘下帽子和眼镜，正对摄像头，按提示转头。"
+                  "照片只用于本次核验，不会保存。",
+                  "This matter needs a check that you are the card's holder. Please take off "
+                  "hat and glasses, face the camera and turn your head when asked. The picture "
+                  "is used for this check only and is not kept."),
+    "face.start": ("开始核验", "Start the check"),
+    "face.straight": ("请正对摄像头，保持不动",
+                      "Please look straight at the camera and keep still"),
+    "face.turn_left": ("请慢慢向左转头", "Please turn your head slowly to your left"),
+    "face.turn_right": ("请慢慢向右转头", "Please turn your head slowly to your right"),
+    "face.nod": ("请慢慢点头", "Please nod slowly"),
+    "face.capturing": ("正在拍摄…", "Taking the picture…"),
+    "face.comparing": ("正在比对，请稍候…", "Comparing, please wait…"),
+    "face.starting": ("正在准备摄像头和比对程序…", "Preparing the camera and the check…"),
+    "face.pending": ("正在连接政务平台…", "Connecting to the platform…"),
+    "face.look": ("没有看到您的脸，请正对摄像头",
+                  "Your face cannot be seen: please look at the camera"),
+    "face.closer": ("请再靠近一点", "Please come a little closer"),
+    "face.one_person": ("请只让办理人一人面对摄像头",
+                        "Only the applicant should face the camera, please"),
+    "face.again": ("刚才没有完成，请再试一次", "That did not work; please try once more"),
+    "face.no_match": ("未能确认是持卡人本人，还可再试 {count} 次",
+                      "We could not confirm you are the card's holder; {count} tries left"),
+    "face.retry": ("再试一次", "Try again"),
+    "face.cannot": ("我做不到", "I cannot do this"),
+    "face.refused_title": ("本机无法核验您的身份", "We cannot check who you are here"),
+    "face.refused_failed": ("三次核验均未通过。请携带身份证到政务服务大厅的人工窗口办理，"
+                            "工作人员会帮助您。",
+                            "The check did not succeed three times. Please take your ID card "
+                            "to a staffed window of the service hall; a clerk will help you."),
+    "face.refused_cannot": ("没关系。请携带身份证到政务服务大厅的人工窗口办理，工作人员会帮助您。",
+                            "That is all right. Please take your ID card to a staffed window of "
+                            "the service hall; a clerk will help you."),
+    "face.not_here_title": ("此事项不能在本机办理", "This matter cannot be completed here"),
+    "face.not_here_declined": ("此事项需要核验本人，核验须使用政务平台的数据。您未同意授权，"
+                               "请到政务服务大厅的人工窗口办理，或返回重新选择。",
+                               "This matter needs a check that you are the card's holder, which "
+                               "uses the platform's data. Without your consent it cannot be done "
+                               "here: please go to a staffed window of the service hall, or go "
+                               "back and agree."),
+    "face.not_here_offline": ("网络中断，本机现在无法核验本人。请稍后再来，"
+                              "或到政务服务大厅的人工窗口办理。",
+                              "The line is down, so this terminal cannot check who you are now. "
+                              "Please come back later or go to a staffed window of the service "
+                              "hall."),
+    "face.agent_title": ("代办员确认本人", "The agent confirms the person"),
+    "face.agent_body": ("请确认：您已当面见到申请人本人，并核对了其身份证上的照片和信息。",
+                        "Please confirm that you have seen the applicant in person and checked "
+                        "them against the photo and details on their ID card."),
+    "face.agent_confirm": ("我已当面核对本人和身份证", "I have seen the person and their ID card"),
+    "face.guide": ("摄像头画面，请把脸放在椭圆框内",
+                   "Camera picture: place your face inside the oval"),
+    "face.picture": ("示意图：{what}", "Picture: {what}"),
+    "face.progress": ("核验进度", "Progress of the check"),
+    "face.finish": ("结束办理", "Finish"),
     # -- camera ----------------------------------------------------------------------------
     "camera.title": ("请将材料平放在拍摄区", "Lay the document flat under the camera"),
     "camera.shoot": ("拍照", "Take picture"),
@@ -193,6 +250,39 @@ _M: dict[str, tuple[str, str]] = {
     "proof.failed": ("证明未能打印：{reason}", "The proof could not be printed: {reason}"),
     "proof.offline": ("网络中断，暂时无法查询，请稍后再试",
                       "Offline: records cannot be looked up now; please try later"),
+    # Without a verified record the terminal prints no proof (platform-api.md).
+    "proof.fetching": ("正在向政务平台查询并核验记录…",
+                       "Asking the platform for your record and checking it…"),
+    "proof.uncertified": ("政务平台现在无法出具这份证明，本机不能打印。您的信息见上方表格；"
+                          "请稍后再试，或到服务窗口办理。",
+                          "The platform cannot certify this record now, so nothing can be "
+                          "printed here. What could be read is shown above; please try "
+                          "later or ask at a service window."),
+    "proof.no_session": ("查询授权已结束，本机不能打印证明。请重新放卡并同意授权后再试。",
+                         "The permission to look this up has ended, so no proof can be "
+                         "printed. Please place your card again and agree to try again."),
+    "proof.no_record": ("政务平台没有您这项记录，本机不能打印证明。如有疑问请到服务窗口咨询。",
+                        "The platform holds no such record for you, so no proof can be "
+                        "printed. Please ask at a service window if this seems wrong."),
+    "proof.refused": ("这份记录未通过真伪核验，为保护您的权益本机不予打印（{why}）。"
+                      "请到服务窗口办理，或拨打12345反映。",
+                      "This record failed its authenticity check, so it is not printed, "
+                      "to protect you ({why}). Please ask at a service window or call 12345."),
+    "proof.why.bad_signature": ("记录内容与平台签名不符", "its content does not match the "
+                                "platform's signature"),
+    "proof.why.unknown_key": ("签名密钥不是平台公布的密钥", "it was signed with a key the "
+                              "platform does not publish"),
+    "proof.why.expired_key": ("签名密钥已过期", "its signing key has expired"),
+    "proof.why.expired_record": ("记录已过有效期", "the record is past its validity"),
+    "proof.why.malformed": ("记录格式不完整", "the record is incomplete"),
+    "record.title": ("核验记录", "CERTIFIED RECORD"),
+    "record.holder": ("持有人", "Holder"),
+    "record.id_number": ("证件号码", "ID number"),
+    "record.issued": ("出具时间", "Issued"),
+    "record.valid_until": ("有效期至", "Valid until"),
+    "record.id": ("记录编号", "Record no."),
+    "record.code": ("验证码", "Verification code"),
+    "record.scan": ("扫码核验真伪", "Scan to check it is genuine"),
     # -- goodbye / idle / error ----------------------------------------------------------------
     "goodbye.title": ("办理完成", "All done"),
     "goodbye.take": ("请取走您的卡片和回执", "Please take your card and your receipt"),

@@ -68,6 +68,9 @@ class PrintingSteps(FlowCore):
             values=self.values, signature_png=png, files=self.files,
             prefill_authorised=bool(self.consent), now=self.submitted_at,
             channel=self.settings.channel)
+        check = self.identity_check_wire()
+        if check is not None:           # a face item: how the person was checked
+            built.body["identity_check"] = check
         self._go(Step.SUBMIT)
         try:
             sid = self.outbox.enqueue(built.body, built.blobs())
@@ -79,6 +82,10 @@ class PrintingSteps(FlowCore):
         self.local_receipt = self.outbox.get(sid)["local_receipt"]
         self._deadline = self.clock() + self.settings.online_wait_s
         self._changed(Topic.SUBMIT)
+
+    def identity_check_wire(self) -> dict[str, object] | None:
+        """The Submission's ``identity_check`` (the face part overrides it)."""
+        return None
 
     @guarded
     def outbox_event(self, event: OutboxEvent) -> None:

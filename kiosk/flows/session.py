@@ -11,6 +11,8 @@ citizen.
 :class:`~kiosk.flows.core.FlowCore` (the session's state, subscribers, steps and wipe):
 
 * :mod:`.cards` — a card read, refused or taken away;
+* :mod:`.face_steps` — the face check of items that need one (after consent, again before
+  Submit); built on
 * :mod:`.form` — choosing an item, consent and prefill, the form and its checks; built on
 * :mod:`.printing` — submit and receipt, the query_print proof, printing, finish (the
   form's end: what the form calls there is an ordinary method of its base).
@@ -22,14 +24,14 @@ from __future__ import annotations
 
 from kiosk.flows.cards import CardSteps
 from kiosk.flows.core import FlowSettings, guarded
-from kiosk.flows.form import FormSteps
+from kiosk.flows.face_steps import FaceSteps
 from kiosk.flows.idle import IdlePhase
 from kiosk.flows.states import Step, Topic
 
 __all__ = ["CitizenFlow", "FlowSettings"]
 
 
-class CitizenFlow(CardSteps, FormSteps):
+class CitizenFlow(CardSteps, FaceSteps):
     @guarded
     def tick(self) -> None:
         """About once a second: idle expiry, the wait for a case number, goodbye."""

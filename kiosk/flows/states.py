@@ -2,11 +2,11 @@
 
 ::
 
-    ATTRACT → IDENTIFY → CHOOSE → ITEM → CONSENT → FORM → REVIEW → SIGN → SUBMIT → RECEIPT
-       ▲         │          │       │                  │                               │
-       │      REFUSED       │   AGENT_ONLY (explanation)  └→ PROOF (query_print) ──┐   │
-       │                    │                                                      ▼   ▼
-       └───────────────────────────── wipe ◀──────────────────────────────────── GOODBYE
+    ATTRACT → IDENTIFY → CHOOSE → ITEM → CONSENT → [FACE_CHECK] → FORM → REVIEW → SIGN → SUBMIT
+       ▲         │          │       │        (face items)            │                     │
+       │      REFUSED       │   AGENT_ONLY (explanation)             └→ PROOF (query_print) │
+       │                    │                                              │             RECEIPT
+       └───────────────────────────── wipe ◀──────────────────────────── GOODBYE ◀──────┘
 
 Any step after ATTRACT can be ended by the idle timer or (at a sensitive step) by the card
 being taken away; both end in the one wipe. ERROR is shown when our code failed (a bug):
@@ -26,6 +26,7 @@ class Step(StrEnum):
     ITEM = "item"              # what the item is, time limit, fee, materials
     AGENT_ONLY = "agent_only"  # where and how it is done; the village agent can help
     CONSENT = "consent"        # authorise the use of shared data (or not)
+    FACE_CHECK = "face_check"  # a face item: the person checked against the card (人证核验)
     FORM = "form"              # prefilled form with inline validation
     REVIEW = "review"          # everything once more before signing
     SIGN = "sign"              # signature pad
@@ -38,7 +39,7 @@ class Step(StrEnum):
 
 #: Steps at which a removed card ends the session at once (the form holds personal data
 #: and nobody is identified any more).
-SENSITIVE_STEPS = frozenset({Step.CONSENT, Step.FORM, Step.REVIEW, Step.SIGN})
+SENSITIVE_STEPS = frozenset({Step.CONSENT, Step.FACE_CHECK, Step.FORM, Step.REVIEW, Step.SIGN})
 
 #: Steps at which the citizen is expected to take the card: removal is not an interruption.
 TAKE_CARD_STEPS = frozenset({Step.SUBMIT, Step.RECEIPT, Step.PROOF, Step.GOODBYE})
@@ -95,3 +96,4 @@ class Topic(StrEnum):
     SUBMIT = "submit"              # the application was queued
     CASE_NUMBER = "case_number"    # the platform's case number arrived
     PRINT = "print"                # the receipt's or proof's printing moved on
+    FACE = "face"                  # the face check moved on (comparing, retry, refused)
