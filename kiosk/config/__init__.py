@@ -24,6 +24,7 @@ from kiosk.config.sections import (
     AgentConfig,
     Config,
     DevicesConfig,
+    IdentityConfig,
     LoggingConfig,
     PlatformConfig,
     QueueConfig,
@@ -34,6 +35,6 @@ from kiosk.config.sections import (
 )
 
 __all__ = ["CONFIG_FILE", "ENV_PREFIX", "AgentConfig", "Config", "DevicesConfig",
-           "LoggingConfig", "PlatformConfig", "QueueConfig", "SecurityConfig", "SettingInfo",
-           "TerminalConfig", "as_dict", "coerce", "load", "platform_url_problem",
+           "IdentityConfig", "LoggingConfig", "PlatformConfig", "QueueConfig", "SecurityConfig",
+           "SettingInfo", "TerminalConfig", "as_dict", "coerce", "load", "platform_url_problem",
            "read_toml", "set_value", "setting", "setting_info", "settings", "write_toml"]

@@ -100,6 +100,12 @@ class DevicesConfig:
                                    "between jobs (paper running out reaches the fleet "
                                    "before a citizen finds it)", minimum=10, maximum=3600)
     a4_queue: str = setting("", "CUPS queue for A4 documents; empty = none")
+    face_camera: str = setting("", "camera that faces the citizen for the face check (its Qt "
+                               "Multimedia description or id); empty = the first camera that "
+                               "is not the document camera")
+    document_camera: str = setting("", "camera over the document tray (高拍仪) for "
+                                   "photographed materials (its Qt Multimedia description "
+                                   "or id); empty = the first camera")
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,23 @@ class PlatformConfig:
 
 
 @dataclass(frozen=True)
+class IdentityConfig:
+    card_photo_decoder: str = setting("", "path of the ID-card reader vendor's licensed WLT "
+                                      "photo decoder (a .so); empty = none, and face checks "
+                                      "need the platform (offline they cannot be made here)")
+    card_photo_function: str = setting("unpack", "the decoder's exported function")
+    card_photo_signature: str = setting("unpack", "the function's C signature "
+                                        "(docs/identity.md)",
+                                        choices=("unpack", "wlt2bmp_buffer"))
+    card_photo_output: str = setting("bmp", "what the decoder writes: a whole BMP or its "
+                                     "pixel rows", choices=("bmp", "raw_rows"))
+    face_threshold: float = setting(0.5833, "similarity at and above which a live face "
+                                    "matches the card's photo (terminal-side check; the "
+                                    "engine's measured threshold, docs/identity.md)",
+                                    minimum=0.3, maximum=0.95)
+
+
+@dataclass(frozen=True)
 class QueueConfig:
     retention_days: int = setting(7, "days a delivered submission's data is kept before only "
                                   "a tombstone with the case number remains",
@@ -181,6 +204,7 @@ class Config:
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
+    identity: IdentityConfig = field(default_factory=IdentityConfig)
     agent: AgentConfig = field(default_factory=AgentConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)

@@ -1,7 +1,8 @@
 """The person-to-card check (人证核验) as the flow sees it: where a face is compared, what a
 comparison answered, the check a submission carries, and the service that compares.
 
-Where (``FaceRoute``) follows from the session, never from a setting the citizen sees:
+The check a submission carries is ``civic.submission.IdentityCheck``. Where
+(``FaceRoute``) follows from the session, never from a setting the citizen sees:
 
 * a card session is open → the platform compares (``platform_face``);
 * no session (offline, refused) but the reader vendor's photo decoder is configured → the
@@ -17,25 +18,16 @@ its workers, ``kiosk.ui.bridges.faces``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 #: a check older than this before Submit is taken again (platform-api.md: the platform
 #: accepts a ``platform_face`` check made at most 15 minutes before ``created_at``)
 FACE_CHECK_VALID_S = 15 * 60.0
 #: failed comparisons (a face that does not match) before the check is refused here
 MAX_FAILED_MATCHES = 3
-
-
-class CheckMethod(StrEnum):
-    """``identity_check.method`` of a submission (platform-api.md, "In a submission")."""
-
-    PLATFORM_FACE = "platform_face"
-    CARD_PHOTO_FACE = "card_photo_face"
-    AGENT_ATTESTED = "agent_attested"
 
 
 class FaceRoute(StrEnum):
@@ -97,24 +89,6 @@ class FaceComparison:
     outcome: FaceOutcome
     score: float | None = None
     check_id: str | None = None
-
-
-@dataclass(frozen=True)
-class IdentityCheck:
-    """The check a submission carries (``identity_check``); ``taken_at`` is the flow's
-    clock when it was made (to tell when it is too old)."""
-
-    method: CheckMethod
-    at: dt.datetime
-    taken_at: float
-    check_id: str | None = None
-    score: float | None = None
-
-    def wire(self) -> dict[str, Any]:
-        """The Submission's ``identity_check`` object."""
-        return {"method": str(self.method), "check_id": self.check_id,
-                "score": None if self.score is None else round(self.score, 4),
-                "at": self.at.isoformat(timespec="seconds")}
 
 
 class FaceService(Protocol):

@@ -70,11 +70,13 @@ def _live_encoding(judge: FaceJudge | FaceWorker, capture: FaceCapture
     return judged.face.encoding
 
 
-def compare_with_card_photo(worker: FaceWorker, capture: FaceCapture,
-                            card_photo: bytes) -> FaceComparison:
+def compare_with_card_photo(worker: FaceWorker, capture: FaceCapture, card_photo: bytes,
+                            threshold: float | None = None) -> FaceComparison:
     """The live face against the ID card's photo, in the engine's process (blocking).
     No decoder, or one that fails, or a card photo without a usable face: UNAVAILABLE
-    (logged for the technician), and the flow says the item cannot be completed here."""
+    (logged for the technician), and the flow says the item cannot be completed here.
+    ``threshold``: the configured one (``identity.face_threshold``; the platform records it
+    and cannot check it), else the engine's own."""
     from faces.card_photo import NoDecoder
     from faces.errors import FaceError, PhotoDecoderError, WorkerCrashed, WorkerTimeout
 
@@ -90,7 +92,7 @@ def compare_with_card_photo(worker: FaceWorker, capture: FaceCapture,
             log.warning("face.card_photo_unusable", extra={"ctx": {"verdict": str(card.verdict)}})
             return FaceComparison(FaceOutcome.UNAVAILABLE)
         score = worker.similarity(live, card.face.encoding)
-        threshold = worker.threshold
+        threshold = worker.threshold if threshold is None else threshold
     except (WorkerCrashed, WorkerTimeout) as exc:
         log.warning("face.engine_failed", extra={"ctx": {"error": type(exc).__name__}})
         return FaceComparison(FaceOutcome.ERROR)

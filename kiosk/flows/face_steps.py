@@ -16,17 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from civic.catalog.vocab import IdentityAssurance
+from civic.submission import IdentityCheck, IdentityMethod
 from kiosk.flows.core import guarded, log
 from kiosk.flows.face_check import (
     FACE_CHECK_VALID_S,
     MAX_FAILED_MATCHES,
-    CheckMethod,
     FaceCapture,
     FaceComparison,
     FaceOutcome,
     FacePhase,
     FaceRoute,
-    IdentityCheck,
     RefusalReason,
 )
 from kiosk.flows.form import FormSteps
@@ -44,6 +43,7 @@ _REQUESTS = {FaceOutcome.NO_FACE: "face.look", FaceOutcome.TOO_SMALL: "face.clos
 class FaceSteps(FormSteps):
     # What a session holds of the check; all of it is dropped by _clear.
     identity_check: IdentityCheck | None
+    _face_checked_at: float                    # the flow's clock when it was made
     face_phase: FacePhase
     face_failures: int
     face_refusal: RefusalReason | None
@@ -54,6 +54,7 @@ class FaceSteps(FormSteps):
     def _clear(self) -> None:
         super()._clear()
         self.identity_check = None
+        self._face_checked_at = 0.0
         self.face_phase = FacePhase.READY
         self.face_failures = 0
         self.face_refusal = None
@@ -71,8 +72,8 @@ class FaceSteps(FormSteps):
     @property
     def face_check_fresh(self) -> bool:
         """A check was made in this session, less than 15 minutes ago (the flow's clock)."""
-        check = self.identity_check
-        return check is not None and self.clock() - check.taken_at <= FACE_CHECK_VALID_S
+        return self.identity_check is not None \
+            and self.clock() - self._face_checked_at <= FACE_CHECK_VALID_S
 
     def _after_consent(self) -> Step:
         if self.needs_face and not self.face_check_fresh:
@@ -177,10 +178,11 @@ class FaceSteps(FormSteps):
                                                   "outcome": str(answer.outcome)}})
         self.last_face = answer
         if answer.outcome is FaceOutcome.MATCH:
-            method = CheckMethod.PLATFORM_FACE if route is FaceRoute.PLATFORM \
-                else CheckMethod.CARD_PHOTO_FACE
-            self.identity_check = IdentityCheck(method, self.now(), self.clock(),
-                                                answer.check_id, answer.score)
+            method = IdentityMethod.PLATFORM_FACE if route is FaceRoute.PLATFORM \
+                else IdentityMethod.CARD_PHOTO_FACE
+            self.identity_check = IdentityCheck(method, self.now(), answer.check_id,
+                                                answer.score)
+            self._face_checked_at = self.clock()
             self.face_failures = 0
             self._go(self._face_return)
             return
@@ -215,12 +217,10 @@ class FaceSteps(FormSteps):
         if self.face_route is not FaceRoute.AGENT:
             raise RuntimeError("only an agent attests the person")
         self.idle.activity()
-        self.identity_check = IdentityCheck(CheckMethod.AGENT_ATTESTED, self.now(),
-                                            self.clock())
+        self.identity_check = IdentityCheck(IdentityMethod.AGENT_ATTESTED, self.now())
+        self._face_checked_at = self.clock()
         self._go(self._face_return)
 
-    def identity_check_wire(self) -> dict[str, object] | None:
+    def submission_identity_check(self) -> IdentityCheck | None:
         """The Submission's ``identity_check``, for a face item (None otherwise)."""
-        if not self.needs_face or self.identity_check is None:
-            return None
-        return self.identity_check.wire()
+        return self.identity_check if self.needs_face else None

@@ -1,15 +1,19 @@
 """The session's printed end: submit and receipt, or the query_print proof; then goodbye.
 
 Submit queues the application durably and waits a moment for the case number; the receipt
-slip is printed either way. A query_print item's proof is made from the form and the
-shared data, previewed, then printed. Answers from the printer carry their session, so a
-job finishing after a wipe is dropped.
+slip is printed either way. A query_print item's proof is the platform's certified record:
+fetched in the citizen's card session, verified against the platform's keys
+(``kiosk.flows.certify``), previewed, then printed on the A4 proof and on the slip. Without
+a verified record nothing is printed, and the screen says why (platform-api.md: "Without a
+verified record the terminal prints no proof"). Answers from the printer and the platform
+carry their session, so one arriving after a wipe is dropped.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from civic.text import Text
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES
 from kiosk.flows.states import PrefillState, PrintState, Step, Topic
@@ -18,9 +22,11 @@ from kiosk.lazy import lazy
 # A session's end needs these, the first screen does not (kiosk.lazy).
 if TYPE_CHECKING:
     from civic import submission as wire
+    from civic.records import Record
     from kiosk import receipts
+    from kiosk.flows import certify, services, submission
     from kiosk.flows import proof as proofs
-    from kiosk.flows import services, submission
+    from kiosk.flows.certify import RecordResult
     from kiosk.flows.services import PrintOutcome, ProofContent
     from offline_queue import errors as queue_errors
     from offline_queue import events, states
@@ -30,9 +36,21 @@ else:
     services, submission = lazy("kiosk.flows.services"), lazy("kiosk.flows.submission")
     events, states = lazy("offline_queue.events"), lazy("offline_queue.states")
     queue_errors, wire = lazy("offline_queue.errors"), lazy("civic.submission")
+    certify = lazy("kiosk.flows.certify")
 
 
 class PrintingSteps(FlowCore):
+    # the query_print item's certified record, verified; personal data, in memory only
+    record: Record | None
+    record_outcome: str | None        # kiosk.flows.certify.RecordOutcome once answered
+    _slip_outcome: PrintOutcome | None
+
+    def _clear(self) -> None:
+        super()._clear()
+        self.record = None
+        self.record_outcome = None
+        self._slip_outcome = None
+
     # -- submit -------------------------------------------------------------------------------
     @guarded
     def sign(self, png: bytes) -> None:
@@ -67,10 +85,7 @@ class PrintingSteps(FlowCore):
             item=self.item, catalog_version=self.catalog.version, identity=self.identity,
             values=self.values, signature_png=png, files=self.files,
             prefill_authorised=bool(self.consent), now=self.submitted_at,
-            channel=self.settings.channel)
-        check = self.identity_check_wire()
-        if check is not None:           # a face item: how the person was checked
-            built.body["identity_check"] = check
+            channel=self.settings.channel, identity_check=self.submission_identity_check())
         self._go(Step.SUBMIT)
         try:
             sid = self.outbox.enqueue(built.body, built.blobs())
@@ -83,7 +98,7 @@ class PrintingSteps(FlowCore):
         self._deadline = self.clock() + self.settings.online_wait_s
         self._changed(Topic.SUBMIT)
 
-    def identity_check_wire(self) -> dict[str, object] | None:
+    def submission_identity_check(self) -> wire.IdentityCheck | None:
         """The Submission's ``identity_check`` (the face part overrides it)."""
         return None
 
@@ -147,6 +162,7 @@ class PrintingSteps(FlowCore):
     def finish(self) -> None:
         self._need("finish", Step.RECEIPT, Step.PROOF, Step.AGENT_ONLY)
         self._end_card_session()         # done with shared data, whether or not the card is
+        self.record = None               # and with the certified record: it is on paper now
         if not self.card_present:
             self.wipe("finished")
             return
@@ -154,25 +170,69 @@ class PrintingSteps(FlowCore):
 
     # -- query_print ---------------------------------------------------------------------------
     def _proof_content(self) -> ProofContent:
+        assert self.item is not None and self.record is not None
+        record = self.record
+        return services.ProofContent(record.title.zh,
+                                     proofs.record_proof_rows(record, self.item, self.values),
+                                     record.verify_url, record.issued_at.isoformat())
 
-        assert self.item is not None and self.identity is not None
-        record_id = f"{self.settings.terminal_id}-{self._session}-{self.item.code}"
-        title = self.item.output.title.zh if self.item.output.title else self.item.name.zh
-        rows = proofs.proof_rows(self.item, self.identity, self._shared_fields, self.values,
-                                 record_id)
-        return services.ProofContent(title, rows, proofs.verification_url(
-            self.settings.tracking_url_template, record_id), self.now().isoformat())
+    @property
+    def proof_rows_shown(self) -> tuple[tuple[str, str], ...]:
+        """What the screen can show when no record could be certified: the values the form
+        read (masked where personal), in the session's language; never printed."""
+        if self.item is None or self.identity is None or self.record is not None:
+            return ()
+        return proofs.uncertified_rows(self.item, self.identity, self._shared_fields,
+                                       self.language)
 
     def _make_proof(self) -> None:
-        if self.prefill_state is PrefillState.LOADING:         # made when the shared data arrives
+        if self.prefill_state is PrefillState.LOADING:         # asked when the session is open
             self.print_state = PrintState.PREPARING
             self._changed(Topic.PRINT)
             return
-        if self.prefill_state in (PrefillState.FAILED, PrefillState.IDLE):
-            self.notice = MESSAGES["proof.offline"]
-            self.print_state = PrintState.FAILED
-            self._changed(Topic.PRINT)
+        if self.record is not None:                             # back again: preview it anew
+            self._preview_record()
             return
+        if self._card_session_id is None:                       # offline, declined, refused
+            self._uncertified("proof.uncertified")
+            return
+        assert self.identity is not None and self.item is not None
+        self.print_state = PrintState.PREPARING
+        self._changed(Topic.PRINT)
+        session = self._session
+        self.prefill_client.fetch_record(self.identity.id_number, self.item.code,
+                                         self._card_session_id,
+                                         lambda result: self._record_done(session, result))
+
+    def _uncertified(self, key: str, **values: Text) -> None:
+        self.notice = Text(MESSAGES[key].zh.format(**{k: v.zh for k, v in values.items()}),
+                           MESSAGES[key].en.format(**{k: v.en for k, v in values.items()})) \
+            if values else MESSAGES[key]
+        self.print_state = PrintState.FAILED
+        self._changed(Topic.PRINT)
+        self._changed(Topic.NOTICE)
+
+    @guarded
+    def _record_done(self, session: int, result: RecordResult) -> None:
+        if not self._current(session) or self.step is not Step.PROOF:
+            return                  # a previous citizen's record, or the citizen went back
+        self.record_outcome = str(result.outcome)
+        outcome = certify.RecordOutcome
+        if result.outcome is outcome.VERIFIED and result.record is not None:
+            self.record = result.record
+            self._preview_record()
+        elif result.outcome is outcome.REFUSED:
+            why = MESSAGES[f"proof.why.{result.refusal or 'malformed'}"]
+            self._uncertified("proof.refused", why=why)
+        elif result.outcome is outcome.NOT_FOUND:
+            self._uncertified("proof.no_record")
+        elif result.outcome is outcome.NO_SESSION:
+            self._card_session_id = None            # the platform has it no longer
+            self._uncertified("proof.no_session")
+        else:
+            self._uncertified("proof.uncertified")
+
+    def _preview_record(self) -> None:
         self.print_state = PrintState.PREPARING
         self._changed(Topic.PRINT)
         session = self._session
@@ -189,11 +249,34 @@ class PrintingSteps(FlowCore):
 
     @guarded
     def print_proof(self) -> None:
+        """Print the verified record: on the slip (rows, id, code, QR), then on A4."""
         self._need("print_proof", Step.PROOF)
-        if not self.proof_pages:
-            return
+        if not self.proof_pages or self.record is None:
+            return                  # never a proof without a verified record
         self.print_state, self.print_message = PrintState.PRINTING, None
         self._changed(Topic.PRINT)
         session = self._session
+        slip = receipts.record_slip(self.record, site_name=self.settings.site_name,
+                                    language=self.language)
+        self.printer.print_receipt(slip, lambda outcome: self._slip_printed(session, outcome))
+
+    @guarded
+    def _slip_printed(self, session: int, outcome: PrintOutcome) -> None:
+        if not self._current(session) or self.record is None:
+            return
+        self._slip_outcome = outcome
+        if outcome.preview:
+            self.preview = outcome.preview
         self.printer.print_proof(self._proof_content(),
-                                  lambda outcome: self._printed(session, outcome))
+                                  lambda done: self._proof_printed(session, done))
+
+    @guarded
+    def _proof_printed(self, session: int, outcome: PrintOutcome) -> None:
+        """Printed when the A4 proof is; a slip that did not print is said as well."""
+        if not self._current(session):
+            return
+        slip = self._slip_outcome
+        self.print_state = PrintState.PRINTED if outcome.printed else PrintState.FAILED
+        self.print_message = outcome.message or (
+            slip.message if slip is not None and not slip.printed else None)
+        self._changed(Topic.PRINT)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from civic.catalog import Catalog
+from civic.submission import IdentityMethod
 from faces import samples
 from faces.card_photo import DecoderConfig, DecoderSignature
 from faces.synthetic import Pose, SyntheticCamera
@@ -21,7 +22,6 @@ from faces.worker import FaceWorker
 from kiosk.flows import CitizenFlow, FlowSettings, Step
 from kiosk.flows.face_capture import CaptureStage, LivenessCapture
 from kiosk.flows.face_check import (
-    CheckMethod,
     FaceCapture,
     FaceComparison,
     FaceOutcome,
@@ -111,7 +111,7 @@ def test_an_item_without_face_assurance_goes_straight_to_the_form(
     flow = make_flow(catalog, outbox, HeldPrefill(), ScriptedFaces(), clock)
     to_consent(flow, id_cards["R001"], PENSION)
     flow.give_consent(True)
-    assert flow.step is Step.FORM and flow.identity_check_wire() is None
+    assert flow.step is Step.FORM and flow.submission_identity_check() is None
 
 
 def test_the_check_is_taken_again_when_more_than_15_minutes_pass_before_submit(
@@ -209,10 +209,10 @@ def test_offline_with_a_decoder_compares_with_the_card_photo(catalog, outbox, id
     assert flow.face_route is FaceRoute.CARD_PHOTO
     flow.face_captured(CAPTURE)
     assert flow.step is Step.FORM and flow.identity_check is not None
-    assert flow.identity_check.method is CheckMethod.CARD_PHOTO_FACE
-    assert flow.identity_check_wire() == {"method": "card_photo_face", "check_id": None,
-                                          "score": 0.77, "at": NOW.isoformat(
-                                              timespec="seconds")}
+    assert flow.identity_check.method is IdentityMethod.CARD_PHOTO_FACE
+    assert flow.identity_check.as_dict() == {
+        "method": "card_photo_face", "check_id": None, "score": 0.77,
+        "at": NOW.isoformat(timespec="seconds")}
 
 
 def test_a_platform_without_a_reference_falls_back_to_the_card_photo(
@@ -247,9 +247,9 @@ def test_an_agent_attests_the_person(catalog, outbox, id_cards, clock) -> None:
     assert flow.step is Step.FACE_CHECK and flow.face_route is FaceRoute.AGENT
     flow.attest_identity()
     assert flow.step is Step.FORM
-    assert flow.identity_check_wire() == {"method": "agent_attested", "check_id": None,
-                                          "score": None,
-                                          "at": NOW.isoformat(timespec="seconds")}
+    assert flow.identity_check is not None and flow.identity_check.as_dict() == {
+        "method": "agent_attested", "check_id": None, "score": None,
+        "at": NOW.isoformat(timespec="seconds")}
 
 
 # -- the card photo through the real engine ---------------------------------------------------
@@ -317,7 +317,7 @@ def test_card_photo_face_with_the_stand_in_decoder(catalog, outbox, id_cards, cl
     flow.give_consent(True)
     flow.face_captured(capture_from(astronaut, portrait_worker, 1))
     assert flow.step is Step.FORM and flow.identity_check is not None
-    assert flow.identity_check.method is CheckMethod.CARD_PHOTO_FACE
+    assert flow.identity_check.method is IdentityMethod.CARD_PHOTO_FACE
     assert flow.identity_check.score is not None
     assert flow.identity_check.score >= portrait_worker.threshold
 
