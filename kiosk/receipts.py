@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from civic.pii import Personal
@@ -40,6 +41,9 @@ from devices.printer.emulator.decoder import decode
 from devices.printer.emulator.render import slip_png
 from devices.printer.glyphs import GlyphRenderer
 from kiosk.flows.messages import tr
+
+if TYPE_CHECKING:       # the slip's module is loaded before the crypto library is needed
+    from civic.records import Record
 
 PLACEHOLDER = "{submission_id}"
 
@@ -124,6 +128,36 @@ def submission_receipt(info: SubmissionReceipt) -> Receipt:
     elements += [Feed(1), QrCode(url), Paragraph(t("slip.scan"), align=Align.CENTER),
                  Feed(1), Paragraph(t("slip.keep"), align=Align.CENTER)]
     return Receipt(tuple(elements), name="submission-receipt")
+
+
+def record_slip(record: Record, *, site_name: str = "", language: str = "zh") -> Receipt:
+    """A verified certified record on the slip: its rows, id, verification code and a QR of
+    its verify URL. Only a record that passed ``civic.records.verify`` may be given here;
+    the holder is printed masked."""
+    def t(key: str) -> str:
+        return tr(key, language)
+
+    elements: list[Element] = [
+        Paragraph(t("record.title"), align=Align.CENTER, bold=True, width=2, height=2)]
+    if language != "zh":
+        elements.append(Paragraph(tr("record.title", "zh"), align=Align.CENTER))
+    elements.append(Paragraph(record.title.get(language), align=Align.CENTER, bold=True))
+    if site_name:
+        elements.append(Paragraph(site_name, align=Align.CENTER))
+    elements += [Separator(),
+                 Row(t("record.holder"), record.holder.name.masked()),
+                 Row(t("record.id_number"), record.holder.id_number.masked())]
+    for row in record.rows:
+        elements += [Paragraph(row.label.get(language), bold=True), Paragraph(row.value)]
+    elements += [
+        Separator(),
+        Row(t("record.issued"), record.issued_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+        Row(t("record.valid_until"), record.valid_until.astimezone().strftime("%Y-%m-%d")),
+        Paragraph(t("record.id"), bold=True), Paragraph(record.record_id),
+        Row(t("record.code"), record.verification_code, bold=True),
+        Feed(1), QrCode(record.verify_url), Paragraph(t("record.scan"), align=Align.CENTER),
+        Feed(1)]
+    return Receipt(tuple(elements), name="certified-record")
 
 
 def slip_bytes(receipt: Receipt, profile: PrinterProfile,

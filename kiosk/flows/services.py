@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from kiosk.flows.certify import RecordResult
     from offline_queue import errors as queue_errors
     from offline_queue import platform
 else:
@@ -88,6 +89,10 @@ class PrefillClient(Protocol):
 
     def close_session(self, session_id: str) -> None:
         """Close it in the background: returns at once, a failure is only logged."""
+
+    def fetch_record(self, id_number: Personal, item_code: str, session_id: str,
+                     done: Callable[[RecordResult], None]) -> None:
+        """A query_print item's certified record, verified (``kiosk.flows.certify``)."""
 
 
 def _as_client(client: platform.PlatformClient | httpx.Client) -> platform.PlatformClient:

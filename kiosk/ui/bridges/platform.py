@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,6 +30,9 @@ from offline_queue import Outbox
 from offline_queue.events import OutboxEvent
 from offline_queue.platform import PlatformClient
 
+if TYPE_CHECKING:
+    from kiosk.flows.certify import KeyRing, RecordResult
+
 
 class PrefillBridge:
     """Implements ``kiosk.flows.services.PrefillClient`` over the platform client, on the
@@ -42,6 +46,9 @@ class PrefillBridge:
         self._client = client
         self._agent_token = agent_token or (lambda: None)
         self._worker = Worker("platform", invoker)
+        # the platform's public record-signing keys, for the terminal's life (not personal);
+        # made at the first record, so that start-up does not load the crypto library
+        self._keys: KeyRing | None = None
 
     def open_session(self, request: SessionRequest,
                      done: Callable[[SessionResult], None]) -> None:
@@ -60,6 +67,24 @@ class PrefillBridge:
             return
         self._worker.submit(lambda: fetch_prefill(client, id_number, item_code, session_id,
                                                   self._agent_token()), done)
+
+    def fetch_record(self, id_number: Personal, item_code: str, session_id: str,
+                     done: Callable[[RecordResult], None]) -> None:
+        from kiosk.flows.certify import (
+            KeyRing,
+            RecordOutcome,
+            RecordResult,
+            fetch_certified_record,
+        )
+
+        client = self._client
+        if client is None:                   # not enrolled: nothing can be certified
+            self._worker.submit(lambda: RecordResult(RecordOutcome.OFFLINE), done)
+            return
+        keys = self._keys = self._keys or KeyRing()
+        self._worker.submit(lambda: fetch_certified_record(
+            client, keys, id_number, item_code, session_id,
+            agent_token=self._agent_token()), done)
 
     def close_session(self, session_id: str) -> None:
         client = self._client

@@ -1,4 +1,6 @@
-"""query_print: the A4 proof's preview (pages of the very PDF that is printed), then print."""
+"""query_print: the certified record's A4 proof, previewed (pages of the very PDF that is
+printed), then printed with its slip. Without a verified record the screen shows what the
+form could read (masked) and why nothing can be printed."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class ProofScreen(Screen):
         super().__init__(flow, parent)
         self.title = self.label("title")
         self.status = self.label("notice")
+        self.shown = self.label("body")          # what could be read, when not certified
         self.page = ImageView(self)
         self.page.setObjectName("proof_preview")
         self.back = self.button(self.flow.back, name="back")
@@ -26,6 +29,7 @@ class ProofScreen(Screen):
         self.done = self.button(self.flow.finish, name="done")
         self.root.addWidget(self.title)
         self.root.addWidget(self.status)
+        self.root.addWidget(self.shown)
         self.root.addWidget(self.page, 1)
         self.root.addLayout(self.row(self.back, self.done, self.print_button,
                                      stretch_first=True))
@@ -37,7 +41,7 @@ class ProofScreen(Screen):
         if flow.notice is not None:
             text = flow.notice.get(lang)
         elif state is PrintState.PREPARING:
-            text = self.t("proof.making")
+            text = self.t("proof.making" if flow.record is not None else "proof.fetching")
         elif state is PrintState.PRINTING:
             text = self.t("proof.printing")
         elif state is PrintState.PRINTED:
@@ -48,6 +52,10 @@ class ProofScreen(Screen):
             text = ""
         self.status.setText(text)
         self.status.setVisible(bool(text))
+        rows = flow.proof_rows_shown if state is PrintState.FAILED and not flow.proof_pages \
+            else ()
+        self.shown.setText("\n".join(f"{label}：{value}" for label, value in rows))
+        self.shown.setVisible(bool(rows))
         self.page.set_png(flow.proof_pages[0] if flow.proof_pages else b"")
         self.print_button.setText(self.t("proof.print"))
         self.print_button.setEnabled(bool(flow.proof_pages) and state not in (
@@ -58,3 +66,4 @@ class ProofScreen(Screen):
 
     def clear(self) -> None:
         self.page.clear_image()
+        self.shown.clear()

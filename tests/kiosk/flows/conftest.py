@@ -27,6 +27,7 @@ from devices.smartcard.virtual_applet import SocialSecurityApplet
 from devices.smartcard.virtual_profiles import load_profiles as load_ssc_profiles
 from kiosk.catalog.load import load_catalog
 from kiosk.flows import CitizenFlow, FlowSettings
+from kiosk.flows.certify import RecordOutcome, RecordResult
 from kiosk.flows.services import (
     PrefillResult,
     PrintOutcome,
@@ -114,6 +115,10 @@ class HeldPrefill:
     # attributes (this service among them) and must find only what the real bridge holds.
     opened: list[str] = field(default_factory=list, repr=False)
     closed: list[str] = field(default_factory=list, repr=False)
+    # what a record request answers (the bridge verifies; this hands over its verdict)
+    record: RecordResult = field(default_factory=lambda: RecordResult(RecordOutcome.NOT_FOUND),
+                                 repr=False)
+    record_requests: list[str] = field(default_factory=list, repr=False)
 
     def open_session(self, request: SessionRequest,
                      done: Callable[[SessionResult], None]) -> None:
@@ -132,6 +137,11 @@ class HeldPrefill:
             done(self.answer)
         else:
             self.pending.append((item_code, done))
+
+    def fetch_record(self, id_number: Any, item_code: str, session_id: str,
+                     done: Callable[[RecordResult], None]) -> None:
+        self.record_requests.append(session_id)
+        done(self.record)
 
     def deliver(self) -> None:
         for _, done in self.pending:

@@ -9,6 +9,7 @@ from civic.catalog import prefill_response
 from civic.catalog.forms import Field
 from kiosk.catalog.load import load_residents
 from kiosk.flows import CitizenFlow
+from kiosk.flows.certify import RecordOutcome, RecordResult
 from kiosk.flows.services import PrefillResult
 from tests.kiosk.flows.conftest import RESIDENTS, TODAY
 
@@ -21,6 +22,22 @@ def platform_answer(catalog: Any, ref: str, item_code: str) -> PrefillResult:
     doc = prefill_response(catalog.get(item_code), resident.card_fields(),
                            resident.shared_data())
     return PrefillResult(doc["fields"], tuple(doc["exempt_materials"]))
+
+
+def certified_answer(catalog: Any, ref: str, item_code: str,
+                     now: dt.datetime) -> RecordResult:
+    """A verified record of this resident and item, as the platform bridge hands it to the
+    flow: made by the sandbox's own function, signed with a key made here."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from central.certified import issue
+    from civic.records import parse_record, sign_document
+
+    resident = next(r for r in load_residents(RESIDENTS) if r.ref == ref)
+    issued = issue(catalog.get(item_code), resident, now, "http://127.0.0.1:8765")
+    assert issued is not None, f"the sandbox holds no {item_code} record for {ref}"
+    signed = sign_document(issued.document, Ed25519PrivateKey.generate(), "test-key")
+    return RecordResult(RecordOutcome.VERIFIED, parse_record(signed))
 
 
 def answer_for(field: Field) -> Any:

@@ -5,22 +5,32 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
+import pytest
+
+from civic.errors import Refusal
 from civic.submission import shape_problems
 from civic.text import Text
 from kiosk.flows import CitizenFlow, PrefillOutcome, PrefillState, PrintState, Step
+from kiosk.flows.certify import RecordOutcome, RecordResult
 from kiosk.flows.services import PrefillResult
 from offline_queue import Outbox, State
 from offline_queue.events import ItemChanged
 from tests.kiosk.flows.conftest import (
     DISABILITY_CARD,
     INSURANCE_PROOF,
+    NOW,
     PENSION,
     FakeClock,
     HeldPrefill,
     RecordingPrinter,
     ssc_of,
 )
-from tests.kiosk.flows.helpers import SIGNATURE_PNG, fill_remaining, platform_answer
+from tests.kiosk.flows.helpers import (
+    SIGNATURE_PNG,
+    certified_answer,
+    fill_remaining,
+    platform_answer,
+)
 
 
 def to_form(flow: CitizenFlow, card, code: str = PENSION, consent: bool = True) -> None:
@@ -275,8 +285,12 @@ def test_printer_out_of_paper_keeps_receipt_and_submission(flow, id_cards, print
 
 def test_query_print_needs_consent_and_prints_a_masked_proof(flow, id_cards, prefill,
                                                              printer, catalog) -> None:
-    """query_print: without consent nothing is looked up; with it, proof preview then print."""
+    """query_print: without consent nothing is looked up; with it, the verified record is
+    previewed, then printed on the slip and on A4 with its id and verification code."""
     prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    prefill.record = certified_answer(catalog, "R001", INSURANCE_PROOF, NOW)
+    record = prefill.record.record
+    assert record is not None
     flow.card_placed(id_cards["R001"])
     flow.choose(INSURANCE_PROOF)
     flow.start_item()
@@ -289,20 +303,55 @@ def test_query_print_needs_consent_and_prints_a_masked_proof(flow, id_cards, pre
     flow.print_proof()
     proof = printer.proofs[-1]
     rows = dict(proof.rows)
-    assert str(rows["姓名"]) == "张**" and "330110194610230210" not in repr(proof)
+    assert str(rows["持有人"]) == "张**" and "330110194610230210" not in repr(proof)
+    assert rows["记录编号"] == record.record_id and rows["验证码"] == record.verification_code
+    assert all(rows[row.label.zh] == row.value for row in record.rows)
+    assert proof.verification_url == record.verify_url
+    slip = printer.receipts[-1]
+    printed = [getattr(e, "text", "") or getattr(e, "value", "") for e in slip.elements]
+    assert record.record_id in printed and record.verification_code in printed
+    assert any(getattr(e, "data", None) == record.verify_url for e in slip.elements)
     assert flow.print_state is PrintState.PRINTED
     flow.finish()
     assert flow.step is Step.GOODBYE
+    assert flow.record is None                   # the card stays: the session is over
+
+
+@pytest.mark.parametrize(("result", "words"), [
+    (RecordResult(RecordOutcome.REFUSED, refusal=Refusal.BAD_SIGNATURE), "signature"),
+    (RecordResult(RecordOutcome.REFUSED, refusal=Refusal.EXPIRED_KEY), "expired"),
+    (RecordResult(RecordOutcome.NOT_FOUND), "holds no such record"),
+    (RecordResult(RecordOutcome.NO_SESSION), "permission"),
+    (RecordResult(RecordOutcome.OFFLINE), "cannot certify"),
+])
+def test_a_record_that_is_not_verified_is_never_printed(flow, id_cards, prefill, printer,
+                                                        catalog, result, words) -> None:
+    """A refused, missing or unreachable record: no preview, nothing printed, the citizen
+    told why (in both languages) and what could be read shown on screen."""
+    prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    prefill.record = result
+    to_form(flow, id_cards["R001"], INSURANCE_PROOF)
+    fill_remaining(flow)
+    flow.to_review()
+    assert flow.step is Step.PROOF and not flow.proof_pages
+    assert flow.print_state is PrintState.FAILED
+    assert flow.notice is not None and words in flow.notice.en and flow.notice.zh
+    flow.print_proof()
+    assert not printer.proofs and not printer.receipts
+    shown = dict(flow.proof_rows_shown)
+    assert shown["姓名"] == "张**"
 
 
 def test_query_print_offline_says_so(flow, id_cards, prefill) -> None:
     """With the platform unreachable a proof cannot be made, and the screen says why."""
+    prefill.session = PrefillOutcome.OFFLINE        # no card session opens offline
     prefill.answer = PrefillResult(outcome=PrefillOutcome.OFFLINE)
     to_form(flow, id_cards["R001"], INSURANCE_PROOF)
     fill_remaining(flow)
     flow.to_review()
     assert flow.step is Step.PROOF and not flow.proof_pages
-    assert flow.notice is not None and "Offline" in flow.notice.en
+    assert flow.notice is not None and "cannot certify" in flow.notice.en
+    assert not prefill.record_requests             # no session: nothing to ask in
 
 
 def test_a_bug_ends_on_the_error_screen_with_nothing_kept(flow, id_cards) -> None:
@@ -371,6 +420,7 @@ def test_query_print_proof_prints_the_shared_values_shown_on_the_form(
     the platform's prefill answer into read-only fields, and the proof prints them in words."""
     code = "12330110002508019X4014000016000"
     prefill.answer = platform_answer(catalog, "R001", code)
+    prefill.record = certified_answer(catalog, "R001", code, NOW)
     to_form(flow, id_cards["R001"], code)
     item = catalog.get(code)
     shared_rows = [pf for pf in item.output.fields if pf.source.startswith("shared:")]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from kiosk.flows import PrintState, Step
-from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, PENSION
-from tests.kiosk.flows.helpers import platform_answer
+from kiosk.flows.certify import RecordOutcome, RecordResult
+from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, NOW, PENSION
+from tests.kiosk.flows.helpers import certified_answer, platform_answer
 from tests.kiosk.ui.driver import choose_by_search, current, fill_form, role, sign, tap, texts
 
 
@@ -70,6 +71,7 @@ def test_agent_only_and_query_print_screens(qtbot, window, flow, id_cards, prefi
     assert "代办" in texts(current(window))
     tap(qtbot, role(window, "back"))
     prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    prefill.record = certified_answer(catalog, "R001", INSURANCE_PROOF, NOW)
     flow.choose(INSURANCE_PROOF)
     tap(qtbot, role(window, "start"))
     tap(qtbot, role(window, "agree"))
@@ -78,6 +80,26 @@ def test_agent_only_and_query_print_screens(qtbot, window, flow, id_cards, prefi
     assert flow.step is Step.PROOF and current(window).page.has_image()
     tap(qtbot, role(window, "print"))
     assert printer.proofs and flow.print_state is PrintState.PRINTED
+
+
+def test_the_proof_screen_without_a_certified_record(qtbot, window, flow, id_cards, prefill,
+                                                     catalog, printer) -> None:
+    """The platform cannot certify: the screen shows what the form read (masked) and says
+    why nothing is printed; the print button stays off."""
+    prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    prefill.record = RecordResult(RecordOutcome.OFFLINE)
+    flow.card_placed(id_cards["R001"])
+    flow.choose(INSURANCE_PROOF)
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "agree"))
+    fill_form(qtbot, window)
+    tap(qtbot, role(window, "next"))
+    screen = current(window)
+    assert flow.step is Step.PROOF and not screen.page.has_image()
+    shown = texts(screen)
+    assert "无法出具" in shown and "张**" in shown and "张建国" not in shown
+    assert not role(window, "print").isEnabled()
+    assert not printer.proofs and not printer.receipts
 
 
 def test_language_switch_on_every_screen(qtbot, window, flow, id_cards) -> None:
