@@ -12,6 +12,9 @@ typed method per call:
 * :meth:`~PlatformClient.put_blob` — ``PUT /v1/blobs/{sha256}``: the blob's digest;
 * :meth:`~PlatformClient.face_check` — ``POST /v1/identity/face-checks`` inside a card
   session: a :class:`FaceCheck`;
+* :meth:`~PlatformClient.records` — ``GET /v1/residents/{id}/records`` inside a card session:
+  a :class:`civic.records.Record` (parsed, not yet verified), or None when none is held (404);
+* :meth:`~PlatformClient.keys` — ``GET /v1/keys``: the keys that sign records;
 * :meth:`~PlatformClient.heartbeat` — ``POST /v1/heartbeat``: a :class:`HeartbeatReply`;
 * :meth:`~PlatformClient.sign_in_agent` — ``POST /v1/agents/sign-in``: an :class:`AgentGrant`;
 * :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object.
@@ -36,8 +39,10 @@ from typing import Any, Final
 import httpx
 
 from civic.answers import CallMeaning, call_meaning
+from civic.errors import MalformedRecord
 from civic.identity import IdentifiedBy
 from civic.pii import Personal
+from civic.records import PublicKey, Record, parse_keys, parse_record
 from offline_queue.credentials import Credentials
 from offline_queue.errors import (
     BadAnswer,
@@ -74,6 +79,8 @@ PUT_BLOB: Final = "PUT /v1/blobs/{sha256}"
 FACE_CHECK: Final = "POST /v1/identity/face-checks"
 AGENT_SIGN_IN: Final = "POST /v1/agents/sign-in"
 WORKLIST: Final = "GET /v1/worklist"
+RECORDS: Final = "GET /v1/residents/{id_number}/records"
+KEYS: Final = "GET /v1/keys"
 
 #: the error each meaning but OK raises
 ERRORS: Final[Mapping[CallMeaning, type[PlatformError]]] = MappingProxyType({
@@ -256,6 +263,32 @@ class PlatformClient:
                             detail="no check_id, match, score or threshold in the answer")
         return FaceCheck(check_id, match, float(score), float(threshold),
                          str(doc.get("reference") or ""))
+
+    def records(self, id_number: Personal, item_code: str, session_id: str, *,
+                agent_token: str | None = None) -> Record | None:
+        """The certified record of this resident for a ``query_print`` item, or None when
+        the platform holds none (404). Only inside the resident's card session (else
+        :class:`~offline_queue.errors.NoCardSession`). The record is parsed, not trusted:
+        ``civic.records.verify`` it before printing; one that is not a record raises
+        :class:`civic.errors.MalformedRecord` (the flow refuses it like a bad signature)."""
+        answer = self._send("GET", RECORDS, f"/v1/residents/{id_number.reveal()}/records",
+                            params={"item_code": item_code}, agent_token=agent_token,
+                            session_id=session_id)
+        error = self._error(RECORDS, answer)
+        if isinstance(error, PlatformNotFound):
+            return None
+        if error is not None:
+            raise error
+        return parse_record(self._object(RECORDS, answer))
+
+    def keys(self) -> tuple[PublicKey, ...]:
+        """The platform's record-signing keys (``GET /v1/keys``); a list that cannot be read
+        is :class:`~offline_queue.errors.BadAnswer`."""
+        answer = self._call("GET", KEYS, "/v1/keys")
+        try:
+            return parse_keys(self._object(KEYS, answer))
+        except MalformedRecord as exc:
+            raise BadAnswer(KEYS, answer.status_code, detail=str(exc)) from exc
 
     def heartbeat(self, body: Mapping[str, Any]) -> HeartbeatReply:
         """Send one heartbeat (the fleet's view of this terminal). A 2xx means the platform
