@@ -147,6 +147,16 @@ def session_id_of(header: str | None) -> str | None:
     return value or None
 
 
+def resident_of(conn: sqlite3.Connection, session_id: str | None) -> str | None:
+    """The resident a session names (whoever's session it is), or None for no session: for
+    a read that names no ID number of its own (a face check is of the session's resident)."""
+    if session_id is None:
+        return None
+    row = conn.execute("SELECT resident_hash FROM card_sessions WHERE session_id = ?",
+                       (session_id,)).fetchone()
+    return None if row is None else str(row["resident_hash"])
+
+
 def require_session(conn: sqlite3.Connection, device_id: str, session_id: str | None,
                     resident: str, now: dt.datetime) -> OpenSession:
     """The open session this read runs in, or ``403 no_session``: the session must exist,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from central.files import private_dir, private_file, tighten
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -125,6 +125,23 @@ _MIGRATIONS: dict[int, str] = {
         title_zh TEXT NOT NULL, title_en TEXT NOT NULL, issued_at TEXT NOT NULL,
         valid_until TEXT NOT NULL, holder_masked TEXT NOT NULL,
         device_id TEXT NOT NULL REFERENCES devices(device_id));
+    """,
+    # Issue #17. Face checks (central.face_checks): only the check's id, device, session,
+    # time, score and result, and the one submission that named it; never the image (its
+    # blob is deleted once compared) nor the resident (the session names them). A blob an
+    # accepted submission names is marked, so the sweep of unnamed face images spares it.
+    # A submission keeps how the person was checked (and a terminal's own score).
+    6: """
+    CREATE TABLE face_checks (
+        check_id TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(device_id),
+        session_id TEXT NOT NULL REFERENCES card_sessions(session_id),
+        checked_at TEXT NOT NULL, result TEXT NOT NULL, score REAL,
+        submission_id TEXT UNIQUE);
+    CREATE INDEX face_checks_by_session ON face_checks(session_id);
+    ALTER TABLE blobs ADD COLUMN named_at TEXT;
+    UPDATE blobs SET named_at = stored_at;
+    ALTER TABLE submissions ADD COLUMN identity_method TEXT;
+    ALTER TABLE submissions ADD COLUMN identity_score REAL;
     """,
 }
 

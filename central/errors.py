@@ -8,7 +8,8 @@ Problem                         an answer other than success, rendered as proble
 ├── Conflict (409)              in_progress, missing_blobs
 ├── TooLarge (413)
 ├── Unprocessable (422)         validation (with per-field zh/en messages), idempotency_key_reused
-└── Throttled (429)             too many sign-in attempts
+├── Throttled (429)             too many sign-in attempts, sessions or face checks
+└── Unavailable (503)           a part of the platform cannot answer now (the face engine)
 
 Handlers raise these; the HTTP layer turns them into responses. Anything else escaping a
 handler is a bug in the sandbox: logged with its traceback and answered with a 500.
@@ -81,3 +82,7 @@ class Unprocessable(Problem):
 
 class Throttled(Problem):
     status, title = 429, "Too many requests"
+
+
+class Unavailable(Problem):
+    status, title = 503, "Service unavailable"

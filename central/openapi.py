@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from central.face_checks import Challenge
+from civic.catalog.vocab import IdentityAssurance
 from civic.identity import IdentifiedBy
-from civic.submission import ConsentMethod
+from civic.submission import ConsentMethod, IdentityMethod
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -81,6 +83,14 @@ def _schemas() -> dict[str, Any]:
                             "method": {"enum": [str(m) for m in ConsentMethod]},
                             "signature_sha256": {"oneOf": [_SHA, {"type": "null"}]},
                             "prefill_authorised": {"type": "boolean"}}},
+            "identity_check": {"oneOf": [{"type": "null"}, {
+                "type": "object", "required": ["method", "at"],
+                "properties": {
+                    "method": {"enum": [str(m) for m in IdentityMethod]},
+                    "check_id": {"type": ["string", "null"], "maxLength": 100},
+                    "score": {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                                        {"type": "null"}]},
+                    "at": _TIME}}]},
             "replaces": {"type": ["string", "null"], "format": "uuid"},
             "local_receipt": {"type": ["string", "null"], "maxLength": 50}}}
     status: dict[str, Any] = {
@@ -129,7 +139,9 @@ def _schemas() -> dict[str, Any]:
                  "properties": {"code": _TEXT, "name": i18n,
                                 "mode": {"enum": ["apply", "query_print", "agent_only"]},
                                 "visits_required": {"enum": [0, 1]},
-                                "materials": {"type": "array"}}},
+                                "materials": {"type": "array"},
+                                "identity_assurance": {
+                                    "enum": [str(a) for a in IdentityAssurance]}}},
     }
 
 
@@ -286,6 +298,31 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                           "403": _problem("no_session (no open session of this device for "
                                           "this resident), or the agent's session invalid"),
                           "404": _problem("no such record for this resident"), **_COMMON}}},
+        "/v1/identity/face-checks": {"post": {
+            "operationId": "faceCheck", "security": _AUTH, "parameters": [session_param],
+            "requestBody": _body({
+                "type": "object", "required": ["image_sha256", "liveness"],
+                "properties": {"image_sha256": _SHA, "liveness": {
+                    "type": "object", "required": ["challenge", "passed", "frames"],
+                    "properties": {"challenge": {"enum": [str(c) for c in Challenge]},
+                                   "passed": {"const": True},
+                                   "frames": {"type": "integer", "minimum": 1}}}}}),
+            "responses": {"200": _ok("compared with the resident's registry photo; the image "
+                                     "is deleted", {
+                "type": "object",
+                "required": ["check_id", "match", "score", "threshold", "reference"],
+                "properties": {"check_id": _TEXT, "match": {"type": "boolean"},
+                               "score": {"type": "number", "minimum": 0, "maximum": 1},
+                               "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+                               "reference": {"const": "population_registry"}}}),
+                "403": _problem("no_session (no open session of this device)"),
+                "404": _problem("no_reference: no photo of the session's resident"),
+                "409": _problem("missing_blobs: upload the image first"),
+                "413": _problem("image_too_large (over 300 KB)"),
+                "415": _problem("bad_image (not image/jpeg), or not JSON"),
+                "422": _problem("no_face: no single clear face (none, several, too small)"),
+                "429": _problem("too_many_checks (5 a session; final), or throttled"),
+                **{k: v for k, v in _COMMON.items() if k != "429"}}}},
         "/v1/keys": {"get": {
             "operationId": "keys", "security": [], "responses": {"200": _ok(
                 "the keys that sign certified records", {

@@ -18,13 +18,19 @@ from central.catalog_source import CatalogSource
 from central.clock import Clock, utc_now
 from central.db import Database
 from central.errors import Problem
+from central.face_checks import FaceChecks, ImageSweeper
 from central.faults import Counters, FaultInjector, FaultPlan
 from central.http.messages import Request, Response
 from central.http.router import Router
 from central.http.server import PlatformHTTPServer, ServerThread
+from central.identity_rule import IdentityRule
+from central.reference_photos import ReferencePhotos
 from central.signing import load_or_create
 from central.submissions import SubmissionDesk
 from central.workflow import Workflow, WorkflowSchedule
+from faces import scoring
+from faces.worker import FaceWorker
+from faces.worker_main import DEFAULT_ENGINE
 from seeds import seeds_dir
 
 log = logging.getLogger(__name__)
@@ -44,6 +50,11 @@ class SandboxSettings:
     worklist_valid_days: int = 7
     processing_delay_s: float = 0.0  # how long a submission takes to process (for 409 tests)
     session_limits: SessionLimits = field(default_factory=SessionLimits)
+    # The face check's engine (the terminal's own, in a process of its own; a vendor's is
+    # named the same way), and the least score a terminal's card-photo comparison needs:
+    # named to every terminal in the heartbeat's config (central.identity_rule says why).
+    face_engine: str = DEFAULT_ENGINE
+    card_photo_threshold: float = scoring.THRESHOLD
 
 
 class SandboxPlatform:
@@ -62,10 +73,19 @@ class SandboxPlatform:
         self.blobs = BlobStore(settings.data_dir / "blobs", self.db, clock)
         self.workflow = Workflow(self.db, clock, settings.workflow)
         self.processing_delay_s = settings.processing_delay_s
+        # Started on the first face check, not here: most runs of the sandbox never make
+        # one, and the engine's process costs a second and ~80 MB to start.
+        self.face_engine = FaceWorker(settings.face_engine)
+        self.face_checks = FaceChecks(self.db, clock, self.blobs, self.face_engine,
+                                      ReferencePhotos(self.face_engine))
+        self.image_sweeper = ImageSweeper(self.face_checks)
+        self.identity_rule = IdentityRule(self.catalog.catalog_for,
+                                          settings.card_photo_threshold)
         self.desk = SubmissionDesk(self.db, clock, self.catalog.validate_form,
                                    self.blobs.exists_on, self.workflow.first_step_at,
                                    on_received=self._received,
-                                   processing_delay=lambda: self.processing_delay_s)
+                                   processing_delay=lambda: self.processing_delay_s,
+                                   identity=self.identity_rule)
         self.public_url = settings.public_url
         self.router = Router()
         api.register_all(self.router, self)
@@ -106,12 +126,15 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         self._thread.start()
         self.platform.workflow.start()
+        self.platform.image_sweeper.start()
         log.info("central.started", extra={"ctx": {"url": self.url}})
         return self
 
     def stop(self) -> None:
         self.platform.workflow.stop()
+        self.platform.image_sweeper.stop()
         self._thread.stop()
+        self.platform.face_engine.close()
         self.platform.db.close()
         log.info("central.stopped")
 

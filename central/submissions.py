@@ -32,10 +32,12 @@ from central.clock import Clock, rfc3339
 from central.db import Database, write
 from central.errors import BadRequest, Conflict, Forbidden, Problem, Unprocessable
 from central.http.messages import canonical, dump
+from central.identity_rule import IdentityRule
 from civic.submission import (
     ConsentMethod,
     attachment_hashes,
     consent_method,
+    identity_check,
     is_uuid,
     shape_problems,
 )
@@ -71,7 +73,8 @@ class SubmissionDesk:
                  blob_exists: Callable[[sqlite3.Connection, str], bool],
                  first_step_at: Callable[[dt.datetime], dt.datetime],
                  on_received: Callable[[int], None] | None = None,
-                 processing_delay: Callable[[], float] | None = None) -> None:
+                 processing_delay: Callable[[], float] | None = None,
+                 identity: IdentityRule | None = None) -> None:
         self._db = db
         self._clock = clock
         self._validate_form = validate_form
@@ -79,6 +82,7 @@ class SubmissionDesk:
         self._first_step_at = first_step_at
         self._on_received = on_received or (lambda _n: None)
         self._processing_delay = processing_delay or (lambda: 0.0)
+        self._identity = identity          # face items' identity_check (None: not judged)
 
     def submit(self, device: Device, key: str | None, body: Any,
                signed_in_agent: str | None) -> Answer:
@@ -155,8 +159,11 @@ class SubmissionDesk:
                 attachment_hashes(body)):
             return {"consent.signature_sha256": {
                 "zh": "签名图片不在附件中", "en": "the signature is not among the attachments"}}
-        return self._validate_form(body["item_code"], body["catalog_version"], body["form"],
-                                   self._clock().date(), keypad)
+        problems = self._validate_form(body["item_code"], body["catalog_version"],
+                                       body["form"], self._clock().date(), keypad)
+        if self._identity is not None:
+            problems = {**problems, **self._identity.problems(conn, device.device_id, body)}
+        return problems
 
     def _finish(self, conn: sqlite3.Connection, device: Device, reserved: list[_Pending],
                 results: list[Result | None]) -> None:
@@ -168,7 +175,12 @@ class SubmissionDesk:
                 if results[item.index] is not None or item.problems is None:
                     conn.execute("DELETE FROM idempotency WHERE key = ? AND "
                                  "state = 'in_progress'", (item.key,))
-                elif item.problems:
+                    continue
+                if not item.problems and self._identity is not None:
+                    # Claimed in this transaction, so two submissions naming one face
+                    # check cannot both be accepted, however they race.
+                    item.problems = self._identity.claim(conn, item.body)
+                if item.problems:
                     results[item.index] = _reject(conn, device, item, stamp)
                 else:
                     results[item.index] = _accept(conn, device, item, now,
@@ -225,20 +237,24 @@ def _accept(conn: sqlite3.Connection, device: Device, item: _Pending, now: dt.da
     stamp = rfc3339(now)
     body = item.body
     case_number = _next_case_number(conn, device.region_code, now)
+    check = identity_check(body)
     conn.execute(
         "INSERT INTO submissions (submission_id, device_id, agent_id, item_code, "
         "catalog_version, channel, case_number, status, message, received_at, updated_at, "
-        "replaces, next_step_at, consent_method) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "replaces, next_step_at, consent_method, identity_method, identity_score) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (item.key, device.device_id, (body.get("agent") or {}).get("agent_id"),
          body["item_code"], body["catalog_version"], body["channel"], case_number, "received",
          RECEIVED_MESSAGE, stamp, stamp, body.get("replaces"), rfc3339(first_step),
-         str(consent_method(body))))
+         str(consent_method(body)), None if check is None else str(check.method),
+         None if check is None else check.score))
     conn.execute("INSERT INTO changes (submission_id, device_id, case_number, status, message, "
                  "at) VALUES (?,?,?,?,?,?)",
                  (item.key, device.device_id, case_number, "received", RECEIVED_MESSAGE, stamp))
     # The device named these blobs in a submission the platform now owns: it may ask about
     # them (HEAD) like their uploader.
     BlobStore.add_owner(conn, attachment_hashes(body), device.device_id)
+    BlobStore.mark_named(conn, attachment_hashes(body), stamp)
     answer = {"submission_id": item.key, "case_number": case_number, "status": "received",
               "received_at": stamp}
     conn.execute("UPDATE idempotency SET state = 'done', status = 201, response = ?, "

@@ -16,6 +16,7 @@ def register_all(router: Router, platform: SandboxPlatform) -> None:
         blobs,
         catalog,
         devices,
+        face_checks,
         records,
         residents,
         sandbox,
@@ -25,5 +26,5 @@ def register_all(router: Router, platform: SandboxPlatform) -> None:
     )
 
     for module in (system, devices, catalog, blobs, submissions, sessions, residents, records,
-                   agents, sandbox):
+                   face_checks, agents, sandbox):
         module.register(router, platform)

@@ -16,6 +16,9 @@ def register(router: Router, platform: SandboxPlatform) -> None:
     def put_blob(request: Request) -> Response:
         digest = request.params["sha256"]
         media_type = (request.header("content-type") or "application/octet-stream")[:100]
+        # Each upload also clears face images that no check named in time (the sweeper's
+        # thread does too, between uploads).
+        platform.face_checks.sweep()
         created = platform.blobs.put(digest, request.body, media_type,
                                      request.device.device_id)
         platform.counters.event("blobs_stored" if created else "blobs_repeated")

@@ -86,8 +86,11 @@ def register(router: Router, platform: SandboxPlatform) -> None:
             # cannot read): the citizen's receipt must still lead to "apply again".
             conn.executemany("INSERT OR IGNORE INTO damaged VALUES (?, ?, ?)",
                              [(sid, device_id, now) for sid in damaged])
+        # card_photo_threshold: the least score of a terminal's own comparison with the ID
+        # card's photo that a face item's submission may carry (central.identity_rule).
         return Response.json(200, {"server_time": now, "config": {
-            "heartbeat_interval_s": 300, "sync_interval_s": 60}})
+            "heartbeat_interval_s": 300, "sync_interval_s": 60,
+            "card_photo_threshold": platform.identity_rule.card_photo_threshold}})
 
     router.add("POST", "/v1/devices/enroll", enroll, auth=False)
     router.add("POST", "/v1/heartbeat", heartbeat)

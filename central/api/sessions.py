@@ -43,16 +43,25 @@ class ReadContext:
     item_code: str | None
 
 
+#: how the access log names a refused read whose session named no resident it knows
+UNKNOWN_RESIDENT = "-"
+
+
 def begin_read(platform: SandboxPlatform, request: Request, endpoint: str,
                item_code: str | None = None) -> ReadContext:
     """Let a read of ``request.params["id_number"]`` through, or ``403 no_session`` (logged
-    as refused). ``endpoint`` is the route as the log keeps it (``GET /v1/...``)."""
+    as refused). ``endpoint`` is the route as the log keeps it (``GET /v1/...``).
+    Without an ``id_number`` in the path (a face check), the read is of the resident the
+    session names."""
     now = platform.clock()
     device_id = request.device.device_id
     with platform.db.session() as conn:
         agent = agent_of(conn, request, request.device, rfc3339(now), required=False)
-        resident = access_log.resident_hash(conn, request.params["id_number"])
         session_id = card_sessions.session_id_of(request.header(card_sessions.SESSION_HEADER))
+        if "id_number" in request.params:
+            resident = access_log.resident_hash(conn, request.params["id_number"])
+        else:
+            resident = card_sessions.resident_of(conn, session_id) or UNKNOWN_RESIDENT
         try:
             session = card_sessions.require_session(conn, device_id, session_id, resident, now)
         except Problem:
