@@ -48,6 +48,8 @@ class Demo:
         self._want_virtual = virtual_card
         self.residents: list[Resident] = load_residents(RESIDENTS)
         self.slips: list[Path] = []
+        # what the emulated printer decoded of each slip (lines, QR payloads), for tests
+        self.decoded_slips: list[Any] = []
         self.on_slip: Callable[[Path], None] = lambda _p: None
         self._stoppers: list[Callable[[], object]] = []
         self.virtual_card: Any = None
@@ -143,7 +145,8 @@ class Demo:
     def set_paper(self, state: PrinterState) -> None:
         self.printer.set_state(state)
 
-    def _slip(self, _slip: Any, path: Path | None) -> None:   # printer-emulator thread
+    def _slip(self, slip: Any, path: Path | None) -> None:    # printer-emulator thread
+        self.decoded_slips.append(slip)
         if path is not None:
             self.slips.append(path)
             self.on_slip(path)

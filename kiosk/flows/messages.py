@@ -253,10 +253,10 @@ _M: dict[str, tuple[str, str]] = {
     # Without a verified record the terminal prints no proof (platform-api.md).
     "proof.fetching": ("正在向政务平台查询并核验记录…",
                        "Asking the platform for your record and checking it…"),
-    "proof.uncertified": ("政务平台现在无法出具这份证明，本机不能打印。您的信息见上方表格；"
+    "proof.uncertified": ("政务平台现在无法出具这份证明，本机不能打印。下方是本机读到的信息；"
                           "请稍后再试，或到服务窗口办理。",
                           "The platform cannot certify this record now, so nothing can be "
-                          "printed here. What could be read is shown above; please try "
+                          "printed here. What could be read is shown below; please try "
                           "later or ask at a service window."),
     "proof.no_session": ("查询授权已结束，本机不能打印证明。请重新放卡并同意授权后再试。",
                          "The permission to look this up has ended, so no proof can be "

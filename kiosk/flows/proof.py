@@ -23,10 +23,10 @@ from kiosk.receipts import SubmissionReceipt
 _PERSONAL_KINDS = {"name": "name", "id_number": "id_number", "address": "address"}
 
 
-def _display(value: Any, item: Item, key: str) -> str:
-    """The value in words on the (Chinese) proof, with its form field's choice labels."""
+def _display(value: Any, item: Item, key: str, language: str = "zh") -> str:
+    """The value in words (Chinese on the proof), with its form field's choice labels."""
     choices = next((f.choices for f in item.form.fields if f.key == key), ())
-    return in_words(value, "zh", choices) or "—"
+    return in_words(value, language, choices) or "—"
 
 
 def record_proof_rows(record: Record, item: Item, values: Mapping[str, Any]
@@ -60,11 +60,11 @@ def uncertified_rows(item: Item, identity: Identity, shared_fields: Mapping[str,
             raw = card.get(key)
             value = (Personal(str(raw), _PERSONAL_KINDS[key]).masked()
                      if key in _PERSONAL_KINDS and raw else
-                     _display(raw, item, by_source.get(pf.source, "")))
+                     _display(raw, item, by_source.get(pf.source, ""), language))
         elif kind == "shared":
             form_key = by_source.get(pf.source)
             value = _display(shared_fields.get(form_key) if form_key else None, item,
-                             form_key or "")
+                             form_key or "", language)
         else:
             continue                          # only the platform's record holds these
         rows.append((pf.label.get(language), value))

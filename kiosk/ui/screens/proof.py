@@ -54,8 +54,12 @@ class ProofScreen(Screen):
         self.status.setVisible(bool(text))
         rows = flow.proof_rows_shown if state is PrintState.FAILED and not flow.proof_pages \
             else ()
-        self.shown.setText("\n".join(f"{label}：{value}" for label, value in rows))
+        colon = ": " if lang == "en" else "："
+        self.shown.setText("\n".join(f"{label}{colon}{value}" for label, value in rows))
         self.shown.setVisible(bool(rows))
+        # the rows take the room of a preview there is none of (elder text needs it)
+        self.page.setVisible(not rows)
+        self.print_button.setVisible(not rows)   # nothing to print: no button to press
         self.page.set_png(flow.proof_pages[0] if flow.proof_pages else b"")
         self.print_button.setText(self.t("proof.print"))
         self.print_button.setEnabled(bool(flow.proof_pages) and state not in (

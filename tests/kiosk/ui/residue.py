@@ -1,5 +1,5 @@
-"""Looking everywhere a previous citizen's name or ID number, or their card session's id,
-could still be."""
+"""Looking everywhere a previous citizen's name or ID number, their card session's id, or
+their certified record could still be."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from civic.identity import Identity
+from civic.records import Record
 from kiosk.flows.services import SessionResult
 from offline_queue.platform import CardSession
 
@@ -60,6 +61,11 @@ def residue(secrets: list[str], flow: Any, keyboard: Any) -> list[str]:
     carriers = [o for o in gc.get_objects() if isinstance(o, SessionResult | CardSession)
                 and o.session_id]
     found += [f"a card session id is still held by a {type(o).__name__}" for o in carriers]
+    # A certified record (query_print) lives in the flow until the wipe, never after.
+    if getattr(flow, "record", None) is not None:
+        found.append("the flow still holds a certified record")
+    found += [f"a certified record is still alive: {o!r}" for o in gc.get_objects()
+              if isinstance(o, Record)]
     for path in keyboard.learned_files():
         data = path.read_bytes()
         for secret in secrets:

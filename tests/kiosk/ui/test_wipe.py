@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from kiosk.flows import IdlePhase, Step
-from tests.kiosk.flows.conftest import PENSION
+from kiosk.flows.certify import RecordOutcome, RecordResult
+from tests.kiosk.flows.conftest import INSURANCE_PROOF, NOW, PENSION
+from tests.kiosk.flows.helpers import certified_answer, platform_answer
 from tests.kiosk.ui.driver import current, fill_form, role, tap, type_text
 from tests.kiosk.ui.residue import residue
 
@@ -66,6 +68,32 @@ def test_the_wipe_drops_the_card_session(qtbot, window, flow, id_cards, prefill,
     assert flow.step is Step.ATTRACT
     assert prefill.closed == ["held-session-1"]
     assert residue([*SECRETS, "held-session-1"], flow, window.keyboard) == []
+
+
+def test_the_wipe_drops_the_certified_record(qtbot, window, flow, id_cards, prefill,
+                                             catalog, clock) -> None:
+    """A query_print proof on screen from a verified record: the idle wipe leaves no record,
+    its id or its code in the flow, a widget or any live object."""
+    prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
+    prefill.record = certified_answer(catalog, "R001", INSURANCE_PROOF, NOW)
+    record = prefill.record.record
+    assert record is not None
+    flow.card_placed(id_cards["R001"])
+    flow.choose(INSURANCE_PROOF)
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "agree"))
+    fill_form(qtbot, window)
+    tap(qtbot, role(window, "next"))
+    assert flow.step is Step.PROOF and flow.record is record
+    marks = [record.record_id, record.verification_code]
+    assert residue(marks, flow, window.keyboard) != []                # the check sees it
+    # the test's own fake keeps what it answered; the real bridge keeps nothing
+    prefill.record = RecordResult(RecordOutcome.NOT_FOUND)
+    del record
+    clock.advance(81)
+    window.tick()
+    assert flow.step is Step.ATTRACT
+    assert residue([*SECRETS, *marks], flow, window.keyboard) == []
 
 
 def test_card_removed_mid_flow_wipes_at_once(qtbot, window, flow, id_cards) -> None:
