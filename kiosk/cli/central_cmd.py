@@ -58,7 +58,8 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
         description="Serve the terminal API. On first start it prints an enrolment code. "
                     "Faults can be injected with --fault KEY=VALUE (drop_before, drop_after, "
                     "error_500, error_503, error_429 and truncate are fractions of requests; "
-                    "delay with delay_s; retry_after_s; batch_disabled=true) and changed at run "
+                    "delay with delay_s; retry_after_s; batch_disabled=true; tamper_records=true "
+                    "serves certified records changed after signing) and changed at run "
                     "time through PUT/PATCH /v1/_sandbox/faults on loopback.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
