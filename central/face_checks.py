@@ -139,7 +139,11 @@ class FaceChecks:
     """Face checks against the reference photos, and the images they leave behind."""
 
     def __init__(self, db: Database, clock: Clock, blobs: BlobStore, engine: FaceComparer,
-                 references: ReferencePhotos) -> None:
+                 references: ReferencePhotos, sweep_every_s: float = SWEEP_EVERY_S) -> None:
+        if not 0 < sweep_every_s <= SWEEP_EVERY_S:
+            raise ValueError(f"the sweep of unnamed images runs at least every "
+                             f"{SWEEP_EVERY_S:g} s")
+        self.sweep_every_s = sweep_every_s
         self._db = db
         self._clock = clock
         self._blobs = blobs
@@ -246,10 +250,10 @@ class FaceChecks:
 
     def sweep(self) -> int:
         """Delete the uploaded images that no check named in time; how many."""
-        # The sweep runs every SWEEP_EVERY_S, so it takes images a round early: none then
+        # The sweep runs every sweep_every_s, so it takes images a round early: none then
         # outlives its 10 minutes.
         before = self._clock() - dt.timedelta(minutes=UNNAMED_IMAGE_MINUTES) \
-            + dt.timedelta(seconds=SWEEP_EVERY_S)
+            + dt.timedelta(seconds=self.sweep_every_s)
         deleted = self._blobs.sweep_unnamed_images(IMAGE_TYPE, MAX_IMAGE_BYTES, before)
         if deleted:
             log.info("central.face_check.swept", extra={"ctx": {"images": deleted}})
@@ -257,13 +261,13 @@ class FaceChecks:
 
 
 class ImageSweeper:
-    """Runs :meth:`FaceChecks.sweep` every :data:`SWEEP_EVERY_S` on a thread of its own, so
-    an image is deleted in time even when no request comes. The sweep compares upload
+    """Runs :meth:`FaceChecks.sweep` every ``checks.sweep_every_s`` on a thread of its own,
+    so an image is deleted in time even when no request comes. The sweep compares upload
     times with the platform's clock, so a test moves that clock rather than waiting."""
 
-    def __init__(self, checks: FaceChecks, every_s: float = SWEEP_EVERY_S) -> None:
+    def __init__(self, checks: FaceChecks) -> None:
         self._checks = checks
-        self._every_s = every_s
+        self._every_s = checks.sweep_every_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

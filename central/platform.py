@@ -18,7 +18,7 @@ from central.catalog_source import CatalogSource
 from central.clock import Clock, utc_now
 from central.db import Database
 from central.errors import Problem
-from central.face_checks import FaceChecks, ImageSweeper
+from central.face_checks import SWEEP_EVERY_S, FaceChecks, ImageSweeper
 from central.faults import Counters, FaultInjector, FaultPlan
 from central.http.messages import Request, Response
 from central.http.router import Router
@@ -55,6 +55,7 @@ class SandboxSettings:
     # named to every terminal in the heartbeat's config (central.identity_rule says why).
     face_engine: str = DEFAULT_ENGINE
     card_photo_threshold: float = scoring.THRESHOLD
+    image_sweep_s: float = SWEEP_EVERY_S  # how often unnamed face images are swept (≤ 30 s)
 
 
 class SandboxPlatform:
@@ -77,7 +78,8 @@ class SandboxPlatform:
         # one, and the engine's process costs a second and ~80 MB to start.
         self.face_engine = FaceWorker(settings.face_engine)
         self.face_checks = FaceChecks(self.db, clock, self.blobs, self.face_engine,
-                                      ReferencePhotos(self.face_engine))
+                                      ReferencePhotos(self.face_engine),
+                                      settings.image_sweep_s)
         self.image_sweeper = ImageSweeper(self.face_checks)
         self.identity_rule = IdentityRule(self.catalog.catalog_for,
                                           settings.card_photo_threshold)

@@ -14,6 +14,7 @@ import concurrent.futures
 import datetime as dt
 import hashlib
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from central.admin import add_agent
+from central.admin import add_agent, issue_enrollment_code
 from central.face_checks import CHECKS_PER_SESSION, MAX_IMAGE_BYTES
 from central.platform import SandboxServer, SandboxSettings
 from central.workflow import WorkflowSchedule
@@ -260,6 +261,31 @@ def test_an_upload_no_check_names_is_deleted_within_ten_minutes(
     upload(kiosk, blank_image())
     assert kiosk.head(f"/v1/blobs/{lingering}").status_code == 404
     assert kiosk.head(f"/v1/blobs/{named}").status_code == 200
+
+
+def test_the_sweeper_deletes_an_unnamed_image_with_no_request_coming(
+        tmp_path: Path) -> None:
+    """With no upload or check to trigger it, the sandbox's own sweeper thread deletes an
+    image left unnamed once the sandbox's clock passes its 10 minutes."""
+    clock = MovableClock()
+    settings = SandboxSettings(tmp_path / "central", workflow=WorkflowSchedule(step_s=0),
+                               image_sweep_s=0.05)
+    with SandboxServer(settings, clock=clock) as server:
+        code = issue_enrollment_code(settings.data_dir, "kiosk")
+        enrolled = httpx.post(f"{server.url}/v1/devices/enroll", json={
+            "enrollment_code": code, "kind": "kiosk", "hostname": "test-host",
+            "app_version": "0.1.0", "site": {"region_code": "330110", "name": "测试点"}})
+        assert enrolled.status_code == 201, enrolled.text
+        with httpx.Client(base_url=server.url, timeout=10, headers={
+                "Authorization": f"Bearer {enrolled.json()['token']}"}) as kiosk:
+            digest = upload(kiosk, hopper_variant())
+            assert kiosk.head(f"/v1/blobs/{digest}").status_code == 200
+            clock.advance(minutes=10)
+            deadline = time.monotonic() + 10.0
+            while kiosk.head(f"/v1/blobs/{digest}").status_code != 404:
+                assert time.monotonic() < deadline, "the sweeper never deleted the image"
+                time.sleep(0.05)
+        assert not list((settings.data_dir / "blobs").rglob(digest))
 
 
 def _plain_item(sandbox: SandboxServer) -> str:
