@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kiosk.flows import certify, services, submission
     from kiosk.flows import proof as proofs
     from kiosk.flows.certify import RecordResult
-    from kiosk.flows.services import PrintOutcome, ProofContent
+    from kiosk.flows.services import PrintOutcome, ProofContent, SessionResult
     from offline_queue import errors as queue_errors
     from offline_queue import events, states
     from offline_queue.events import OutboxEvent
@@ -200,9 +200,35 @@ class PrintingSteps(FlowCore):
         self.print_state = PrintState.PREPARING
         self._changed(Topic.PRINT)
         session = self._session
-        self.prefill_client.fetch_record(self.identity.id_number, self.item.code,
-                                         self._card_session_id,
-                                         lambda result: self._record_done(session, result))
+        self._fetch_record(session, retried=False)
+
+    def _fetch_record(self, session: int, *, retried: bool) -> None:
+        assert self.identity is not None and self.item is not None
+        assert self._card_session_id is not None
+        self.prefill_client.fetch_record(
+            self.identity.id_number, self.item.code, self._card_session_id,
+            lambda result: self._record_done(session, result, retried))
+
+    def _reopen_for_record(self, session: int) -> None:
+        """The platform lost the card session while the card is still here: open a new one,
+        once, and ask again (platform-api.md, "Access to shared data")."""
+        assert self.identity is not None
+        request = services.SessionRequest(self.identity.id_number, self.identity.identified_by,
+                                          self.identity.card_digest or None)
+        self.prefill_client.open_session(request,
+                                         lambda result: self._reopened(session, result))
+
+    @guarded
+    def _reopened(self, session: int, result: SessionResult) -> None:
+        if not self._current(session) or self.step is not Step.PROOF:
+            if result.session_id is not None:      # the citizen left meanwhile: keep nothing
+                self.prefill_client.close_session(result.session_id)
+            return
+        if result.session_id is None:
+            self._uncertified("proof.uncertified")
+            return
+        self._card_session_id = result.session_id
+        self._fetch_record(session, retried=True)
 
     def _uncertified(self, key: str, **values: Text) -> None:
         self.notice = Text(MESSAGES[key].zh.format(**{k: v.zh for k, v in values.items()}),
@@ -213,7 +239,7 @@ class PrintingSteps(FlowCore):
         self._changed(Topic.NOTICE)
 
     @guarded
-    def _record_done(self, session: int, result: RecordResult) -> None:
+    def _record_done(self, session: int, result: RecordResult, retried: bool = False) -> None:
         if not self._current(session) or self.step is not Step.PROOF:
             return                  # a previous citizen's record, or the citizen went back
         self.record_outcome = str(result.outcome)
@@ -228,6 +254,9 @@ class PrintingSteps(FlowCore):
             self._uncertified("proof.no_record")
         elif result.outcome is outcome.NO_SESSION:
             self._card_session_id = None            # the platform has it no longer
+            if self.card_present and not retried:   # the spec's one retry, card still here
+                self._reopen_for_record(session)
+                return
             self._uncertified("proof.no_session")
         else:
             self._uncertified("proof.uncertified")
