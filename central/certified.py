@@ -5,9 +5,10 @@ A record's rows come from the item's A4 output fields (``civic.catalog.model.Out
 ``shared:<key>`` field prints the resident's departmental value in words (the choice labels
 of the form field that reads it), ``record:details`` prints a history or registration
 derived from the same data (a contribution history from the contribution years, ...), and
-``record:verification_code`` is left to the record's own code. A resident has a record when
-the item has no eligibility rule or the rule does not say no, and at least one shared value
-is held; otherwise 404.
+``record:verification_code`` is left to the record's own code (an item that prints no shared
+value certifies its details alone, worded by what the item is about). A resident has a
+record when the item's eligibility rule (if any) does not say no and something is held;
+otherwise 404.
 
 Every issue is a new record (a new id and code), remembered in ``certified_records`` so that
 its verify URL answers later. The sandbox keeps no personal data (``central.db``): what is
@@ -65,7 +66,23 @@ def _details(item: Item, shared: dict[str, Any], today: dt.date) -> str:
                 f"{today.year - 1}年01月至{today.year - 1}年12月按月缴存，无欠缴")
     if "hukou_type" in printed or "hukou_address" in printed:
         return f"户籍登记状态正常；截至{today:%Y年%m月%d日}无迁移、注销记录"
-    return f"截至{today:%Y年%m月%d日}：{item.name.zh}记录完整，状态正常"
+    on = f"截至{today:%Y年%m月%d日}"
+    for words, said in _BY_NAME:
+        if any(w in item.name.zh for w in words):
+            return said.format(on=on, last=today.year - 1)
+    return f"{on}：{item.name.zh}记录完整，状态正常"
+
+
+# Items that print no shared value: a record worded by what the item is about
+_BY_NAME: Final = (
+    (("纳税", "完税", "欠税"), "{last}年度工资薪金所得已按月申报12期，税款已缴清；{on}无欠税"),
+    (("信用报告",), "{on}：信贷账户2个，均按期还款，无逾期、无呆账记录"),
+    (("出入境",), "{on}：近三年无出入境记录"),
+    (("职业技能",), "{on}：职业技能等级证书1份（电工 四级/中级工），状态有效"),
+    (("营业执照", "市场主体"), "{on}：本人名下无市场主体登记"),
+    (("健康档案",), "{on}：居民健康档案1份，近一年随访2次"),
+    (("医药机构", "药品目录"), "{on}：本地医保定点医药机构及药品目录（当月版）"),
+)
 
 
 def record_rows(item: Item, shared: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
@@ -78,7 +95,7 @@ def record_rows(item: Item, shared: dict[str, Any], today: dt.date) -> list[dict
             value = in_words(shared.get(key), "zh", choices.get(out.source, ()))
             if value:
                 rows.append({"label": out.label.as_dict(), "value": value})
-    if not rows:
+    if not rows and not any(f.source == "record:details" for f in item.output.fields):
         return []
     if any(f.source == "record:details" for f in item.output.fields):
         label = next(f.label for f in item.output.fields if f.source == "record:details")

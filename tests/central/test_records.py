@@ -115,3 +115,20 @@ def test_the_openapi_document_lists_the_record_endpoints(sandbox: SandboxServer)
     for path in ("/v1/residents/{id_number}/records", "/v1/keys", "/v1/verify/{record_id}"):
         assert path in paths, path
     assert paths["/v1/keys"]["get"]["security"] == []
+
+
+def test_every_query_print_item_has_a_record_for_some_demo_resident(
+        sandbox: SandboxServer) -> None:
+    """The 29 query-and-print items each certify something for the demo residents (the
+    sandbox's function, as the endpoint calls it), and no apply item certifies anything."""
+    from central.certified import issue
+
+    catalog, residents = sandbox.platform.catalog.catalog, sandbox.platform.catalog.residents
+    now = dt.datetime.now(dt.UTC)
+    query_print = [i for i in catalog.items if str(i.mode) == "query_print"]
+    assert len(query_print) == 29
+    for item in query_print:
+        issued = [issue(item, r, now, sandbox.url) for r in residents]
+        assert any(issued), item.code
+    assert not any(issue(i, residents[0], now, sandbox.url) for i in catalog.items
+                   if str(i.mode) == "apply")
