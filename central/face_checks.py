@@ -44,7 +44,7 @@ from central.errors import (
 )
 from central.reference_photos import ReferencePhotos
 from civic.submission import is_sha256
-from faces.errors import EngineUnavailable, ImageUnreadable, WorkerError
+from faces.errors import EngineUnavailable, ImageUnreadable, WorkerCrashed, WorkerError
 from faces.model import Encoding, FrameJudgement, Verdict
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ class FaceChecks:
         reference = self._reference(resident_ref)
         check_id = self._reserve(device_id, session_id)
         try:
-            judgement = self._engine.judge_image(data)
+            judgement = self._judge(data)
             face = judgement.face
             if judgement.verdict is not Verdict.OK or face is None or face.encoding is None:
                 self._settle(check_id, CheckResult.NO_FACE, None)
@@ -202,6 +202,16 @@ class FaceChecks:
         match = score >= threshold
         self._settle(check_id, CheckResult.MATCH if match else CheckResult.NO_MATCH, score)
         return CheckAnswer(check_id, match, score, threshold)
+
+    def _judge(self, data: bytes) -> FrameJudgement:
+        """The engine's judgement of the image. Its process dying mid-request (killed, out
+        of memory) is the platform's trouble, not the citizen's: the worker has restarted
+        by then, so the image is tried once more before the terminal is told to retry."""
+        try:
+            return self._engine.judge_image(data)
+        except WorkerCrashed:
+            log.warning("central.face_check.engine_restarted")
+            return self._engine.judge_image(data)
 
     def _reference(self, resident_ref: str | None) -> Encoding:
         try:

@@ -14,6 +14,8 @@ import concurrent.futures
 import datetime as dt
 import hashlib
 import io
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -286,6 +288,48 @@ def test_the_sweeper_deletes_an_unnamed_image_with_no_request_coming(
                 assert time.monotonic() < deadline, "the sweeper never deleted the image"
                 time.sleep(0.05)
         assert not list((settings.data_dir / "blobs").rglob(digest))
+
+
+def test_a_killed_engine_process_is_replaced_and_the_check_still_answered(
+        sandbox: SandboxServer, enrol: Enrol) -> None:
+    """The face engine's process killed between two checks: the next check is answered
+    (the sandbox started a new process and tried the image again), not refused."""
+    kiosk = enrol()
+    session = session_for(kiosk, resident(sandbox, "R002"))
+    assert face_check(kiosk, session, hopper_variant()).status_code == 200
+    engine = sandbox.platform.face_engine
+    pid, restarts = engine.pid, engine.restarts
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)          # the engine's process, which this test's sandbox
+    answer = face_check(kiosk, session, hopper_variant())          # started
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["match"] is True
+    assert engine.pid not in (None, pid) and engine.restarts == restarts + 1
+
+
+def test_an_engine_that_cannot_start_is_503_and_costs_no_check(tmp_path: Path) -> None:
+    """A sandbox whose face engine is not installed answers 503 face_engine_unavailable
+    with Retry-After, deletes the image, and counts no check against the session."""
+    settings = SandboxSettings(tmp_path / "central", workflow=WorkflowSchedule(step_s=0),
+                               face_engine="faces.no_such_engine:Engine")
+    with SandboxServer(settings) as server:
+        code = issue_enrollment_code(settings.data_dir, "kiosk")
+        enrolled = httpx.post(f"{server.url}/v1/devices/enroll", json={
+            "enrollment_code": code, "kind": "kiosk", "hostname": "test-host",
+            "app_version": "0.1.0", "site": {"region_code": "330110", "name": "测试点"}})
+        assert enrolled.status_code == 201, enrolled.text
+        with httpx.Client(base_url=server.url, timeout=30, headers={
+                "Authorization": f"Bearer {enrolled.json()['token']}"}) as kiosk:
+            hopper = resident(server, "R002")
+            session = session_for(kiosk, hopper)
+            data = hopper_variant()
+            answer = face_check(kiosk, session, data)
+            assert code_of(answer) == (503, "face_engine_unavailable")
+            assert int(answer.headers["Retry-After"]) >= 1
+            assert kiosk.head(f"/v1/blobs/{hashlib.sha256(data).hexdigest()}"
+                              ).status_code == 404
+        with server.platform.db.session() as conn:
+            assert conn.execute("SELECT COUNT(*) FROM face_checks").fetchone()[0] == 0
 
 
 def _plain_item(sandbox: SandboxServer) -> str:
