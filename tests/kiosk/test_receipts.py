@@ -18,6 +18,7 @@ from devices.printer.url import transport_for
 from kiosk.receipts import (
     SubmissionReceipt,
     preview_png,
+    record_slip,
     slip_bytes,
     submission_receipt,
     tracking_url,
@@ -162,3 +163,28 @@ def test_slip_language_is_checked(resident) -> None:
     """A slip in a language we have no texts for is a bug, refused at once."""
     with pytest.raises(ValueError):
         receipt_for(resident, language="fr")
+
+
+@pytest.mark.parametrize(("profile", "language"), [("generic-80", "zh"), ("generic-58", "en")])
+def test_a_certified_record_slip(profile: str, language: str) -> None:
+    """A verified record on the slip, as the printer decodes it: the record's title, masked
+    holder, every row, its id and verification code, and a QR of its verify URL; an English
+    slip also carries the Chinese title."""
+    from kiosk.catalog.load import load_catalog
+    from tests.kiosk.flows.conftest import INSURANCE_PROOF, NOW
+    from tests.kiosk.flows.helpers import certified_answer
+
+    catalog = load_catalog(seeds_dir() / "catalog")
+    record = certified_answer(catalog, "R001", INSURANCE_PROOF, NOW).record
+    assert record is not None
+    data = slip_bytes(record_slip(record, site_name="良渚街道便民服务点", language=language),
+                      get_profile(profile))
+    (slip,) = decode(data).slips
+    printed = "".join(slip.lines).replace(" ", "")
+    assert slip.lines[0] == ("核验记录" if language == "zh" else "CERTIFIED RECORD")
+    assert "核验记录" in printed and record.title.get(language).replace(" ", "") in printed
+    for row in record.rows:
+        assert row.value.replace(" ", "") in printed
+    assert "张**" in printed and "张建国" not in printed and "330110194610230210" not in printed
+    assert record.record_id in printed and record.verification_code in printed
+    assert [q.data for q in slip.qr_codes] == [record.verify_url]
