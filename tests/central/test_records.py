@@ -132,3 +132,29 @@ def test_every_query_print_item_has_a_record_for_some_demo_resident(
         assert any(issued), item.code
     assert not any(issue(i, residents[0], now, sandbox.url) for i in catalog.items
                    if str(i.mode) == "apply")
+
+
+def test_the_key_and_the_issued_records_outlive_a_restart(tmp_path) -> None:
+    """A sandbox restarted on its data dir signs with the same key, and a record issued
+    before answers its verify URL after (the printed QR must work later)."""
+    from central import admin
+    from central.platform import SandboxSettings
+    from central.workflow import WorkflowSchedule
+
+    settings = SandboxSettings(tmp_path / "central", workflow=WorkflowSchedule(step_s=0))
+    with SandboxServer(settings) as first:
+        code = admin.issue_enrollment_code(settings.data_dir, "kiosk")
+        token = httpx.post(f"{first.url}/v1/devices/enroll", json={
+            "enrollment_code": code, "kind": "kiosk"}).json()["token"]
+        id_number = _resident(first)
+        with httpx.Client(base_url=first.url,
+                          headers={"Authorization": f"Bearer {token}"}) as kiosk:
+            answer = kiosk.get(RECORDS.format(id_number), params={"item_code": SOCIAL_RECORD},
+                               headers=_session(kiosk, id_number))
+        record = parse_record(answer.json())
+        key_id = httpx.get(f"{first.url}/v1/keys").json()["keys"][0]["key_id"]
+    with SandboxServer(settings) as second:
+        assert httpx.get(f"{second.url}/v1/keys").json()["keys"][0]["key_id"] == key_id
+        path = record.verify_url.split("/v1/", 1)[1]
+        later = httpx.get(f"{second.url}/v1/{path}")
+        assert later.status_code == 200 and later.json()["title"] == record.title.as_dict()
