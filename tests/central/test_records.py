@@ -158,3 +158,32 @@ def test_the_key_and_the_issued_records_outlive_a_restart(tmp_path) -> None:
         path = record.verify_url.split("/v1/", 1)[1]
         later = httpx.get(f"{second.url}/v1/{path}")
         assert later.status_code == 200 and later.json()["title"] == record.title.as_dict()
+
+
+def test_no_log_line_holds_the_holder_or_the_private_key(sandbox: SandboxServer, enrol: Enrol,
+                                                          caplog: pytest.LogCaptureFixture
+                                                          ) -> None:
+    """The sandbox logs routes when it issues and verifies a record, never the holder's name
+    or ID number, a row, the code or the signing key."""
+    import time
+
+    kiosk = enrol()
+    resident = sandbox.platform.catalog.residents[0]
+    pem = (sandbox.platform.settings.data_dir / KEY_FILE).read_text()
+    with caplog.at_level("DEBUG"):
+        answer = kiosk.get(RECORDS.format(resident.id_number),
+                           params={"item_code": SOCIAL_RECORD},
+                           headers=_session(kiosk, resident.id_number))
+        record = parse_record(answer.json())
+        httpx.get(record.verify_url)
+        deadline = time.monotonic() + 5            # the server logs after answering
+        while not any("/v1/verify" in str(getattr(r, "ctx", "")) for r in caplog.records) \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+    # the sandbox's own loggers (the test's httpx client logs the URLs it asked for)
+    logged = "\n".join(r.getMessage() + str(getattr(r, "ctx", "")) for r in caplog.records
+                       if r.name.startswith("central"))
+    assert "/v1/verify" in logged
+    for secret in (resident.name, resident.id_number, record.verification_code,
+                   record.rows[0].value, pem.splitlines()[1]):
+        assert secret not in logged
