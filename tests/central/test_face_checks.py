@@ -168,6 +168,38 @@ def test_a_blank_image_has_no_face_and_is_deleted_too(sandbox: SandboxServer,
     assert kiosk.head(f"/v1/blobs/{hashlib.sha256(data).hexdigest()}").status_code == 404
 
 
+def test_a_face_too_small_to_judge_is_no_clear_face_not_a_mismatch(
+        sandbox: SandboxServer, enrol: Enrol) -> None:
+    """The right person far from the camera (her face about 40 px in a 640 × 480 frame)
+    is 422 no_face with reason too_small: a request to come closer, never a mismatch."""
+    kiosk = enrol()
+    session = session_for(kiosk, resident(sandbox, "R002"))
+    far = portrait(samples.GRACE_HOPPER).convert("RGB")
+    far = far.resize((far.width // 5, far.height // 5))
+    frame = Image.new("RGB", (640, 480), (128, 128, 128))
+    frame.paste(far, (200, 100))
+    answer = face_check(kiosk, session, jpeg(frame, 90))
+    assert code_of(answer) == (422, "no_face")
+    assert answer.json()["reason"] == "too_small"
+
+
+def test_two_people_in_the_image_are_no_single_face(sandbox: SandboxServer,
+                                                    enrol: Enrol) -> None:
+    """The resident with someone beside her, both near the camera: 422 no_face with reason
+    several_faces (the check compares only one person)."""
+    kiosk = enrol()
+    session = session_for(kiosk, resident(sandbox, "R002"))
+    left = portrait(samples.GRACE_HOPPER).convert("RGB").resize((300, 352))
+    # the astronaut's head, cropped from her suit, as large as the resident's
+    right = portrait(samples.ASTRONAUT).convert("RGB").crop((100, 0, 400, 300))
+    frame = Image.new("RGB", (640, 480), (128, 128, 128))
+    frame.paste(left, (10, 20))
+    frame.paste(right, (330, 50))
+    answer = face_check(kiosk, session, jpeg(frame, 85))
+    assert code_of(answer) == (422, "no_face")
+    assert answer.json()["reason"] == "several_faces"
+
+
 def test_a_resident_without_a_photo_is_no_reference(sandbox: SandboxServer,
                                                     enrol: Enrol) -> None:
     """R001 has no reference portrait: 404 no_reference, even for a good face image; it
