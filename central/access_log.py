@@ -63,6 +63,11 @@ def resident_hash(conn: sqlite3.Connection, id_number: str) -> str:
     return id_hash(resident_key(conn), id_number)
 
 
+#: the resident of a refused read that names no ID number (a face check) in a session the
+#: platform does not know: logged as refused, counted as no resident
+UNKNOWN_RESIDENT = "-"
+
+
 def record(conn: sqlite3.Connection, read: Read) -> None:
     """Add one read to the log, in its own write transaction."""
     with write(conn):
@@ -87,8 +92,9 @@ def counts(conn: sqlite3.Connection) -> list[EndpointCount]:
     """Reads per device and endpoint, all time (``kiosk central access``)."""
     rows = conn.execute(
         "SELECT device_id, endpoint, COUNT(*) AS reads, "
-        "SUM(outcome = ?) AS refused, COUNT(DISTINCT resident_hash) AS residents, "
+        "SUM(outcome = ?) AS refused, COUNT(DISTINCT NULLIF(resident_hash, ?)) AS residents, "
         "MAX(at) AS last_at FROM access_log GROUP BY device_id, endpoint "
-        "ORDER BY device_id, endpoint", (str(ReadOutcome.NO_SESSION),)).fetchall()
+        "ORDER BY device_id, endpoint",
+        (str(ReadOutcome.NO_SESSION), UNKNOWN_RESIDENT)).fetchall()
     return [EndpointCount(r["device_id"], r["endpoint"], r["reads"], r["refused"] or 0,
                           r["residents"], r["last_at"]) for r in rows]

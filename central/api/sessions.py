@@ -43,10 +43,6 @@ class ReadContext:
     item_code: str | None
 
 
-#: how the access log names a refused read whose session named no resident it knows
-UNKNOWN_RESIDENT = "-"
-
-
 def begin_read(platform: SandboxPlatform, request: Request, endpoint: str,
                item_code: str | None = None) -> ReadContext:
     """Let a read of ``request.params["id_number"]`` through, or ``403 no_session`` (logged
@@ -61,7 +57,8 @@ def begin_read(platform: SandboxPlatform, request: Request, endpoint: str,
         if "id_number" in request.params:
             resident = access_log.resident_hash(conn, request.params["id_number"])
         else:
-            resident = card_sessions.resident_of(conn, session_id) or UNKNOWN_RESIDENT
+            resident = card_sessions.resident_of(conn, session_id) or \
+                access_log.UNKNOWN_RESIDENT
         try:
             session = card_sessions.require_session(conn, device_id, session_id, resident, now)
         except Problem:

@@ -25,6 +25,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from central import access_log
 from central.admin import add_agent, issue_enrollment_code
 from central.face_checks import CHECKS_PER_SESSION, MAX_IMAGE_BYTES
 from central.platform import SandboxServer, SandboxSettings
@@ -246,7 +247,10 @@ def test_a_check_needs_an_open_session_of_this_device(sandbox: SandboxServer,
         logged = conn.execute("SELECT outcome, COUNT(*) AS n FROM access_log WHERE "
                               "device_id = ? AND endpoint = 'POST /v1/identity/face-checks' "
                               "GROUP BY outcome", (kiosk.device_id,)).fetchall()
+        counted = [c for c in access_log.counts(conn) if c.device_id == kiosk.device_id]
     assert {r["outcome"]: r["n"] for r in logged} == {"no_session": 4, "not_found": 1}
+    # the two refusals without a known session name no resident: R002 and R001 were read
+    assert [(c.reads, c.refused, c.residents) for c in counted] == [(5, 4, 2)]
 
 
 def test_an_image_the_check_cannot_take_is_refused_and_deleted(sandbox: SandboxServer,
