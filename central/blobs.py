@@ -91,6 +91,12 @@ class BlobStore:
         except FileNotFoundError:
             return None
 
+    def named(self, digest: str) -> bool:
+        """Whether an accepted submission names this stored blob (it is the case's now)."""
+        with self._db.session() as conn:
+            return conn.execute("SELECT 1 FROM blobs WHERE sha256 = ? AND named_at IS NOT "
+                                "NULL", (digest,)).fetchone() is not None
+
     def media_of(self, digest: str) -> tuple[str, int] | None:
         """The stored blob's media type and size, or None when it is not stored."""
         with self._db.session() as conn:

@@ -162,6 +162,10 @@ class FaceChecks:
         if not self._blobs.held_by(digest, device_id):
             raise Conflict("missing_blobs", "upload the image first (PUT /v1/blobs)",
                            missing=[digest])
+        if self._blobs.named(digest):
+            # An attachment of a case the platform owns: a check would delete it.
+            raise BadRequest("bad_image", "this blob is an attachment of an accepted "
+                                          "submission, not a live image")
         try:
             return self._check(device_id, session_id, resident_ref, digest)
         finally:

@@ -282,7 +282,8 @@ def test_an_image_the_check_cannot_take_is_refused_and_deleted(sandbox: SandboxS
 def test_an_upload_no_check_names_is_deleted_within_ten_minutes(
         sandbox: SandboxServer, enrol: Enrol, clock: MovableClock) -> None:
     """A face image uploaded and never checked is still there after 5 minutes of the
-    sandbox's clock and gone after 10, while a JPEG an accepted submission named stays."""
+    sandbox's clock and gone after 10, while a JPEG an accepted submission named stays (and
+    cannot be put through a check, which would delete it)."""
     kiosk = enrol()
     put_signature(kiosk)
     lingering = upload(kiosk, hopper_variant())
@@ -298,6 +299,12 @@ def test_an_upload_no_check_names_is_deleted_within_ten_minutes(
     clock.advance(minutes=5)
     upload(kiosk, blank_image())
     assert kiosk.head(f"/v1/blobs/{lingering}").status_code == 404
+    assert kiosk.head(f"/v1/blobs/{named}").status_code == 200
+    # nor can a face check be asked of it, which would delete the case's document
+    session = session_for(kiosk, resident(sandbox, "R002"))
+    answer = kiosk.post(FACE_CHECKS, headers={"X-Session-Id": session},
+                        json={"image_sha256": named, "liveness": LIVENESS})
+    assert code_of(answer) == (400, "bad_image")
     assert kiosk.head(f"/v1/blobs/{named}").status_code == 200
 
 
