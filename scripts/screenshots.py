@@ -41,7 +41,12 @@ from devices.idcard.emulator.profiles import load_profiles  # noqa: E402
 from devices.printer import get_profile  # noqa: E402
 from kiosk.catalog.load import load_catalog  # noqa: E402
 from kiosk.flows import CitizenFlow, FlowSettings, PrefillOutcome  # noqa: E402
-from kiosk.flows.services import PrefillResult, PrintOutcome, ProofContent  # noqa: E402
+from kiosk.flows.services import (  # noqa: E402
+    PrefillResult,
+    PrintOutcome,
+    ProofContent,
+    SessionResult,
+)
 from kiosk.receipts import preview_png, slip_bytes  # noqa: E402
 from kiosk.ui.bridges.platform import OutboxBridge  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
@@ -83,14 +88,39 @@ class Prefill:
         from kiosk.catalog.load import load_residents
 
         self.answers = {}
+        self.catalog = catalog
         resident = next(r for r in load_residents(RESIDENTS) if r.ref == "R001")
         for code in (PENSION, PROOF):
             doc = prefill_response(catalog.get(code), resident.card_fields(),
                                    resident.shared_data())
             self.answers[code] = PrefillResult(doc["fields"], tuple(doc["exempt_materials"]))
 
-    def fetch(self, id_number, item_code: str, done) -> None:
+    def open_session(self, request, done) -> None:
+        done(SessionResult(PrefillOutcome.OK, "screenshot-session"))
+
+    def close_session(self, session_id: str) -> None:
+        pass
+
+    def fetch(self, id_number, item_code: str, session_id: str, done) -> None:
         done(self.answers.get(item_code, PrefillResult(outcome=PrefillOutcome.NOT_FOUND)))
+
+    def fetch_record(self, id_number, item_code: str, session_id: str, done) -> None:
+        """The sandbox's record for R001, signed with a throwaway key (verified, as the
+        platform worker would hand it over)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from central.certified import issue
+        from civic.records import parse_record, sign_document
+        from kiosk.catalog.load import load_residents
+        from kiosk.flows.certify import RecordOutcome, RecordResult
+
+        resident = next(r for r in load_residents(RESIDENTS) if r.ref == "R001")
+        issued = issue(self.catalog.get(item_code), resident, NOW, "http://127.0.0.1:8765")
+        if issued is None:
+            done(RecordResult(RecordOutcome.NOT_FOUND))
+            return
+        signed = sign_document(issued.document, Ed25519PrivateKey.generate(), "screenshots")
+        done(RecordResult(RecordOutcome.VERIFIED, parse_record(signed)))
 
 
 def read_cards() -> dict:
