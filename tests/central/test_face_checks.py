@@ -546,3 +546,45 @@ def test_an_item_without_face_assurance_needs_no_check(sandbox: SandboxServer,
     put_signature(kiosk)
     body = submission(sandbox.platform.catalog.catalog, _plain_item(sandbox))
     assert submit(kiosk, body).status_code == 201
+
+
+def test_an_older_databases_documents_are_never_swept(tmp_path: Path) -> None:
+    """A schema-5 database migrated to 6: the blobs it held (submitted documents, some of
+    them small JPEGs) are marked named, so the sweep of unnamed face images spares them,
+    while a JPEG uploaded after the upgrade and never named is swept."""
+    import sqlite3
+
+    from central.blobs import BlobStore
+    from central.db import _MIGRATIONS, Database
+    from central.face_checks import IMAGE_TYPE
+
+    path = tmp_path / "central.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for version in range(1, 6):
+        for statement in _MIGRATIONS[version].split(";"):
+            if statement.strip():
+                old.execute(statement)
+    old.execute("PRAGMA user_version=5")
+    kept = hashlib.sha256(b"an old document").hexdigest()
+    old.execute("INSERT INTO blobs VALUES (?, 2000, ?, '2026-01-01T00:00:00.000Z')",
+                (kept, IMAGE_TYPE))
+    old.close()
+    clock = MovableClock()
+    db = Database(path)
+    try:
+        with db.session() as conn:
+            conn.execute("INSERT INTO devices (device_id, kind, token_hash, enrolled_at) "
+                         "VALUES ('kiosk-test', 'kiosk', 'x', '2026-12-01T00:00:00.000Z')")
+        store = BlobStore(tmp_path / "blobs", db, clock)
+        fresh = upload_to(store, b"\xff\xd8 a face image, never checked")
+        clock.advance(minutes=11)
+        assert store.sweep_unnamed_images(IMAGE_TYPE, MAX_IMAGE_BYTES, clock()) == 1
+        assert store.exists(kept) and not store.exists(fresh)
+    finally:
+        db.close()
+
+
+def upload_to(store: Any, data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    store.put(digest, data, "image/jpeg", "kiosk-test")
+    return digest
