@@ -36,6 +36,7 @@ from central.errors import (
     BadRequest,
     Conflict,
     NotFound,
+    Problem,
     Throttled,
     TooLarge,
     Unavailable,
@@ -203,6 +204,11 @@ class FaceChecks:
         except (WorkerError, EngineUnavailable) as exc:
             self._release(check_id)
             raise self._unavailable(exc) from exc
+        except Problem:
+            raise                               # the no_face answer, its check settled
+        except BaseException:
+            self._release(check_id)             # a bug: the check was not made; let it show
+            raise
         match = score >= threshold
         self._settle(check_id, CheckResult.MATCH if match else CheckResult.NO_MATCH, score)
         return CheckAnswer(check_id, match, score, threshold)

@@ -375,6 +375,34 @@ def test_an_engine_that_cannot_start_is_503_and_costs_no_check(tmp_path: Path) -
             assert conn.execute("SELECT COUNT(*) FROM face_checks").fetchone()[0] == 0
 
 
+def test_an_engine_bug_is_a_500_that_costs_no_check(tmp_path: Path) -> None:
+    """An engine failing in an unplanned way: the check answers 500 (the sandbox's bug,
+    logged), the image is deleted, no check is left counted, and the next image is
+    checked as usual."""
+    from tests.central.faulty_face_engine import FAULTY_WIDTH
+
+    settings = SandboxSettings(tmp_path / "central", workflow=WorkflowSchedule(step_s=0),
+                               face_engine="tests.central.faulty_face_engine:FaultyEngine")
+    with SandboxServer(settings) as server:
+        code = issue_enrollment_code(settings.data_dir, "kiosk")
+        enrolled = httpx.post(f"{server.url}/v1/devices/enroll", json={
+            "enrollment_code": code, "kind": "kiosk", "hostname": "test-host",
+            "app_version": "0.1.0", "site": {"region_code": "330110", "name": "测试点"}})
+        assert enrolled.status_code == 201, enrolled.text
+        with httpx.Client(base_url=server.url, timeout=30, headers={
+                "Authorization": f"Bearer {enrolled.json()['token']}"}) as kiosk:
+            session = session_for(kiosk, resident(server, "R002"))
+            odd = portrait(samples.GRACE_HOPPER).convert("RGB").resize((FAULTY_WIDTH, 376))
+            data = jpeg(odd)
+            answer = face_check(kiosk, session, data)
+            assert code_of(answer) == (500, "internal")
+            assert kiosk.head(f"/v1/blobs/{hashlib.sha256(data).hexdigest()}"
+                              ).status_code == 404
+            with server.platform.db.session() as conn:
+                assert conn.execute("SELECT COUNT(*) FROM face_checks").fetchone()[0] == 0
+            assert face_check(kiosk, session, hopper_variant()).json()["match"] is True
+
+
 def _plain_item(sandbox: SandboxServer) -> str:
     return next(i.code for i in sandbox.platform.catalog.catalog.items
                 if str(i.mode) == "apply" and str(i.identity_assurance) == "card")
