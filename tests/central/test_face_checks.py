@@ -616,3 +616,29 @@ def upload_to(store: Any, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     store.put(digest, data, "image/jpeg", "kiosk-test")
     return digest
+
+
+def test_a_submission_is_judged_by_the_catalog_version_it_names(sandbox: SandboxServer,
+                                                                enrol: Enrol) -> None:
+    """A certification filled in against an older catalog version, from before the item
+    asked for a face, is accepted without a check; against the current one it is not."""
+    import json
+
+    from civic.catalog.model import CONTENT_KEYS, content_hash
+
+    document = json.loads(sandbox.platform.catalog.document_bytes)
+    for entry in document["items"]:
+        del entry["identity_assurance"]
+    document["version"] = content_hash({k: document[k] for k in CONTENT_KEYS})
+    with sandbox.platform.db.session() as conn:
+        conn.execute("INSERT INTO catalog_versions VALUES (?, ?, ?)",
+                     (document["version"], json.dumps(document).encode(),
+                      "2026-11-01T00:00:00.000Z"))
+    kiosk = enrol()
+    put_signature(kiosk)
+    hopper = resident(sandbox, "R002")
+    refused_for_identity(submit(kiosk, certification(sandbox, hopper, None)))
+    older = certification(sandbox, hopper, None)
+    older["catalog_version"] = document["version"]
+    answer = submit(kiosk, older)
+    assert answer.status_code == 201, answer.text
