@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.app import readers as card_readers
     from kiosk.flows import messages
     from kiosk.ui import focus_speech, keyboard, lockdown, main_window, narrator, speech, wipe
+    from kiosk.ui.bridges import faces as face_bridge
     from kiosk.ui.bridges import platform as platform_bridge
 else:
     keyboard, lockdown = lazy("kiosk.ui.keyboard"), lazy("kiosk.ui.lockdown")
@@ -38,6 +39,7 @@ else:
     messages = lazy("kiosk.flows.messages")
     parts, platform_bridge = lazy("kiosk.app.parts"), lazy("kiosk.ui.bridges.platform")
     card_readers = lazy("kiosk.app.readers")
+    face_bridge = lazy("kiosk.ui.bridges.faces")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -106,9 +108,18 @@ class KioskApp(TerminalApp):
         settings = dataclasses.replace(
             self.settings, terminal_id=creds.device_id if creds else "",
             tracking_url_template=parts.tracking_url_template(creds, self.config.platform.url))
+        ident = self.config.identity
+        faces = face_bridge.FaceBridge(
+            self.invoker, platform=prefill, threshold=ident.face_threshold,
+            decoder=face_bridge.decoder_config(ident.card_photo_decoder,
+                                               ident.card_photo_function,
+                                               ident.card_photo_signature,
+                                               ident.card_photo_output),
+            source=self.wiring.face_source)
+        self.closers.append(faces.close)
         self.flow = flow = CitizenFlow(self.load_catalog(), self.outbox, prefill, printer,
-                                       settings=settings, prefs=self.prefs)
-        self.window.bind(flow)
+                                       settings=settings, prefs=self.prefs, faces=faces)
+        self.window.bind(flow, face_pipeline=faces.pipeline)
         self.wiper = wipe.Wiper(flow, self.window, self.keyboard, self.speaker)
         self.closers.append(self.wiper.close)
         self.narrator = narrator.Narrator(flow, self.speaker)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ class Wiring:
     a4_out_dir: Path | None = None
     lockdown: bool = True
     probe_camera: bool = True         # ask Qt Multimedia for a document camera
+    #: makes the face check's frame source instead of the face camera (a synthetic one:
+    #: tests, the demo, the benchmark; kiosk.ui.face_frames.SyntheticFrames)
+    face_source: Callable[[], Any] | None = None
     #: the demo's and tests' knobs: ``flow`` (FlowSettings fields), ``tick_ms``,
     #: ``retry_cap_s``, ``offline_probe_s``, ``heartbeat_s``
     extra: dict[str, Any] = field(default_factory=dict)

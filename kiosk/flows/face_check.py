@@ -100,6 +100,10 @@ class FaceService(Protocol):
         """Whether the reader vendor's photo decoder is configured on this terminal."""
         ...
 
+    def prepare(self) -> None:
+        """A face item was chosen: start what the check needs (the engine's process), so
+        that it is ready by the time the citizen has read the consent screen."""
+
     def compare_on_platform(self, capture: FaceCapture, session_id: str,
                             done: Callable[[FaceComparison], None]) -> None:
         """Upload the JPEG as a blob, then ``POST /v1/identity/face-checks``."""

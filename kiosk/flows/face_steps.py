@@ -50,6 +50,7 @@ class FaceSteps(FormSteps):
     last_face: FaceComparison | None
     _face_return: Step
     _routes_down: set[FaceRoute]               # routes that answered "cannot compare"
+    face_prompt_key: str | None                # what the screen asks now (messages.py key)
 
     def _clear(self) -> None:
         super()._clear()
@@ -61,6 +62,7 @@ class FaceSteps(FormSteps):
         self.last_face = None
         self._face_return = Step.FORM
         self._routes_down = set()
+        self.face_prompt_key = None
 
     # -- when -----------------------------------------------------------------------------
     @property
@@ -110,6 +112,19 @@ class FaceSteps(FormSteps):
         if self._face_due_before_submit():
             return
         super().confirm_by_keypad()
+
+    @guarded
+    def start_item(self) -> None:
+        super().start_item()
+        if self.needs_face and self.faces is not None:
+            self.faces.prepare()        # the engine loads while the citizen reads consent
+
+    def face_prompt(self, key: str) -> None:
+        """The screen asks something else now (look straight, turn left...): announced, so
+        the narrator says it."""
+        if key != self.face_prompt_key:
+            self.face_prompt_key = key
+            self._changed(Topic.FACE)
 
     # -- where ----------------------------------------------------------------------------
     @property
@@ -197,6 +212,16 @@ class FaceSteps(FormSteps):
                 self._routes_down.add(route)     # the next route (card photo, not here)
             self.face_phase = FacePhase.READY
         self._changed(Topic.FACE)
+
+    @guarded
+    def face_retry(self) -> None:
+        """"Try again" after a face that did not match: a new capture."""
+        self._need("face_retry", Step.FACE_CHECK)
+        if self.face_phase is FacePhase.RETRY:
+            self.idle.activity()
+            self.face_phase = FacePhase.READY
+            self.last_face = None
+            self._changed(Topic.FACE)
 
     def _refuse_face(self, reason: RefusalReason) -> None:
         self.face_phase = FacePhase.REFUSED

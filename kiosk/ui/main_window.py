@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from kiosk.ui.keyboard import VirtualKeyboard
     from kiosk.ui.keypad import KeypadNavigation
     from kiosk.ui.overlays import IdleWarning, Overlay
+    from kiosk.ui.screens.face_check import PipelineFactory
     from kiosk.ui.step_screens import StepScreens
 
 #: taps on the hidden corner, within this many seconds, that open technician mode's gate
@@ -96,7 +97,8 @@ class MainWindow(QMainWindow):
         self.attract.enter()
         self.resize(1280, 800)
 
-    def bind(self, flow: CitizenFlow) -> None:
+    def bind(self, flow: CitizenFlow, *, face_pipeline: PipelineFactory | None = None
+             ) -> None:
         """From now on, show ``flow``: its steps' screens, its idle warning, its ticks (the
         flow announces the preferences' changes too, so the window listens to it alone)."""
         from kiosk.ui.keypad import KeypadNavigation
@@ -106,7 +108,8 @@ class MainWindow(QMainWindow):
         self._unsubscribe()
         self.flow = flow
         self.host = StepScreens(flow, self.stack, built=(self.attract,),
-                                take_photo=lambda done: self.camera.open_camera(done))
+                                take_photo=lambda done: self.camera.open_camera(done),
+                                face_pipeline=face_pipeline)
         self._unsubscribe = flow.subscribe(self._on_topic)
         self.keypad = KeypadNavigation(self, self.focus_scope, self._key_pressed)
         self.timer = QTimer(self)

@@ -19,6 +19,7 @@ PROMPTS: dict[Step, tuple[str, ...]] = {
     Step.ITEM: ("item.materials",),
     Step.AGENT_ONLY: ("agent.title", "agent.helper"),
     Step.CONSENT: ("consent.title", "consent.body"),
+    Step.FACE_CHECK: ("face.title",),
     Step.FORM: ("form.title",),
     Step.REVIEW: ("review.title",),
     Step.SIGN: ("sign.title", "sign.keypad_hint"),
@@ -45,6 +46,10 @@ class Narrator:
             self.speaker.stop()
             for key in PROMPTS.get(self.flow.step, ()):
                 self.speaker.say(tr(key, lang), lang)
+        elif topic is Topic.FACE and self.flow.face_prompt_key is not None:
+            # what the face check asks now (look straight, turn left...): said at once
+            self.speaker.stop()
+            self.speaker.say(tr(self.flow.face_prompt_key, lang), lang)
         elif topic is Topic.IDLE:
             status = self.flow.idle_status()
             if status.phase is IdlePhase.WARNING and not self._warned:

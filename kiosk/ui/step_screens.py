@@ -20,6 +20,7 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.choose import ChooseScreen
 from kiosk.ui.screens.consent import ConsentScreen
 from kiosk.ui.screens.error import ErrorScreen
+from kiosk.ui.screens.face_check import FaceCheckScreen, PipelineFactory
 from kiosk.ui.screens.form import FormScreen, PhotoTaker
 from kiosk.ui.screens.goodbye import GoodbyeScreen
 from kiosk.ui.screens.identify import IdentifyScreen
@@ -36,6 +37,7 @@ from kiosk.ui.theme import theme_for
 SCREENS: dict[Step, type[Screen]] = {
     Step.IDENTIFY: IdentifyScreen, Step.REFUSED: RefusedScreen, Step.CHOOSE: ChooseScreen,
     Step.ITEM: ItemScreen, Step.AGENT_ONLY: AgentOnlyScreen, Step.CONSENT: ConsentScreen,
+    Step.FACE_CHECK: FaceCheckScreen,
     Step.FORM: FormScreen, Step.REVIEW: ReviewScreen, Step.SIGN: SignScreen,
     Step.SUBMIT: SubmitScreen, Step.RECEIPT: ReceiptScreen, Step.PROOF: ProofScreen,
     Step.GOODBYE: GoodbyeScreen, Step.ERROR: ErrorScreen}
@@ -46,8 +48,10 @@ class StepScreens:
     (it follows the flow's ``Topic.STEP``)."""
 
     def __init__(self, flow: CitizenFlow, stack: QStackedWidget, *,
-                 built: Iterable[Screen] = (), take_photo: PhotoTaker | None = None) -> None:
+                 built: Iterable[Screen] = (), take_photo: PhotoTaker | None = None,
+                 face_pipeline: PipelineFactory | None = None) -> None:
         self.flow, self.stack, self._take_photo = flow, stack, take_photo
+        self._face_pipeline = face_pipeline
         #: every screen built so far, by step (``built``: screens the owner made already)
         self.screens: dict[Step, Screen] = {screen.step: screen for screen in built}
         self.current: Screen | None = None
@@ -59,6 +63,8 @@ class StepScreens:
             screen.theme = theme_for(self.flow.elder)
             if isinstance(screen, FormScreen):
                 screen.take_photo = self._take_photo
+            if isinstance(screen, FaceCheckScreen):
+                screen.make_pipeline = self._face_pipeline
             self.screens[step] = screen
             self.stack.addWidget(screen)
         return self.screens[step]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -32,6 +32,8 @@ from offline_queue.platform import PlatformClient
 
 if TYPE_CHECKING:
     from kiosk.flows.certify import KeyRing, RecordResult
+
+T = TypeVar("T")
 
 
 class PrefillBridge:
@@ -85,6 +87,17 @@ class PrefillBridge:
         self._worker.submit(lambda: fetch_certified_record(
             client, keys, id_number, item_code, session_id,
             agent_token=self._agent_token()), done)
+
+    def call(self, job: Callable[[PlatformClient], T], done: Callable[[T], None],
+             offline: T) -> None:
+        """Another call of the card session (a face check) on the same worker, so it runs in
+        order with the session's opening and closing; ``offline`` is the answer when the
+        terminal is not enrolled."""
+        client = self._client
+        if client is None:
+            self._worker.submit(lambda: offline, done)
+            return
+        self._worker.submit(lambda: job(client), done)
 
     def close_session(self, session_id: str) -> None:
         client = self._client
