@@ -20,6 +20,7 @@ painted frames. Target: ≥ 15 frames/s during the check.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from faces import samples  # noqa: E402
 from faces.synthetic import SyntheticCamera  # noqa: E402
 from faces.worker import FaceWorker  # noqa: E402
-from kiosk.flows.face_capture import CaptureStage, LivenessCapture  # noqa: E402
+from kiosk.flows.face_capture import LivenessCapture  # noqa: E402
 from kiosk.ui.bridges.invoker import GuiInvoker, Worker  # noqa: E402
 from kiosk.ui.face_drawing import GuideView  # noqa: E402
 from kiosk.ui.face_frames import FacePipeline, SyntheticFrames  # noqa: E402
@@ -57,7 +58,7 @@ class Meter:
 
     def window(self) -> tuple[float, float]:
         t = self.times
-        gaps = [b - a for a, b in zip(t, t[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(t)]
         fps = (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 else 0.0
         return fps, max(gaps) * 1000 if gaps else 0.0
 
