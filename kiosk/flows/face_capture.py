@@ -94,6 +94,11 @@ class LivenessCapture:
             out, "JPEG", quality=JPEG_QUALITY)
         return FaceCapture(out.getvalue(), str(self.challenge), self.frames, encoding)
 
+    @property
+    def holds_frame(self) -> bool:
+        """Whether a frame of the citizen is still held (until :meth:`drop`)."""
+        return self._best is not None
+
     def drop(self) -> None:
         """Forget every frame and cue (end of the check, the wipe)."""
         self._best = None

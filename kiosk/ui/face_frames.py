@@ -126,6 +126,7 @@ class SyntheticFrames(FrameSource):
     def stop(self) -> None:
         self._timer.stop()
         self._images.clear()
+        self.camera.close()          # its rendered frames too: the sample is re-rendered
 
     def act(self, stage: CaptureStage, challenge: str) -> None:
         """The synthetic citizen follows the screen's request (when ``follow``)."""

@@ -66,9 +66,14 @@ class Worker:
             if entry is None:
                 return
             job, done = entry
+            del entry
             try:
                 result = job()
             except Exception:  # a bug in a job: logged; the caller hears nothing
                 log.exception("worker.job_failed", extra={"ctx": {"worker": self.name}})
+                del job, done
                 continue
             self._invoker.post(partial(done, result))
+            # Forget the job now, not when the next one comes: its closure may hold personal
+            # data (a face frame, a captured face) that must not outlive the citizen.
+            del job, done, result

@@ -1,5 +1,5 @@
-"""Looking everywhere a previous citizen's name or ID number, their card session's id, or
-their certified record could still be."""
+"""Looking everywhere a previous citizen's name or ID number, their card session's id, their
+certified record, or a frame of their face could still be."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
 
 from civic.identity import Identity
 from civic.records import Record
+from faces.frame import Frame
+from kiosk.flows.face_capture import LivenessCapture
+from kiosk.flows.face_check import FaceCapture
 from kiosk.flows.services import SessionResult
 from offline_queue.platform import CardSession
 
@@ -66,9 +69,31 @@ def residue(secrets: list[str], flow: Any, keyboard: Any) -> list[str]:
         found.append("the flow still holds a certified record")
     found += [f"a certified record is still alive: {o!r}" for o in gc.get_objects()
               if isinstance(o, Record)]
+    found += face_residue(flow)
     for path in keyboard.learned_files():
         data = path.read_bytes()
         for secret in secrets:
             if secret.encode() in data or secret.encode("utf-16-le") in data:
                 found.append(f"keyboard dictionary {path.name}")
+    return found
+
+
+def face_residue(flow: Any) -> list[str]:
+    """Where a frame of the face check could outlive it: a frame or a capture alive in
+    memory, a capture still holding its best frame, the check's guide still showing one,
+    the flow still holding the check."""
+    from kiosk.ui.face_drawing import GuideView
+
+    found: list[str] = []
+    gc.collect()
+    found += [f"a face frame is still alive ({o.width}×{o.height})" for o in gc.get_objects()
+              if isinstance(o, Frame)]
+    found += ["a captured face is still alive" for o in gc.get_objects()
+              if isinstance(o, FaceCapture)]
+    found += [f"{o!r} still holds a frame" for o in gc.get_objects()
+              if isinstance(o, LivenessCapture) and o.holds_frame]
+    found += ["the face guide still shows a frame" for w in QApplication.allWidgets()
+              if isinstance(w, GuideView) and w.has_frame()]
+    if getattr(flow, "identity_check", None) is not None:
+        found.append("the flow still holds the identity check")
     return found

@@ -29,7 +29,7 @@ from kiosk.flows import PrefillState, Step
 from kiosk.flows.face_check import FacePhase, RefusalReason
 from offline_queue import State
 from tests.kiosk.ui.driver import choose_by_search, current, fill_form, role, tap, texts
-from tests.kiosk.ui.residue import residue
+from tests.kiosk.ui.residue import face_residue, residue
 from tests.kiosk.ui.test_journeys import WAIT, _wiring, at, demo, identify, submit  # noqa: F401
 
 CERTIFICATION = "11330110002503015G4007000015000"
@@ -166,3 +166,22 @@ def test_offline_the_face_is_compared_with_the_card_photo(qtbot, demo,  # noqa: 
     at(qtbot, app.flow, Step.RECEIPT)
     body = app.outbox.body(app.flow.submission_id)
     assert body is not None and body["identity_check"]["method"] == "card_photo_face"
+
+
+def test_taking_the_card_mid_check_leaves_no_frame(qtbot, demo, start_kiosk) -> None:  # noqa: F811
+    """The citizen looks at the camera but never turns, then takes the card: the session is
+    wiped, and no frame, capture or check is left in a widget, the flow or memory."""
+    _portraits()
+    app = start_kiosk(samples.GRACE_HOPPER)
+    to_face_check(qtbot, demo, app, "R002")
+    screen = current(app.window)
+    qtbot.waitUntil(lambda: screen.run is not None and screen.run.holds_frame
+                    and screen.guide.has_frame(), timeout=FACE_WAIT)
+    screen.pipeline.source.follow = False          # looks straight, never turns
+    demo.remove_id_card()
+    at(qtbot, app.flow, Step.ATTRACT)
+    assert screen.pipeline is None and screen.run is None
+    # a frame the engine was judging at that moment is released when its answer comes back
+    # (and is dropped unread): within one round trip
+    qtbot.waitUntil(lambda: face_residue(app.flow) == [], timeout=WAIT)
+    assert residue(["李秀英"], app.flow, app.keyboard) == []
