@@ -65,6 +65,10 @@ def apply(qtbot: Any, rig: Rig, code: str) -> str:
     assert flow.step is Step.ITEM
     tap(qtbot, role(forms, "start"))
     tap(qtbot, role(forms, "agree"))                     # the resident's consent
+    if flow.step is Step.FACE_CHECK:                      # a face item: the agent attests
+        assert "当面见到申请人本人" in texts(forms.stack.currentWidget())
+        tap(qtbot, role(forms, "face_attest"))
+        assert flow.identity_check is not None
     qtbot.waitUntil(lambda: flow.prefill_state in (PrefillState.DONE, PrefillState.FAILED),
                     timeout=WAIT)
     fill_form(qtbot, forms)
@@ -120,6 +124,10 @@ def test_agent_day_offline_visit_then_sent_with_status(qtbot: Any, rig: Rig,
     assert [rig.outbox.get(i)["state"] for i in ids] == [State.PENDING] * 2
     assert [rig.outbox.get(i)["attempts"] for i in ids] == [0, 0], "held, never tried"
     assert all(rig.outbox.get(i)["agent_id"] == mode.auth.current.agent_id for i in ids)
+    # the pension certification needs the person checked: the agent attested it
+    checks = [(rig.outbox.body(i) or {}).get("identity_check") for i in ids]
+    assert checks[0] is None and checks[1] is not None
+    assert checks[1]["method"] == "agent_attested" and checks[1]["check_id"] is None
     hits = plain_text_hits(rig.data_dir, secrets_of(residents, ["R001"]))
     assert not hits, hits
 
