@@ -1,7 +1,9 @@
-"""Device set-up: the ID-card reader port, the PC/SC reader, the receipt printer URL and the
-A4 queue — chosen, auto-detected, saved and tested (read a card, print a test slip, ask the
-status). Results of tests are reported into the fleet's ``DeviceStates``, so a printer out
-of paper reaches the platform's fleet view with the next (immediate) heartbeat.
+"""Device set-up: the ID-card reader port, the PC/SC reader, the receipt printer URL, the A4
+queue, the face and document cameras and the ID card's photo decoder — chosen,
+auto-detected, saved and tested (read a card, print a test slip, ask the status). Results of
+tests are reported into the fleet's ``DeviceStates``, so a printer out of paper reaches the
+platform's fleet view with the next (immediate) heartbeat. Without a photo decoder the page
+says what that means for face checks.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ PRINTER_STATES = frozenset(PrinterState)
 ROWS = (("devices.idcard_port", "dev.idcard", ("read",)),
         ("devices.smartcard_reader", "dev.smartcard", ("read",)),
         ("devices.receipt_printer", "dev.printer", ("slip", "status")),
-        ("devices.a4_queue", "dev.a4", ("status",)))
+        ("devices.a4_queue", "dev.a4", ("status",)),
+        ("devices.face_camera", "dev.face_camera", ()),
+        ("devices.document_camera", "dev.document_camera", ()),
+        ("identity.card_photo_decoder", "dev.card_photo_decoder", ()))
 
 
 class DevicesPage(TechPage):
@@ -69,6 +74,11 @@ class DevicesPage(TechPage):
             self.tests[(key, "save")] = save
         grid.setColumnStretch(1, 1)
         self.root.addLayout(grid)
+        # without the vendor's photo decoder a face check needs the platform: say so here,
+        # where the decoder is set, so the technician knows what offline kiosks cannot do
+        self.decoder_note = self.label()
+        self.decoder_note.setObjectName("notice")
+        self.root.addWidget(self.decoder_note)
         self.add_message()
         self.root.addStretch(1)
 
@@ -76,9 +86,10 @@ class DevicesPage(TechPage):
         return self.fields[key].currentText().strip()
 
     def enter(self) -> None:
-        current = self.console.settings()["devices"]
+        current = self.console.settings()
         for key, combo in self.fields.items():
-            combo.setEditText(str(current.get(key.split(".")[1], "")))
+            section, name = key.split(".")
+            combo.setEditText(str(current.get(section, {}).get(name, "")))
         self.refresh()
 
     def refresh(self) -> None:
@@ -89,6 +100,8 @@ class DevicesPage(TechPage):
             edit = self.fields[key].lineEdit()
             if edit is not None:                    # the combo's own text field, named too
                 describe(edit, label.text())
+        decoder = self.value("identity.card_photo_decoder")
+        self.decoder_note.setText(self.t("dev.decoder_set" if decoder else "dev.no_decoder"))
         names = {"read": "dev.read", "slip": "dev.slip", "status": "dev.status",
                  "save": "save"}
         for (_key, test), button in self.tests.items():
@@ -119,8 +132,11 @@ class DevicesPage(TechPage):
 
     def save(self, key: str) -> None:
         value = self.value(key)
-        self.act(lambda c: c.set_setting(key, value),
-                 lambda v: self.t("set.saved", setting=key, value=v))
+
+        def saved(stored: Any) -> str:
+            self.refresh()                  # the decoder's note follows what was saved
+            return self.t("set.saved", setting=key, value=stored)
+        self.act(lambda c: c.set_setting(key, value), saved)
 
     def test(self, key: str, test: str) -> None:
         value = self.value(key) or None

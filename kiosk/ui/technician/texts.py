@@ -35,6 +35,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dev.smartcard": ("社保卡读卡器（PC/SC）", "Social-security card reader (PC/SC)"),
     "dev.printer": ("凭条打印机地址", "Receipt printer URL"),
     "dev.a4": ("A4 打印队列", "A4 printer queue"),
+    "dev.face_camera": ("人脸摄像头", "Face camera"),
+    "dev.document_camera": ("高拍仪（材料拍摄）", "Document camera"),
+    "dev.card_photo_decoder": ("身份证照片解码库（厂商授权）",
+                               "ID-card photo decoder (vendor's licensed library)"),
+    "dev.no_decoder": ("未配置身份证照片解码库：人证核验须联网由平台比对，断网时需要人脸核验的"
+                       "事项不能在本机办理。",
+                       "No ID-card photo decoder is configured: face checks need the platform, "
+                       "and while offline the items that need one cannot be completed here."),
+    "dev.decoder_set": ("已配置身份证照片解码库：断网时人脸与身份证照片在本机比对。",
+                        "A photo decoder is configured: offline, faces are compared with the "
+                        "ID card's photo on this terminal."),
     "dev.read": ("读卡测试", "Read a card"),
     "dev.slip": ("打印测试页", "Print a test slip"),
     "dev.status": ("查看状态", "Status"),

@@ -62,6 +62,14 @@ def test_technician_sets_up_tests_enrols_and_paper_out_reaches_the_fleet(
     enter(qtbot, bench, PIN)
     qtbot.waitUntil(lambda: window.current == "devices", timeout=WAIT)
     devices = window.pages["devices"]
+    # no ID-card photo decoder: the page says face checks then need the platform
+    assert "未配置身份证照片解码库" in devices.decoder_note.text()
+    devices.fields["identity.card_photo_decoder"].setEditText(str(tmp_path / "libwlt.so"))
+    tap(qtbot, button(devices, "save:identity.card_photo_decoder"))
+    said(qtbot, devices, "已保存")
+    assert "已配置身份证照片解码库" in devices.decoder_note.text()
+    assert kiosk_config.load(bench.data_dir).identity.card_photo_decoder == \
+        str(tmp_path / "libwlt.so")
 
     devices.fields["devices.idcard_port"].setEditText(str(bench.reader.device_path))
     tap(qtbot, button(devices, "save:devices.idcard_port"))
