@@ -115,7 +115,8 @@ class KioskApp(TerminalApp):
                                                ident.card_photo_function,
                                                ident.card_photo_signature,
                                                ident.card_photo_output),
-            source=self.wiring.face_source)
+            source=self.wiring.face_source, camera=self.config.devices.face_camera,
+            document_camera=self.config.devices.document_camera)
         self.closers.append(faces.close)
         self.flow = flow = CitizenFlow(self.load_catalog(), self.outbox, prefill, printer,
                                        settings=settings, prefs=self.prefs, faces=faces)

@@ -171,6 +171,11 @@ _M: dict[str, tuple[str, str]] = {
                               "The line is down, so this terminal cannot check who you are now. "
                               "Please come back later or go to a staffed window of the service "
                               "hall."),
+    "face.no_camera": ("本机的摄像头现在无法使用，不能核验本人。请到政务服务大厅的人工窗口办理，"
+                       "并告诉工作人员这台机器的摄像头有故障。",
+                       "This terminal's camera cannot be used now, so it cannot check who you "
+                       "are. Please go to a staffed window of the service hall, and tell the "
+                       "staff that this terminal's camera is faulty."),
     "face.agent_title": ("代办员确认本人", "The agent confirms the person"),
     "face.agent_body": ("请确认：您已当面见到申请人本人，并核对了其身份证上的照片和信息。",
                         "Please confirm that you have seen the applicant in person and checked "

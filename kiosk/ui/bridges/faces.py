@@ -38,9 +38,12 @@ class FaceBridge:
 
     def __init__(self, invoker: GuiInvoker, *, platform: PrefillBridge | None,
                  decoder: DecoderConfig | None = None, threshold: float | None = None,
-                 source: SourceFactory | None = None) -> None:
+                 source: SourceFactory | None = None, camera: str = "",
+                 document_camera: str = "") -> None:
         self._platform, self._decoder, self._threshold = platform, decoder, threshold
         self._source = source
+        # devices.face_camera, and the document camera's name to keep away from
+        self._camera, self._document_camera = camera, document_camera
         self._worker = Worker("faces", invoker)
         self._engine: FaceWorker | None = None
         self._closed = False
@@ -73,7 +76,8 @@ class FaceBridge:
         """A frame pipeline over this terminal's face camera (or the configured source)."""
         from kiosk.ui.face_frames import CameraFrames, FacePipeline
 
-        source = self._source() if self._source is not None else CameraFrames()
+        source = self._source() if self._source is not None \
+            else CameraFrames(self._camera, avoid=self._document_camera)
         return FacePipeline(source, self.engine, self._worker, parent)
 
     # -- FaceService ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ the wipe: no frame outlives the check.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     from kiosk.ui.face_frames import FacePipeline
 
+log = logging.getLogger(__name__)
+
 #: makes the screen's frame pipeline (kiosk.ui.bridges.faces.FaceBridge.pipeline)
 PipelineFactory = Callable[["QObject"], "FacePipeline"]
 
@@ -46,6 +49,7 @@ class FaceCheckScreen(Screen):
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
         self.make_pipeline: PipelineFactory | None = None
+        self.no_camera = False               # the camera could not be opened this session
         self.pipeline: FacePipeline | None = None
         self.run: LivenessCapture | None = None
         self.title = self.label("title")
@@ -87,6 +91,7 @@ class FaceCheckScreen(Screen):
     def clear(self) -> None:
         self._stop()
         self.guide.clear()
+        self.no_camera = False
 
     def _on_topic(self, topic: Topic) -> None:
         super()._on_topic(topic)
@@ -103,8 +108,14 @@ class FaceCheckScreen(Screen):
                 or self.flow.face_phase is FacePhase.REFUSED:
             self._stop()
             return
-        if self.pipeline is None and self.make_pipeline is not None:
-            self.pipeline = self.make_pipeline(self)
+        if self.pipeline is None and self.make_pipeline is not None and not self.no_camera:
+            try:
+                self.pipeline = self.make_pipeline(self)
+            except LookupError:           # no face camera (unplugged, never configured)
+                log.warning("face_camera.missing", extra={"ctx": {}})
+                self.no_camera = True
+                self.redraw()
+                return
             self.pipeline.preview.connect(self._preview)
             self.pipeline.stage.connect(self.show_stage)
             self.pipeline.captured.connect(self.flow.face_captured)
@@ -152,7 +163,10 @@ class FaceCheckScreen(Screen):
     # -- drawing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         flow, route, phase = self.flow, self.flow.face_route, self.flow.face_phase
-        camera = self._capturing_route() and phase is not FacePhase.REFUSED
+        if self.no_camera and self._capturing_route():
+            route = FaceRoute.NOT_HERE      # nothing to look into: say where it can be done
+        camera = route in (FaceRoute.PLATFORM, FaceRoute.CARD_PHOTO) \
+            and phase is not FacePhase.REFUSED
         busy_key = {FaceRoute.PENDING: "face.pending"}.get(route) or \
             ("face.comparing" if phase is FacePhase.COMPARING and camera else None) or \
             ("face.starting" if camera and not self.guide.has_frame() else None)
@@ -162,7 +176,7 @@ class FaceCheckScreen(Screen):
         elif route is FaceRoute.NOT_HERE:
             title = "face.not_here_title"
             body = "face.not_here_declined" if flow.consent is not True \
-                else "face.not_here_offline"
+                else "face.no_camera" if self.no_camera else "face.not_here_offline"
         elif phase is FacePhase.REFUSED:
             title = "face.refused_title"
             body = "face.refused_cannot" if flow.face_refusal is RefusalReason.CANNOT \

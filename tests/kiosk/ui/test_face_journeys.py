@@ -55,11 +55,12 @@ def start_kiosk(qtbot, demo: Demo, data_dir: Path, catalog  # noqa: F811
 
     apps: list[KioskApp] = []
 
-    def start(portrait: Portrait, config: cfg.Config | None = None) -> KioskApp:
+    def start(portrait: Portrait | None, config: cfg.Config | None = None) -> KioskApp:
         QApplication.instance().setFont(ui_font())
         demo.enrol(data_dir)
         wiring = _wiring(demo)
-        wiring.face_source = face_source(portrait)
+        if portrait is not None:                   # None: the real camera (none here)
+            wiring.face_source = face_source(portrait)
         app = KioskApp(data_dir, config or cfg.Config(), wiring, catalog=catalog
                        ).open(show=False)
         app.window.resize(1280, 800)
@@ -185,3 +186,22 @@ def test_taking_the_card_mid_check_leaves_no_frame(qtbot, demo, start_kiosk) -> 
     # (and is dropped unread): within one round trip
     qtbot.waitUntil(lambda: face_residue(app.flow) == [], timeout=WAIT)
     assert residue(["李秀英"], app.flow, app.keyboard) == []
+
+
+# Qt Multimedia's FFmpeg backend warns that optional libraries (pipewire, VA-API) are absent
+@pytest.mark.qt_log_ignore(r"Couldn't (load|resolve) .* (library|symbols)")
+def test_without_a_camera_the_screen_says_where_to_go(qtbot, demo, start_kiosk) -> None:  # noqa: F811
+    """No synthetic source and no camera on this machine (Qt Multimedia finds no video
+    input): the check cannot be made here, the screen says so and where to go instead."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    if QMediaDevices.videoInputs():
+        pytest.skip("this machine has a camera")
+    app = start_kiosk(None)
+    to_face_check(qtbot, demo, app, "R002")
+    screen = current(app.window)
+    qtbot.waitUntil(lambda: screen.no_camera and screen.finish.isVisible(), timeout=WAIT)
+    words = texts(screen)
+    assert "摄像头" in words and "人工窗口" in words and not screen.guide.isVisible()
+    tap(qtbot, role(app.window, "face_finish"))
+    at(qtbot, app.flow, Step.ATTRACT)
