@@ -88,6 +88,7 @@ class Demo:
         return Wiring(idcard_url=self.idcard.device_path, printer_url=self.printer.tcp_url,
                       allow_virtual_reader=True, use_pcsc=use_pcsc,
                       a4_out_dir=self.root / "a4", lockdown=False,
+                      face_source=demo_face_source(),
                       extra={"offline_probe_s": 3.0, "retry_cap_s": 10.0})
 
     def enrol(self, data_dir: Path) -> None:
@@ -150,3 +151,21 @@ class Demo:
         if path is not None:
             self.slips.append(path)
             self.on_slip(path)
+
+
+def demo_face_source() -> Callable[[], Any] | None:
+    """The demo's face camera: a synthetic one showing Grace Hopper's public-domain portrait
+    (the sandbox's registry photo of demo resident R002), who turns her head as the screen
+    asks; None without matplotlib (the demo extra), and the kiosk then looks for a real
+    camera."""
+    from faces.samples import GRACE_HOPPER
+
+    if not GRACE_HOPPER.installed():
+        return None
+
+    def source() -> Any:
+        from faces.synthetic import SyntheticCamera
+        from kiosk.ui.face_frames import SyntheticFrames
+
+        return SyntheticFrames(SyntheticCamera(GRACE_HOPPER.read()), fps=15)
+    return source
