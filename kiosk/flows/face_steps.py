@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from civic.catalog.vocab import IdentityAssurance
-from civic.submission import IdentityCheck, IdentityMethod
 from kiosk.flows.core import guarded, log
 from kiosk.flows.face_check import (
     FACE_CHECK_VALID_S,
@@ -31,9 +29,16 @@ from kiosk.flows.face_check import (
 from kiosk.flows.form import FormSteps
 from kiosk.flows.messages import MESSAGES
 from kiosk.flows.states import PrefillState, Step, Topic
+from kiosk.lazy import lazy
 
+# The session module is imported before the first frame (kiosk.app.citizen); the catalog's
+# vocabulary and the Submission's shape are needed only once a card is read (kiosk.lazy).
 if TYPE_CHECKING:
+    from civic import submission as wire
+    from civic.submission import IdentityCheck
     from civic.text import Text
+else:
+    wire = lazy("civic.submission")
 
 #: what the screen says after an answer that is not a failure (messages.py keys)
 _REQUESTS = {FaceOutcome.NO_FACE: "face.look", FaceOutcome.TOO_SMALL: "face.closer",
@@ -68,6 +73,10 @@ class FaceSteps(FormSteps):
     @property
     def needs_face(self) -> bool:
         """Whether the chosen item needs the person checked against the card."""
+        # here, not at the top: civic.catalog's package loads the whole catalog builder,
+        # which the first screen does not need (a card and an item come first)
+        from civic.catalog.vocab import IdentityAssurance
+
         return self.item is not None and \
             self.item.identity_assurance is IdentityAssurance.FACE
 
@@ -193,9 +202,9 @@ class FaceSteps(FormSteps):
                                                   "outcome": str(answer.outcome)}})
         self.last_face = answer
         if answer.outcome is FaceOutcome.MATCH:
-            method = IdentityMethod.PLATFORM_FACE if route is FaceRoute.PLATFORM \
-                else IdentityMethod.CARD_PHOTO_FACE
-            self.identity_check = IdentityCheck(method, self.now(), answer.check_id,
+            method = wire.IdentityMethod.PLATFORM_FACE if route is FaceRoute.PLATFORM \
+                else wire.IdentityMethod.CARD_PHOTO_FACE
+            self.identity_check = wire.IdentityCheck(method, self.now(), answer.check_id,
                                                 answer.score)
             self._face_checked_at = self.clock()
             self.face_failures = 0
@@ -242,7 +251,8 @@ class FaceSteps(FormSteps):
         if self.face_route is not FaceRoute.AGENT:
             raise RuntimeError("only an agent attests the person")
         self.idle.activity()
-        self.identity_check = IdentityCheck(IdentityMethod.AGENT_ATTESTED, self.now())
+        self.identity_check = wire.IdentityCheck(wire.IdentityMethod.AGENT_ATTESTED,
+                                                 self.now())
         self._face_checked_at = self.clock()
         self._go(self._face_return)
 
