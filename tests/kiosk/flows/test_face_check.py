@@ -37,7 +37,12 @@ from tests.kiosk.flows.conftest import NOW, PENSION, FakeClock, HeldPrefill, Rec
 from tests.kiosk.flows.helpers import SIGNATURE_PNG, fill_remaining
 
 CERTIFICATION = "11330110002503015G4007000015000"   # pension qualification certification
-CAPTURE = FaceCapture(b"\xff\xd8-a-jpeg", "turn_left", 7)
+
+
+def capture() -> FaceCapture:
+    """A stand-in capture (never a module global: the UI tests' residue check, in the same
+    process, looks for any capture left alive)."""
+    return FaceCapture(b"\xff\xd8-a-jpeg", "turn_left", 7)
 
 
 @dataclass
@@ -89,7 +94,7 @@ def test_a_face_item_checks_the_person_after_consent_and_submits_the_check(
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
     assert flow.step is Step.FACE_CHECK and flow.face_route is FaceRoute.PLATFORM
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert faces.calls == ["prepare", "platform"] and flow.step is Step.FORM
     fill_remaining(flow)
     flow.to_review()
@@ -125,14 +130,14 @@ def test_the_check_is_taken_again_when_more_than_15_minutes_pass_before_submit(
     flow = make_flow(catalog, outbox, HeldPrefill(), faces, clock)
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     fill_remaining(flow)
     flow.to_review()
     flow.confirm_review()
     clock.advance(15 * 60 + 1)
     flow.sign(SIGNATURE_PNG)
     assert flow.step is Step.FACE_CHECK and flow.submission_id is None
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert flow.step is Step.SIGN
     flow.sign(SIGNATURE_PNG)
     assert flow.step is Step.SUBMIT
@@ -145,7 +150,7 @@ def test_a_check_under_15_minutes_old_is_not_repeated(catalog, outbox, id_cards,
     flow = make_flow(catalog, outbox, HeldPrefill(), faces, clock)
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     fill_remaining(flow)
     flow.to_review()
     flow.confirm_review()
@@ -164,20 +169,20 @@ def test_three_faces_that_do_not_match_end_in_a_refusal_and_requests_do_not_coun
     flow = make_flow(catalog, outbox, HeldPrefill(), faces, clock)
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert flow.face_phase is FacePhase.READY and flow.face_failures == 0
     assert flow.face_request is not None and "camera" in flow.face_request.en
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert (flow.face_phase, flow.face_tries_left) == (FacePhase.RETRY, 2)
     flow.face_retry()
     assert flow.face_phase is FacePhase.READY and flow.face_request is None
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert flow.face_request is not None and "closer" in flow.face_request.en
-    flow.face_captured(CAPTURE)
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
+    flow.face_captured(capture())
     assert flow.step is Step.FACE_CHECK and flow.face_phase is FacePhase.REFUSED
     assert flow.face_refusal is RefusalReason.FAILED_MATCHES and flow.identity_check is None
-    flow.face_captured(CAPTURE)                      # a late frame after the refusal
+    flow.face_captured(capture())                      # a late frame after the refusal
     assert faces.calls.count("platform") == 5
 
 
@@ -190,7 +195,7 @@ def test_offline_without_a_decoder_the_item_cannot_be_completed_here(
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
     assert flow.step is Step.FACE_CHECK and flow.face_route is FaceRoute.NOT_HERE
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert faces.calls == ["prepare"] and flow.identity_check is None
 
 
@@ -212,7 +217,7 @@ def test_offline_with_a_decoder_compares_with_the_card_photo(catalog, outbox, id
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
     assert flow.face_route is FaceRoute.CARD_PHOTO
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert flow.step is Step.FORM and flow.identity_check is not None
     assert flow.identity_check.method is IdentityMethod.CARD_PHOTO_FACE
     assert flow.identity_check.as_dict() == {
@@ -227,9 +232,9 @@ def test_a_platform_without_a_reference_falls_back_to_the_card_photo(
     flow = make_flow(catalog, outbox, HeldPrefill(), faces, clock)
     to_consent(flow, id_cards["R001"])
     flow.give_consent(True)
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert flow.face_route is FaceRoute.CARD_PHOTO
-    flow.face_captured(CAPTURE)
+    flow.face_captured(capture())
     assert faces.calls == ["prepare", "platform", "card_photo"] and flow.step is Step.FORM
 
 
