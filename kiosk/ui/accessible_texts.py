@@ -29,6 +29,14 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "keypad_confirm": ("不能签名时，按此键确认并提交申请，不需要手写签名",
                        "If you cannot sign, press this to confirm and submit without a "
                        "drawn signature"),
+    "face_cannot": ("做不到转头或看不清时按此键：本机结束核验，并告诉您到哪里有人帮助",
+                    "If you cannot turn your head or see the screen, press this: the check "
+                    "ends and you are told where a person can help"),
+    "face_retry": ("重新拍摄并再核验一次", "Take the picture again and check once more"),
+    "face_attest": ("代办员确认已当面核对申请人和身份证，继续填写表单",
+                    "The agent confirms having seen the applicant and their ID card, and goes "
+                    "on to the form"),
+    "face_finish": ("结束办理，请取回卡片", "Finish here; please take your card"),
     "reprint": ("重新打印回执", "Print the receipt again"),
     "done": ("结束办理，返回首页", "Finish and return to the start"),
     "finish": ("结束办理，返回首页", "Finish and return to the start"),
