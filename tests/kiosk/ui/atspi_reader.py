@@ -230,6 +230,40 @@ def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str
     wait_for("the attract screen again", lambda: has_label(frame, texts["attract"]),
              timeout=90)
     steps.append("back on the attract screen")
+    face_check(frame, simulator, place, texts, internal, report)
+
+
+def face_check(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
+               internal: set[str], report: dict[str, Any]) -> None:
+    """The pension certification asks for the person-to-card check after consent. The
+    demo's camera is synthetic (a public-domain portrait that turns as asked); the demo's
+    resident R001 has no registry photo, so once the face is captured the platform answers
+    no_reference and, with no card-photo decoder configured, the screen says the item cannot
+    be completed here and where it can: that screen is audited and left by keypad."""
+    steps: list[str] = report["steps"]
+    audits: dict[str, Any] = report["audits"]
+    remove = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                  and n.name.startswith("取走身份证"))
+    remove.queryAction().doAction(0)
+    time.sleep(1.0)                            # the reader polls for the card's absence
+    place.queryAction().doAction(0)
+    steps.append("card taken and placed again (simulator buttons, AT-SPI actions)")
+    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    press(frame, texts["face_item"], steps)
+    wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
+    press(frame, texts["start"], steps)
+    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
+    arrow_to(frame, texts["agree"], steps)
+    key("Return")
+    steps.append(f"Return on {texts['agree']!r}")
+    wait_for("the face check, then 'not here'", lambda: has_label(frame,
+                                                                  texts["face_not_here"]))
+    steps.append("the face check: not here, and where to go")
+    audits["face_not_here"] = audit(frame, internal)
+    press(frame, texts["face_finish"], steps)
+    wait_for("the attract screen after the check", lambda: has_label(frame, texts["attract"]),
+             timeout=90)
+    steps.append("back on the attract screen after the face check")
 
 
 def fill_form(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
