@@ -19,7 +19,9 @@ import pytest
 
 from civic.catalog.model import Catalog
 from civic.catalog.residents import Resident
+from civic.catalog.vocab import IdentityAssurance
 from civic.identity import Identity
+from civic.submission import IdentityCheck, IdentityMethod
 from devices.idcard.card import IdCard
 from devices.idcard.connect import connect
 from devices.idcard.emulator.device import IdCardEmulator
@@ -163,10 +165,15 @@ def application(catalog: tuple[Catalog, str], item_code: str, identity: Identity
             values[field.key] = identity.id_number.reveal()
     files = {f.key: Attachment(b"\x89PNG-scan-" + f.key.encode(), "image/png", "document")
              for f in item.form.fields if str(f.type) == "file"}
+    now = dt.datetime.now().astimezone()
+    # a face item (the pension certification): the agent attests the person, as the flow's
+    # face-check step makes them do on the forms page
+    check = IdentityCheck(IdentityMethod.AGENT_ATTESTED, now) \
+        if item.identity_assurance is IdentityAssurance.FACE else None
     return build_submission(item=item, catalog_version=version, identity=identity,
                             values=values, signature_png=SIGNATURE, files=files,
-                            prefill_authorised=True, now=dt.datetime.now().astimezone(),
-                            channel="agent")
+                            prefill_authorised=True, now=now, channel="agent",
+                            identity_check=check)
 
 
 def fillable(catalog: tuple[Catalog, str], codes: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from civic.catalog.vocab import IdentityAssurance
 from devices.idcard.card import IdCard
 from kiosk.agent import AgentOutbox, QueueDashboard, WorklistBook
 from kiosk.agent.submission import VisitQueue
@@ -107,6 +108,11 @@ def test_sign_out_wipes_and_a_correction_replaces_the_dead_item(
         visit.page = Page.CORRECT
         visit.card_placed(id_cards[ref])
         assert visit.queue.replacing == sid
+        item = catalog[0].get(built.body["item_code"])
+        if item.identity_assurance is IdentityAssurance.FACE:
+            # the corrected resend needs the person checked again: the agent attests
+            assert visit.page is Page.FORMS and visit.flow.step is Step.FACE_CHECK
+            visit.flow.attest_identity()
         assert visit.page is Page.FORMS and visit.flow.step is Step.FORM
         visit.sign_out()
         assert visit.page is Page.SIGN_IN and visit.flow.identity is None
