@@ -165,6 +165,8 @@ def agent_shots(out: Path, root: Path, sandbox, reader, catalog) -> None:
             if stop_at is Step.CONSENT:
                 shot("04-consent")
             flow.give_consent(True)
+            if flow.step is Step.FACE_CHECK:     # a face item: the agent attests the person
+                flow.attest_identity()
             wait_until(lambda: flow.prefill_state in (PrefillState.DONE, PrefillState.FAILED))
             for field in flow.visible_fields():
                 if field.key not in flow.values and not field.readonly:
