@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 JUDGE_WIDTH = 640
 
 
+class EngineMissing:
+    """The engine cannot run on this terminal (``faces.errors.EngineUnavailable``)."""
+
+
 class FrameSource(QObject):
     """Where frames come from: ``start()``, ``stop()``, and ``frame`` for each one."""
 
@@ -163,6 +167,7 @@ class FacePipeline(QObject):
     stage = Signal(object)           # CaptureStage
     captured = Signal(object)        # kiosk.flows.face_check.FaceCapture
     failed = Signal()                # the engine could not judge: the screen says try again
+    unavailable = Signal()           # no engine here at all (not installed, no AVX): stop
 
     def __init__(self, source: FrameSource, judge: Callable[[], FaceJudge], worker: Worker,
                  parent: QObject | None = None) -> None:
@@ -204,21 +209,30 @@ class FacePipeline(QObject):
         generation, encode = self._generation, run.wants_encoding
         judge = self._judge
 
-        def job() -> FrameJudgement | None:
-            from faces.errors import FaceError
+        def job() -> FrameJudgement | EngineMissing | None:
+            from faces.errors import EngineUnavailable, FaceError
 
             try:
                 return judge().judge(frame, encode=encode)
+            except EngineUnavailable as exc:   # a technician's fix: no use trying again
+                log.error("face.engine_unavailable", extra={"ctx": {"message": str(exc)}})
+                return EngineMissing()
             except FaceError as exc:      # crashed or timed out: restarted; try again
                 log.warning("face.judge_failed", extra={"ctx": {"error": type(exc).__name__}})
                 return None
         self._worker.submit(job, lambda judged: self._judged(generation, frame, judged))
 
-    def _judged(self, generation: int, frame: Frame, judged: FrameJudgement | None) -> None:
+    def _judged(self, generation: int, frame: Frame,
+                judged: FrameJudgement | EngineMissing | None) -> None:
         if generation != self._generation or self.run is None:
             return                        # stopped or restarted since: drop it
         self._busy = False
         self.frames_judged += 1
+        if isinstance(judged, EngineMissing):
+            self.run.drop()
+            self.run = None
+            self.unavailable.emit()
+            return
         if judged is None:
             self.failed.emit()
             return

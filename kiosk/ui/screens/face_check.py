@@ -120,10 +120,18 @@ class FaceCheckScreen(Screen):
             self.pipeline.stage.connect(self.show_stage)
             self.pipeline.captured.connect(self.flow.face_captured)
             self.pipeline.failed.connect(self._start_capture)
+            self.pipeline.unavailable.connect(self._engine_missing)
             self.pipeline.start()
         if self.flow.face_phase is FacePhase.READY and (self.run is None
                                                         or self.run.stage is CaptureStage.DONE):
             self._start_capture()
+
+    def _engine_missing(self) -> None:
+        """No face engine on this terminal: nothing can be checked here (said like a
+        missing camera; the technician's log says why)."""
+        self.no_camera = True
+        self._stop()
+        self.redraw()
 
     def _start_capture(self) -> None:
         if self.pipeline is None or self.flow.face_phase is FacePhase.COMPARING:

@@ -92,3 +92,37 @@ def test_cannot_do_this_is_reached_by_keypad_and_says_where_help_is(qtbot, windo
     words = " ".join(label.text() for label in screen.findChildren(QLabel)
                      if label.isVisible())
     assert "人工窗口" in words and screen.finish.isVisible() and not screen.guide.isVisible()
+
+
+def test_without_a_face_engine_the_check_is_not_offered(qtbot, window, flow, id_cards) -> None:
+    """The engine cannot run here (a named engine that is not installed, as on a terminal
+    without dlib or without AVX): the frames are not retried forever; the screen says the
+    check cannot be made here and where to go, and the camera is stopped."""
+    from faces import samples
+    from faces.synthetic import SyntheticCamera
+    from faces.worker import FaceWorker
+    from kiosk.flows.face_check import FaceRoute
+    from kiosk.ui.bridges.invoker import GuiInvoker, Worker
+    from kiosk.ui.face_frames import FacePipeline, SyntheticFrames
+
+    if not samples.GRACE_HOPPER.installed():
+        pytest.skip("the sample portrait needs matplotlib (the dev extra)")
+    invoker = GuiInvoker()
+    thread = Worker("faces", invoker)
+    engine = FaceWorker(engine="no_such_vendor.face:Engine", timeout=30)
+    screen = window.host.screen_for(Step.FACE_CHECK)
+    screen.make_pipeline = lambda parent: FacePipeline(
+        SyntheticFrames(SyntheticCamera(samples.GRACE_HOPPER.read()), fps=15),
+        lambda: engine, thread, parent)
+    try:
+        to_face_check(window, flow, id_cards["R001"])
+        assert flow.face_route is FaceRoute.PLATFORM and screen.pipeline is not None
+        qtbot.waitUntil(lambda: screen.no_camera, timeout=30_000)
+        assert screen.pipeline is None and screen.finish.isVisible()
+        words = " ".join(label.text() for label in screen.findChildren(QLabel)
+                         if label.isVisible())
+        assert "人工窗口" in words and not screen.guide.isVisible()
+    finally:
+        thread.close()
+        engine.close()
+        invoker.close()
