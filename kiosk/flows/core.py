@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from civic.catalog.model import Catalog, Item
     from civic.identity import Identity
     from kiosk.flows.face_check import FaceService
-    from kiosk.flows.services import PrefillClient, PrinterService, SubmissionQueue
+    from kiosk.flows.services import (
+        PrefillClient,
+        PrinterService,
+        SessionResult,
+        SubmissionQueue,
+    )
     from kiosk.flows.submission import Attachment
 
 # The catalog, identity, receipt, services and outbox modules are imported where they are
@@ -159,6 +164,51 @@ class FlowCore:
         session_id, self._card_session_id = self._card_session_id, None
         if session_id is not None:
             self.prefill_client.close_session(session_id)
+
+    def _open_card_session(self, session: int, *, wanted: Callable[[], bool],
+                           then: Callable[[], None],
+                           otherwise: Callable[[PrefillOutcome], None]) -> None:
+        """Open the platform's card session for the citizen whose card was read (the card
+        agreed to share, platform-api.md), then ``then()`` in it; ``otherwise(outcome)``
+        when none opens. An answer arriving when it is no longer ``wanted()`` (the citizen
+        left, withdrew consent, went back) closes the new session at once."""
+        from kiosk.flows.services import SessionRequest
+
+        assert self.identity is not None
+        request = SessionRequest(self.identity.id_number, self.identity.identified_by,
+                                 self.identity.card_digest or None)
+        self.prefill_client.open_session(
+            request, lambda result: self._card_session_opened(session, result, wanted, then,
+                                                              otherwise))
+
+    @guarded
+    def _card_session_opened(self, session: int, result: SessionResult,
+                             wanted: Callable[[], bool], then: Callable[[], None],
+                             otherwise: Callable[[PrefillOutcome], None]) -> None:
+        if not self._current(session) or not wanted():
+            if result.session_id is not None:      # keep nothing of a visit that ended
+                self.prefill_client.close_session(result.session_id)
+            return
+        if result.outcome is not PrefillOutcome.OK or result.session_id is None:
+            otherwise(result.outcome)
+            return
+        self._card_session_id = result.session_id
+        then()
+
+    def _card_session_lost(self, session: int, *, retried: bool, wanted: Callable[[], bool],
+                           retry: Callable[[], None],
+                           give_up: Callable[[PrefillOutcome], None]) -> None:
+        """A read in the card session answered ``403 no_session``: the platform has it no
+        longer. While the card is still on the reader a new one is opened, once, and the
+        read ``retry()``-ed in it (platform-api.md, "Access to shared data"); otherwise, or
+        when that fails, ``give_up(outcome)``. Prefill, the certified record and the face
+        check all come through here, so "once" means the same for each."""
+        self._card_session_id = None
+        if not self.card_present or retried:
+            give_up(PrefillOutcome.NO_SESSION)
+            return
+        log.info("session.reopen", extra={"ctx": {"step": str(self.step)}})
+        self._open_card_session(session, wanted=wanted, then=retry, otherwise=give_up)
 
     def _clear(self) -> None:
         """Drop everything the session held (the flow's half of the wipe)."""

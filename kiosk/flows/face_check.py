@@ -60,6 +60,8 @@ class FaceOutcome(StrEnum):
     UNAVAILABLE = "unavailable"    # this route cannot compare now (offline, no reference,
                                    # the session's checks used up, no decoder): fall back
     ERROR = "error"                # the engine failed this once: try again
+    NO_SESSION = "no_session"      # the platform lost the card session (403 no_session):
+                                   # the flow opens it again once, else it falls back
 
 
 class RefusalReason(StrEnum):

@@ -175,11 +175,8 @@ class FaceSteps(FormSteps):
         route = self.face_route
         session = self._session
         if route is FaceRoute.PLATFORM:
-            assert self.faces is not None and self._card_session_id is not None
             self._face_comparing()
-            self.faces.compare_on_platform(
-                capture, self._card_session_id,
-                lambda answer: self._face_compared(session, route, answer))
+            self._compare_on_platform(session, capture, retried=False)
         elif route is FaceRoute.CARD_PHOTO:
             assert self.faces is not None and self.identity is not None
             self._face_comparing()
@@ -188,6 +185,32 @@ class FaceSteps(FormSteps):
                 lambda answer: self._face_compared(session, route, answer))
         else:                  # nothing can compare it (the screen says why): drop it
             log.info("face.not_compared", extra={"ctx": {"route": str(route)}})
+
+    def _compare_on_platform(self, session: int, capture: FaceCapture, *,
+                             retried: bool) -> None:
+        assert self.faces is not None and self._card_session_id is not None
+        self.faces.compare_on_platform(
+            capture, self._card_session_id,
+            lambda answer: self._platform_compared(session, capture, retried, answer))
+
+    @guarded
+    def _platform_compared(self, session: int, capture: FaceCapture, retried: bool,
+                           answer: FaceComparison) -> None:
+        """The platform's answer; a lost card session is opened again once while the card
+        is here and the same capture compared in it (as prefill and the record do), else
+        the check falls back as for a platform that cannot compare."""
+        if answer.outcome is FaceOutcome.NO_SESSION and self._current(session) \
+                and self.step is Step.FACE_CHECK:
+            unavailable = FaceComparison(FaceOutcome.UNAVAILABLE)
+            self._card_session_lost(
+                session, retried=retried,
+                wanted=lambda: self.step is Step.FACE_CHECK
+                and self.face_phase is FacePhase.COMPARING,
+                retry=lambda: self._compare_on_platform(session, capture, retried=True),
+                give_up=lambda _why: self._face_compared(session, FaceRoute.PLATFORM,
+                                                         unavailable))
+            return
+        self._face_compared(session, FaceRoute.PLATFORM, answer)
 
     def _face_comparing(self) -> None:
         self.face_phase = FacePhase.COMPARING
@@ -217,7 +240,7 @@ class FaceSteps(FormSteps):
                 return
             self.face_phase = FacePhase.RETRY
         else:
-            if answer.outcome is FaceOutcome.UNAVAILABLE:
+            if answer.outcome in (FaceOutcome.UNAVAILABLE, FaceOutcome.NO_SESSION):
                 self._routes_down.add(route)     # the next route (card photo, not here)
             self.face_phase = FacePhase.READY
         self._changed(Topic.FACE)

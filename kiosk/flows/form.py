@@ -21,7 +21,7 @@ from kiosk.flows.states import PrefillOutcome, PrefillState, Step, Topic
 
 if TYPE_CHECKING:
     from civic.text import Text
-    from kiosk.flows.services import PrefillResult, SessionResult
+    from kiosk.flows.services import PrefillResult
 
 #: what the form says when there is no shared data, by why (messages.py keys)
 SHARED_DATA_NOTICES: Final[Mapping[PrefillOutcome | None, str]] = MappingProxyType({
@@ -93,36 +93,17 @@ class FormSteps(PrintingSteps):
         if self._card_session_id is not None:     # opened for an earlier item of this visit
             self._fetch_shared(self._session, retried=False)
         else:
-            self._open_card_session(self._session, retried=False)
+            self._open_for_shared(self._session)
 
     def _after_consent(self) -> Step:
         """The step after consent (a face item checks the person first: face_steps)."""
         return Step.FORM
 
-    def _open_card_session(self, session: int, *, retried: bool) -> None:
-        """Open the platform's card session for the citizen whose card was read (the card
-        agreed to share, platform-api.md), then read their shared data in it."""
-        from kiosk.flows.services import SessionRequest
-
-        assert self.identity is not None
-        request = SessionRequest(self.identity.id_number, self.identity.identified_by,
-                                 self.identity.card_digest or None)
-        self.prefill_client.open_session(
-            request, lambda result: self._session_opened(session, result, retried))
-
-    @guarded
-    def _session_opened(self, session: int, result: SessionResult, retried: bool) -> None:
-        if not self._current(session) or not self._awaiting_shared():
-            # The citizen left, or withdrew consent, while it was opening: close it at
-            # once, keep nothing.
-            if result.session_id is not None:
-                self.prefill_client.close_session(result.session_id)
-            return
-        if result.outcome is not PrefillOutcome.OK or result.session_id is None:
-            self._shared_failed(result.outcome)
-            return
-        self._card_session_id = result.session_id
-        self._fetch_shared(session, retried=retried)
+    def _open_for_shared(self, session: int) -> None:
+        """Open the card session, then read the citizen's shared data in it."""
+        self._open_card_session(session, wanted=self._awaiting_shared,
+                                then=lambda: self._fetch_shared(session, retried=False),
+                                otherwise=self._shared_failed)
 
     def _fetch_shared(self, session: int, *, retried: bool) -> None:
         assert self.identity is not None and self.item is not None
@@ -158,10 +139,10 @@ class FormSteps(PrintingSteps):
         if not self.card_present:                    # taken away while this was read
             self._end_card_session()
         if result.outcome is PrefillOutcome.NO_SESSION:
-            self._card_session_id = None             # the platform has it no longer
-            if self.card_present and not retried:    # the spec's one retry, card still here
-                self._open_card_session(session, retried=True)
-                return
+            self._card_session_lost(session, retried=retried, wanted=self._awaiting_shared,
+                                    retry=lambda: self._fetch_shared(session, retried=True),
+                                    give_up=self._shared_failed)
+            return
         if result.outcome is not PrefillOutcome.OK:
             self._shared_failed(result.outcome)
             return

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from civic.text import Text
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES
-from kiosk.flows.states import PrefillState, PrintState, Step, Topic
+from kiosk.flows.states import PrefillOutcome, PrefillState, PrintState, Step, Topic
 from kiosk.lazy import lazy
 
 # A session's end needs these, the first screen does not (kiosk.lazy).
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kiosk.flows import certify, services, submission
     from kiosk.flows import proof as proofs
     from kiosk.flows.certify import RecordResult
-    from kiosk.flows.services import PrintOutcome, ProofContent, SessionResult
+    from kiosk.flows.services import PrintOutcome, ProofContent
     from offline_queue import errors as queue_errors
     from offline_queue import events, states
     from offline_queue.events import OutboxEvent
@@ -209,27 +209,6 @@ class PrintingSteps(FlowCore):
             self.identity.id_number, self.item.code, self._card_session_id,
             lambda result: self._record_done(session, result, retried))
 
-    def _reopen_for_record(self, session: int) -> None:
-        """The platform lost the card session while the card is still here: open a new one,
-        once, and ask again (platform-api.md, "Access to shared data")."""
-        assert self.identity is not None
-        request = services.SessionRequest(self.identity.id_number, self.identity.identified_by,
-                                          self.identity.card_digest or None)
-        self.prefill_client.open_session(request,
-                                         lambda result: self._reopened(session, result))
-
-    @guarded
-    def _reopened(self, session: int, result: SessionResult) -> None:
-        if not self._current(session) or self.step is not Step.PROOF:
-            if result.session_id is not None:      # the citizen left meanwhile: keep nothing
-                self.prefill_client.close_session(result.session_id)
-            return
-        if result.session_id is None:
-            self._uncertified("proof.uncertified")
-            return
-        self._card_session_id = result.session_id
-        self._fetch_record(session, retried=True)
-
     def _uncertified(self, key: str, **values: Text) -> None:
         self.notice = Text(MESSAGES[key].zh.format(**{k: v.zh for k, v in values.items()}),
                            MESSAGES[key].en.format(**{k: v.en for k, v in values.items()})) \
@@ -253,11 +232,12 @@ class PrintingSteps(FlowCore):
         elif result.outcome is outcome.NOT_FOUND:
             self._uncertified("proof.no_record")
         elif result.outcome is outcome.NO_SESSION:
-            self._card_session_id = None            # the platform has it no longer
-            if self.card_present and not retried:   # the spec's one retry, card still here
-                self._reopen_for_record(session)
-                return
-            self._uncertified("proof.no_session")
+            self._card_session_lost(
+                session, retried=retried, wanted=lambda: self.step is Step.PROOF,
+                retry=lambda: self._fetch_record(session, retried=True),
+                give_up=lambda why: self._uncertified(
+                    "proof.no_session" if why is PrefillOutcome.NO_SESSION
+                    else "proof.uncertified"))
         else:
             self._uncertified("proof.uncertified")
 
