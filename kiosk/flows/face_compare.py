@@ -44,7 +44,9 @@ def compare_on_platform(client: PlatformClient, capture: FaceCapture,
         sha = client.put_blob(capture.jpeg, "image/jpeg")
         answer = client.face_check(session_id, sha, capture.challenge, capture.frames)
     except errors.PlatformError as exc:
-        outcome = FaceOutcome.NO_FACE if exc.code == "no_face" else FaceOutcome.UNAVAILABLE
+        outcome = FaceOutcome.NO_FACE if exc.code == "no_face" \
+            else FaceOutcome.NO_SESSION if isinstance(exc, errors.NoCardSession) \
+            else FaceOutcome.UNAVAILABLE
         log.info("face.platform_refused", extra={"ctx": {"status": exc.status,
                                                          "code": exc.code,
                                                          "outcome": str(outcome)}})
