@@ -31,7 +31,7 @@ from kiosk.heartbeat import build_heartbeat, refused_queue_summary
 from offline_queue import Outbox, credentials
 from offline_queue.errors import OutboxError, PlatformError
 from offline_queue.events import Progress
-from offline_queue.platform import PlatformClient
+from offline_queue.platform import HeartbeatReply, PlatformClient
 from offline_queue.tls import ClientSettings
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ class HeartbeatSender:
     ``sync_progress`` is ``SyncEngine.progress`` when the app has an engine; without it the
     skew and last sync time are read from the outbox's records. ``client_settings``: how to
     reach the platform (``config.platform.client_settings()``); without it, the time-outs.
+    ``on_reply`` receives each reply (on the heartbeat thread).
     """
 
     def __init__(self, outbox: Outbox, data_dir: Path, *, app_version: str,
@@ -121,7 +122,8 @@ class HeartbeatSender:
                  connect_timeout_s: float = 5.0,
                  read_timeout_s: float = 20.0, transport: httpx.BaseTransport | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
-                 client_settings: ClientSettings | None = None) -> None:
+                 client_settings: ClientSettings | None = None,
+                 on_reply: Callable[[HeartbeatReply], None] | None = None) -> None:
         self.outbox, self.data_dir, self.app_version = outbox, Path(data_dir), app_version
         self.devices, self.a4_queue, self._a4_state = devices, a4_queue, a4_state
         self._sync_progress = sync_progress
@@ -130,6 +132,8 @@ class HeartbeatSender:
         self._client_settings = ClientSettings.resolve(
             client_settings, connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s)
         self._transport, self._monotonic = transport, monotonic
+        # what else the platform names in its reply (the card-photo threshold) goes there
+        self._on_reply = on_reply
         self._started = monotonic()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -164,6 +168,8 @@ class HeartbeatSender:
         except PlatformError as exc:
             return self._done(HeartbeatResult(False, _failure(exc)), str(exc))
         self._adopt(reply.config)
+        if self._on_reply is not None:
+            self._on_reply(reply)
         return self._done(HeartbeatResult(True, None, reply.server_time), None)
 
     def _adopt(self, config: Any) -> None:

@@ -140,6 +140,16 @@ class HeartbeatReply:
     server_time: str | None = None
     config: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def card_photo_threshold(self) -> float | None:
+        """The least score the platform accepts for a ``card_photo_face`` check (a
+        similarity in (0, 1]), or None when the reply names no usable one."""
+        value = self.config.get("card_photo_threshold")
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not 0.0 < value <= 1.0:
+            return None
+        return float(value)
+
 
 @dataclass(frozen=True)
 class AgentGrant:

@@ -110,7 +110,7 @@ class KioskApp(TerminalApp):
             tracking_url_template=parts.tracking_url_template(creds, self.config.platform.url))
         ident = self.config.identity
         faces = face_bridge.FaceBridge(
-            self.invoker, platform=prefill, threshold=ident.face_threshold,
+            self.invoker, platform=prefill, threshold=self.card_photo_threshold,
             decoder=face_bridge.decoder_config(ident.card_photo_decoder,
                                                ident.card_photo_function,
                                                ident.card_photo_signature,

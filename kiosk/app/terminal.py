@@ -102,6 +102,10 @@ class TerminalApp:
         self.printer_check: QTimer | None = None
         #: newer catalogs from the platform (enrolled terminals, once started)
         self.catalog_updates: CatalogUpdates | None = None
+        from kiosk.flows.face_threshold import CardPhotoThresholds
+
+        #: the card-photo threshold: configured, raised by what the heartbeat replies name
+        self.card_photo_threshold = CardPhotoThresholds(config.identity.face_threshold)
 
     # -- what a mode implements -------------------------------------------------------------
     def open(self, *, show: bool = True) -> TerminalApp:
@@ -248,7 +252,9 @@ class TerminalApp:
             a4_queue=self.config.devices.a4_queue,
             sync_progress=engine.progress if engine is not None else None,
             interval_s=self.wiring.extra.get("heartbeat_s", p.heartbeat_interval_s),
-            client_settings=p.client_settings())
+            client_settings=p.client_settings(),
+            on_reply=lambda reply: self.card_photo_threshold.platform_named(
+                reply.card_photo_threshold))
         self.heartbeat.start()
         self.closers.append(self.heartbeat.stop)
 

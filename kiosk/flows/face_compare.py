@@ -77,8 +77,9 @@ def compare_with_card_photo(worker: FaceWorker, capture: FaceCapture, card_photo
     """The live face against the ID card's photo, in the engine's process (blocking).
     No decoder, or one that fails, or a card photo without a usable face: UNAVAILABLE
     (logged for the technician), and the flow says the item cannot be completed here.
-    ``threshold``: the configured one (``identity.face_threshold``; the platform records it
-    and cannot check it), else the engine's own."""
+    ``threshold``: the one applied here (``kiosk.flows.face_threshold``: the stricter of
+    ``identity.face_threshold`` and the platform's named one; the platform records the
+    score and cannot check it), else the engine's own."""
     from faces.card_photo import NoDecoder
     from faces.errors import FaceError, PhotoDecoderError, WorkerCrashed, WorkerTimeout
 

@@ -31,7 +31,7 @@ from offline_queue.errors import (
     SessionRateLimited,
     SessionRefused,
 )
-from offline_queue.platform import ERRORS, PlatformClient, error_for
+from offline_queue.platform import ERRORS, HeartbeatReply, PlatformClient, error_for
 from tests.conftest import free_port
 from tests.offline_queue.conftest import (
     CARD_DIGEST,
@@ -137,7 +137,8 @@ def test_a_request_the_platform_cannot_take_is_rejected(sandbox: SandboxServer,
 
 
 def test_heartbeat_reply(sandbox: SandboxServer, data_dir: Path) -> None:
-    """A heartbeat returns the platform's time and the cadence it asks for."""
+    """A heartbeat returns the platform's time, the cadence it asks for and the card-photo
+    threshold it names (typed; a value that is not a similarity in (0, 1] is none)."""
     creds = enrolled(sandbox, data_dir)
     body = {"app_version": "t", "uptime_s": 1, "clock_skew_s": 0.0,
             "queue": {"pending": 0, "dead": 0, "dead_ids": [], "oldest_pending_at": None},
@@ -145,6 +146,11 @@ def test_heartbeat_reply(sandbox: SandboxServer, data_dir: Path) -> None:
     with client(creds) as platform:
         reply = platform.heartbeat(body)
     assert reply.server_time and reply.config["heartbeat_interval_s"] == 300
+    assert reply.card_photo_threshold == sandbox.platform.identity_rule.card_photo_threshold
+    for named in (None, True, "0.7", 0, 1.5, -0.2):
+        assert HeartbeatReply(config={"card_photo_threshold": named}).card_photo_threshold \
+            is None
+    assert HeartbeatReply().card_photo_threshold is None
 
 
 def test_agent_sign_in_and_work_list(sandbox: SandboxServer, data_dir: Path) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from faces.card_photo import DecoderConfig
     from faces.worker import FaceWorker
+    from kiosk.flows.face_threshold import CardPhotoThresholds
     from kiosk.ui.bridges.platform import PrefillBridge
     from kiosk.ui.face_frames import FacePipeline, FrameSource
 
@@ -37,7 +38,8 @@ class FaceBridge:
     engine's process and the thread."""
 
     def __init__(self, invoker: GuiInvoker, *, platform: PrefillBridge | None,
-                 decoder: DecoderConfig | None = None, threshold: float | None = None,
+                 decoder: DecoderConfig | None = None,
+                 threshold: CardPhotoThresholds | None = None,
                  source: SourceFactory | None = None, camera: str = "",
                  document_camera: str = "") -> None:
         self._platform, self._decoder, self._threshold = platform, decoder, threshold
@@ -100,9 +102,11 @@ class FaceBridge:
                                 done: Callable[[FaceComparison], None]) -> None:
         from kiosk.flows.face_compare import compare_with_card_photo
 
-        self._worker.submit(lambda: compare_with_card_photo(self.engine(), capture,
-                                                            card_photo, self._threshold),
-                            done)
+        # read when the comparison runs: a heartbeat may have named a stricter one since
+        self._worker.submit(lambda: compare_with_card_photo(
+            self.engine(), capture, card_photo,
+            self._threshold.current().applied if self._threshold is not None else None),
+            done)
 
     def close(self) -> None:
         self._closed = True

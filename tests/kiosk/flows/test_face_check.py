@@ -30,6 +30,7 @@ from kiosk.flows.face_check import (
     RefusalReason,
 )
 from kiosk.flows.face_compare import compare_with_card_photo
+from kiosk.flows.face_threshold import CardPhotoThreshold, CardPhotoThresholds
 from kiosk.flows.states import PrefillOutcome
 from offline_queue import Outbox
 from tests.faces import portrait_decoder
@@ -267,10 +268,12 @@ def test_an_agent_attests_the_person(catalog, outbox, id_cards, clock) -> None:
 @dataclass
 class CardPhotoNow:
     """The flow's face service doing the terminal-side comparison at once, through the real
-    engine's process (the Qt bridge does the same on a worker)."""
+    engine's process, at the threshold applied now (the Qt bridge does the same on a
+    worker); without ``thresholds``, the engine's own."""
 
     worker: FaceWorker
     card_photo_available: bool = True
+    thresholds: CardPhotoThresholds | None = None
 
     def prepare(self) -> None:
         pass
@@ -281,7 +284,8 @@ class CardPhotoNow:
 
     def compare_with_card_photo(self, capture: FaceCapture, card_photo: bytes,
                                 done: Callable[[FaceComparison], None]) -> None:
-        done(compare_with_card_photo(self.worker, capture, card_photo))
+        threshold = self.thresholds.current().applied if self.thresholds else None
+        done(compare_with_card_photo(self.worker, capture, card_photo, threshold))
 
 
 @pytest.fixture(scope="module")
@@ -344,3 +348,50 @@ def test_card_photo_face_with_the_stand_in_decoder(catalog, outbox, id_cards, cl
     assert other.face_phase is FacePhase.REFUSED and other.identity_check is None
     assert other.last_face is not None and other.last_face.score is not None
     assert other.last_face.score < portrait_worker.threshold
+
+
+def test_the_platforms_stricter_card_photo_threshold_refuses_what_the_terminals_passes(
+        catalog, outbox, id_cards, clock, portrait_worker, tmp_path, data_dir) -> None:
+    """A sandbox naming 0.99 in its heartbeat reply, a terminal configured at the engine's
+    0.5833: before any heartbeat the astronaut's face matches her card photo; once the real
+    heartbeat has answered, the same kind of capture (a score that passes the terminal's
+    own threshold) is a mismatch, and three of them end in the refusal."""
+    from central.platform import SandboxServer, SandboxSettings
+    from central.workflow import WorkflowSchedule
+    from kiosk.fleet import DeviceStates, HeartbeatSender
+    from tests.offline_queue.conftest import TIMEOUTS, enrolled
+
+    configured = portrait_worker.threshold
+    thresholds = CardPhotoThresholds(configured)
+    astronaut = SyntheticCamera(samples.ASTRONAUT.read())
+
+    def checked_flow() -> CitizenFlow:
+        flow = make_flow(catalog, outbox, HeldPrefill(session=PrefillOutcome.OFFLINE),
+                         CardPhotoNow(portrait_worker, thresholds=thresholds), clock)
+        to_consent(flow, id_cards["R001"])
+        flow.give_consent(True)
+        return flow
+
+    before = checked_flow()
+    before.face_captured(capture_from(astronaut, portrait_worker, 1))
+    assert before.step is Step.FORM and thresholds.current().applied == configured
+
+    settings = SandboxSettings(tmp_path / "central", workflow=WorkflowSchedule(step_s=0),
+                               card_photo_threshold=0.99)
+    with SandboxServer(settings) as sandbox:
+        enrolled(sandbox, data_dir)
+        sender = HeartbeatSender(outbox, data_dir, app_version="t", devices=DeviceStates(),
+                                 on_reply=lambda reply: thresholds.platform_named(
+                                     reply.card_photo_threshold), **TIMEOUTS)
+        assert sender.send_once().ok
+    assert thresholds.current() == CardPhotoThreshold(configured, 0.99)
+
+    after = checked_flow()
+    for seed in range(3):
+        after.face_captured(capture_from(astronaut, portrait_worker, seed + 1))
+        assert after.last_face is not None and after.last_face.outcome is FaceOutcome.NO_MATCH
+        assert after.last_face.score is not None
+        assert configured <= after.last_face.score < 0.99
+        if seed < 2:
+            after.face_retry()
+    assert after.face_phase is FacePhase.REFUSED and after.identity_check is None
