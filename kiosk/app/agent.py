@@ -127,7 +127,8 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     closers.append(visit.close)
     tasks = Tasks(invoker, "agent")
     closers.append(tasks.close)
-    window = AgentWindow(visit, tasks, tick_ms=tick_ms, has_camera=has_camera)
+    window = AgentWindow(visit, tasks, tick_ms=tick_ms, has_camera=has_camera,
+                         document_camera=config.devices.document_camera)
     closers.append(lambda: parts.close_window(window))
     outbox_bridge.outbox_event.connect(window.outbox_event)
     closers.append(lambda: outbox_bridge.outbox_event.disconnect(window.outbox_event))

@@ -81,7 +81,8 @@ class KioskApp(TerminalApp):
         self.window = main_window.MainWindow(self.prefs, technician=self._technician_page,
                                  tick_ms=self.wiring.extra.get("tick_ms", 1000),
                                  has_camera=None if self.wiring.probe_camera
-                                 else (lambda: False))
+                                 else (lambda: False),
+                                 document_camera=self.config.devices.document_camera)
         self.first_screen = self.window.attract
         self.closers.append(self._close_window)
         if show:

@@ -192,6 +192,9 @@ _M: dict[str, tuple[str, str]] = {
     "camera.retake": ("重拍", "Retake"),
     "camera.use": ("使用这张", "Use this picture"),
     "camera.demo": ("演示：未连接高拍仪，使用示例图片", "Demo: no document camera, using a sample"),
+    "camera.missing": ("本机设置的高拍仪未连接，暂时无法拍摄材料，请联系工作人员",
+                       "The document camera set up for this terminal is not connected, so "
+                       "documents cannot be photographed now; please ask staff"),
     # -- review / sign -----------------------------------------------------------------------
     "review.title": ("请核对您的申请", "Please check your application"),
     "review.edit": ("修改", "Change"),

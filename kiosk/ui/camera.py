@@ -2,7 +2,10 @@
 
 With a camera (Qt Multimedia, :mod:`kiosk.ui.camera_live`: ``QCamera`` → a live preview
 and ``QImageCapture``) the citizen lays the paper down and presses "take picture"; without
-one (the demo, tests) a generated sample document stands in, and the screen says so. Either
+one (the demo, tests) a generated sample document stands in, and the screen says so. The
+camera is the one ``devices.document_camera`` names (else the first); when the named one is
+not connected the screen says so and takes no picture (a sample would pass for the
+citizen's document), and the technician finds ``document_camera.missing`` in the log. Either
 way the picture is cropped automatically to the paper (the bounding box of everything
 darker than the background, with a margin) and shown for "use this picture" or "retake".
 Photos live only in memory and in the flow's session.
@@ -10,6 +13,7 @@ Photos live only in memory and in the flow's session.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -24,6 +28,9 @@ from kiosk.ui.widgets import ImageView
 
 if TYPE_CHECKING:
     from kiosk.ui.camera_live import LiveCamera
+
+
+log = logging.getLogger(__name__)
 
 
 def sample_document(width: int = 1200, height: int = 900) -> QImage:
@@ -73,9 +80,13 @@ def png_bytes(image: QImage) -> bytes:
 
 class CameraOverlay(Overlay):
     def __init__(self, parent: QWidget, language: Callable[[], str],
-                 has_camera: Callable[[], bool] | None = None) -> None:
+                 has_camera: Callable[[], bool] | None = None,
+                 document_camera: str = "") -> None:
         super().__init__(parent)
         self._language = language
+        # devices.document_camera: the camera to use (description or id; empty: the first)
+        self._configured = document_camera
+        self._missing = False                    # the configured camera is not connected
         self.has_camera = has_camera or self.probe_camera
         self._done: Callable[[bytes], None] | None = None
         self._image = QImage()
@@ -120,7 +131,9 @@ class CameraOverlay(Overlay):
         self._image = QImage()
         self.title.setText(tr("camera.title", lang))
         self.demo_note.setText(tr("camera.demo", lang))
-        self.demo_note.setVisible(not self.has_camera())
+        self._missing = False
+        # a configured camera is looked for even when none is listed, so its absence is said
+        self.demo_note.setVisible(not self._configured and not self.has_camera())
         self.shoot.setText(tr("camera.shoot", lang))
         self.retake.setText(tr("camera.retake", lang))
         self.use.setText(tr("camera.use", lang))
@@ -134,10 +147,18 @@ class CameraOverlay(Overlay):
             self._start_live()
 
     def _start_live(self) -> None:
-        from kiosk.ui.camera_live import LiveCamera
+        from kiosk.ui.camera_live import CameraMissing, LiveCamera
 
         try:
-            self.live = LiveCamera(parent=self)
+            self.live = LiveCamera(self._configured, parent=self)
+        except CameraMissing:
+            log.warning("document_camera.missing", extra={"ctx": {
+                "configured": self._configured}})
+            self._missing = True
+            self.demo_note.setText(tr("camera.missing", self._language()))
+            self.demo_note.show()
+            self._buttons()
+            return
         except LookupError:                  # unplugged since the probe: use the sample
             self.demo_note.show()
             return
@@ -194,6 +215,6 @@ class CameraOverlay(Overlay):
 
     def _buttons(self) -> None:
         taken = not self._image.isNull()
-        self.shoot.setVisible(not taken)
+        self.shoot.setVisible(not taken and not self._missing)
         self.retake.setVisible(taken)
         self.use.setVisible(taken)

@@ -1,6 +1,7 @@
 """A live document camera through Qt Multimedia, behind the camera overlay's interface.
 
-``QCamera`` (the first video input, or the one named) → ``QMediaCaptureSession`` with a
+``QCamera`` (the one ``devices.document_camera`` names, else the first video input:
+``kiosk.ui.camera_choice``, the face camera's rule) → ``QMediaCaptureSession`` with a
 ``QVideoSink`` for the preview (frames shown as still images, a few per second: enough to
 lay the paper straight, cheap on a kiosk's CPU) and a ``QImageCapture`` for the picture
 itself. Everything is asynchronous and reported through Qt signals on the GUI thread;
@@ -34,6 +35,10 @@ def video_inputs() -> list[QCameraDevice]:
     return list(QMediaDevices.videoInputs())
 
 
+class CameraMissing(LookupError):
+    """The configured document camera is not connected (others may be)."""
+
+
 class LiveCamera(QObject):
     """``start()``, then ``capture()``; ``frame`` for the preview, ``captured`` for the
     picture, ``failed`` (a message for the log, never shown raw) when the device fails."""
@@ -42,13 +47,20 @@ class LiveCamera(QObject):
     captured = Signal(QImage)
     failed = Signal(str)
 
-    def __init__(self, device: QCameraDevice | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, name: str = "", parent: QObject | None = None) -> None:
+        """``name``: ``devices.document_camera`` (description or id; empty: the first).
+        Raises :class:`CameraMissing` when the named one is not connected, LookupError
+        when there is no camera at all."""
         super().__init__(parent)
+        from kiosk.ui.camera_choice import ChoiceKind, camera_info, choose_camera
+
         inputs = video_inputs()
-        chosen = device if device is not None else (inputs[0] if inputs else None)
-        if chosen is None:
+        choice = choose_camera([camera_info(d) for d in inputs], name)
+        if choice.kind is ChoiceKind.MISSING:
+            raise CameraMissing("the configured document camera is not connected")
+        if choice.index is None:
             raise LookupError("no video input")
+        chosen = inputs[choice.index]
         self.camera = QCamera(chosen, self)
         self.capture_ = QImageCapture(self)
         self.sink = QVideoSink(self)

@@ -72,15 +72,13 @@ class CameraFrames(FrameSource):
         super().__init__(parent)
         from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
 
-        inputs = list(QMediaDevices.videoInputs())
+        from kiosk.ui.camera_choice import camera_info, choose_camera
 
-        def named(device: object, wanted: str) -> bool:
-            return bool(wanted) and wanted in (device.description(),  # type: ignore[attr-defined]
-                                               bytes(device.id()).decode(errors="replace"))  # type: ignore[attr-defined]
-        chosen = next((d for d in inputs if named(d, name)), None) if name else \
-            next((d for d in inputs if not named(d, avoid)), None)
-        if chosen is None:
-            raise LookupError("no face camera")
+        inputs = list(QMediaDevices.videoInputs())
+        choice = choose_camera([camera_info(d) for d in inputs], name, avoid=avoid)
+        if choice.index is None:
+            raise LookupError(f"no face camera ({choice.kind})")
+        chosen = inputs[choice.index]
         self.camera = QCamera(chosen, self)
         self.sink = QVideoSink(self)
         self.session = QMediaCaptureSession(self)

@@ -58,7 +58,7 @@ TechnicianFactory = Callable[[Callable[[], None]], "QWidget | None"]
 class MainWindow(QMainWindow):
     def __init__(self, prefs: Prefs, *, technician: TechnicianFactory | None = None,
                  tick_ms: int = 1000, has_camera: Callable[[], bool] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 document_camera: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prefs = prefs
         #: the session's flow, from :meth:`bind` on
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.keyboard_slot = QVBoxLayout()
         layout.addLayout(self.keyboard_slot)
         self._technician_factory, self._has_camera = technician, has_camera
+        self._document_camera = document_camera          # devices.document_camera
         self._tick_ms = tick_ms
         # Overlays and technician mode are built on first use: none of them can be
         # needed before the first screen is up (start-up time, bench/startup.py).
@@ -167,7 +168,8 @@ class MainWindow(QMainWindow):
             from kiosk.ui.camera import CameraOverlay
 
             self._overlays["camera"] = CameraOverlay(
-                self._central, lambda: self.prefs.language, self._has_camera)
+                self._central, lambda: self.prefs.language, self._has_camera,
+                self._document_camera)
         return self._overlays["camera"]  # type: ignore[return-value]
 
     @property

@@ -50,13 +50,14 @@ if TYPE_CHECKING:
 
 class AgentWindow(QMainWindow):
     def __init__(self, visit: AgentVisit, tasks: Tasks, *, tick_ms: int = 1000,
-                 has_camera: Callable[[], bool] | None = None,
+                 has_camera: Callable[[], bool] | None = None, document_camera: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit, self.tasks = visit, tasks
         self.flow, self.auth = visit.flow, visit.auth
         self.setObjectName("agent_window")
         self._has_camera = has_camera
+        self._document_camera = document_camera          # devices.document_camera
         self._camera: CameraOverlay | None = None
         central = QWidget(self)
         self.setCentralWidget(central)
@@ -125,7 +126,7 @@ class AgentWindow(QMainWindow):
             from kiosk.ui.camera import CameraOverlay
 
             self._camera = CameraOverlay(self._central, lambda: self.flow.language,
-                                         self._has_camera)
+                                         self._has_camera, self._document_camera)
         return self._camera
 
     # -- following the visit -------------------------------------------------------------

@@ -59,3 +59,30 @@ def test_live_camera_previews_and_captures(qtbot, host) -> None:
     overlay.accept()
     assert got and got[0].startswith(b"\x89PNG")
     assert overlay.live is None and not live.active
+
+
+def test_a_configured_document_camera_that_is_not_connected_is_said(qtbot, host,
+                                                                      caplog) -> None:
+    """devices.document_camera names a camera Qt Multimedia does not list (here it lists
+    none): no other camera and no sample stands in; the overlay says so in both languages
+    (no "take picture"), and the technician's log names the camera it looked for."""
+    import logging
+
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from kiosk.flows.messages import MESSAGES
+    from kiosk.ui.camera_choice import camera_info
+
+    if any(camera_info(d).is_named("高拍仪 GP-1000") for d in QMediaDevices.videoInputs()):
+        pytest.skip("a camera of that very name is connected here")
+    for language in ("zh", "en"):
+        overlay = CameraOverlay(host, lambda lang=language: lang, has_camera=lambda: True,
+                                document_camera="高拍仪 GP-1000")
+        with caplog.at_level(logging.WARNING, logger="kiosk.ui.camera"):
+            overlay.open_camera(lambda _png: None)
+        assert overlay.live is None and overlay.demo_note.isVisible()
+        assert overlay.demo_note.text() == getattr(MESSAGES["camera.missing"], language)
+        assert not overlay.shoot.isVisible() and not overlay.use.isVisible()
+        overlay.close_camera()
+    missing = [r for r in caplog.records if r.getMessage() == "document_camera.missing"]
+    assert [r.ctx for r in missing] == [{"configured": "高拍仪 GP-1000"}] * 2
