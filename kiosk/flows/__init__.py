@@ -7,9 +7,11 @@
   put together from :mod:`.core` (state, steps, wipe), :mod:`.cards`, :mod:`.form` and
   :mod:`.printing` (submit, receipt, proof);
 * :mod:`.idle` — :class:`IdleTracker`, inactivity → warning with countdown → expiry;
-* :mod:`.face_check`, :mod:`.face_steps`, :mod:`.face_capture`, :mod:`.face_compare` —
-  the person-to-card check of items that need one: where a face is compared, the step's
-  rules, the liveness capture of the best frame, and the two comparisons (blocking);
+* :mod:`.face_check`, :mod:`.face_steps`, :mod:`.face_capture`, :mod:`.face_compare`,
+  :mod:`.face_threshold` — the person-to-card check of items that need one: where a face
+  is compared, the step's rules, the liveness capture of the best frame, the two
+  comparisons (blocking), and the card-photo threshold applied (the terminal's or the
+  platform's, the stricter);
 * :mod:`.submission` — the platform-API Submission built from a finished session;
 * :mod:`.services` — what the flow needs from the outside world (prefill, printing), as
   protocols; the Qt side implements them on worker threads and calls back on the GUI thread;
