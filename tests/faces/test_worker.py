@@ -24,9 +24,13 @@ from faces.worker import FaceWorker
 from tests.conftest import REPO
 from tests.faces import imagery
 
-# A big blank frame: nothing at single scale, so the detector searches it again at double
-# scale (8000 × 6000 pixels), which keeps the process busy for seconds.
-_BUSY = Frame(4000, 3000, bytes([90]) * 4000 * 3000 * 3)
+
+def busy_frame() -> Frame:
+    """A big blank frame: nothing at single scale, so the detector searches it again at
+    double scale (8000 × 6000 pixels), which keeps the process busy for seconds. Made per
+    call, never kept in a module global: the UI tests' residue check, in the same process,
+    fails on any live Frame."""
+    return Frame(4000, 3000, bytes([90]) * 4000 * 3000 * 3)
 
 
 @pytest.fixture
@@ -89,7 +93,7 @@ def test_a_process_killed_mid_request_is_an_error_then_a_fresh_process(
 
     def request() -> None:
         try:
-            worker.judge(_BUSY)
+            worker.judge(busy_frame())
         except BaseException as exc:  # handed to the test's thread to assert on
             errors.append(exc)
 
@@ -114,7 +118,7 @@ def test_a_process_that_does_not_answer_in_time_is_killed_and_replaced() -> None
         stuck = worker.pid
         assert stuck is not None
         with pytest.raises(WorkerTimeout):
-            worker.judge(_BUSY)
+            worker.judge(busy_frame())
         assert _gone(stuck) and worker.pid != stuck
         assert worker.judge(Frame(64, 64, bytes(64 * 64 * 3))).verdict is Verdict.NO_FACE
 
