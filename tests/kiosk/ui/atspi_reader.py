@@ -231,6 +231,144 @@ def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str
              timeout=90)
     steps.append("back on the attract screen")
     face_check(frame, simulator, place, texts, internal, report)
+    certified_proof(frame, simulator, place, texts, internal, report)
+    face_passed(frame, simulator, place, texts, internal, report)
+
+
+def card_again(simulator: Any, place: Any, steps: list[str], ref: str | None = None) -> None:
+    """Take the card away, choose another demo resident if asked, and place it again."""
+    remove = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                  and n.name.startswith("取走身份证"))
+    remove.queryAction().doAction(0)
+    time.sleep(1.0)                            # the reader polls for the card's absence
+    if ref is not None:
+        choose_resident(simulator, ref, steps)
+    place.queryAction().doAction(0)
+    steps.append("card taken and placed again (simulator buttons, AT-SPI actions)")
+
+
+def choose_resident(simulator: Any, ref: str, steps: list[str]) -> None:
+    """The simulator's resident list: its pop-up opened by its AT-SPI action, then Down or
+    Up and Return (the open pop-up holds the keyboard) until the list shows ``ref``."""
+    combo = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_COMBO_BOX)
+    refs = [combo.getChildAtIndex(0).getChildAtIndex(i).name.split()[0]
+            for i in range(combo.getChildAtIndex(0).childCount)]
+    for _ in range(len(refs)):
+        now = combo.name.split()[0]
+        if now == ref:
+            steps.append(f"resident {ref} chosen in the simulator")
+            return
+        actions = combo.queryAction()
+        actions.doAction(next(i for i in range(actions.nActions)
+                              if actions.getName(i) == "ShowMenu"))
+        time.sleep(0.5)
+        key("Down" if refs.index(ref) > refs.index(now) else "Up")
+        key("Return")
+        time.sleep(0.3)
+    raise Failed(f"the simulator's resident list never showed {ref}")
+
+
+def certified_proof(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
+                    internal: set[str], report: dict[str, Any]) -> None:
+    """A query-and-print item for R001, who has a certified record of it: the proof screen
+    with the verified record (its preview, the print button on), audited, printed by
+    keypad; the simulator's count of printed slips goes up by one."""
+    steps: list[str] = report["steps"]
+    audits: dict[str, Any] = report["audits"]
+    card_again(simulator, place, steps)
+    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    press(frame, texts["proof_item"], steps)
+    wait_for("the proof item", lambda: has_label(frame, texts["proof_item"]))
+    press(frame, texts["start_print"], steps)
+    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
+    arrow_to(frame, texts["agree"], steps)
+    key("Return")
+    steps.append(f"Return on {texts['agree']!r}")
+    wait_for("the form", lambda: has_label(frame, texts["form"]))
+    wait_for("the prefill", lambda: not has_label(frame, texts["loading"]))
+    fill_form(frame, texts, steps, until=texts["proof"])
+    wait_for("a verified record to print", lambda: enabled(frame, texts["print"]), timeout=90)
+    for refusal in ("proof_uncertified", "proof_no_record", "proof_no_session"):
+        if has_label(frame, texts[refusal]):
+            raise Failed(f"the proof screen says {texts[refusal]!r}")
+    steps.append("the proof screen: a verified record, its print button on")
+    audits["proof"] = audit(frame, internal)
+    report["slips_before"] = slips_printed(simulator)
+    press(frame, texts["print"], steps)
+    wait_for("the proof printed", lambda: has_label(frame, texts["printed"]), timeout=90)
+    report["slips_after"] = wait_for(
+        "the printed slip in the simulator",
+        lambda: (n := slips_printed(simulator)) > report["slips_before"] and n)
+    steps.append("the proof printed")
+    audits["proof_printed"] = audit(frame, internal)
+    press(frame, texts["done"], steps)
+    wait_for("the attract screen after the proof", lambda: has_label(frame, texts["attract"]),
+             timeout=90)
+    steps.append("back on the attract screen after the proof")
+
+
+def enabled(frame: Any, name: str) -> bool:
+    return any(n.name == name and n.getRole() in ACTIONABLE
+               and n.getState().contains(pyatspi.STATE_ENABLED) for n in showing(frame))
+
+
+def slips_printed(simulator: Any) -> int:
+    """The simulator's status line says how many slips the emulated printer received."""
+    for node in showing(simulator):
+        if node.getRole() == pyatspi.ROLE_LABEL and " slips · " in node.name:
+            return int(node.name.split(" slips · ")[0].split()[-1])
+    raise Failed("the simulator shows no count of printed slips")
+
+
+def face_passed(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
+                internal: set[str], report: dict[str, Any]) -> None:
+    """R002, whose registry photo is the portrait the demo's synthetic camera shows: the face
+    check screen is audited while the guide and the turn challenge are shown; the camera
+    does as asked, the platform matches, and the certification form follows (audited, the
+    screen after the check), then review, keypad confirmation and the receipt."""
+    steps: list[str] = report["steps"]
+    audits: dict[str, Any] = report["audits"]
+    card_again(simulator, place, steps, ref="R002")
+    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    press(frame, texts["face_item"], steps)
+    wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
+    press(frame, texts["start"], steps)
+    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
+    arrow_to(frame, texts["agree"], steps)
+    key("Return")
+    steps.append(f"Return on {texts['agree']!r}")
+    asked = (texts["face_straight"], texts["face_left"], texts["face_right"])
+    seen = wait_for("the face check's guide and a prompt of the capture",
+                    lambda: face_prompt(frame, texts["face_guide"], asked), timeout=120)
+    steps.append(f"the face check asks: {seen!r}")
+    audits["face_check"] = audit(frame, internal)
+    audits["face_check"]["prompt"] = seen
+    audits["face_check"]["prompt_after_audit"] = face_prompt(frame, texts["face_guide"],
+                                                             asked)
+    wait_for("the form after the face check", lambda: has_label(frame, texts["form"]),
+             timeout=120)
+    wait_for("the prefill", lambda: not has_label(frame, texts["loading"]))
+    steps.append("the face check passed: the form")
+    audits["face_form"] = audit(frame, internal)
+    fill_form(frame, texts, steps)
+    wait_for("the review", lambda: has_label(frame, texts["review"]))
+    press(frame, texts["confirm"], steps)
+    wait_for("the sign screen", lambda: has_label(frame, texts["sign"]))
+    press(frame, texts["keypad"], steps, with_key="space")
+    wait_for("the receipt", lambda: has_label(frame, texts["received"]), timeout=90)
+    steps.append("receipt: the certification received")
+    press(frame, texts["done"], steps)
+    wait_for("the attract screen after the certification",
+             lambda: has_label(frame, texts["attract"]), timeout=90)
+    steps.append("back on the attract screen after the certification")
+
+
+def face_prompt(frame: Any, guide: str, asked: tuple[str, ...]) -> str | None:
+    """What the face check asks now (look straight, turn left or right), while the camera's
+    guide is on screen; None otherwise. One walk of the tree: the synthetic citizen turns at
+    once, so the turn is asked for about a second."""
+    names = {n.name for n in showing(frame)}
+    return next((text for text in asked if text in names), None) if guide in names else None
 
 
 def face_check(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
@@ -242,12 +380,7 @@ def face_check(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     be completed here and where it can: that screen is audited and left by keypad."""
     steps: list[str] = report["steps"]
     audits: dict[str, Any] = report["audits"]
-    remove = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
-                  and n.name.startswith("取走身份证"))
-    remove.queryAction().doAction(0)
-    time.sleep(1.0)                            # the reader polls for the card's absence
-    place.queryAction().doAction(0)
-    steps.append("card taken and placed again (simulator buttons, AT-SPI actions)")
+    card_again(simulator, place, steps)
     wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
     press(frame, texts["face_item"], steps)
     wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
@@ -266,9 +399,27 @@ def face_check(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     steps.append("back on the attract screen after the face check")
 
 
-def fill_form(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
+def focus_on(frame: Any, node: Any, steps: list[str], about: str = "") -> None:
+    """Focus a field as a screen reader user moving to it does (AT-SPI's grabFocus), or, if
+    the toolkit refuses, by Tab (a long form with the on-screen keyboard up is a long way
+    round)."""
+    try:
+        node.queryComponent().grabFocus()
+        time.sleep(0.15)
+        now = focused(frame)
+        if now is not None and now.name == node.name and about in now.description:
+            steps.append(f"focus {describe(now)} (AT-SPI grabFocus)")
+            return
+    except Exception:          # no Component interface: go round by Tab
+        pass
+    tab_to(frame, node.name, steps, limit=250, about=about)
+
+
+def fill_form(frame: Any, texts: dict[str, str], steps: list[str], until: str = "") -> None:
     """Answer what prefill left empty with the keypad: a choice with Space, a number typed,
-    then the form's own button; repeated while the form says what is missing."""
+    then the form's own button; repeated while the form says what is missing, until the
+    screen titled ``until`` (the review) shows."""
+    until = until or texts["review"]
     answers: dict[str, str] = json.loads(texts["answers"])
     for _ in range(3):
         for node in showing(frame):
@@ -276,7 +427,7 @@ def fill_form(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
                 continue
             if node.queryText().characterCount:
                 continue
-            tab_to(frame, node.name, steps)
+            focus_on(frame, node, steps)
             type_text(answers[node.name])
             steps.append(f"typed into {node.name!r}")
         for group, choice in json.loads(texts["choices"]).items():
@@ -285,12 +436,12 @@ def fill_form(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
                        and n.name == choice and group in n.description]
             for node in buttons:
                 if not node.getState().contains(pyatspi.STATE_CHECKED):
-                    tab_to(frame, node.name, steps, about=group)
+                    focus_on(frame, node, steps, about=group)
                     key("space")
                     steps.append(f"chose {choice!r} for {group!r}")
         press(frame, texts["to_review"], steps)
         try:
-            wait_for("the review", lambda: has_label(frame, texts["review"]), timeout=5)
+            wait_for(until, lambda: has_label(frame, until), timeout=5)
             return
         except Failed:
             empty = [n.name for n in showing(frame) if editable(n)

@@ -9,6 +9,13 @@ actionable control is focusable and described; the journey from the attract scre
 received application is done with key presses (XTest through the
 AT-SPI registry) and AT-SPI actions only, confirming on the keypad at the sign step. The
 demo's sandbox on 127.0.0.1 then holds the case, its consent method recorded.
+
+One run of the demo (the module's fixture) walks every journey; each test checks one:
+the application above (and the face check's "not here" for R001, who has no registry
+photo); R001's certified insurance proof, verified, audited and printed by keypad; and
+R002's face check passed by the demo's synthetic camera (her registry photo), audited on
+the check screen while the guide and a prompt are shown and on the form after it, the
+certification received by the sandbox with ``platform_face``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from kiosk.flows.messages import MESSAGES, tr
 from kiosk.ui.accessible_texts import DESCRIPTIONS
 from seeds import seeds_dir
 from tests.conftest import IN_CI, require_tool
-from tests.kiosk.flows.conftest import PENSION
+from tests.kiosk.flows.conftest import INSURANCE_PROOF, PENSION
 
 #: the pension qualification certification: a face item (identity_assurance = "face")
 CERTIFICATION = "11330110002503015G4007000015000"
@@ -52,13 +59,20 @@ def internal_words() -> list[str]:
 
 
 def form_answers() -> tuple[dict[str, str], dict[str, str]]:
-    """What a citizen keys in where prefill leaves the pension form empty: digits for the
-    number-like fields (by label), the first option of each choice (by field label)."""
+    """What a citizen keys in where prefill leaves a form of the journeys (the pension
+    application, the certification, the insurance proof) empty: digits for the number-like
+    fields (by label), the first option of each choice (by field label)."""
     catalog = load_catalog(seeds_dir() / "catalog")
     typed, chosen = {}, {}
-    for field in catalog.get(PENSION).form.fields:
+    # the new items' optional fields are left alone (fewer keys to press)
+    fields = [*catalog.get(PENSION).form.fields,
+              *(f for code in (CERTIFICATION, INSURANCE_PROOF)
+                for f in catalog.get(code).form.fields if f.required)]
+    for field in fields:
         label = field.label.get("zh")
-        if field.type == FieldType.PHONE:
+        if field.type == FieldType.DATE:
+            typed[label] = "2020-01-01"
+        elif field.type == FieldType.PHONE:
             typed[label] = "13805710000"
         elif field.type in (FieldType.NUMBER, FieldType.AMOUNT):
             typed[label] = str(int(field.min) if field.min is not None else 1)
@@ -88,7 +102,16 @@ def plan(data_dir: Path) -> dict[str, Any]:
              "choices": json.dumps(chosen, ensure_ascii=False),
              # the face check (issue #17): the pension certification needs one
              "face_item": catalog.get(CERTIFICATION).name.get("zh"),
-             "face_not_here": zh["face.not_here_title"], "face_finish": zh["face.finish"]}
+             "face_not_here": zh["face.not_here_title"], "face_finish": zh["face.finish"],
+             "face_left": zh["face.turn_left"], "face_right": zh["face.turn_right"],
+             "face_guide": zh["face.guide"], "face_straight": zh["face.straight"],
+             # the certified proof (issue #17): a query-and-print item R001 has a record of
+             "proof_item": catalog.get(INSURANCE_PROOF).name.get("zh"),
+             "start_print": zh["item.start_print"], "proof": zh["proof.title"],
+             "print": zh["proof.print"],
+             "printed": zh["proof.printed"], "proof_uncertified": zh["proof.uncertified"],
+             "proof_no_record": zh["proof.no_record"],
+             "proof_no_session": zh["proof.no_session"]}
     return {"app": [str(KIOSK), "run", "--demo", "--data-dir", str(data_dir)],
             "texts": texts, "internal": internal_words()}
 
@@ -98,21 +121,17 @@ def has_pyatspi() -> bool:
                           capture_output=True).returncode == 0
 
 
-@pytest.mark.timeout(600)
-def test_citizen_window_is_named_focusable_and_usable_by_keypad_alone(
-        xvfb_display: str, tmp_path: Path) -> None:
-    """Every screen of a journey: 0 unnamed controls, 0 internal names, every actionable
-    control focusable and described; the journey from the attract screen to a received
-    application by key presses and AT-SPI actions, confirmed on the keypad; the sandbox
-    records that confirmation with the case. Then the pension certification's face check,
-    run by the demo's synthetic camera, ends in its "not here" screen (R001 has no registry
-    photo and no card-photo decoder is configured), audited the same way and left by keypad.
-    """
+@pytest.fixture(scope="module")
+def walked(xvfb_display: str, tmp_path_factory: pytest.TempPathFactory
+           ) -> tuple[dict[str, Any], Path]:
+    """One run of the real demo read and driven over the bus through every journey (the
+    application, the face check's "not here", the certified proof, the face check passed):
+    the reader's report and the demo's data directory."""
     dbus_run = require_tool("dbus-run-session", "the AT-SPI test needs a session bus")
     if not Path(BUS_LAUNCHER).exists() or not has_pyatspi():
         missing = "at-spi2-core and python3-pyatspi are not installed; run scripts/bootstrap.sh"
         pytest.fail(missing) if IN_CI else pytest.skip(missing)
-    data_dir = tmp_path / "data"
+    data_dir = tmp_path_factory.mktemp("atspi") / "data"
     data_dir.mkdir(mode=0o700)
     env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb",
            "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1"}
@@ -126,18 +145,77 @@ def test_citizen_window_is_named_focusable_and_usable_by_keypad_alone(
                      ensure_ascii=False, indent=1))
     assert report["failed"] is None, (report["failed"], report["steps"][-5:],
                                       report["app_stderr"])
-    audits = report["audits"]
-    assert set(audits) == {"attract", "attract_elder", "choose", "item_elder", "item",
-                           "item_en", "consent", "form", "review", "sign", "receipt",
-                           "face_not_here"}
-    for screen, found in audits.items():
+    return report, data_dir
+
+
+def assert_audited(audits: dict[str, Any], screens: set[str]) -> None:
+    """Each of ``screens`` was audited: controls seen, 0 unnamed, 0 internal names, every
+    actionable control focusable and described."""
+    assert screens <= set(audits), screens - set(audits)
+    for screen in sorted(screens):
+        found = audits[screen]
         assert found["controls"] > 0 and found["actionable"] > 0, screen
         assert found["unnamed"] == [], (screen, found["unnamed"])
         assert found["internal"] == [], (screen, found["internal"])
         assert found["unfocusable"] == [], (screen, found["unfocusable"])
         assert found["undescribed"] == [], (screen, found["undescribed"])
+
+
+def submissions(data_dir: Path) -> list[tuple[str, str, str, str | None]]:
     database = data_dir / "demo" / "central" / "central.sqlite3"
     with sqlite3.connect(database) as conn:
-        cases = conn.execute("SELECT item_code, channel, consent_method FROM submissions"
-                             ).fetchall()
-    assert cases == [(PENSION, "kiosk", "keypad_confirmation")]
+        return conn.execute("SELECT item_code, channel, consent_method, identity_method "
+                            "FROM submissions ORDER BY received_at").fetchall()
+
+
+@pytest.mark.timeout(600)
+def test_citizen_window_is_named_focusable_and_usable_by_keypad_alone(
+        walked: tuple[dict[str, Any], Path]) -> None:
+    """Every screen of a journey: 0 unnamed controls, 0 internal names, every actionable
+    control focusable and described; the journey from the attract screen to a received
+    application by key presses and AT-SPI actions, confirmed on the keypad; the sandbox
+    records that confirmation with the case. Then the pension certification's face check,
+    run by the demo's synthetic camera, ends in its "not here" screen (R001 has no registry
+    photo and no card-photo decoder is configured), audited the same way and left by keypad.
+    """
+    report, data_dir = walked
+    audits = report["audits"]
+    assert set(audits) == {"attract", "attract_elder", "choose", "item_elder", "item",
+                           "item_en", "consent", "form", "review", "sign", "receipt",
+                           "face_not_here", "proof", "proof_printed", "face_check",
+                           "face_form"}
+    assert_audited(audits, {"attract", "attract_elder", "choose", "item_elder", "item",
+                            "item_en", "consent", "form", "review", "sign", "receipt",
+                            "face_not_here"})
+    assert submissions(data_dir)[0] == (PENSION, "kiosk", "keypad_confirmation", None)
+
+
+@pytest.mark.timeout(600)
+def test_a_certified_record_is_shown_audited_and_printed_by_keypad(
+        walked: tuple[dict[str, Any], Path]) -> None:
+    """R001's insurance proof: the proof screen with a verified record (print button on, no
+    refusal) passes the audit, before and after printing; the print is pressed on the
+    keypad, the simulator counts one more slip, and the emulated printer wrote it (a PNG)
+    while the A4 proof was written."""
+    report, data_dir = walked
+    assert_audited(report["audits"], {"proof", "proof_printed"})
+    assert report["slips_after"] == report["slips_before"] + 1
+    # the emulator numbers the slips it renders; the certification's receipt comes later
+    assert (data_dir / "demo" / "slips" / f"slip-{report['slips_after']:04d}.png").is_file()
+    assert len(list((data_dir / "demo" / "a4").glob("proof-*.pdf"))) == 1
+
+
+@pytest.mark.timeout(600)
+def test_the_face_check_passes_on_the_bus_and_the_certification_is_received(
+        walked: tuple[dict[str, Any], Path]) -> None:
+    """R002 in front of the synthetic camera (her registry photo): the face-check screen is
+    audited while the guide and the turn challenge are shown, and the form after the check;
+    the certification, confirmed on the keypad, reaches the sandbox with platform_face."""
+    report, data_dir = walked
+    audits = report["audits"]
+    assert_audited(audits, {"face_check", "face_form"})
+    assert audits["face_check"]["prompt"] in (tr("face.straight", "zh"),
+                                              tr("face.turn_left", "zh"),
+                                              tr("face.turn_right", "zh"))
+    assert submissions(data_dir)[1:] == [(CERTIFICATION, "kiosk", "keypad_confirmation",
+                                          "platform_face")]
