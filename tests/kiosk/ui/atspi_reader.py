@@ -337,9 +337,16 @@ def face_passed(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     arrow_to(frame, texts["agree"], steps)
     key("Return")
     steps.append(f"Return on {texts['agree']!r}")
-    asked = (texts["face_straight"], texts["face_left"], texts["face_right"])
-    seen = wait_for("the face check's guide and a prompt of the capture",
-                    lambda: face_prompt(frame, texts["face_guide"], asked), timeout=120)
+    # the capture's prompts first; "comparing" (guide still shown) when the synthetic
+    # citizen's straight look and turn passed between two reads of the tree
+    asked = (texts["face_straight"], texts["face_left"], texts["face_right"],
+             texts["face_comparing"])
+    try:
+        seen = wait_for("the face check's guide and a prompt of the capture",
+                        lambda: face_prompt(frame, texts["face_guide"], asked), timeout=120)
+    except Failed as exc:
+        shown = sorted({n.name for n in showing(frame) if n.name})
+        raise Failed(f"{exc}; on screen: {shown}") from exc
     steps.append(f"the face check asks: {seen!r}")
     audits["face_check"] = audit(frame, internal)
     audits["face_check"]["prompt"] = seen

@@ -105,6 +105,7 @@ def plan(data_dir: Path) -> dict[str, Any]:
              "face_not_here": zh["face.not_here_title"], "face_finish": zh["face.finish"],
              "face_left": zh["face.turn_left"], "face_right": zh["face.turn_right"],
              "face_guide": zh["face.guide"], "face_straight": zh["face.straight"],
+             "face_comparing": zh["face.comparing"],
              # the certified proof (issue #17): a query-and-print item R001 has a record of
              "proof_item": catalog.get(INSURANCE_PROOF).name.get("zh"),
              "start_print": zh["item.start_print"], "proof": zh["proof.title"],
@@ -216,6 +217,7 @@ def test_the_face_check_passes_on_the_bus_and_the_certification_is_received(
     assert_audited(audits, {"face_check", "face_form"})
     assert audits["face_check"]["prompt"] in (tr("face.straight", "zh"),
                                               tr("face.turn_left", "zh"),
-                                              tr("face.turn_right", "zh"))
+                                              tr("face.turn_right", "zh"),
+                                              tr("face.comparing", "zh"))
     assert submissions(data_dir)[1:] == [(CERTIFICATION, "kiosk", "keypad_confirmation",
                                           "platform_face")]
