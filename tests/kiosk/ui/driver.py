@@ -72,6 +72,17 @@ def fill_form(qtbot: Any, window: Any) -> None:
         assert field.type == FieldType.FILE or key in screen.flow.values, key
 
 
+def to_proof(qtbot: Any, window: Any, flow: Any, card: Any, item_code: str) -> None:
+    """A query-and-print item from the card to its proof screen: start, agree, fill the
+    form, next (whatever the platform's stand-in answers)."""
+    flow.card_placed(card)
+    flow.choose(item_code)
+    tap(qtbot, role(window, "start"))
+    tap(qtbot, role(window, "agree"))
+    fill_form(qtbot, window)
+    tap(qtbot, role(window, "next"))
+
+
 def type_text(qtbot: Any, edit: Any, text: str) -> None:
     """Digits and Latin letters as key presses; Chinese as the input method commits it
     (QTest cannot press keys for characters outside ASCII)."""

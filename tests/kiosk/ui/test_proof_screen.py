@@ -11,7 +11,7 @@ from kiosk.flows.certify import RecordOutcome, RecordResult
 from kiosk.ui.theme import ELDER, NORMAL
 from tests.kiosk.flows.conftest import INSURANCE_PROOF, NOW
 from tests.kiosk.flows.helpers import certified_answer, platform_answer
-from tests.kiosk.ui.driver import fill_form, role, tap
+from tests.kiosk.ui.driver import to_proof
 from tests.kiosk.ui.test_accessibility import rendered_contrast, visible
 
 
@@ -24,12 +24,7 @@ def test_the_proof_screen_is_readable(qtbot, window, flow, id_cards, prefill, ca
     prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
     prefill.record = (certified_answer(catalog, "R001", INSURANCE_PROOF, NOW) if certified
                       else RecordResult(RecordOutcome.OFFLINE))
-    flow.card_placed(id_cards["R001"])
-    flow.choose(INSURANCE_PROOF)
-    tap(qtbot, role(window, "start"))
-    tap(qtbot, role(window, "agree"))
-    fill_form(qtbot, window)
-    tap(qtbot, role(window, "next"))
+    to_proof(qtbot, window, flow, id_cards["R001"], INSURANCE_PROOF)
     flow.set_elder(elder)
     QApplication.processEvents()
     assert flow.step is Step.PROOF

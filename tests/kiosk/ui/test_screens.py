@@ -8,7 +8,16 @@ from kiosk.flows import PrintState, Step
 from kiosk.flows.certify import RecordOutcome, RecordResult
 from tests.kiosk.flows.conftest import DISABILITY_CARD, INSURANCE_PROOF, NOW, PENSION
 from tests.kiosk.flows.helpers import certified_answer, platform_answer
-from tests.kiosk.ui.driver import choose_by_search, current, fill_form, role, sign, tap, texts
+from tests.kiosk.ui.driver import (
+    choose_by_search,
+    current,
+    fill_form,
+    role,
+    sign,
+    tap,
+    texts,
+    to_proof,
+)
 
 
 def test_apply_journey_through_the_widgets(qtbot, window, flow, id_cards, prefill, printer,
@@ -88,12 +97,7 @@ def test_the_proof_screen_without_a_certified_record(qtbot, window, flow, id_car
     why nothing is printed; the print button stays off."""
     prefill.answer = platform_answer(catalog, "R001", INSURANCE_PROOF)
     prefill.record = RecordResult(RecordOutcome.OFFLINE)
-    flow.card_placed(id_cards["R001"])
-    flow.choose(INSURANCE_PROOF)
-    tap(qtbot, role(window, "start"))
-    tap(qtbot, role(window, "agree"))
-    fill_form(qtbot, window)
-    tap(qtbot, role(window, "next"))
+    to_proof(qtbot, window, flow, id_cards["R001"], INSURANCE_PROOF)
     screen = current(window)
     assert flow.step is Step.PROOF and not screen.page.has_image()
     shown = texts(screen)

@@ -6,7 +6,7 @@ from kiosk.flows import IdlePhase, Step
 from kiosk.flows.certify import RecordOutcome, RecordResult
 from tests.kiosk.flows.conftest import INSURANCE_PROOF, NOW, PENSION
 from tests.kiosk.flows.helpers import certified_answer, platform_answer
-from tests.kiosk.ui.driver import current, fill_form, role, tap, type_text
+from tests.kiosk.ui.driver import current, fill_form, role, tap, to_proof, type_text
 from tests.kiosk.ui.residue import residue
 
 NAME, ID_NUMBER, MASKED = "张建国", "330110194610230210", "张**"
@@ -78,12 +78,7 @@ def test_the_wipe_drops_the_certified_record(qtbot, window, flow, id_cards, pref
     prefill.record = certified_answer(catalog, "R001", INSURANCE_PROOF, NOW)
     record = prefill.record.record
     assert record is not None
-    flow.card_placed(id_cards["R001"])
-    flow.choose(INSURANCE_PROOF)
-    tap(qtbot, role(window, "start"))
-    tap(qtbot, role(window, "agree"))
-    fill_form(qtbot, window)
-    tap(qtbot, role(window, "next"))
+    to_proof(qtbot, window, flow, id_cards["R001"], INSURANCE_PROOF)
     assert flow.step is Step.PROOF and flow.record is record
     marks = [record.record_id, record.verification_code]
     assert residue(marks, flow, window.keyboard) != []                # the check sees it
