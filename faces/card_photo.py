@@ -119,7 +119,7 @@ class VendorDecoder:
         self._config = config
         if not config.library.is_file():
             raise DecoderNotLoadable(f"the card-photo decoder {config.library} does not exist: "
-                                     "check decoder.library in the configuration")
+                                     "check identity.card_photo_decoder in config.toml")
         try:
             library = ctypes.CDLL(str(config.library))
         except OSError as exc:
@@ -128,8 +128,9 @@ class VendorDecoder:
         try:
             function = getattr(library, config.function)
         except AttributeError as exc:
-            raise DecoderNotLoadable(f"the card-photo decoder {config.library} has no function "
-                                     f"{config.function!r}: check decoder.function") from exc
+            raise DecoderNotLoadable(
+                f"the card-photo decoder {config.library} has no function "
+                f"{config.function!r}: check identity.card_photo_function") from exc
         # Both signatures are (input pointer, output pointer, int); they differ in what the
         # int means (save_bmp / out_len) and in what the return value says.
         function.restype = ctypes.c_int
