@@ -13,6 +13,8 @@ CivicError                  the domain's data cannot be used as it is (bad input
     ├── ExpiredKey          signed by a key past its ``not_after``
     ├── BadSignature        the signature does not match the record (changed after signing)
     └── ExpiredRecord       signed, but past its ``valid_until``
+CallMessageInvalid          a video call's signalling answer or channel message is not what
+                            the API defines (civic.assist); the far end is not trusted
 
 A form that a citizen filled in wrongly is not an error: ``Form.validate`` returns the
 messages, and so does the Submission shape check. Anything else escaping this package is a
@@ -97,3 +99,7 @@ class BadSignature(RecordRefused):
 
 class ExpiredRecord(RecordRefused):
     refusal = Refusal.EXPIRED_RECORD
+
+
+class CallMessageInvalid(CivicError):
+    """A video-help answer or data-channel message that the API does not define."""
