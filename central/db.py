@@ -17,7 +17,7 @@ from pathlib import Path
 
 from central.files import private_dir, private_file, tighten
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -142,6 +142,31 @@ _MIGRATIONS: dict[int, str] = {
     UPDATE blobs SET named_at = stored_at;
     ALTER TABLE submissions ADD COLUMN identity_method TEXT;
     ALTER TABLE submissions ADD COLUMN identity_score REAL;
+    """,
+    # Issue #19. "For you" leaves out items a resident applied for that are still open, so a
+    # submission keeps its applicant's keyed hash (central.access_log), never the ID number.
+    # Appointments (central.appointments) keep the keyed hash and a masked ID number (what
+    # an operator may see); the partial unique index keeps one open booking per resident
+    # and item, whatever races. Idempotency keys of bookings are a device's own.
+    7: """
+    ALTER TABLE submissions ADD COLUMN resident_hash TEXT;
+    CREATE INDEX submissions_by_resident ON submissions(resident_hash, item_code);
+    CREATE TABLE appointments (
+        appointment_id TEXT PRIMARY KEY, hall_id TEXT NOT NULL, item_code TEXT NOT NULL,
+        slot_start TEXT NOT NULL, slot_end TEXT NOT NULL, ticket TEXT NOT NULL,
+        code_hash TEXT NOT NULL, resident_hash TEXT NOT NULL, resident_masked TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(device_id), session_id TEXT NOT NULL,
+        booked_at TEXT NOT NULL, cancelled_at TEXT);
+    CREATE UNIQUE INDEX appointments_one_open ON appointments(resident_hash, item_code)
+        WHERE cancelled_at IS NULL;
+    CREATE INDEX appointments_by_slot ON appointments(hall_id, slot_start);
+    CREATE TABLE appointment_keys (
+        device_id TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL,
+        status INTEGER NOT NULL, response BLOB NOT NULL, stored_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, key)) WITHOUT ROWID;
+    CREATE TABLE ticket_sequence (
+        hall_id TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
+        PRIMARY KEY (hall_id, day)) WITHOUT ROWID;
     """,
 }
 
