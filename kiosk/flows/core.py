@@ -297,6 +297,19 @@ class FlowCore:
         self.idle.extend()
         self._changed(Topic.IDLE)
 
+    def pause_idle(self, paused: bool) -> None:
+        """Hold the idle timer (a video call with a clerk is on), or count again from now."""
+        if paused:
+            self.idle.pause()
+        else:
+            self.idle.resume()
+            self._changed(Topic.IDLE)
+
+    @property
+    def card_session_id(self) -> str | None:
+        """The platform's card session for this citizen, while one is open."""
+        return self._card_session_id
+
     def idle_status(self) -> IdleStatus:
         if self.step in (Step.ATTRACT, Step.IDENTIFY, Step.SUBMIT):
             return IdleStatus(IdlePhase.ACTIVE)

@@ -19,6 +19,11 @@ from kiosk.flows.messages import MESSAGES
 from kiosk.flows.printing import PrintingSteps
 from kiosk.flows.states import PrefillOutcome, PrefillState, Step, Topic
 
+#: where an item a clerk suggests over video can be opened: the citizen is choosing or
+#: filling in (not during the face check, nor once the application is on its way)
+SUGGESTIBLE_STEPS = frozenset({Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY, Step.CONSENT,
+                               Step.FORM, Step.REVIEW, Step.SIGN, Step.PROOF})
+
 if TYPE_CHECKING:
     from civic.text import Text
     from kiosk.flows.services import PrefillResult
@@ -44,6 +49,30 @@ class FormSteps(PrintingSteps):
         # on the agent's terminal its form is filled in like any other
         at_kiosk = self.settings.channel != "agent"
         self._go(Step.AGENT_ONLY if at_kiosk and self.item.mode == AGENT_ONLY else Step.ITEM)
+
+    @guarded
+    def open_suggested(self, code: str) -> bool:
+        """An item a clerk suggested over video that the citizen agreed to open: from any
+        step where the citizen is choosing or filling in (what was being filled in is
+        dropped; the citizen was told so before agreeing). False when the item is not in
+        this terminal's catalog or the session is past the point of choosing."""
+        if self.step not in SUGGESTIBLE_STEPS or code not in self.catalog:
+            return False
+        self._drop_form()
+        self.step = Step.CHOOSE          # choose() announces the step change
+        self.choose(code)
+        return True
+
+    def form_in_progress(self) -> bool:
+        """Whether the citizen has begun an application that opening another would drop."""
+        return self.step in SUGGESTIBLE_STEPS - {Step.CHOOSE, Step.ITEM, Step.AGENT_ONLY}
+
+    def _drop_form(self) -> None:
+        self.values, self.prefilled, self.errors, self._touched = {}, {}, {}, set()
+        self.files, self._shared_fields, self.prefill_state = {}, {}, PrefillState.IDLE
+        self.prefill_outcome = None
+        self.consent, self.signature, self.exempt_codes = None, b"", ()
+        self.preview, self.proof_pages = b"", []
 
     @guarded
     def back(self) -> None:

@@ -36,6 +36,22 @@ class IdleTracker:
         self._clock = clock
         self._last = clock()
         self.extensions = 0
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        """Stop counting (a video call with a clerk is on: a citizen listening to the
+        clerk touches nothing, and must not be logged out mid-sentence)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """Count again, from now: the time spent on the call is not idle time."""
+        if self._paused:
+            self._paused = False
+            self.activity()
 
     def activity(self) -> None:
         """A touch, key or card event: the citizen is there."""
@@ -48,9 +64,12 @@ class IdleTracker:
 
     def reset(self) -> None:
         self.extensions = 0
+        self._paused = False
         self.activity()
 
     def poll(self) -> IdleStatus:
+        if self._paused:
+            return IdleStatus(IdlePhase.ACTIVE)
         idle = self._clock() - self._last
         if idle < self.warning_s:
             return IdleStatus(IdlePhase.ACTIVE)

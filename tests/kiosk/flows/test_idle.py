@@ -38,3 +38,22 @@ def test_times_must_be_positive() -> None:
     """A zero idle time is a configuration bug, refused at once."""
     with pytest.raises(ValueError):
         IdleTracker(0, 20, FakeClock())
+
+
+def test_a_call_pauses_the_count_and_the_call_is_not_idle_time() -> None:
+    """A citizen on a video call touches nothing for minutes: never logged out meanwhile;
+    after the call the wait starts over, and a wipe undoes a pause left behind."""
+    clock = FakeClock()
+    idle = IdleTracker(60, 20, clock)
+    clock.advance(50)
+    idle.pause()
+    clock.advance(600)
+    assert idle.paused and idle.poll().phase is IdlePhase.ACTIVE
+    idle.resume()
+    clock.advance(59)
+    assert idle.poll().phase is IdlePhase.ACTIVE
+    clock.advance(1)
+    assert idle.poll().phase is IdlePhase.WARNING
+    idle.pause()
+    idle.reset()
+    assert not idle.paused
