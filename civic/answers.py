@@ -56,6 +56,9 @@ class CallMeaning(StrEnum):
     SESSION_RATE = "session_rate"            # 429 session_rate: this terminal opened too many
                                              # sessions; concerns that call alone, is never
                                              # retried and delays nothing else
+    NO_CLERKS = "no_clerks"                  # 503 (or 429) no_clerks: no clerk is on duty
+                                             # for a video call; that call alone, never
+                                             # retried automatically, delays nothing else
     RATE_LIMITED = "rate_limited"            # 429: wait as Retry-After says
     UNAVAILABLE = "unavailable"              # 408, 425, 5xx, and no answer at all: later
     REJECTED = "rejected"                    # another answer: the request was wrong (a bug)
@@ -93,6 +96,8 @@ CALL_ANSWERS: Final[Mapping[tuple[int, str | None], CallMeaning]] = MappingProxy
     (408, None): CallMeaning.UNAVAILABLE,
     (425, None): CallMeaning.UNAVAILABLE,
     (429, "session_rate"): CallMeaning.SESSION_RATE,
+    (429, "no_clerks"): CallMeaning.NO_CLERKS,
+    (503, "no_clerks"): CallMeaning.NO_CLERKS,
     (429, None): CallMeaning.RATE_LIMITED,
 })
 

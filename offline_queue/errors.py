@@ -33,6 +33,8 @@ OutboxError                     something a technician or the screens can act on
     │   └── OutsideArea         403 outside_area: not a resident of the agent's area
     ├── SessionRateLimited      429 session_rate: too many card sessions; that call alone,
     │                           never retried, delays nothing else
+    ├── NoClerks                503 (or 429) no_clerks: no clerk is on duty for a video call;
+    │                           that call alone, never retried, delays nothing else
     ├── PlatformNotFound        404: the platform holds no such thing
     ├── CallRejected            another answer: the request was wrong (a bug here)
     └── BadAnswer               a 2xx whose body cannot be read (not JSON, not the shape)
@@ -243,6 +245,14 @@ class SessionRateLimited(PlatformError):
     meaning = CallMeaning.SESSION_RATE
     advice = ("this terminal opened as many card sessions as the platform allows for now: "
               "continue without shared data")
+
+
+class NoClerks(PlatformError):
+    # Not a PlatformUnavailable although it is a 503: it says that nobody is on duty to
+    # answer a video call, not that the platform is down (platform-api.md, "Limits that are
+    # not queue-wide"), so nothing may treat it as a reason to back the terminal off.
+    meaning = CallMeaning.NO_CLERKS
+    advice = "no clerk is on duty for video calls now: show the hours, try again later"
 
 
 class PlatformNotFound(PlatformError):

@@ -17,7 +17,10 @@ typed method per call:
 * :meth:`~PlatformClient.keys` — ``GET /v1/keys``: the keys that sign records;
 * :meth:`~PlatformClient.heartbeat` — ``POST /v1/heartbeat``: a :class:`HeartbeatReply`;
 * :meth:`~PlatformClient.sign_in_agent` — ``POST /v1/agents/sign-in``: an :class:`AgentGrant`;
-* :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object.
+* :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object;
+* :meth:`~PlatformClient.assist_config`, :meth:`~PlatformClient.place_call`,
+  :meth:`~PlatformClient.call_status` (a long poll), :meth:`~PlatformClient.hang_up_call` —
+  a video call to a clerk (``/v1/assist/...``), answered as ``civic.assist`` types.
 
 It is built on the one HTTP client factory (:func:`offline_queue.wire.build_client`: base
 URL, device token, connection as ``ClientSettings`` say). Every answer is classified by one
@@ -34,12 +37,21 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import httpx
 
 from civic.answers import CallMeaning, call_meaning
-from civic.errors import MalformedRecord
+from civic.assist import (
+    MAX_WAIT_S,
+    AssistConfig,
+    CallStatus,
+    PlacedCall,
+    config_of,
+    placed_of,
+    status_of,
+)
+from civic.errors import CallMessageInvalid, MalformedRecord
 from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from civic.records import PublicKey, Record, parse_keys, parse_record
@@ -51,6 +63,7 @@ from offline_queue.errors import (
     CredentialsRefused,
     DeviceRefused,
     NoCardSession,
+    NoClerks,
     OutsideArea,
     PlatformError,
     PlatformNotFound,
@@ -62,6 +75,8 @@ from offline_queue.errors import (
 from offline_queue.retry import parse_retry_after
 from offline_queue.tls import ClientSettings, connect_problem
 from offline_queue.wire import build_client
+
+T = TypeVar("T")
 
 __all__ = ["AGENT_TOKEN_HEADER", "SESSION_HEADER", "AgentGrant", "CardSession",
            "FaceCheck", "HeartbeatReply", "PlatformClient", "Prefill", "error_for"]
@@ -81,12 +96,18 @@ AGENT_SIGN_IN: Final = "POST /v1/agents/sign-in"
 WORKLIST: Final = "GET /v1/worklist"
 RECORDS: Final = "GET /v1/residents/{id_number}/records"
 KEYS: Final = "GET /v1/keys"
+ASSIST_CONFIG: Final = "GET /v1/assist/config"
+PLACE_CALL: Final = "POST /v1/assist/calls"
+CALL_STATUS: Final = "GET /v1/assist/calls/{call_id}"
+HANG_UP_CALL: Final = "DELETE /v1/assist/calls/{call_id}"
+#: a long poll's read time-out is its wait plus this (platform-api.md)
+LONG_POLL_MARGIN_S: Final = 10.0
 
 #: the error each meaning but OK raises
 ERRORS: Final[Mapping[CallMeaning, type[PlatformError]]] = MappingProxyType({
     cls.meaning: cls for cls in (PlatformUnavailable, PlatformThrottled, DeviceRefused,
                                  CredentialsRefused, SessionRefused, CallForbidden,
-                                 NoCardSession, OutsideArea, SessionRateLimited,
+                                 NoCardSession, OutsideArea, SessionRateLimited, NoClerks,
                                  PlatformNotFound, CallRejected, BadAnswer)})
 
 
@@ -336,6 +357,45 @@ class PlatformClient:
         answer = self._call("GET", WORKLIST, "/v1/worklist", agent_token=agent_token)
         return self._object(WORKLIST, answer)
 
+    # -- a video call to a clerk ----------------------------------------------------------
+    # None of these feeds the outbox's back-off: this client never touches the queue, and a
+    # 503 no_clerks is NoClerks, not PlatformUnavailable (a limit of that call alone).
+    def assist_config(self) -> AssistConfig:
+        """Whether a clerk is on duty, the hours to show otherwise, the ICE servers."""
+        answer = self._call("GET", ASSIST_CONFIG, "/v1/assist/config")
+        return self._read(ASSIST_CONFIG, answer, config_of)
+
+    def place_call(self, offer_sdp: str, language: str, item_code: str | None = None,
+                   session_id: str | None = None) -> PlacedCall:
+        """Queue a call with a complete offer (no trickle ICE); nobody on duty raises
+        :class:`~offline_queue.errors.NoClerks` (``retry_after_s`` as the platform says). A
+        new call ends this device's previous one on the platform."""
+        answer = self._call("POST", PLACE_CALL, "/v1/assist/calls", json={
+            "offer": {"type": "offer", "sdp": offer_sdp}, "language": language,
+            "item_code": item_code, "session_id": session_id})
+        return self._read(PLACE_CALL, answer, placed_of)
+
+    def call_status(self, call_id: str, wait_s: int) -> CallStatus:
+        """The call's status once it changes or after ``wait_s`` seconds (a long poll, at
+        most :data:`~civic.assist.MAX_WAIT_S`); read time-out ``wait_s`` + 10 s."""
+        wait_s = max(0, min(int(wait_s), MAX_WAIT_S))
+        configured = self.http.timeout
+        timeout = httpx.Timeout(connect=configured.connect, write=configured.write,
+                                pool=configured.pool, read=wait_s + LONG_POLL_MARGIN_S)
+        answer = self._call("GET", CALL_STATUS, f"/v1/assist/calls/{call_id}",
+                            params={"wait": wait_s}, timeout=timeout)
+        return self._read(CALL_STATUS, answer, status_of)
+
+    def hang_up_call(self, call_id: str, *, timeout_s: float | None = None) -> None:
+        """End the call on the platform (either side may); a call it no longer has (404)
+        is ended already. ``timeout_s`` bounds the whole exchange (a best-effort hang-up
+        must not hold a closing call)."""
+        kwargs: dict[str, Any] = {} if timeout_s is None else {"timeout": timeout_s}
+        answer = self._send("DELETE", HANG_UP_CALL, f"/v1/assist/calls/{call_id}", **kwargs)
+        error = self._error(HANG_UP_CALL, answer)
+        if error is not None and not isinstance(error, PlatformNotFound):
+            raise error
+
     # -- one request ----------------------------------------------------------------------
     def _call(self, method: str, call: str, path: str, *, agent_token: str | None = None,
               **kwargs: Any) -> httpx.Response:
@@ -368,6 +428,15 @@ class PlatformClient:
             return None
         after = parse_retry_after(answer.headers.get("Retry-After"), self._clock())
         return error_for(call, answer.status_code, _problem_code(answer), retry_after_s=after)
+
+    def _read(self, call: str, answer: httpx.Response,
+              parse: Callable[[Mapping[str, Any]], T]) -> T:
+        """The answer's JSON object read by ``parse`` (a ``civic.assist`` reader), or
+        :class:`BadAnswer`."""
+        try:
+            return parse(self._object(call, answer))
+        except CallMessageInvalid as exc:
+            raise BadAnswer(call, answer.status_code, detail=str(exc)) from exc
 
     @staticmethod
     def _object(call: str, answer: httpx.Response) -> dict[str, Any]:

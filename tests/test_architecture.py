@@ -22,7 +22,8 @@ _BLOCK_QT = textwrap.dedent("""
             return None
 
     sys.meta_path.insert(0, NoQt())
-    for package in ["seeds", "civic", "devices", "offline_queue", "central", "faces"]:
+    for package in ["seeds", "civic", "devices", "offline_queue", "central", "faces",
+                    "assist"]:
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(module.__path__, package + "."):
             importlib.import_module(info.name)
@@ -37,8 +38,8 @@ _BLOCK_QT = textwrap.dedent("""
 
 
 def test_lower_layers_and_qt_free_kiosk_import_without_qt() -> None:
-    """seeds, civic, devices, offline_queue, central, faces and all of kiosk but its screens
-    import without PySide6."""
+    """seeds, civic, devices, offline_queue, central, faces, assist and all of kiosk but its
+    screens import without PySide6."""
     proc = subprocess.run([sys.executable, "-c", _BLOCK_QT, *QT_PARTS_OF_KIOSK], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -16,7 +16,7 @@ def test_ruff_finds_nothing() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-PACKAGES = ["central", "civic", "devices", "faces", "kiosk", "offline_queue"]
+PACKAGES = ["assist", "central", "civic", "devices", "faces", "kiosk", "offline_queue"]
 
 
 def test_mypy_as_configured() -> None:

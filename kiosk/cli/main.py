@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 GROUPS = {"run": "kiosk.cli.run_cmd", "devices": "kiosk.cli.devices",
           "enroll": "kiosk.cli.enroll_cmd", "queue": "kiosk.cli.queue_cmd",
           "catalog": "kiosk.cli.catalog_cmd", "central": "kiosk.cli.central_cmd",
-          "config": "kiosk.cli.config_cmd", "identity": "kiosk.cli.identity_cmd"}
+          "config": "kiosk.cli.config_cmd", "identity": "kiosk.cli.identity_cmd",
+          "assist": "kiosk.cli.assist_cmd"}
 
 
 class _Parser(argparse.ArgumentParser):
