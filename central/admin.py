@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from central import access_log, card_sessions
+from central import access_log, card_sessions, clerks
 from central.api.devices import fleet as fleet_rows
 from central.auth import new_enrollment_code
 from central.clock import rfc3339, utc_now
@@ -55,6 +55,20 @@ def add_agent(data_dir: Path, number: str, pin: str, area: str,
                      (agent_id, number, display_name or f"代办员{number}", area, hash_pin(pin),
                       rfc3339(utc_now())))
     return agent_id
+
+
+def add_clerk(data_dir: Path, number: str, pin: str, display_name: str | None = None) -> str:
+    """A hall clerk who can sign in at the clerk's console and answer video calls."""
+    if not (pin.isdigit() and 6 <= len(pin) <= 12):
+        raise AdminError("a clerk PIN is 6 to 12 digits")
+    if not number.strip() or len(number) > 64:
+        raise AdminError("a clerk number is 1 to 64 characters")
+    with _db(data_dir) as db, db.session() as conn:
+        try:
+            return clerks.add_clerk(conn, number, hash_pin(pin),
+                                    display_name or f"窗口{number}", utc_now())
+        except clerks.ClerkExists as exc:
+            raise AdminError(str(exc)) from None
 
 
 def revoke(data_dir: Path, device_id: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from central.files import private_dir, private_file, tighten
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -167,6 +167,18 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE ticket_sequence (
         hall_id TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
         PRIMARY KEY (hall_id, day)) WITHOUT ROWID;
+    """,
+    # Issue #19. Hall clerks who answer video calls (central.clerks): a PIN hash like an
+    # agent's, and shift-long tokens stored as hashes. Their wrong PINs are counted in
+    # sign_in_attempts under "clerk:<number>". Calls themselves are not stored
+    # (central.assist_calls says why).
+    8: """
+    CREATE TABLE clerks (
+        clerk_id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+        pin_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE clerk_tokens (
+        token_hash TEXT PRIMARY KEY, clerk_id TEXT NOT NULL REFERENCES clerks(clerk_id),
+        issued_at TEXT NOT NULL, expires_at TEXT NOT NULL);
     """,
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from central.face_checks import Challenge
+from central.openapi_assist import assist_paths
 from central.openapi_schemas import (  # the components, and helpers the paths share
     _AUTH,
     _COMMON,
@@ -257,6 +258,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "type": "object", "required": ["server_time", "config"],
                 "properties": {"server_time": _TIME, "config": {"type": "object"}}}),
                 "415": _problem("not JSON"), **_COMMON}}},
+        **assist_paths(),     # video help from a clerk (central.openapi_assist)
     }
     return {
         "openapi": "3.1.0",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from central import api
+from central.assist_desk import AssistDesk, AssistSettings
 from central.auth import authenticate
 from central.blobs import BlobStore
 from central.card_sessions import SessionLimits, save_limits
@@ -56,6 +57,8 @@ class SandboxSettings:
     face_engine: str = DEFAULT_ENGINE
     card_photo_threshold: float = scoring.THRESHOLD
     image_sweep_s: float = SWEEP_EVERY_S  # how often unnamed face images are swept (≤ 30 s)
+    # video help: the clerks' hours and the ICE servers terminals and consoles are given
+    assist: AssistSettings = field(default_factory=AssistSettings)
 
 
 class SandboxPlatform:
@@ -88,6 +91,7 @@ class SandboxPlatform:
                                    on_received=self._received,
                                    processing_delay=lambda: self.processing_delay_s,
                                    identity=self.identity_rule)
+        self.assist = AssistDesk(settings.assist)
         self.public_url = settings.public_url
         self.router = Router()
         api.register_all(self.router, self)
@@ -133,6 +137,7 @@ class SandboxServer:
         return self
 
     def stop(self) -> None:
+        self.platform.assist.close()     # long polls answer now, so threads join at once
         self.platform.workflow.stop()
         self.platform.image_sweeper.stop()
         self._thread.stop()

@@ -13,8 +13,11 @@ if TYPE_CHECKING:
 def register_all(router: Router, platform: SandboxPlatform) -> None:
     from central.api import (
         agents,
+        assist,
         blobs,
         catalog,
+        clerks,
+        console,
         devices,
         face_checks,
         records,
@@ -26,5 +29,5 @@ def register_all(router: Router, platform: SandboxPlatform) -> None:
     )
 
     for module in (system, devices, catalog, blobs, submissions, sessions, residents, records,
-                   face_checks, agents, sandbox):
+                   face_checks, agents, clerks, assist, console, sandbox):
         module.register(router, platform)
