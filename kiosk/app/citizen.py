@@ -28,7 +28,17 @@ if TYPE_CHECKING:
     from kiosk.app import parts
     from kiosk.app import readers as card_readers
     from kiosk.flows import messages
-    from kiosk.ui import focus_speech, keyboard, lockdown, main_window, narrator, speech, wipe
+    from kiosk.ui import (
+        call_dock,
+        focus_speech,
+        keyboard,
+        lockdown,
+        main_window,
+        narrator,
+        speech,
+        wipe,
+    )
+    from kiosk.ui.bridges import assist as assist_bridge
     from kiosk.ui.bridges import faces as face_bridge
     from kiosk.ui.bridges import platform as platform_bridge
 else:
@@ -40,12 +50,14 @@ else:
     parts, platform_bridge = lazy("kiosk.app.parts"), lazy("kiosk.ui.bridges.platform")
     card_readers = lazy("kiosk.app.readers")
     face_bridge = lazy("kiosk.ui.bridges.faces")
+    call_dock, assist_bridge = lazy("kiosk.ui.call_dock"), lazy("kiosk.ui.bridges.assist")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtWidgets import QWidget
 
+    from offline_queue.platform import PlatformClient
     from offline_queue.sync import SyncEngine
     from offline_queue.worker import SyncWorker
 
@@ -65,6 +77,9 @@ class KioskApp(TerminalApp):
     upgrade_watch: UpgradeWatch | None = None
     #: the app has asked to exit for a newer version (once is enough)
     made_way = False
+    #: video help: the bar's button and the call panel (kiosk.ui.call_dock)
+    call_dock: call_dock.CallDock | None = None
+    call_bridge: assist_bridge.AssistBridge | None = None
 
     # -- building --------------------------------------------------------------------------
     def open(self, *, show: bool = True) -> KioskApp:
@@ -101,8 +116,8 @@ class KioskApp(TerminalApp):
         self.open_services()
         assert self.invoker is not None and self.outbox_bridge is not None \
             and self.outbox is not None
-        prefill = platform_bridge.PrefillBridge(
-            self.invoker, parts.prefill_client(self.creds, self.config))
+        prefill_client = parts.prefill_client(self.creds, self.config)
+        prefill = platform_bridge.PrefillBridge(self.invoker, prefill_client)
         self.closers.append(prefill.close)
         printer = self.open_printer()
         creds = self.creds
@@ -122,6 +137,7 @@ class KioskApp(TerminalApp):
         self.flow = flow = CitizenFlow(self.load_catalog(), self.outbox, prefill, printer,
                                        settings=settings, prefs=self.prefs, faces=faces)
         self.window.bind(flow, face_pipeline=faces.pipeline)
+        self._open_video_help(flow, prefill_client, faces)
         self.wiper = wipe.Wiper(flow, self.window, self.keyboard, self.speaker)
         self.closers.append(self.wiper.close)
         self.narrator = narrator.Narrator(flow, self.speaker)
@@ -148,6 +164,20 @@ class KioskApp(TerminalApp):
         self._start_readers(flow)
         printer.check_status()
         super().start_background()
+
+    def _open_video_help(self, flow: CitizenFlow, client: PlatformClient | None,
+                         faces: face_bridge.FaceBridge) -> None:
+        """The "video help" button and the call panel (docs/video-help.md): the call's
+        camera is the face check's (or the demo's synthetic one)."""
+        assert self.invoker is not None
+        bridge = assist_bridge.AssistBridge(self.invoker, client, frames=faces.frame_source,
+                                            microphone=self.config.devices.microphone)
+        self.closers.append(bridge.close)
+        self.call_bridge = bridge
+        self.call_dock = call_dock.CallDock(
+            flow, bridge, bridge.media, self.speaker, add_button=self.window.add_to_bar,
+            dock=self.window.dock, take_picture=self.window.camera.open_camera)
+        self.closers.append(self.call_dock.close)
 
     def after_ready(self) -> None:
         """The on-screen keyboard's panel (QtQuick and its QML engine, ~150 ms): built once

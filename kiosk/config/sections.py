@@ -106,6 +106,9 @@ class DevicesConfig:
     document_camera: str = setting("", "camera over the document tray (高拍仪) for "
                                    "photographed materials (its Qt Multimedia description "
                                    "or id); empty = the first camera")
+    microphone: str = setting("", "ALSA capture device for video calls with a clerk (e.g. "
+                              "default, hw:1,0); empty = a silent track (the clerk reads "
+                              "the citizen's messages)")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,17 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
               "buttons, spoken prompts"),
     "sign_out": ("退出代办员登录", "Sign the agent out"),
     "exit": ("离开技术人员模式", "Leave technician mode"),
+    "assist": ("与服务大厅的工作人员视频通话，请他帮您办理", "Call a clerk of the service hall "
+               "over video for help"),
+    # a video call with a clerk (kiosk.ui.call_panel)
+    "assist_start": ("打开摄像头和麦克风，开始视频通话", "Start the camera and microphone and "
+                     "call"),
+    "assist_cancel": ("不通话，回到办理页面", "Do not call; back to the screen"),
+    "assist_yes": ("同意工作人员的请求", "Do what the clerk asks"),
+    "assist_no": ("不同意，继续通话", "Decline and stay on the call"),
+    "chat_send": ("把输入的文字发给工作人员", "Send the typed message to the clerk"),
+    "hang_up": ("结束视频通话", "End the video call"),
+    "assist_back": ("关闭通话窗口，继续办理", "Close the call panel and carry on"),
     # the citizen's screens
     "back": ("返回上一步", "Go back one step"),
     "start": ("开始办理这个事项", "Start this application"),

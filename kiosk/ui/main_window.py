@@ -19,6 +19,7 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QHBoxLayout,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -75,7 +76,12 @@ class MainWindow(QMainWindow):
         self.stack = CurrentPageStack(central)
         self.attract = AttractScreen(prefs, self.stack)
         self.stack.addWidget(self.attract)
-        layout.addWidget(self.stack, 1)
+        # the screens, and beside them what is docked (a video call with a clerk: the
+        # citizen goes on with the screen while the clerk guides)
+        self.content = QHBoxLayout()
+        self.content.setSpacing(0)
+        self.content.addWidget(self.stack, 1)
+        layout.addLayout(self.content, 1)
         self.status = StatusBar(central)
         layout.addWidget(self.status)
         #: a slot at the bottom for the on-screen keyboard (kiosk.ui.keyboard)
@@ -139,11 +145,20 @@ class MainWindow(QMainWindow):
         self.elder_button.clicked.connect(lambda _c=False: self._set_elder(
             not self.prefs.elder))
         keyboard_reachable(self.language_button, self.elder_button)
-        self._bar = bar
+        self._bar, self._bar_row = bar, row
         row.addWidget(self.corner_button)
         row.addWidget(self.title, 1)
         chrome.add_all(row, self.elder_button, self.language_button)
         return bar
+
+    def add_to_bar(self, button: QAbstractButton) -> None:
+        """A button of the top bar's, before the elder and language buttons."""
+        button.setParent(self._bar)
+        self._bar_row.insertWidget(self._bar_row.indexOf(self.elder_button), button)
+
+    def dock(self, widget: QWidget) -> None:
+        """``widget`` beside the screens, to their right."""
+        self.content.addWidget(widget)
 
     def _set_language(self, language: str) -> None:
         # through the flow once there is one: a tap there is the citizen's activity, too

@@ -74,6 +74,8 @@ def stylesheet(t: Theme) -> str:
                    padding: 4px 20px; border-radius: 10px;
                    background: {PRIMARY_SOFT}; color: {PRIMARY}; border: 2px solid {PRIMARY}; }}
     QPushButton#primary {{ background: {PRIMARY}; color: {PAPER}; font-weight: bold; }}
+    QPushButton#danger {{ background: {ERROR}; color: {PAPER}; font-weight: bold; }}
+    QFrame#callpanel {{ background: {PAPER}; border-left: 3px solid {PRIMARY}; }}
     QPushButton:disabled {{ background: {BAR}; color: {MUTED}; border-color: {MUTED}; }}
     QPushButton:checked, QPushButton:checked:disabled {{ background: {PRIMARY};
                                                       color: {PAPER}; }}
@@ -81,7 +83,8 @@ def stylesheet(t: Theme) -> str:
                             border: 2px solid {MUTED}; border-radius: 8px;
                             background: {PAPER}; color: {INK}; }}
     QLineEdit[invalid="true"] {{ border: 3px solid {ERROR}; }}
-    QPushButton:focus, QPushButton:checked:focus, QPushButton#primary:focus {{
+    QPushButton:focus, QPushButton:checked:focus, QPushButton#primary:focus,
+    QPushButton#danger:focus {{
         background: {FOCUS}; color: {INK}; border: {t.focus_px}px solid {INK};
         outline: none; padding: {4 - (t.focus_px - 2)}px {20 - (t.focus_px - 2)}px; }}
     QLineEdit:focus, QComboBox:focus {{ border: {t.focus_px}px solid {INK};

@@ -101,7 +101,7 @@ class ImageView(QLabel):
     def set_png(self, data: bytes) -> None:
         self._pixmap = QPixmap()
         if data:
-            self._pixmap.loadFromData(data, "PNG")
+            self._pixmap.loadFromData(data)        # PNG, or a JPEG (a call's snapshot)
         self._rescale()
 
     def clear_image(self) -> None:

@@ -74,13 +74,19 @@ class FaceBridge:
             log.warning("face.engine_unavailable", extra={"ctx": {"error": type(exc).__name__,
                                                                    "message": str(exc)}})
 
+    def frame_source(self) -> FrameSource:
+        """This terminal's face camera (or the configured source): the face check's frames,
+        and a video call's."""
+        from kiosk.ui.face_frames import CameraFrames
+
+        return self._source() if self._source is not None \
+            else CameraFrames(self._camera, avoid=self._document_camera)
+
     def pipeline(self, parent: QObject | None = None) -> FacePipeline:
         """A frame pipeline over this terminal's face camera (or the configured source)."""
-        from kiosk.ui.face_frames import CameraFrames, FacePipeline
+        from kiosk.ui.face_frames import FacePipeline
 
-        source = self._source() if self._source is not None \
-            else CameraFrames(self._camera, avoid=self._document_camera)
-        return FacePipeline(source, self.engine, self._worker, parent)
+        return FacePipeline(self.frame_source(), self.engine, self._worker, parent)
 
     # -- FaceService ------------------------------------------------------------------------
     @property
