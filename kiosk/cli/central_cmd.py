@@ -47,6 +47,15 @@ def _limits_option(text: str) -> Any:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _ice_option(text: str) -> Any:
+    from central.assist_desk import parse_ice_server
+
+    try:
+        return parse_ice_server(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     group = sub.add_parser("central", parents=[parent], help="the sandbox central platform",
                            description="Run and administer the sandbox platform that stands "
@@ -71,6 +80,16 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                             "terminal per rolling day (default 60,200)")
     serve.add_argument("--workflow-step-s", type=finite_float, default=5.0, metavar="S",
                        help="seconds between case status changes (0: only on request)")
+    serve.add_argument("--ice-server", type=_ice_option, action="append", default=[],
+                       metavar="URL|JSON",
+                       help="a STUN/TURN server for video calls, given to terminals and "
+                            "clerks' consoles: a URL (stun:host:3478) or "
+                            '\'{"urls": ["turn:host:3478"], "username": "U", "credential": '
+                            '"P"}\'; repeatable. Default none (loopback needs none)')
+    serve.add_argument("--clerk-hours", metavar="TEXT",
+                       help="when clerks answer video calls, in Chinese, as terminals show "
+                            "it (default 工作日 8:30–12:00、13:30–17:00)")
+    serve.add_argument("--clerk-hours-en", metavar="TEXT", help="the same in English")
     serve.set_defaults(func=serve_cmd)
     code = actions.add_parser("enrollment-code", parents=[parent], help="issue an enrolment code")
     code.add_argument("--kind", choices=("kiosk", "agent"))
@@ -85,6 +104,17 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     add.add_argument("--name", help="display name")
     json_option(add)
     add.set_defaults(func=agent_add_cmd)
+    clerk = actions.add_parser("clerk", parents=[parent], help="hall clerks (video help)")
+    clerk_actions = clerk.add_subparsers(dest="clerk_action", required=True, metavar="ACTION")
+    clerk_add = clerk_actions.add_parser(
+        "add", parents=[parent], help="create a hall clerk who answers video calls",
+        description="Create a clerk who signs in at the clerk's console (<platform>/clerk/) "
+                    "with NUMBER and PIN to answer citizens' video calls.")
+    clerk_add.add_argument("number", metavar="NUMBER")
+    clerk_add.add_argument("--pin", required=True, help="6 to 12 digits")
+    clerk_add.add_argument("--name", help="display name shown to the citizen")
+    json_option(clerk_add)
+    clerk_add.set_defaults(func=clerk_add_cmd)
     revoke = actions.add_parser("revoke", parents=[parent], help="revoke a terminal's token")
     revoke.add_argument("device_id", metavar="DEVICE_ID")
     revoke.set_defaults(func=revoke_cmd)
@@ -115,6 +145,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
                                workflow=WorkflowSchedule(step_s=args.workflow_step_s))
     if args.session_limits is not None:
         settings = dataclasses.replace(settings, session_limits=args.session_limits)
+    settings = dataclasses.replace(settings, assist=_assist_settings(args))
     try:
         server = SandboxServer(settings, host=args.host, port=args.port)
     except OSError as exc:
@@ -132,6 +163,17 @@ def serve_cmd(args: argparse.Namespace) -> int:
             stop.wait()
     say("sandbox platform stopped")
     return EXIT_OK
+
+
+def _assist_settings(args: argparse.Namespace) -> Any:
+    from central.assist_desk import DEFAULT_HOURS, AssistSettings
+
+    hours = dict(DEFAULT_HOURS)
+    if args.clerk_hours:
+        hours["zh"] = args.clerk_hours
+    if args.clerk_hours_en:
+        hours["en"] = args.clerk_hours_en
+    return AssistSettings(hours=hours, ice_servers=tuple(args.ice_server))
 
 
 def code_cmd(args: argparse.Namespace) -> int:
@@ -152,6 +194,17 @@ def agent_add_cmd(args: argparse.Namespace) -> int:
         raise CentralError(str(exc)) from None
     emit({"agent_id": agent_id, "number": args.number, "area": args.area}, args.json,
          human=agent_id)
+    return EXIT_OK
+
+
+def clerk_add_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+
+    try:
+        clerk_id = admin.add_clerk(_central_dir(args), args.number, args.pin, args.name)
+    except admin.AdminError as exc:
+        raise CentralError(str(exc)) from None
+    emit({"clerk_id": clerk_id, "number": args.number}, args.json, human=clerk_id)
     return EXIT_OK
 
 
