@@ -45,8 +45,10 @@ from offline_queue.worker import SyncWorker
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog
     from kiosk.flows.services import PrefillClient, PrinterService
+    from kiosk.ui.bridges.assist import AssistBridge
     from kiosk.ui.bridges.idcard import IdCardBridge
     from kiosk.ui.bridges.smartcard import SmartCardBridge
+    from kiosk.ui.call_dock import CallDock
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +158,9 @@ BETWEEN_RESIDENTS = (Page.SIGN_IN, Page.WORKLIST, Page.QUEUE)
 class AgentApp(TerminalApp):
     mode: AgentMode
     catalog_swap: CatalogSwap | None = None
+    #: video help (kiosk.ui.call_dock), from start_background on
+    call_dock: CallDock | None = None
+    call_bridge: AssistBridge | None = None
 
     def open(self, *, show: bool = True) -> AgentApp:
         self.open_services()
@@ -188,7 +193,34 @@ class AgentApp(TerminalApp):
                                         lambda: visit.page in BETWEEN_RESIDENTS)
         self.closers.append(visit.subscribe(self.catalog_swap.try_swap))
         self.start_catalog_updates(self.catalog_swap.offer)
+        self._open_video_help()
         super().start_background()
+
+    def _open_video_help(self) -> None:
+        """The "video help" button and the call panel, as at the kiosk: an agent at a
+        resident's door with an unusual case asks a clerk (docs/video-help.md). The laptop's
+        camera is the one ``devices.face_camera`` names (the demo's synthetic one in tests);
+        no speech: the agent reads the screen."""
+        from kiosk.ui.bridges.assist import AssistBridge
+        from kiosk.ui.call_dock import CallDock
+        from kiosk.ui.face_frames import CameraFrames
+        from kiosk.ui.speech import NullSpeaker
+
+        assert self.invoker is not None
+        devices, window = self.config.devices, self.mode.window
+        frames = self.wiring.face_source or (lambda: CameraFrames(
+            devices.face_camera, avoid=devices.document_camera))
+        client = parts.prefill_client(self.creds, self.config)
+        if client is not None:              # the bridge's calls end first (in reverse)
+            self.closers.append(client.close)
+        bridge = AssistBridge(self.invoker, client, frames=frames,
+                              microphone=devices.microphone)
+        self.closers.append(bridge.close)
+        self.call_bridge = bridge
+        self.call_dock = CallDock(self.mode.flow, bridge, bridge.media, NullSpeaker(),
+                                  add_button=window.add_to_bar, dock=window.dock,
+                                  take_picture=window.camera.open_camera)
+        self.closers.append(self.call_dock.close)
 
     def sync_parts(self) -> tuple[SyncEngine | None, SyncWorker | None]:
         return self.mode.engine, self.mode.worker

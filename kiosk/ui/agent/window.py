@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -69,7 +71,11 @@ class AgentWindow(QMainWindow):
         self.sync.setContentsMargins(32, 12, 32, 0)
         layout.addWidget(self.sync)
         self.stack = QStackedWidget(central)
-        layout.addWidget(self.stack, 1)
+        # the pages, and beside them a video call with a clerk when there is one
+        self.content = QHBoxLayout()
+        self.content.setSpacing(0)
+        self.content.addWidget(self.stack, 1)
+        layout.addLayout(self.content, 1)
         self.pages: dict[Page, PageWidget] = {
             Page.SIGN_IN: SignInPage(self.auth, visit, tasks, language, self.stack),
             Page.WORKLIST: WorklistPage(visit, language, self.stack),
@@ -108,7 +114,7 @@ class AgentWindow(QMainWindow):
         self.elder_button.setProperty("role", "elder")
         self.language_button.setProperty("role", "language")
         keyboard_reachable(self.elder_button, self.language_button, self.sign_out_button)
-        self._bar = bar
+        self._bar, self._bar_row = bar, row
         self.elder_button.clicked.connect(lambda _c=False: self.flow.set_elder(
             not self.flow.elder))
         self.language_button.clicked.connect(lambda _c=False: self.flow.set_language(
@@ -118,6 +124,15 @@ class AgentWindow(QMainWindow):
         row.addWidget(self.who, 1)
         chrome.add_all(row, self.elder_button, self.language_button, self.sign_out_button)
         return bar
+
+    def add_to_bar(self, button: QAbstractButton) -> None:
+        """A button of the top bar's, before the elder, language and sign-out buttons."""
+        button.setParent(self._bar)
+        self._bar_row.insertWidget(self._bar_row.indexOf(self.elder_button), button)
+
+    def dock(self, widget: QWidget) -> None:
+        """``widget`` beside the pages, to their right (the call with a clerk)."""
+        self.content.addWidget(widget)
 
     @property
     def camera(self) -> CameraOverlay:
