@@ -37,6 +37,9 @@ APT_PACKAGES=(
   # tests: the Debian package's maintainer scripts and scripts/*.sh are checked with it;
   # the fleet's apt repository is built (apt-ftparchive) and signed (gpg) as operators do
   shellcheck apt-utils gnupg
+  # tests: the clerk's console of video help in a real headless browser
+  # (tests/kiosk/ui/test_video_help.py; Selenium drives it through chromedriver)
+  chromium chromium-driver
   # tests: the accessibility bus (AT-SPI) that screen readers use, and Debian's pyatspi
   # (not on PyPI) that reads the citizen window through it (tests/kiosk/ui/test_atspi.py)
   dbus at-spi2-core python3-pyatspi
