@@ -75,6 +75,10 @@ def test_a_non_editable_install_runs_from_any_directory(tmp_path: Path, venv: Pa
     assert wanted <= shipped, sorted(wanted - shipped)
     assert not any(f.startswith("tools/") for f in shipped)
 
+    # the clerk's console is central's package data, served from the install (central.console)
+    console = _files(site / "central" / "console")
+    assert {"index.html", "console.js", "console.css"} <= console, sorted(console)
+
     check = _run([str(venv / "bin" / "kiosk"), "catalog", "check"], env, 120)
     assert check.returncode == 0, check.stdout + check.stderr
     checked = check.stdout.strip().removeprefix("catalog ok: ")
