@@ -518,3 +518,57 @@ def test_delays_outlast_a_short_client_time_out(enrol, control) -> None:
         client.get("/v1/changes", timeout=httpx.Timeout(5, read=0.1))
     control.put("/v1/_sandbox/faults", json={})
     assert client.get("/v1/changes").status_code == 200
+
+
+def _documented(doc: dict, path: str, method: str, status: str) -> dict:
+    """The schema of one documented JSON answer (components resolved)."""
+    schema = doc["paths"][path][method]["responses"][status]["content"]["application/json"][
+        "schema"]
+    if "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_video_help_answers_carry_what_the_document_requires(sandbox, enrol) -> None:
+    """Clerk sign-in, config, placing, the queue, accepting, answering and the long poll
+    answer with every member the OpenAPI document requires (the spec's), nothing more in a
+    queue entry (it holds no personal data), and wait is capped at 25 in the document."""
+    doc = httpx.get(f"{sandbox.url}/v1/openapi.json").json()
+    number = f"K{uuid.uuid4().hex[:6]}"
+    admin.add_clerk(sandbox.platform.settings.data_dir, number, "135790")
+    signed = httpx.post(f"{sandbox.url}/v1/clerks/sign-in",
+                        json={"clerk_number": number, "pin": "135790"})
+    assert set(_documented(doc, "/v1/clerks/sign-in", "post", "200")["required"]) == \
+        set(signed.json())
+    clerk = httpx.Client(base_url=sandbox.url, timeout=10, headers={
+        "Authorization": f"Bearer {signed.json()['clerk_token']}"})
+    kiosk = enrol()
+    with clerk:
+        assert clerk.get("/v1/assist/queue").status_code == 200      # now on duty
+        config = kiosk.get("/v1/assist/config").json()
+        assert set(_documented(doc, "/v1/assist/config", "get", "200")["required"]) == \
+            set(config) and config["available"] is True
+        placed = kiosk.post("/v1/assist/calls", json={
+            "offer": {"type": "offer", "sdp": "v=0\r\n"}, "language": "zh",
+            "item_code": None, "session_id": None})
+        assert placed.status_code == 201
+        assert set(_documented(doc, "/v1/assist/calls", "post", "201")["required"]) == \
+            set(placed.json())
+        call_id = placed.json()["call_id"]
+        entry = next(c for c in clerk.get("/v1/assist/queue").json()["calls"]
+                     if c["call_id"] == call_id)
+        queue = _documented(doc, "/v1/assist/queue", "get", "200")
+        assert set(queue["properties"]["calls"]["items"]["required"]) == set(entry)
+        accepted = clerk.post(f"/v1/assist/calls/{call_id}/accept")
+        assert set(_documented(doc, "/v1/assist/calls/{call_id}/accept", "post", "200")[
+            "required"]) <= set(accepted.json())
+        answered = clerk.post(f"/v1/assist/calls/{call_id}/answer",
+                              json={"answer": {"type": "answer", "sdp": "v=0\r\n"}})
+        polled = kiosk.get(f"/v1/assist/calls/{call_id}", params={"wait": 1}).json()
+        status_schema = _documented(doc, "/v1/assist/calls/{call_id}", "get", "200")
+        assert set(status_schema["required"]) == set(polled) == set(answered.json())
+        assert polled["status"] in status_schema["properties"]["status"]["enum"]
+        wait = next(p for p in doc["paths"]["/v1/assist/calls/{call_id}"]["get"]["parameters"]
+                    if p["name"] == "wait")
+        assert wait["schema"]["maximum"] == 25
+        assert kiosk.delete(f"/v1/assist/calls/{call_id}").status_code == 204
