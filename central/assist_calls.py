@@ -168,9 +168,11 @@ class CallBoard:
         with self._changed:
             self._expire(now)
             call = self._visible(call_id, caller)
-            if caller.kind is CallerKind.CLERK and call.clerk is not None \
-                    and call.clerk.caller_id != caller.caller_id:
-                raise Forbidden("taken", "another clerk has this call")
+            # A clerk ends only a call they took: a waiting call is not turned away by
+            # whoever happens to look at the queue.
+            if caller.kind is CallerKind.CLERK and (call.clerk is None or
+                                                    call.clerk.caller_id != caller.caller_id):
+                raise Forbidden("not_your_call", "only the clerk who took this call may end it")
             if call.status is not CallPhase.ENDED:
                 self._end(call, EndReason.HUNG_UP if caller.kind is CallerKind.DEVICE
                           else EndReason.CLERK_HUNG_UP, now)

@@ -93,7 +93,7 @@ def assist_paths() -> dict[str, Any]:
                               "404": not_found, **_COMMON}},
             "delete": {"operationId": "hangUp", "security": _AUTH, "parameters": [call_id],
                        "responses": {"204": {"description": "hung up (or had ended)"},
-                                     "403": _problem("taken: another clerk has this call"),
+                                     "403": _problem("not_your_call: a clerk who did not take it"),
                                      "404": not_found, **_COMMON}}},
         "/v1/assist/queue": {"get": {
             "operationId": "assistQueue", "security": _AUTH,

@@ -320,17 +320,20 @@ def test_the_citizen_hangs_up_and_the_clerk_sees_it(enrol: Enrol, clerk: Clerk) 
 
 def test_the_clerk_hangs_up_and_the_terminal_sees_it(enrol: Enrol, clerk: Clerk) -> None:
     """The clerk's DELETE ends the call clerk_hung_up for the terminal; a clerk who did not
-    take the call may not hang it up (403)."""
+    take the call may not hang it up (403), nor turn away a waiting one."""
     desk, other = clerk(), clerk()
     kiosk = enrol()
     call_id = placed(kiosk)
     desk.post(f"/v1/assist/calls/{call_id}/accept")
     answer_call(desk, call_id)
-    assert other.delete(f"/v1/assist/calls/{call_id}").status_code == 403
+    refused = other.delete(f"/v1/assist/calls/{call_id}")
+    assert refused.status_code == 403 and refused.json()["code"] == "not_your_call"
     assert status(kiosk, call_id)["status"] == "answered"
     assert desk.delete(f"/v1/assist/calls/{call_id}").status_code == 204
     seen = status(kiosk, call_id)
     assert seen["status"] == "ended" and seen["ended_reason"] == "clerk_hung_up"
+    waiting = placed(enrol())
+    assert desk.delete(f"/v1/assist/calls/{waiting}").status_code == 403
 
 
 def test_a_new_call_replaces_the_devices_previous_one(enrol: Enrol, clerk: Clerk) -> None:
@@ -524,3 +527,17 @@ def test_kiosk_central_clerk_add(data_dir: Path) -> None:
         signed = httpx.post(f"{server.url}/v1/clerks/sign-in",
                             json={"clerk_number": "C100", "pin": PIN})
     assert signed.status_code == 200 and signed.json()["display_name"] == "李窗口"
+
+
+def test_ice_servers_are_read_as_urls_or_objects() -> None:
+    """`serve --ice-server` takes a STUN/TURN URL or an RTCIceServer object as JSON, and
+    names what is wrong with anything else."""
+    assert parse_ice_server("stun:stun.example.gov.cn:3478").as_dict() == {
+        "urls": ["stun:stun.example.gov.cn:3478"]}
+    relay = parse_ice_server('{"urls": "turn:203.0.113.10:3478", "username": "kiosk", '
+                             '"credential": "s3cret"}')
+    assert relay.as_dict() == {"urls": ["turn:203.0.113.10:3478"], "username": "kiosk",
+                               "credential": "s3cret"}
+    for bad in ("http://turn.example", '{"urls": []}', "{not json"):
+        with pytest.raises(ValueError):
+            parse_ice_server(bad)
