@@ -19,6 +19,7 @@ from central.clock import rfc3339, utc_now
 from central.db import Database, write
 from central.platform import DB_FILE
 from civic.pin import hash_pin
+from seeds import seeds_dir
 
 
 class AdminError(Exception):
@@ -96,6 +97,24 @@ def fleet(data_dir: Path, now: dt.datetime | None = None) -> list[dict[str, Any]
         row["session_limit"] = window.limit if window else None
         row["flags"] = ["session_rate_near_limit"] if window and window.near_limit else []
     return rows
+
+
+def halls(data_dir: Path, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The halls with their live queues (the figures terminals see: the server's seed) and
+    the appointments from the local day on, masked ID numbers only (``kiosk central halls``)."""
+    from central import appointments
+    from central.ahead import Ahead, load_queue_seed
+    from central.catalog_source import load_catalog
+    from central.halls import LOCAL
+
+    now = now or utc_now()
+    day = now.astimezone(LOCAL).date()
+    root = seeds_dir()
+    with _db(data_dir) as db, db.session() as conn:
+        ahead = Ahead.load(root, load_catalog(root / "catalog"), load_queue_seed(conn))
+        booked = appointments.from_day(conn, day)
+    return {"date": day.isoformat(), "halls": ahead.board(ahead.halls.all, now),
+            "appointments": booked}
 
 
 def access(data_dir: Path, now: dt.datetime | None = None) -> dict[str, Any]:

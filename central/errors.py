@@ -13,6 +13,9 @@ Problem                         an answer other than success, rendered as proble
 
 Handlers raise these; the HTTP layer turns them into responses. Anything else escaping a
 handler is a bug in the sandbox: logged with its traceback and answered with a 500.
+
+SeedDataInvalid                 a seed file the sandbox reads at start (halls, "For you"
+                                rules) is wrong; the message names the file and the entry
 """
 
 from __future__ import annotations
@@ -86,3 +89,7 @@ class Throttled(Problem):
 
 class Unavailable(Problem):
     status, title = 503, "Service unavailable"
+
+
+class SeedDataInvalid(ValueError):
+    """A seed file of the sandbox is wrong: raised at start, before any request is served."""

@@ -34,6 +34,10 @@ class FaultPlan:
     batch_disabled: bool = False  # POST /v1/submissions:batch answers 404
     tamper_records: bool = False  # a certified record's first row changed after signing
     routes: tuple[str, ...] = ()  # route patterns affected; empty = every API route
+    # The halls' live feed stops: their queue figures are this many minutes old (a terminal
+    # marks figures older than 5). Only the halls named in stale_halls; none named: all.
+    stale_halls_min: int = 0
+    stale_halls: tuple[str, ...] = ()
     seed: int | None = None
 
     @classmethod
@@ -56,6 +60,7 @@ class FaultPlan:
     def as_dict(self) -> dict[str, Any]:
         doc = dataclasses.asdict(self)
         doc["routes"] = list(self.routes)
+        doc["stale_halls"] = list(self.stale_halls)
         return doc
 
 
@@ -76,10 +81,14 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise BadRequest("bad_fault", f"{key} is true or false")
         return value
-    if key == "routes":
+    if key in ("routes", "stale_halls"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise BadRequest("bad_fault", "routes is a list of route patterns")
+            raise BadRequest("bad_fault", f"{key} is a list of texts")
         return tuple(value)
+    if key == "stale_halls_min":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1440:
+            raise BadRequest("bad_fault", "stale_halls_min is a whole number from 0 to 1440")
+        return value
     if key == "seed":
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise BadRequest("bad_fault", "seed is a whole number or null")
@@ -108,6 +117,13 @@ class FaultInjector:
     @property
     def plan(self) -> FaultPlan:
         return self._plan
+
+    def hall_feed_lag(self, hall_id: str) -> int:
+        """How many minutes old the hall's queue figures are (``stale_halls_min``)."""
+        plan = self._plan
+        if plan.stale_halls and hall_id not in plan.stale_halls:
+            return 0
+        return plan.stale_halls_min
 
     def update(self, doc: dict[str, Any], *, reset: bool = False) -> FaultPlan:
         with self._lock:

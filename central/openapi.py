@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from central.face_checks import Challenge
+from central.openapi_ahead import ahead_paths, ahead_schemas
 from central.openapi_assist import assist_paths
 from central.openapi_schemas import (  # the components, and helpers the paths share
     _AUTH,
@@ -243,6 +244,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "403": _problem("not an agent device"), "415": _problem("not JSON"),
                 "400": _problem("malformed"), "429": _problem("too many attempts"),
                 "503": _problem("unavailable")}}},
+        **ahead_paths(),      # thinking ahead for the citizen (central.openapi_ahead)
         "/v1/heartbeat": {"post": {
             "operationId": "heartbeat", "security": _AUTH,
             "requestBody": _body({"type": "object",
@@ -268,7 +270,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                 "and the central platform; see platform-api.md."},
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": schemas(),
+        "components": {"schemas": {**schemas(), **ahead_schemas()},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": _AUTH,
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from central import api
+from central.ahead import DEFAULT_QUEUE_SEED, Ahead, save_queue_seed
 from central.assist_desk import AssistDesk, AssistSettings
 from central.auth import authenticate
 from central.blobs import BlobStore
@@ -57,6 +58,7 @@ class SandboxSettings:
     face_engine: str = DEFAULT_ENGINE
     card_photo_threshold: float = scoring.THRESHOLD
     image_sweep_s: float = SWEEP_EVERY_S  # how often unnamed face images are swept (≤ 30 s)
+    queue_seed: int = DEFAULT_QUEUE_SEED   # the halls' simulated queues (central.hall_queues)
     # video help: the clerks' hours and the ICE servers terminals and consoles are given
     assist: AssistSettings = field(default_factory=AssistSettings)
 
@@ -69,11 +71,14 @@ class SandboxPlatform:
         self.session_limits = settings.session_limits
         with self.db.session() as conn:
             save_limits(conn, self.session_limits)
+            save_queue_seed(conn, settings.queue_seed)   # for `kiosk central halls`
         self.faults = FaultInjector(settings.faults)
         self.counters = Counters()
         # made at first start, kept in the data dir; only its public half is served
         self.signing_key = load_or_create(settings.data_dir)
         self.catalog = CatalogSource(settings.seeds_dir, self.db, clock)
+        # "For you" rules, halls and their queues (issue 19): seed data, checked at start
+        self.ahead = Ahead.load(settings.seeds_dir, self.catalog.catalog, settings.queue_seed)
         self.blobs = BlobStore(settings.data_dir / "blobs", self.db, clock)
         self.workflow = Workflow(self.db, clock, settings.workflow)
         self.processing_delay_s = settings.processing_delay_s

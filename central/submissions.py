@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from central.access_log import resident_hash
 from central.auth import Device
 from central.blobs import BlobStore
 from central.clock import Clock, rfc3339
@@ -241,13 +242,15 @@ def _accept(conn: sqlite3.Connection, device: Device, item: _Pending, now: dt.da
     conn.execute(
         "INSERT INTO submissions (submission_id, device_id, agent_id, item_code, "
         "catalog_version, channel, case_number, status, message, received_at, updated_at, "
-        "replaces, next_step_at, consent_method, identity_method, identity_score) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "replaces, next_step_at, consent_method, identity_method, identity_score, "
+        "resident_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (item.key, device.device_id, (body.get("agent") or {}).get("agent_id"),
          body["item_code"], body["catalog_version"], body["channel"], case_number, "received",
          RECEIVED_MESSAGE, stamp, stamp, body.get("replaces"), rfc3339(first_step),
          str(consent_method(body)), None if check is None else str(check.method),
-         None if check is None else check.score))
+         None if check is None else check.score,
+         # keyed, never the ID number: "For you" leaves out what is still open (schema 7)
+         resident_hash(conn, body["applicant"]["id_number"])))
     conn.execute("INSERT INTO changes (submission_id, device_id, case_number, status, message, "
                  "at) VALUES (?,?,?,?,?,?)",
                  (item.key, device.device_id, case_number, "received", RECEIVED_MESSAGE, stamp))

@@ -13,13 +13,16 @@ if TYPE_CHECKING:
 def register_all(router: Router, platform: SandboxPlatform) -> None:
     from central.api import (
         agents,
+        appointments,
         assist,
         blobs,
         catalog,
         clerks,
         console,
         devices,
+        eligible,
         face_checks,
+        halls,
         records,
         residents,
         sandbox,
@@ -29,5 +32,6 @@ def register_all(router: Router, platform: SandboxPlatform) -> None:
     )
 
     for module in (system, devices, catalog, blobs, submissions, sessions, residents, records,
-                   face_checks, agents, clerks, assist, console, sandbox):
+                   face_checks, eligible, halls, appointments,
+                   agents, clerks, assist, console, sandbox):
         module.register(router, platform)

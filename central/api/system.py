@@ -18,7 +18,8 @@ def register(router: Router, platform: SandboxPlatform) -> None:
     def health(request: Request) -> Response:
         # The December 2026 extensions this sandbox offers (platform-api.md).
         return Response.json(200, {"status": "ok", "version": PLATFORM_VERSION,
-                                   "extensions": ["sessions", "identity", "records", "assist"]})
+                                   "extensions": ["sessions", "identity", "records", "assist",
+                                                  "ahead"]})
 
     def openapi(request: Request) -> Response:
         return Response.json(200, openapi_document(platform.public_url))

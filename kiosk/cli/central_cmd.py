@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,10 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                                 help="reads of shared data per terminal, against the limits")
     json_option(access)
     access.set_defaults(func=access_cmd)
+    halls = actions.add_parser("halls", parents=[parent],
+                               help="service halls, live queues, appointments from today on")
+    json_option(halls)
+    halls.set_defaults(func=halls_cmd)
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
@@ -241,6 +246,32 @@ def fleet_cmd(args: argparse.Namespace) -> int:
               f"printer {printer}  sessions {row['sessions_in_window']}/"
               f"{row['session_limit'] or '?'}"
               + "".join(f"  FLAG {flag}" for flag in row["flags"]))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def halls_cmd(args: argparse.Namespace) -> int:
+    from central import admin
+    from central.halls import LOCAL
+
+    def local(stamp: str) -> str:
+        return datetime.fromisoformat(stamp).astimezone(LOCAL).strftime("%m-%d %H:%M")
+
+    doc = admin.halls(_central_dir(args))
+    if args.json:
+        emit(doc, True)
+        return EXIT_OK
+    print(f"{doc['date']} (hall times are local, UTC+8)")
+    for hall in doc["halls"]:
+        state = "open  " if hall["open_now"] else "closed"
+        print(f"{hall['hall_id']}  {state}  waiting {hall['waiting']:>3}  about "
+              f"{hall['average_wait_min']:>3} min (as of {local(hall['updated_at'])})  "
+              f"{hall['name']['zh']}  {hall['hours']['zh']}")
+    print(f"appointments from today on: {len(doc['appointments'])}")
+    for booked in doc["appointments"]:
+        print(f"  {local(booked['slot_start'])}-{local(booked['slot_end'])[-5:]}  "
+              f"{booked['hall_id']}  {booked['ticket']}  {booked['item_code']}  "
+              f"{booked['resident'] or '-'}  {booked['status']}")
     sys.stdout.flush()
     return EXIT_OK
 

@@ -488,9 +488,53 @@ def test_openapi_document_lists_the_api_but_not_the_controls(sandbox) -> None:
                  "/v1/submissions", "/v1/submissions:batch", "/v1/submissions/{submission_id}",
                  "/v1/track/{submission_id}", "/v1/changes", "/v1/residents/{id_number}/prefill",
                  "/v1/sessions", "/v1/sessions/{session_id}",
-                 "/v1/worklist", "/v1/agents/sign-in", "/v1/heartbeat"):
+                 "/v1/worklist", "/v1/agents/sign-in", "/v1/heartbeat",
+                 "/v1/residents/{id_number}/eligible", "/v1/halls", "/v1/halls/{hall_id}/slots",
+                 "/v1/appointments", "/v1/appointments/{appointment_id}",
+                 "/v1/appointments/{appointment_id}/verify"):
         assert path in doc["paths"], path
     assert not any("_sandbox" in p for p in doc["paths"])
+
+
+def _required(doc: dict, path: str, method: str, status: str) -> list[str]:
+    schema = doc["paths"][path][method]["responses"][status]["content"]["application/json"][
+        "schema"]
+    if "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return list(schema["required"])
+
+
+def test_thinking_ahead_answers_carry_what_the_document_requires(sandbox, enrol) -> None:
+    """"For you", halls, slots, a booking and its verification answer with every member the
+    OpenAPI document requires (and the spec names), the halls' and slots' elements too."""
+    doc = httpx.get(f"{sandbox.url}/v1/openapi.json").json()
+    client = enrol()
+    resident = next(r for r in sandbox.platform.catalog.residents if r.ref == "R001")
+    session = {"X-Session-Id": open_session(client, resident.id_number).json()["session_id"]}
+    item = "1133011000250201204005000017000"                   # 高龄津贴申领
+    eligible = client.get(f"/v1/residents/{resident.id_number}/eligible", headers=session)
+    assert set(_required(doc, "/v1/residents/{id_number}/eligible", "get", "200")) <= set(
+        eligible.json())
+    assert {"item_code", "reason", "due_by"} <= set(eligible.json()["eligible"][0])
+    halls = client.get("/v1/halls", params={"item_code": item}).json()
+    assert {"hall_id", "name", "address", "hours", "open_now", "waiting", "average_wait_min",
+            "updated_at"} <= set(halls["halls"][0])
+    hall_id = halls["halls"][0]["hall_id"]
+    slots = client.get(f"/v1/halls/{hall_id}/slots", params={"item_code": item}).json()
+    assert set(_required(doc, "/v1/halls/{hall_id}/slots", "get", "200")) <= set(slots)
+    slot = next(s for s in slots["slots"] if s["free"] > 0)
+    assert {"start", "end", "free"} <= set(slot)
+    booked = client.post("/v1/appointments", headers={**session, "Idempotency-Key": "c-1"},
+                         json={"hall_id": hall_id, "item_code": item,
+                               "slot_start": slot["start"]})
+    assert booked.status_code == 201, booked.text
+    assert set(_required(doc, "/v1/appointments", "post", "201")) == set(booked.json())
+    verified = httpx.get(booked.json()["verify_url"])
+    assert set(_required(doc, "/v1/appointments/{appointment_id}/verify", "get", "200")) == \
+        set(verified.json())
+    cancelled = client.delete(f"/v1/appointments/{booked.json()['appointment_id']}",
+                              headers=session)
+    assert cancelled.status_code == 204
 
 
 def test_access_log_holds_routes_not_id_numbers(sandbox, enrol, caplog) -> None:
