@@ -7,8 +7,11 @@ loop, so those run on the engine's own executor (threads ``assist-signalling``).
 
 Every entry point but the constructor is thread-safe. The observer receives the events of
 :mod:`assist.events` on the engine's thread, exactly one :class:`~assist.events.Ended`
-last; by then the engine's thread is finishing and its executor, loop, tracks and the video
-source it was given are closed (``join`` returns once the thread has gone).
+last; by then the loop, the peer connection, the tracks (and their decoder and microphone
+threads) and the video source it was given are closed, and so are the signalling threads
+unless a long poll is stuck on a dead line: Ended waits for that at most
+:data:`SIGNALLING_GRACE_S`, and :meth:`CallEngine.join` returns only once every thread the
+call made has gone.
 
 Nothing of aiortc or PyAV is imported here: :mod:`assist.webrtc` is imported on the call's
 thread when the call starts, so a terminal that never calls pays nothing at start-up, and
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Final
@@ -33,6 +37,10 @@ from civic.assist import Bye, CallMessage, EndReason, IceServer, encode
 log = logging.getLogger(__name__)
 
 THREAD_NAME: Final = "assist-call"
+#: how long the end of a call waits for a signalling call still in flight before it says
+#: Ended: a long poll returns at once when the platform sees the hang-up, but one stuck on
+#: a dead line returns only at its read time-out, and the citizen must not wait for that
+SIGNALLING_GRACE_S: Final = 1.0
 
 
 class CallEngine:
@@ -116,18 +124,29 @@ class CallEngine:
     def _run(self, language: str, item_code: str | None, session_id: str | None,
              ice_servers: tuple[IceServer, ...]) -> None:
         reason = EndReason.MEDIA_FAILED
+        workers: list[threading.Thread] = []
         try:
-            reason = self._run_call(language, item_code, session_id, ice_servers)
+            reason = self._run_call(language, item_code, session_id, ice_servers, workers)
         except Exception:
             # a bug (the world's failures end the call with a reason inside): keep the
             # traceback, and still end the call as the observer was promised
             log.exception("assist.engine_failed")
         finally:
+            deadline = time.monotonic() + SIGNALLING_GRACE_S
+            for worker in workers:
+                worker.join(max(0.0, deadline - time.monotonic()))
+            lingering = sum(worker.is_alive() for worker in workers)
+            if lingering:
+                log.info("assist.signalling_lingers", extra={"ctx": {"threads": lingering}})
             self._tally.ended(reason)
             self._emit(Ended(reason))
+            # join() returns only once these are gone too (a dead line's read time-out)
+            for worker in workers:
+                worker.join()
 
     def _run_call(self, language: str, item_code: str | None, session_id: str | None,
-                  ice_servers: tuple[IceServer, ...]) -> EndReason:
+                  ice_servers: tuple[IceServer, ...], workers: list[threading.Thread]
+                  ) -> EndReason:
         try:
             if self._hang_up.is_set():
                 return EndReason.HUNG_UP
@@ -137,7 +156,10 @@ class CallEngine:
                 log.error("assist.media_unavailable", extra={"ctx": {"error": str(exc)}})
                 return EndReason.MEDIA_FAILED
             loop = asyncio.new_event_loop()
-            executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="assist-signalling")
+            # the initializer records each worker, so the end of the call can wait for them
+            executor = ThreadPoolExecutor(
+                max_workers=2, thread_name_prefix="assist-signalling",
+                initializer=lambda: workers.append(threading.current_thread()))
             try:
                 call = webrtc.Call(loop=loop, executor=executor, signalling=self._signalling,
                                    video=self._video, report=self._emit, tally=self._tally,
@@ -167,8 +189,9 @@ class CallEngine:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.run_until_complete(loop.shutdown_default_executor())
         # a long poll still in flight returns when the platform sees the hang-up (at once)
-        # or at its read time-out on a dead line: assist.webrtc keeps those polls short
-        executor.shutdown(wait=True, cancel_futures=True)
+        # or at its read time-out on a dead line: _run waits for it, a little before Ended
+        # and the rest after (assist.webrtc keeps those polls short)
+        executor.shutdown(wait=False, cancel_futures=True)
         loop.close()
 
     def _emit(self, event: CallEvent) -> None:

@@ -20,7 +20,8 @@ from civic.assist import CallMessage, EndReason
 
 @dataclass(frozen=True)
 class Waiting:
-    """The call is in the clerks' queue at this position (1 = next)."""
+    """The call is in the clerks' queue at this position (1 = next); 0 once a clerk has
+    taken it and is answering."""
 
     queue_position: int
 

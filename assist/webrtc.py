@@ -386,10 +386,10 @@ class Call:
             if self._placing.done() and not self._placing.cancelled() \
                     and self._placing.exception() is None:
                 self._call_id = self._placing.result().call_id
-        hanging_up = None
         if self._call_id is not None and not self._platform_ended:
-            hanging_up = self._loop.run_in_executor(
-                self._executor, functools.partial(self._hang_up_quietly, self._call_id))
+            # not awaited: on a dead line it takes its whole time-out, and the media need not
+            # wait for it (the engine gives it a moment before Ended, and join() waits)
+            self._executor.submit(self._hang_up_quietly, self._call_id)
         for track in self._tracks:
             track.stop()
         if self._player is not None:
@@ -397,8 +397,6 @@ class Call:
             self._player.audio.stop()
         if self._pc is not None:
             await self._pc.close()
-        if hanging_up is not None:
-            await hanging_up
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=2.0)
         log.info("assist.ended", extra={"ctx": {"call_id": self._call_id,

@@ -151,7 +151,8 @@ def _follow(engine: Any, events: queue.Queue[CallEvent], args: argparse.Namespac
         except queue.Empty:
             continue
         if isinstance(event, Waiting):
-            say(f"waiting for a clerk (position {event.queue_position})")
+            say(f"waiting for a clerk (position {event.queue_position})"
+                if event.queue_position else "a clerk took the call and is answering")
         elif isinstance(event, Answered):
             say(f"answered by {event.clerk_name or 'a clerk'}")
         elif isinstance(event, Connected):
