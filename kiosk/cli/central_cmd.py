@@ -69,7 +69,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
                     "Faults can be injected with --fault KEY=VALUE (drop_before, drop_after, "
                     "error_500, error_503, error_429 and truncate are fractions of requests; "
                     "delay with delay_s; retry_after_s; batch_disabled=true; tamper_records=true "
-                    "serves certified records changed after signing) and changed at run "
+                    "serves certified records changed after signing; stale_halls_min=N makes "
+                    "the halls' queue figures N minutes old, stale_halls='[\"H02\"]' only "
+                    "those halls) and changed at run "
                     "time through PUT/PATCH /v1/_sandbox/faults on loopback.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
