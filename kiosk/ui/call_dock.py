@@ -103,6 +103,8 @@ class CallDock:
         self._media.remote.connect(self.panel.show_remote)
         self._media.own.connect(self.panel.show_own)
         self._dock(self.panel)
+        self.panel.redraw()             # shown only once it has its place (a parentless
+                                        # widget shown would be a window of its own)
 
     def redraw_button(self) -> None:
         desk, lang = self.desk, self.flow.language

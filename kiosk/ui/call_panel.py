@@ -108,7 +108,7 @@ class CallPanel(QFrame):
         column.addWidget(self.hang_up_button)
         column.addWidget(self.back_button)
         self._unsubscribe = desk.subscribe(self._on_topic)
-        self.redraw()
+        self.hide()
 
     @staticmethod
     def _row(*widgets: QWidget) -> QHBoxLayout:
