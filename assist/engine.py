@@ -26,13 +26,16 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from assist.events import CallEvent, Ended
 from assist.frames import VideoSource
 from assist.signalling import Signalling
 from assist.stats import CallStats, Tally
 from civic.assist import Bye, CallMessage, EndReason, IceServer, encode
+
+if TYPE_CHECKING:       # a type only: importing it would load aiortc at start-up
+    from assist.webrtc import Call
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class CallEngine:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._call: object | None = None       # an assist.webrtc.Call, on the loop
+        self._call: Call | None = None         # lives on the loop; reached through it
         self._hang_up = threading.Event()
 
     def start(self, language: str, item_code: str | None, session_id: str | None,
@@ -86,7 +89,7 @@ class CallEngine:
             self.hang_up()
             return
         text = encode(message)
-        if not self._on_loop("send_text", text, message.kind.value):
+        if not self._on_loop(lambda call: call.send_text(text, message.kind.value)):
             log.info("assist.message_dropped", extra={"ctx": {"kind": message.kind.value,
                                                               "why": "no call"}})
 
@@ -94,7 +97,7 @@ class CallEngine:
         """End the call (``HUNG_UP``): bye on the channel, the platform told, the media
         closed. Returns at once; idempotent; before :meth:`start` the call is never placed."""
         self._hang_up.set()
-        self._on_loop("finish", EndReason.HUNG_UP)
+        self._on_loop(lambda call: call.finish(EndReason.HUNG_UP))
 
     def join(self, timeout: float) -> bool:
         """Wait up to ``timeout`` s for the call's thread to end; True when it has (or never
@@ -109,14 +112,14 @@ class CallEngine:
         return self._tally.snapshot()
 
     # -- the call's thread -----------------------------------------------------------------
-    def _on_loop(self, method: str, *args: object) -> bool:
-        """Call ``method`` of the running call on its loop; False when there is none."""
+    def _on_loop(self, action: Callable[[Call], Any]) -> bool:
+        """Run ``action`` on the running call, on its loop; False when there is none."""
         with self._lock:
             loop, call = self._loop, self._call
             if loop is None or call is None:
                 return False
             try:
-                loop.call_soon_threadsafe(getattr(call, method), *args)
+                loop.call_soon_threadsafe(action, call)
             except RuntimeError:        # the loop closed between the check and the call
                 return False
         return True
@@ -156,6 +159,9 @@ class CallEngine:
                 log.error("assist.media_unavailable", extra={"ctx": {"error": str(exc)}})
                 return EndReason.MEDIA_FAILED
             loop = asyncio.new_event_loop()
+            # aiortc encodes on the loop's default executor: named, so a thread count (the
+            # soak's) tells the call's threads from anyone else's
+            loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="assist-media"))
             # the initializer records each worker, so the end of the call can wait for them
             executor = ThreadPoolExecutor(
                 max_workers=2, thread_name_prefix="assist-signalling",

@@ -114,16 +114,17 @@ class CameraFrames:
     The device is opened in the constructor, so a missing or busy camera is
     :class:`MediaUnavailable` at once rather than a call without a picture; frames are
     decoded to RGB as they come and only the newest is kept. :meth:`close` stops the thread
-    and releases the device."""
+    and releases the device. ``input_format`` is FFmpeg's demuxer (tests read ``lavfi``'s
+    generated pictures through the same path)."""
 
     def __init__(self, device: str, *, width: int = 640, height: int = 480,
-                 fps: int = 15) -> None:
+                 fps: int = 15, input_format: str = "v4l2") -> None:
         try:
             import av
         except ImportError as exc:
             raise MediaUnavailable(f"PyAV cannot be imported ({exc}): no camera") from exc
         try:
-            self._container: Any = av.open(device, format="v4l2", options={
+            self._container: Any = av.open(device, format=input_format, options={
                 "video_size": f"{width}x{height}", "framerate": str(fps)})
         except (av.FFmpegError, OSError) as exc:
             raise MediaUnavailable(f"the camera {device} cannot be opened: {exc}") from exc

@@ -104,13 +104,16 @@ def _threads() -> set[threading.Thread]:
 
 
 def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
+        microphone: str | None = None,
         during: Callable[[CallEngine, ClerkPeer, DirectSignalling, Recorder], None]
         ) -> dict[str, Any]:
     baseline = _threads()
     peer = ClerkPeer() if answer else None
     signalling = DirectSignalling(peer, fail_place=fail_place)
     recorder = Recorder()
-    engine = CallEngine(signalling, TestPattern(), recorder, media_timeout_s=MEDIA_TIMEOUT_S)
+    recorder.baseline = baseline  # type: ignore[attr-defined]
+    engine = CallEngine(signalling, TestPattern(), recorder, microphone=microphone,
+                        media_timeout_s=MEDIA_TIMEOUT_S)
     recorder.engine = engine
     started = time.monotonic()
     engine.start("zh", "330000000001", None, ())
@@ -127,7 +130,8 @@ def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
     stats = engine.stats()
     first = stats.answer_to_first_frame_s
     dropped_at = getattr(recorder, "dropped_at", None)
-    return {"_drop_to_ended": None if dropped_at is None else ended_at - dropped_at,
+    return {"threads_during_call": getattr(recorder, "during", None),
+            "_drop_to_ended": None if dropped_at is None else ended_at - dropped_at,
             "scenario": name, "events": recorder.summary(), "ended": recorder.ended().value,
             "ended_after_s": round(ended_at - started, 2), "joined": joined,
             "threads_after_join": engine_threads, "leaked_threads": leaked,
@@ -159,8 +163,18 @@ def _full_call(engine: CallEngine, peer: ClerkPeer, signalling: DirectSignalling
     peer.send_raw('{"type": "nonsense"}')
     peer.send_raw("not json at all")
     time.sleep(2.5)       # frames both ways, the snapshot on its way
+    baseline: set[threading.Thread] = recorder.baseline  # type: ignore[attr-defined]
+    recorder.during = sorted(  # type: ignore[attr-defined]
+        t.name for t in _threads() - baseline - peer.own_threads())
     engine.hang_up()
     engine.hang_up()      # idempotent
+
+
+def _talk_briefly(engine: CallEngine, peer: ClerkPeer, signalling: DirectSignalling,
+                  recorder: Recorder) -> None:
+    recorder.wait_for(Connected)
+    time.sleep(1.0)
+    engine.hang_up()
 
 
 def _clerk_bye(engine: CallEngine, peer: ClerkPeer, signalling: DirectSignalling,
@@ -211,6 +225,9 @@ def _nothing(engine: CallEngine, peer: ClerkPeer | None, signalling: DirectSigna
 def main(name: str) -> dict[str, Any]:
     if name == "call":
         return run(name, during=_full_call)
+    if name == "no_microphone":
+        # an ALSA device that is not there: the call goes on with a silent track
+        return run(name, microphone="hw:9", during=_talk_briefly)
     if name == "clerk_bye":
         return run(name, during=_clerk_bye)
     if name == "platform_ends":

@@ -59,3 +59,20 @@ def test_a_camera_that_is_not_there_is_media_unavailable() -> None:
     with pytest.raises(MediaUnavailable, match="/dev/video-none"):
         CameraFrames("/dev/video-none")
     assert set(threading.enumerate()) <= before
+
+
+def test_camera_frames_are_read_on_their_own_thread_and_released_on_close() -> None:
+    """A PyAV input (FFmpeg's generated test source standing in for a V4L2 camera) is read
+    on the thread assist-camera into RGB frames of its size; close stops the thread."""
+    camera = CameraFrames("testsrc=size=320x240:rate=15", input_format="lavfi")
+    try:
+        deadline = time.monotonic() + 10
+        while camera.latest() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        frame = camera.latest()
+        assert frame is not None and (frame.width, frame.height) == (320, 240)
+        assert "assist-camera" in [t.name for t in threading.enumerate()]
+    finally:
+        camera.close()
+    assert "assist-camera" not in [t.name for t in threading.enumerate()]
+    assert camera.latest() is None

@@ -57,7 +57,9 @@ def test_the_clerk_going_away_ends_the_call_as_network_lost() -> None:
     no thread."""
     report = scenario("clerk_killed")
     assert report["ended"] == "network_lost"
-    assert report["media_timeout_s"] <= report["killed_to_ended_s"] \
+    # the last packet may precede the kill by a frame, and ICMP "port unreachable" may end
+    # ICE sooner: the bound that matters is the upper one
+    assert report["media_timeout_s"] - 0.5 <= report["killed_to_ended_s"] \
         <= report["media_timeout_s"] + 2
     assert (report["platform_status"], report["platform_ended_reason"]) == ("ended", "hung_up")
     assert report["joined"] and report["new_threads"] == []
