@@ -158,6 +158,23 @@ def test_terminals_racing_for_the_last_place_get_exactly_one(
     assert booked == 2
 
 
+def test_one_resident_booking_from_two_terminals_at_once_gets_one(
+        sandbox: SandboxServer, enrol: Enrol) -> None:
+    """The same resident at two terminals books the item at the same moment, in different
+    slots: one 201, one 409 already_booked naming it."""
+    person = residents(sandbox, 14)[13]
+    terminals = [enrol(), enrol()]
+    prepared = [(kiosk, session(kiosk, person)) for kiosk in terminals]
+    starts = [s["start"] for s in slots(terminals[0], SUB_DISTRICT)[8:10]]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda p: book(p[0][0], p[0][1], SUB_DISTRICT, p[1]),
+                                zip(prepared, starts, strict=True)))
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    won = next(a for a in answers if a.status_code == 201).json()
+    lost = next(a for a in answers if a.status_code == 409).json()
+    assert lost["code"] == "already_booked" and lost["appointment"] == won
+
+
 def test_booking_and_cancelling_need_the_residents_session(
         sandbox: SandboxServer, enrol: Enrol) -> None:
     """No session: 403 no_session. Cancelling someone else's appointment, or one already
