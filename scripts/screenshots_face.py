@@ -25,8 +25,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from PySide6.QtCore import QPointF, QRectF  # noqa: E402
-from PySide6.QtGui import QColor, QImage, QPainter, QPen  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.catalog.load import load_catalog  # noqa: E402
@@ -35,6 +33,7 @@ from kiosk.flows.face_capture import CaptureStage, LivenessCapture  # noqa: E402
 from kiosk.flows.face_check import FaceCapture, FaceComparison, FaceOutcome  # noqa: E402
 from kiosk.flows.services import PrefillResult, SessionResult  # noqa: E402
 from kiosk.flows.states import PrefillOutcome  # noqa: E402
+from kiosk.ui.drawn_face import drawn_face  # noqa: E402
 from kiosk.ui.fonts import ui_font  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from offline_queue import Outbox  # noqa: E402
@@ -88,29 +87,6 @@ class Faces:
 class Printer:
     def print_receipt(self, slip, done) -> None:
         pass
-
-
-def drawn_face(width: int = 640, height: int = 480) -> QImage:
-    """A camera frame of a DRAWN face (no photograph), centred in the guide."""
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("#7d8792"))
-    p = QPainter(image)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    cx, cy = width / 2, height / 2
-    p.setPen(QPen(QColor("#24303b"), 4))
-    p.setBrush(QColor("#3d5a80"))
-    p.drawRoundedRect(QRectF(cx - 130, cy + 100, 260, 200), 60, 60)      # shoulders
-    p.setBrush(QColor("#f2d2b6"))
-    p.drawEllipse(QPointF(cx, cy - 10), 72, 95)                         # head
-    p.setBrush(QColor("#24303b"))
-    for dx in (-35, 35):
-        p.drawEllipse(QPointF(cx + dx, cy - 30), 9, 9)                  # eyes
-    p.setBrush(QColor("#f2d2b6"))
-    p.drawLine(QPointF(cx, cy - 15), QPointF(cx - 8, cy + 25))
-    p.drawLine(QPointF(cx - 8, cy + 25), QPointF(cx + 6, cy + 25))      # nose
-    p.drawArc(QRectF(cx - 30, cy + 35, 60, 30), 200 * 16, 140 * 16)     # mouth
-    p.end()
-    return image
 
 
 def main() -> int:

@@ -17,7 +17,9 @@ from PySide6.QtGui import QImage, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,8 @@ from kiosk.ui.widgets import ImageView, text_label, touch_button
 
 #: chat lines kept on screen (older ones scroll away; none is kept after the call)
 CHAT_LINES = 6
+#: the panel's width: the clerk's video at 4:3 about 410 × 300, the screens keep 840 px
+PANEL_WIDTH = 440
 
 
 class VideoPair(QWidget):
@@ -38,12 +42,14 @@ class VideoPair(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.remote = VideoView(self, minimum=QSize(320, 240))
+        self.remote = VideoView(self)
         self.own = VideoView(self)
-        self.setMinimumSize(QSize(320, 240))
+        self.setMinimumSize(QSize(240, 180))
 
     def sizeHint(self) -> QSize:
-        return QSize(480, 360)
+        # small: the column's stretch gives the video what the other parts leave, so in
+        # elder mode the messages still fit without scrolling
+        return QSize(320, 240)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -68,45 +74,59 @@ class CallPanel(QFrame):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("callpanel")
+        self.setFixedWidth(PANEL_WIDTH)
         self.desk, self._language, self._take_picture = desk, language, take_picture
-        column = QVBoxLayout(self)
+        # The column scrolls rather than grow past the screen (elder mode's large type with
+        # a picture to confirm); what must never scroll away is on top: the "on a call"
+        # mark with the hang-up button, then what the clerk asks.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget(scroll)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        column = QVBoxLayout(inner)
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(10)
-        self.mark = text_label(self, "notice")          # ● 通话中: seen from a step away
-        self.title = text_label(self, "title")
-        self.videos = VideoPair(self)
-        self.status = text_label(self)
+        self.mark = text_label(inner, "notice")          # ● 通话中: seen from a step away
+        self.hang_up_button = touch_button(inner, desk.hang_up, name="hang_up")
+        self.hang_up_button.setObjectName("danger")
+        self.title = text_label(inner, "title")
+        self.status = text_label(inner)
         # before the camera starts (the question is the status line)
-        self.start_button = touch_button(self, desk.start, primary=True, name="assist_start")
-        self.cancel_button = touch_button(self, desk.cancel, name="assist_cancel")
+        self.start_button = touch_button(inner, desk.start, primary=True, name="assist_start")
+        self.cancel_button = touch_button(inner, desk.cancel, name="assist_cancel")
         # what the clerk asks
-        self.ask_text = text_label(self, "notice")
-        self.picture = ImageView(self)
-        self.picture.setMinimumSize(320, 200)
-        self.ask_yes = touch_button(self, self._yes, primary=True, name="assist_yes")
-        self.ask_no = touch_button(self, self._no, name="assist_no")
+        self.ask_text = text_label(inner, "notice")
+        self.picture = ImageView(inner)
+        self.picture.setMinimumSize(240, 160)
+        self.ask_yes = touch_button(inner, self._yes, primary=True, name="assist_yes")
+        self.ask_no = touch_button(inner, self._no, name="assist_no")
+        self.videos = VideoPair(inner)
         # messages
-        self.chat_log = text_label(self)
+        self.chat_log = text_label(inner)
         self.chat_log.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
-        self.chat_text = QLineEdit(self)
+        self.chat_text = QLineEdit(inner)
         self.chat_text.setMaxLength(200)
         self.chat_text.returnPressed.connect(self._say)
-        self.chat_send = touch_button(self, self._say, name="chat_send")
-        # the end
-        self.hang_up_button = touch_button(self, desk.hang_up, name="hang_up")
-        self.hang_up_button.setObjectName("danger")
-        self.back_button = touch_button(self, desk.dismiss, primary=True, name="assist_back")
+        self.chat_send = touch_button(inner, self._say, name="chat_send")
+        self.back_button = touch_button(inner, desk.dismiss, primary=True, name="assist_back")
 
-        for widget in (self.mark, self.title, self.videos, self.status):
+        column.addLayout(self._row(self.mark, self.hang_up_button))
+        for widget in (self.title, self.status):
             column.addWidget(widget)
         column.addLayout(self._row(self.cancel_button, self.start_button))
         column.addWidget(self.ask_text)
         column.addWidget(self.picture)
         column.addLayout(self._row(self.ask_no, self.ask_yes))
-        column.addWidget(self.chat_log, 1)
+        column.addWidget(self.videos, 1)
+        column.addWidget(self.chat_log)
         column.addLayout(self._row(self.chat_text, self.chat_send))
-        column.addWidget(self.hang_up_button)
         column.addWidget(self.back_button)
+        column.addStretch(0)
         self._unsubscribe = desk.subscribe(self._on_topic)
         self.hide()
 
@@ -114,7 +134,7 @@ class CallPanel(QFrame):
     def _row(*widgets: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
         for widget in widgets:
-            row.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
+            row.addWidget(widget, 1 if isinstance(widget, QLineEdit | QLabel) else 0)
         return row
 
     # -- the citizen's answers -----------------------------------------------------------
@@ -165,8 +185,8 @@ class CallPanel(QFrame):
     def redraw(self) -> None:
         desk, lang = self.desk, self._language()
         stage = desk.stage
-        self.setVisible(stage is not CallStage.IDLE)
         self.title.setText(tr("assist.title", lang))
+        self.title.setVisible(not desk.in_call)
         self.mark.setText("● " + tr("assist.on_call", lang))
         self.mark.setVisible(desk.in_call)
         self.videos.setVisible(desk.in_call)
@@ -196,6 +216,9 @@ class CallPanel(QFrame):
         describe(self.videos.remote, tr("assist.clerk_video", lang))
         describe(self.videos.own, tr("assist.own_video", lang))
         label_controls(self, lang)
+        # last: shown with its parts already laid out for this stage, so the window never
+        # sees every part at once (it would grow to hold them all)
+        self.setVisible(stage is not CallStage.IDLE)
 
     def status_words(self, lang: str) -> str:
         """The call's state in words (what the status line shows and speech reads)."""
@@ -251,6 +274,12 @@ class CallPanel(QFrame):
         if self.desk.form_in_progress():
             words += "\n" + tr("assist.suggest_drop", lang)
         return words
+
+    def hasHeightForWidth(self) -> bool:
+        # Wrapped labels make the column's height depend on its width; reported upwards,
+        # that makes the window ask for the height of the screens beside it laid out
+        # narrow, and grow past the kiosk's screen. The panel has a fixed width instead.
+        return False
 
     def close(self) -> bool:
         self._unsubscribe()

@@ -180,8 +180,13 @@ def kiosk(qtbot, demo: Demo, data_dir: Path, catalog) -> Iterator[KioskApp]:
     QApplication.instance().setFont(ui_font())
     demo.enrol(data_dir)
     wiring = _wiring(demo)
-    portrait = samples.GRACE_HOPPER
-    wiring.face_source = lambda: SyntheticFrames(SyntheticCamera(portrait.read()), fps=15)
+    if SHOTS is not None:         # the documentation shows no photograph of a person
+        from kiosk.ui.drawn_face import DrawnFaceFrames
+
+        wiring.face_source = lambda: DrawnFaceFrames(fps=15)
+    else:
+        portrait = samples.GRACE_HOPPER
+        wiring.face_source = lambda: SyntheticFrames(SyntheticCamera(portrait.read()), fps=15)
     app = KioskApp(data_dir, cfg.Config(), wiring, catalog=catalog).open(show=False)
     app.window.resize(1280, 800)
     app.window.show()
