@@ -187,10 +187,14 @@ class CallEngine:
     @staticmethod
     def _close_loop(loop: asyncio.AbstractEventLoop, executor: ThreadPoolExecutor) -> None:
         """Leave no task, executor thread or loop behind: a kiosk makes many calls a day."""
-        pending = asyncio.all_tasks(loop)
-        for task in pending:
-            task.cancel()
-        if pending:
+        # in rounds: a task cancelled mid-way may start another (aiortc's setRemoteDescription
+        # starts its connect task), which must not be left pending on a closed loop
+        for _ in range(5):
+            pending = asyncio.all_tasks(loop)
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.run_until_complete(loop.shutdown_default_executor())

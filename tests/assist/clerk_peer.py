@@ -182,9 +182,11 @@ class ClerkPeer:
                 if transceiver.sender.track is not None:
                     transceiver.sender.track.stop()
             await self._pc.close()
-        for task in self._tasks:
+        # and aiortc's own (a connect task the hang-up overtook), so none is left pending
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*others, return_exceptions=True)
 
 
 class SandboxClerk:

@@ -9,7 +9,10 @@ report on the last line of stdout.
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
+import os
 import subprocess
 import sys
 import threading
@@ -117,7 +120,6 @@ def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
     recorder.engine = engine
     started = time.monotonic()
     engine.start("zh", "330000000001", None, ())
-    assert peer is not None or fail_place is not None or name == "waiting_hang_up"
     during(engine, peer, signalling, recorder)  # type: ignore[arg-type]
     ended_at = recorder.wait_for(Ended, timeout=40)
     joined = engine.join(30)
@@ -217,9 +219,46 @@ def _waiting_hang_up(engine: CallEngine, peer: ClerkPeer | None,
     engine.hang_up()
 
 
+def _hang_up_at_once(engine: CallEngine, peer: ClerkPeer | None,
+                     signalling: DirectSignalling, recorder: Recorder) -> None:
+    """Hung up after HANG_UP_AFTER_S seconds: while the stack loads, ICE gathers, the offer
+    is posted... whatever the call is doing then."""
+    time.sleep(float(os.environ.get("HANG_UP_AFTER_S", "0")))
+    engine.hang_up()
+
+
 def _nothing(engine: CallEngine, peer: ClerkPeer | None, signalling: DirectSignalling,
              recorder: Recorder) -> None:
     pass
+
+
+class AsyncioComplaints(logging.Handler):
+    """What asyncio logs as errors: a task destroyed while pending, an exception nobody
+    retrieved (a call that leaves work behind on its loop)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage()[:200])
+
+
+def hang_up_races() -> dict[str, Any]:
+    """Hung up at moments that fall on each step of setting up (the stack loading, ICE
+    gathering, the POST, the answer arriving, connecting): each call ends once, hung up,
+    tells the platform if it was placed, and leaves no thread and no pending task."""
+    complaints = AsyncioComplaints()
+    logging.getLogger("asyncio").addHandler(complaints)
+    runs = []
+    for delay in (0.0, 0.03, 0.06, 0.09, 0.12, 0.15, 0.3):
+        os.environ["HANG_UP_AFTER_S"] = str(delay)
+        report = run(f"hang_up_after_{delay}", during=_hang_up_at_once)
+        runs.append({key: report[key] for key in ("events", "ended", "joined",
+                                                  "threads_after_join", "leaked_threads",
+                                                  "hung_up_on_platform", "polls")})
+    gc.collect()
+    return {"runs": runs, "asyncio_errors": complaints.seen}
 
 
 def main(name: str) -> dict[str, Any]:
@@ -241,6 +280,10 @@ def main(name: str) -> dict[str, Any]:
         return report
     if name == "waiting_hang_up":
         return run(name, answer=False, during=_waiting_hang_up)
+    if name == "hang_up_at_once":
+        return run(name, during=_hang_up_at_once)
+    if name == "hang_up_races":
+        return hang_up_races()
     if name == "no_clerks":
         return run(name, answer=False, fail_place=EndReason.NO_CLERKS, during=_nothing)
     raise SystemExit(f"unknown scenario {name}")

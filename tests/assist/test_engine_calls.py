@@ -105,6 +105,20 @@ def test_hanging_up_while_waiting_withdraws_the_call() -> None:
     assert_clean_end(report)
 
 
+def test_hanging_up_at_any_moment_of_the_set_up_ends_the_call_cleanly() -> None:
+    """Hung up while the stack loads, ICE gathers, the offer is posted or the answer lands:
+    always one Ended(HUNG_UP), the platform told whenever the call had been placed, no
+    thread and no pending asyncio task left behind."""
+    report = scenario("hang_up_races")
+    for run in report["runs"]:
+        assert run["ended"] == "hung_up" and run["events"][-1] == "Ended:hung_up", run
+        assert run["joined"] and run["threads_after_join"] == [] \
+            and run["leaked_threads"] == [], run
+        if run["polls"] or "Waiting" in run["events"]:
+            assert run["hung_up_on_platform"] == ["direct-call"], run
+    assert report["asyncio_errors"] == []
+
+
 def test_nobody_on_duty_ends_the_call_as_no_clerks() -> None:
     """Placing refused with no_clerks: one event, Ended(NO_CLERKS), no media started."""
     report = scenario("no_clerks")
