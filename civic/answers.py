@@ -59,6 +59,10 @@ class CallMeaning(StrEnum):
     NO_CLERKS = "no_clerks"                  # 503 (or 429) no_clerks: no clerk is on duty
                                              # for a video call; that call alone, never
                                              # retried automatically, delays nothing else
+    SLOT_FULL = "slot_full"                  # 409 slot_full: every place of that
+                                             # appointment slot is booked: choose another
+    ALREADY_BOOKED = "already_booked"        # 409 already_booked: the resident has an open
+                                             # appointment for the item (the answer names it)
     RATE_LIMITED = "rate_limited"            # 429: wait as Retry-After says
     UNAVAILABLE = "unavailable"              # 408, 425, 5xx, and no answer at all: later
     REJECTED = "rejected"                    # another answer: the request was wrong (a bug)
@@ -94,6 +98,8 @@ CALL_ANSWERS: Final[Mapping[tuple[int, str | None], CallMeaning]] = MappingProxy
     (403, None): CallMeaning.FORBIDDEN,        # and 403 forbidden: a kiosk's agent_verified
     (404, None): CallMeaning.NOT_FOUND,
     (408, None): CallMeaning.UNAVAILABLE,
+    (409, "slot_full"): CallMeaning.SLOT_FULL,              # appointments only
+    (409, "already_booked"): CallMeaning.ALREADY_BOOKED,    # appointments only
     (425, None): CallMeaning.UNAVAILABLE,
     (429, "session_rate"): CallMeaning.SESSION_RATE,
     (429, "no_clerks"): CallMeaning.NO_CLERKS,

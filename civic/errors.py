@@ -15,6 +15,8 @@ CivicError                  the domain's data cannot be used as it is (bad input
     └── ExpiredRecord       signed, but past its ``valid_until``
 CallMessageInvalid          a video call's signalling answer or channel message is not what
                             the API defines (civic.assist); the far end is not trusted
+AheadAnswerInvalid          a "For you", hall, slot or appointment answer is not what the API
+                            defines (civic.ahead)
 
 A form that a citizen filled in wrongly is not an error: ``Form.validate`` returns the
 messages, and so does the Submission shape check. Anything else escaping this package is a
@@ -103,3 +105,7 @@ class ExpiredRecord(RecordRefused):
 
 class CallMessageInvalid(CivicError):
     """A video-help answer or data-channel message that the API does not define."""
+
+
+class AheadAnswerInvalid(CivicError):
+    """A "For you", hall, slot or appointment answer that the API does not define."""

@@ -35,6 +35,10 @@ OutboxError                     something a technician or the screens can act on
     │                           never retried, delays nothing else
     ├── NoClerks                503 (or 429) no_clerks: no clerk is on duty for a video call;
     │                           that call alone, never retried, delays nothing else
+    ├── BookingRefused          409: an appointment was not booked (platform-api.md, "Thinking
+    │   │                       ahead"); a refusal of that booking alone, delays nothing else
+    │   ├── SlotFull            409 slot_full: the slot filled up: choose another
+    │   └── AlreadyBooked       409 already_booked: one open appointment per resident and item
     ├── PlatformNotFound        404: the platform holds no such thing
     ├── CallRejected            another answer: the request was wrong (a bug here)
     └── BadAnswer               a 2xx whose body cannot be read (not JSON, not the shape)
@@ -54,9 +58,12 @@ import errno
 import os
 import sqlite3
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from civic.answers import CallMeaning
+
+if TYPE_CHECKING:
+    from civic.ahead import Appointment
 
 
 class OutboxError(Exception):
@@ -253,6 +260,23 @@ class NoClerks(PlatformError):
     # not queue-wide"), so nothing may treat it as a reason to back the terminal off.
     meaning = CallMeaning.NO_CLERKS
     advice = "no clerk is on duty for video calls now: show the hours, try again later"
+
+
+class BookingRefused(PlatformError):
+    """A booking the platform refused for a reason the citizen can act on; the client sets
+    ``existing`` (a ``civic.ahead.Appointment``) on :class:`AlreadyBooked`."""
+
+    existing: Appointment | None = None
+
+
+class SlotFull(BookingRefused):
+    meaning = CallMeaning.SLOT_FULL
+    advice = "every place of that slot is booked now: choose another slot"
+
+
+class AlreadyBooked(BookingRefused):
+    meaning = CallMeaning.ALREADY_BOOKED
+    advice = "the resident has an open appointment for this item: keep it or cancel it first"
 
 
 class PlatformNotFound(PlatformError):

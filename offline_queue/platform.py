@@ -18,6 +18,11 @@ typed method per call:
 * :meth:`~PlatformClient.heartbeat` — ``POST /v1/heartbeat``: a :class:`HeartbeatReply`;
 * :meth:`~PlatformClient.sign_in_agent` — ``POST /v1/agents/sign-in``: an :class:`AgentGrant`;
 * :meth:`~PlatformClient.worklist` — ``GET /v1/worklist``: the list, a JSON object;
+* :meth:`~PlatformClient.eligible` (in a card session), :meth:`~PlatformClient.halls`,
+  :meth:`~PlatformClient.slots`, :meth:`~PlatformClient.book` and
+  :meth:`~PlatformClient.cancel_appointment` (in a card session) — thinking ahead for the
+  citizen (``civic.ahead`` types); a refused booking is a
+  :class:`~offline_queue.errors.BookingRefused`, a limit of that booking alone;
 * :meth:`~PlatformClient.assist_config`, :meth:`~PlatformClient.place_call`,
   :meth:`~PlatformClient.call_status` (a long poll), :meth:`~PlatformClient.hang_up_call` —
   a video call to a clerk (``/v1/assist/...``), answered as ``civic.assist`` types.
@@ -32,6 +37,7 @@ errors (refused, time-out, a body cut short, a certificate refused) become
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Mapping
@@ -41,6 +47,16 @@ from typing import Any, Final, TypeVar
 
 import httpx
 
+from civic.ahead import (
+    Appointment,
+    DaySlots,
+    Eligible,
+    Hall,
+    appointment_of,
+    eligible_of,
+    halls_of,
+    slots_of,
+)
 from civic.answers import CallMeaning, call_meaning
 from civic.assist import (
     MAX_WAIT_S,
@@ -51,12 +67,13 @@ from civic.assist import (
     placed_of,
     status_of,
 )
-from civic.errors import CallMessageInvalid, MalformedRecord
+from civic.errors import AheadAnswerInvalid, CallMessageInvalid, MalformedRecord
 from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from civic.records import PublicKey, Record, parse_keys, parse_record
 from offline_queue.credentials import Credentials
 from offline_queue.errors import (
+    AlreadyBooked,
     BadAnswer,
     CallForbidden,
     CallRejected,
@@ -71,6 +88,7 @@ from offline_queue.errors import (
     PlatformUnavailable,
     SessionRateLimited,
     SessionRefused,
+    SlotFull,
 )
 from offline_queue.retry import parse_retry_after
 from offline_queue.tls import ClientSettings, connect_problem
@@ -100,6 +118,11 @@ ASSIST_CONFIG: Final = "GET /v1/assist/config"
 PLACE_CALL: Final = "POST /v1/assist/calls"
 CALL_STATUS: Final = "GET /v1/assist/calls/{call_id}"
 HANG_UP_CALL: Final = "DELETE /v1/assist/calls/{call_id}"
+ELIGIBLE: Final = "GET /v1/residents/{id_number}/eligible"
+HALLS: Final = "GET /v1/halls"
+SLOTS: Final = "GET /v1/halls/{hall_id}/slots"
+BOOK: Final = "POST /v1/appointments"
+CANCEL_APPOINTMENT: Final = "DELETE /v1/appointments/{appointment_id}"
 #: a long poll's read time-out is its wait plus this (platform-api.md)
 LONG_POLL_MARGIN_S: Final = 10.0
 
@@ -108,7 +131,8 @@ ERRORS: Final[Mapping[CallMeaning, type[PlatformError]]] = MappingProxyType({
     cls.meaning: cls for cls in (PlatformUnavailable, PlatformThrottled, DeviceRefused,
                                  CredentialsRefused, SessionRefused, CallForbidden,
                                  NoCardSession, OutsideArea, SessionRateLimited, NoClerks,
-                                 PlatformNotFound, CallRejected, BadAnswer)})
+                                 PlatformNotFound, CallRejected, BadAnswer, SlotFull,
+                                 AlreadyBooked)})
 
 
 def error_for(call: str, status: int, code: str = "", *,
@@ -396,6 +420,69 @@ class PlatformClient:
         if error is not None and not isinstance(error, PlatformNotFound):
             raise error
 
+    # -- thinking ahead for the citizen ---------------------------------------------------
+    # Per-citizen answers: a refused booking is that booking's alone (never a back-off), and
+    # eligibility and appointments are read and made only inside the resident's card session.
+    def eligible(self, id_number: Personal, session_id: str, *,
+                 agent_token: str | None = None) -> Eligible:
+        """What the resident can apply for now, most pressing first ("For you"); only inside
+        the card session ``session_id`` (else :class:`~offline_queue.errors.NoCardSession`)."""
+        answer = self._call("GET", ELIGIBLE, f"/v1/residents/{id_number.reveal()}/eligible",
+                            agent_token=agent_token, session_id=session_id)
+        return self._read(ELIGIBLE, answer, eligible_of)
+
+    def halls(self, item_code: str | None = None) -> tuple[Hall, ...]:
+        """The service halls (that handle ``item_code``) with their live queues, in the
+        platform's order (open ones by expected wait, closed ones last)."""
+        params = {"item_code": item_code} if item_code else None
+        answer = self._call("GET", HALLS, "/v1/halls", params=params)
+        return self._read(HALLS, answer, halls_of)
+
+    def slots(self, hall_id: str, item_code: str, day: dt.date | None = None) -> DaySlots:
+        """A hall's appointment slots for the item on ``day`` (None: the next day the hall
+        opens); a hall that does not handle the item is
+        :class:`~offline_queue.errors.PlatformNotFound`."""
+        params = {"item_code": item_code}
+        if day is not None:
+            params["date"] = day.isoformat()
+        answer = self._call("GET", SLOTS, f"/v1/halls/{hall_id}/slots", params=params)
+        return self._read(SLOTS, answer, lambda doc: slots_of(doc, hall_id))
+
+    def book(self, session_id: str, idempotency_key: str, hall_id: str, item_code: str,
+             slot_start: str, *, agent_token: str | None = None) -> Appointment:
+        """Book a slot for the resident of the card session. The same ``idempotency_key``
+        again (after a lost answer) returns the same appointment. Refusals:
+        :class:`~offline_queue.errors.SlotFull`, :class:`~offline_queue.errors.
+        AlreadyBooked` (``existing``: the open appointment, when the answer names it)."""
+        answer = self._send("POST", BOOK, "/v1/appointments", agent_token=agent_token,
+                            session_id=session_id,
+                            headers={"Idempotency-Key": idempotency_key},
+                            json={"hall_id": hall_id, "item_code": item_code,
+                                  "slot_start": slot_start})
+        error = self._error(BOOK, answer)
+        if isinstance(error, AlreadyBooked):
+            try:
+                doc = answer.json()
+                error.existing = appointment_of(doc["appointment"])
+            except (ValueError, KeyError, TypeError, AheadAnswerInvalid):
+                error.existing = None        # refused all the same; only the details lack
+        if error is not None:
+            raise error
+        return self._read(BOOK, answer, appointment_of)
+
+    def cancel_appointment(self, appointment_id: str, session_id: str, *,
+                           agent_token: str | None = None) -> bool:
+        """Cancel the resident's appointment; False when the platform has no open one with
+        this id for this resident (404: unknown or cancelled already)."""
+        answer = self._send("DELETE", CANCEL_APPOINTMENT, f"/v1/appointments/{appointment_id}",
+                            agent_token=agent_token, session_id=session_id)
+        error = self._error(CANCEL_APPOINTMENT, answer)
+        if isinstance(error, PlatformNotFound):
+            return False
+        if error is not None:
+            raise error
+        return True
+
     # -- one request ----------------------------------------------------------------------
     def _call(self, method: str, call: str, path: str, *, agent_token: str | None = None,
               **kwargs: Any) -> httpx.Response:
@@ -431,11 +518,11 @@ class PlatformClient:
 
     def _read(self, call: str, answer: httpx.Response,
               parse: Callable[[Mapping[str, Any]], T]) -> T:
-        """The answer's JSON object read by ``parse`` (a ``civic.assist`` reader), or
+        """The answer's JSON object read by ``parse`` (a ``civic`` reader), or
         :class:`BadAnswer`."""
         try:
             return parse(self._object(call, answer))
-        except CallMessageInvalid as exc:
+        except (CallMessageInvalid, AheadAnswerInvalid) as exc:
             raise BadAnswer(call, answer.status_code, detail=str(exc)) from exc
 
     @staticmethod
