@@ -27,6 +27,9 @@ RESIDENTS = seeds_dir() / "residents.toml"
 #: the village agent the demo creates for ``kiosk run --mode agent --demo`` (a sandbox
 #: account on loopback, shown in the simulator window; never a real one)
 DEMO_AGENT_NUMBER, DEMO_AGENT_PIN, DEMO_AGENT_AREA = "DEMO01", "135790", "荀山村"
+#: the demo's hall clerk, who answers video calls at the sandbox's /clerk/ console in a
+#: browser (shown in the log at start; a sandbox account on loopback, never a real one)
+DEMO_CLERK_NUMBER, DEMO_CLERK_PIN, DEMO_CLERK_NAME = "DEMOC1", "246810", "演示坐席"
 
 
 def vpcd_available() -> bool:
@@ -68,6 +71,7 @@ class Demo:
         self.enrol(self.data_dir)
         if self.kind == "agent":
             self.add_demo_agent()
+        self.add_demo_clerk()
         self.idcard = IdCardEmulator(load_idcard_profiles(RESIDENTS),
                                      link_path=self.root / "ttyIDCARD", pacing=self.pacing)
         self.idcard.start()
@@ -109,6 +113,18 @@ class Demo:
         with contextlib.suppress(admin.AdminError):      # created by an earlier demo run
             admin.add_agent(self.sandbox.platform.settings.data_dir, DEMO_AGENT_NUMBER,
                             DEMO_AGENT_PIN, DEMO_AGENT_AREA, display_name="演示代办员")
+
+    def add_demo_clerk(self) -> None:
+        """The demo's hall clerk on the sandbox (kept across runs): sign in at
+        ``<sandbox>/clerk/`` to answer the kiosk's video calls."""
+        from central import admin
+
+        with contextlib.suppress(admin.AdminError):      # created by an earlier demo run
+            admin.add_clerk(self.sandbox.platform.settings.data_dir, DEMO_CLERK_NUMBER,
+                            DEMO_CLERK_PIN, DEMO_CLERK_NAME)
+        # the PIN is in the README, never in a log
+        log.info("demo.clerk_console", extra={"ctx": {"url": f"{self.sandbox.url}/clerk/",
+                                                      "clerk": DEMO_CLERK_NUMBER}})
 
     def open_simulator(self, kiosk: Any) -> None:
         from kiosk.demo.simulator import SimulatorWindow

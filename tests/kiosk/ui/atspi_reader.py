@@ -233,6 +233,78 @@ def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str
     face_check(frame, simulator, place, texts, internal, report)
     certified_proof(frame, simulator, place, texts, internal, report)
     face_passed(frame, simulator, place, texts, internal, report)
+    video_help(frame, simulator, place, texts, internal, report)
+
+
+class OnDuty:
+    """The demo's clerk, signed in over HTTP and polling the queue every few seconds, as the
+    clerk's console does: while it runs, a clerk is on duty and the kiosk offers video help.
+    Nobody answers: the journey audits the panel before the camera starts, while waiting,
+    and after hanging up (a call answered is tests/kiosk/ui/test_video_help.py's)."""
+
+    def __init__(self, data_dir: str, number: str, pin: str) -> None:
+        import threading
+
+        self._data_dir, self._number, self._pin = data_dir, number, pin
+        self._stop = threading.Event()
+        self.polls = 0
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="on-duty", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import pathlib
+        import urllib.request
+
+        try:
+            creds = pathlib.Path(self._data_dir) / "credentials.json"
+            wait_for("the demo's enrolment", creds.exists)
+            base = json.loads(creds.read_text())["platform_url"]
+            sign_in = urllib.request.Request(
+                f"{base}/v1/clerks/sign-in", method="POST",
+                data=json.dumps({"clerk_number": self._number, "pin": self._pin}).encode(),
+                headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(sign_in, timeout=10) as answer:
+                token = json.loads(answer.read())["clerk_token"]
+            queue = urllib.request.Request(f"{base}/v1/assist/queue",
+                                           headers={"Authorization": f"Bearer {token}"})
+            while not self._stop.is_set():
+                with urllib.request.urlopen(queue, timeout=10) as answer:
+                    answer.read()
+                self.polls += 1
+                self._stop.wait(5.0)
+        except Exception as exc:               # reported, and the journey then fails
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def video_help(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
+               internal: set[str], report: dict[str, Any]) -> None:
+    """A clerk on duty: the card read, "video help" pressed by keypad; the panel asking
+    before the camera starts, then waiting in the queue, then (hung up by keypad) why the
+    call ended and "back": each audited; back on the choose screen."""
+    steps: list[str] = report["steps"]
+    audits: dict[str, Any] = report["audits"]
+    card_again(simulator, place, steps)
+    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    wait_for("video help offered", lambda: enabled(frame, texts["assist_call"]))
+    press(frame, texts["assist_call"], steps)
+    wait_for("the question before the camera", lambda: has_label(frame,
+                                                                 texts["assist_confirm"]))
+    audits["assist_confirm"] = audit(frame, internal)
+    press(frame, texts["assist_start"], steps)
+    wait_for("the queue", lambda: has_label(frame, texts["assist_waiting"]), timeout=90)
+    audits["assist_waiting"] = audit(frame, internal)
+    press(frame, texts["assist_hang_up"], steps)
+    wait_for("the call ended", lambda: has_label(frame, texts["assist_ended"]))
+    audits["assist_ended"] = audit(frame, internal)
+    press(frame, texts["assist_back"], steps)
+    wait_for("the choose screen after the call",
+             lambda: not named(frame, texts["assist_back"]) and has_label(frame,
+                                                                           texts["choose"]))
+    steps.append("video help: asked, waited, hung up, back on the choose screen")
 
 
 def card_again(simulator: Any, place: Any, steps: list[str], ref: str | None = None) -> None:
@@ -461,13 +533,19 @@ def main() -> int:
     plan = json.loads(sys.argv[1])
     report: dict[str, Any] = {"steps": [], "audits": {}, "failed": None}
     app = subprocess.Popen(plan["app"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    on_duty: OnDuty | None = None
     try:
         frame = wait_for("the citizen window", lambda: frames(WINDOW_TITLE))
         simulator = wait_for("the simulator", lambda: frames(SIMULATOR_TITLE))
+        clerk = plan["clerk"]
+        on_duty = OnDuty(plan["data_dir"], clerk["number"], clerk["pin"])
         journey(frame, simulator, plan["texts"], set(plan["internal"]), report)
     except Failed as exc:
         report["failed"] = str(exc)
     finally:
+        if on_duty is not None:
+            on_duty.stop()
+            report["clerk_polls"], report["clerk_error"] = on_duty.polls, on_duty.error
         app.terminate()
         try:
             _out, err = app.communicate(timeout=30)

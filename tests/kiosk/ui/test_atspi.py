@@ -32,6 +32,7 @@ import pytest
 
 from civic.catalog.vocab import FieldType
 from kiosk.catalog.load import load_catalog
+from kiosk.demo.launcher import DEMO_CLERK_NUMBER, DEMO_CLERK_PIN
 from kiosk.flows.messages import MESSAGES, tr
 from kiosk.ui.accessible_texts import DESCRIPTIONS
 from seeds import seeds_dir
@@ -112,9 +113,16 @@ def plan(data_dir: Path) -> dict[str, Any]:
              "print": zh["proof.print"],
              "printed": zh["proof.printed"], "proof_uncertified": zh["proof.uncertified"],
              "proof_no_record": zh["proof.no_record"],
-             "proof_no_session": zh["proof.no_session"]}
+             "proof_no_session": zh["proof.no_session"],
+             # video help (issue #18): a clerk on duty, nobody answering
+             "assist_call": zh["assist.call"], "assist_confirm": zh["assist.confirm"],
+             "assist_start": zh["assist.start"],
+             "assist_waiting": tr("assist.waiting_next", "zh"),
+             "assist_hang_up": zh["assist.hang_up"], "assist_ended": zh["assist.ended"],
+             "assist_back": zh["assist.back"]}
     return {"app": [str(KIOSK), "run", "--demo", "--data-dir", str(data_dir)],
-            "texts": texts, "internal": internal_words()}
+            "texts": texts, "internal": internal_words(), "data_dir": str(data_dir),
+            "clerk": {"number": DEMO_CLERK_NUMBER, "pin": DEMO_CLERK_PIN}}
 
 
 def has_pyatspi() -> bool:
@@ -184,7 +192,7 @@ def test_citizen_window_is_named_focusable_and_usable_by_keypad_alone(
     assert set(audits) == {"attract", "attract_elder", "choose", "item_elder", "item",
                            "item_en", "consent", "form", "review", "sign", "receipt",
                            "face_not_here", "proof", "proof_printed", "face_check",
-                           "face_form"}
+                           "face_form", "assist_confirm", "assist_waiting", "assist_ended"}
     assert_audited(audits, {"attract", "attract_elder", "choose", "item_elder", "item",
                             "item_en", "consent", "form", "review", "sign", "receipt",
                             "face_not_here"})
@@ -221,3 +229,15 @@ def test_the_face_check_passes_on_the_bus_and_the_certification_is_received(
                                               tr("face.comparing", "zh"))
     assert submissions(data_dir)[1:] == [(CERTIFICATION, "kiosk", "keypad_confirmation",
                                           "platform_face")]
+
+
+@pytest.mark.timeout(600)
+def test_video_help_is_named_and_usable_by_keypad(walked: tuple[dict[str, Any], Path]
+                                                  ) -> None:
+    """With the demo's clerk on duty (polling the queue over HTTP, as the console does), the
+    "video help" button is pressed by keypad; the panel's question before the camera starts,
+    its queue while waiting and its words after the keypad hung up pass the audit, and
+    "back" returns to the choose screen. The clerk was polling all along."""
+    report, _ = walked
+    assert_audited(report["audits"], {"assist_confirm", "assist_waiting", "assist_ended"})
+    assert report["clerk_error"] is None and report["clerk_polls"] > 0
