@@ -26,11 +26,14 @@ CALL_ID = "direct-call"
 
 class DirectSignalling:
     """``peer`` answers after ``answer_after_s`` (None: nobody answers); ``fail_place``
-    makes placing fail with that reason; :meth:`end` is the platform ending the call."""
+    and ``fail_status`` make placing or every poll fail with that reason; :meth:`end` is
+    the platform ending the call."""
 
     def __init__(self, peer: ClerkPeer | None, *, answer_after_s: float = 0.1,
-                 fail_place: EndReason | None = None) -> None:
+                 fail_place: EndReason | None = None,
+                 fail_status: EndReason | None = None) -> None:
         self.peer, self.answer_after_s, self.fail_place = peer, answer_after_s, fail_place
+        self.fail_status = fail_status
         self.hung_up: list[str] = []
         self.polls = 0
         self._changed = threading.Condition()
@@ -51,6 +54,8 @@ class DirectSignalling:
 
     def status(self, call_id: str, wait_s: int) -> CallStatus:
         self.polls += 1
+        if self.fail_status is not None:
+            raise SignallingError(self.fail_status, "as the test asked")
         deadline = time.monotonic() + wait_s
         with self._changed:
             while True:

@@ -107,12 +107,12 @@ def _threads() -> set[threading.Thread]:
 
 
 def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
-        microphone: str | None = None,
+        fail_status: EndReason | None = None, microphone: str | None = None,
         during: Callable[[CallEngine, ClerkPeer, DirectSignalling, Recorder], None]
         ) -> dict[str, Any]:
     baseline = _threads()
     peer = ClerkPeer() if answer else None
-    signalling = DirectSignalling(peer, fail_place=fail_place)
+    signalling = DirectSignalling(peer, fail_place=fail_place, fail_status=fail_status)
     recorder = Recorder()
     recorder.baseline = baseline  # type: ignore[attr-defined]
     engine = CallEngine(signalling, TestPattern(), recorder, microphone=microphone,
@@ -261,6 +261,30 @@ def hang_up_races() -> dict[str, Any]:
     return {"runs": runs, "asyncio_errors": complaints.seen}
 
 
+def _rss_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def soak(calls: int = 16) -> dict[str, Any]:
+    """Calls one after another in one process, as a kiosk makes them all day: the thread
+    count is back to where it was after each, and memory does not grow call by call."""
+    baseline = {t.name for t in threading.enumerate()}
+    counts, rss = [], []
+    for number in range(calls):
+        report = run(f"soak_{number}", during=_talk_briefly)
+        assert report["ended"] == "hung_up" and report["connected"], report["events"]
+        gc.collect()
+        counts.append(threading.active_count())
+        rss.append(_rss_kib())
+    left = sorted({t.name for t in threading.enumerate()} - baseline)
+    return {"thread_counts": counts, "rss_kib": rss, "threads_left": left,
+            "rss_growth_after_second_kib": rss[-1] - rss[1]}
+
+
 def main(name: str) -> dict[str, Any]:
     if name == "call":
         return run(name, during=_full_call)
@@ -284,6 +308,13 @@ def main(name: str) -> dict[str, Any]:
         return run(name, during=_hang_up_at_once)
     if name == "hang_up_races":
         return hang_up_races()
+    if name == "signalling_lost":
+        return run(name, answer=False, fail_status=EndReason.NETWORK_LOST, during=_nothing)
+    if name == "call_unknown":
+        return run(name, answer=False, fail_status=EndReason.PLATFORM_FAILED,
+                   during=_nothing)
+    if name == "soak":
+        return soak()
     if name == "no_clerks":
         return run(name, answer=False, fail_place=EndReason.NO_CLERKS, during=_nothing)
     raise SystemExit(f"unknown scenario {name}")

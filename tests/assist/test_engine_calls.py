@@ -119,6 +119,37 @@ def test_hanging_up_at_any_moment_of_the_set_up_ends_the_call_cleanly() -> None:
     assert report["asyncio_errors"] == []
 
 
+def test_signalling_that_keeps_failing_ends_the_call_as_network_lost() -> None:
+    """Polls that get no answer are retried twice (1 s, 2 s apart), then the call ends as
+    NETWORK_LOST and is hung up on the platform best effort."""
+    report = scenario("signalling_lost")
+    assert report["events"] == ["Waiting", "Ended:network_lost"]
+    assert 2.5 <= report["ended_after_s"] <= 6
+    assert report["polls"] == 3 and report["hung_up_on_platform"] == ["direct-call"]
+    assert_clean_end(report)
+
+
+def test_a_refused_poll_ends_the_call_as_platform_failed() -> None:
+    """A poll the platform refuses (a call it does not know) is not retried: PLATFORM_FAILED
+    at once."""
+    report = scenario("call_unknown")
+    assert report["events"] == ["Waiting", "Ended:platform_failed"]
+    assert report["polls"] == 1
+    assert_clean_end(report)
+
+
+def test_calls_one_after_another_leave_nothing_behind() -> None:
+    """Sixteen calls in one process, as a kiosk makes them over a day: after each, the
+    thread count is what it was, and memory levels off instead of growing with every call
+    (measured: it rises over the first five calls, malloc's arenas and PyAV's pools filling,
+    then stays within a few MiB over thirty)."""
+    report = scenario("soak")
+    counts, rss = report["thread_counts"], report["rss_kib"]
+    assert len(set(counts)) == 1 and report["threads_left"] == []
+    print("RSS after each call (KiB):", rss)
+    assert max(rss[-4:]) - max(rss[4:8]) < 20 * 1024
+
+
 def test_nobody_on_duty_ends_the_call_as_no_clerks() -> None:
     """Placing refused with no_clerks: one event, Ended(NO_CLERKS), no media started."""
     report = scenario("no_clerks")
