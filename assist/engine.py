@@ -20,12 +20,10 @@ one where the stack cannot be imported ends the call as ``MEDIA_FAILED``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 from assist.events import CallEvent, Ended
@@ -34,7 +32,10 @@ from assist.signalling import Signalling
 from assist.stats import CallStats, Tally
 from civic.assist import Bye, CallMessage, EndReason, IceServer, encode
 
-if TYPE_CHECKING:       # a type only: importing it would load aiortc at start-up
+if TYPE_CHECKING:       # types only: aiortc, and asyncio itself, load when a call starts
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     from assist.webrtc import Call
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,9 @@ class CallEngine:
             except ImportError as exc:
                 log.error("assist.media_unavailable", extra={"ctx": {"error": str(exc)}})
                 return EndReason.MEDIA_FAILED
+            import asyncio
+            from concurrent.futures import ThreadPoolExecutor
+
             loop = asyncio.new_event_loop()
             # aiortc encodes on the loop's default executor: named, so a thread count (the
             # soak's) tells the call's threads from anyone else's
@@ -187,6 +191,8 @@ class CallEngine:
     @staticmethod
     def _close_loop(loop: asyncio.AbstractEventLoop, executor: ThreadPoolExecutor) -> None:
         """Leave no task, executor thread or loop behind: a kiosk makes many calls a day."""
+        import asyncio
+
         # in rounds: a task cancelled mid-way may start another (aiortc's setRemoteDescription
         # starts its connect task), which must not be left pending on a closed loop
         for _ in range(5):
