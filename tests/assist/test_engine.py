@@ -33,10 +33,11 @@ class Events(list[CallEvent]):
 
 def test_importing_the_engine_loads_no_media_stack() -> None:
     """``import assist.engine`` (what the kiosk's start-up pays) imports neither aiortc nor
-    PyAV, nor numpy."""
+    PyAV, nor numpy, Pillow or asyncio: a call loads them on its own thread."""
     probe = ("import sys, assist, assist.engine, assist.events, assist.frames, "
              "assist.snapshots, assist.signalling\n"
-             "print(sorted(m for m in ('aiortc', 'av', 'numpy', 'PIL') if m in sys.modules))")
+             "print(sorted(m for m in ('aiortc', 'av', 'numpy', 'PIL', 'asyncio') "
+             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                          text=True, timeout=60, check=True).stdout.strip()
     assert out == "[]"
