@@ -303,6 +303,83 @@ def dial_nobody_on_duty(site: Site) -> dict[str, Any]:
     return _dial(site, "--wait", "5")
 
 
+#: Chromium's flags for a headless call on loopback (../shared/reference/face-and-video-setup.md)
+CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu",
+                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  "--allow-loopback-in-peer-connection",
+                  "--disable-features=WebRtcHideLocalIpsWithMdns",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage")
+
+
+def _until(check: Any, what: str, timeout_s: float = 40) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def dial_console(site: Site, root: Path) -> dict[str, Any]:
+    """``kiosk assist dial`` answered by the clerk's console in headless Chromium (its fake
+    camera and microphone): the console's chat reaches the command, the command's message
+    and frames reach the console, and the command's hang-up ends the console's call."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={root / 'chromium'}")
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"),
+                              options=options)
+
+    def find(css: str) -> Any:
+        return driver.find_element(By.CSS_SELECTOR, css)
+
+    def state() -> str:
+        return str(find("#call-status").get_attribute("data-state"))
+
+    dial: subprocess.Popen[str] | None = None
+    try:
+        driver.get(f"{site.url}/clerk/")
+        find("#number").send_keys(CLERK_NUMBER)
+        find("#pin").send_keys(CLERK_PIN)
+        find("#sign-in").click()
+        _until(lambda: find("#desk-view").is_displayed(), "the console signed in")
+        dial = subprocess.Popen([*KIOSK, "--data-dir", str(site.terminal_dir), "assist",
+                                 "dial", "--json", "--seconds", "4", "--wait", "40",
+                                 "--message", "我想问养老金认证"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        accept = _until(lambda: driver.find_elements(
+            By.CSS_SELECTOR, "#queue li[data-call-id] button.accept"), "the call listed")
+        accept[0].click()
+        _until(lambda: state() == "connected", "the console connected")
+        find("#chat-text").send_keys("请出示身份证")
+        find("#chat-send").click()
+        out, err = dial.communicate(timeout=60)
+        _until(lambda: state() == "ended", "the console to see the hang-up", 15)
+        console: dict[str, Any] = driver.execute_script("return window.clerkConsole.stats()")
+    finally:
+        if dial is not None and dial.poll() is None:
+            dial.kill()
+            dial.wait()
+        driver.quit()
+    lines = out.strip().splitlines()
+    first = console.get("firstFrameAtMs")
+    answered = console.get("answeredAtMs")
+    return {"exit": dial.returncode, "report": json.loads(lines[-1]) if lines else None,
+            "stderr": err[-1500:], "console_state": console.get("state"),
+            "console_frames": console.get("framesReceived"),
+            "console_messages": console.get("messagesReceived"),
+            "console_answer_to_first_frame_ms": None if first is None or answered is None
+            else round(first - answered, 1)}
+
+
 def main(name: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, sandbox(Path(tmp)) as site:
         _say(f"sandbox at {site.url}")
@@ -320,6 +397,8 @@ def main(name: str) -> dict[str, Any]:
             return dial_unanswered(site)
         if name == "dial_nobody":
             return dial_nobody_on_duty(site)
+        if name == "dial_console":
+            return dial_console(site, Path(tmp))
     raise SystemExit(f"unknown scenario {name}")
 
 

@@ -107,3 +107,32 @@ def test_dial_exits_2_when_nobody_answers_in_time_and_withdraws_the_call() -> No
     nobody = dial_scenario("dial_nobody")
     assert nobody["exit"] == 2, nobody["stderr"]
     assert nobody["report"]["ended"] == "no_clerks"
+
+
+@pytest.mark.root
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_dial_reaches_the_clerks_console_in_headless_chromium() -> None:
+    """The issue's end-to-end for the command: ``kiosk assist dial`` answered by the
+    clerk's console in Debian's headless Chromium (fake camera and microphone) through the
+    real sandbox, in a network namespace: exit 0, video both ways, a message each way, and
+    the command's hang-up ends the console's call (it sees bye). Prints answer → first
+    remote frame on both sides."""
+    import shutil
+
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("Debian's chromium and chromium-driver are not installed "
+                    "(scripts/bootstrap.sh installs them)")
+    pytest.importorskip("selenium", reason="selenium (the dev extra) is not installed")
+    result = dial_scenario("dial_console")
+    assert result["exit"] == 0, result["stderr"]
+    report = result["report"]
+    assert report["connected"] and report["ended"] == "hung_up"
+    assert report["frames_received"] >= 45        # 4 s of Chromium's fake camera, ≥ 15/s
+    assert report["messages_received"] == [{"type": "chat", "text": "请出示身份证"}]
+    assert result["console_frames"] >= 30          # 4 s of the test pattern at 15/s, decoded
+    assert {"type": "chat", "text": "我想问养老金认证"} in result["console_messages"]
+    assert result["console_state"] == "ended"
+    print("dial ↔ Chromium console: answer → first remote frame", report[
+        "answer_to_first_frame_ms"], "ms at the terminal,",
+        result["console_answer_to_first_frame_ms"], "ms at the console")
