@@ -391,10 +391,7 @@ class Call:
             # wait for it (the engine gives it a moment before Ended, and join() waits)
             self._executor.submit(self._hang_up_quietly, self._call_id)
         for track in self._tracks:
-            track.stop()
-        if self._player is not None:
-            # MediaPlayer's reader thread ends with its last track
-            self._player.audio.stop()
+            track.stop()    # the microphone's MediaPlayer thread ends with its track
         if self._pc is not None:
             await self._pc.close()
         if self._tasks:
