@@ -27,9 +27,10 @@ SETUP = "ip link set lo up && ip addr add 127.0.0.2/32 dev lo"
 
 
 def namespace_problem() -> str | None:
-    """Why no network namespace can be made here, or None when one can."""
+    """Why this user may not make a network namespace here, or None when it may. Missing
+    tools are not a reason to skip: they fail the test (scripts/bootstrap.sh installs them)."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
-        return "unshare (util-linux) or ip (iproute2) is not installed"
+        pytest.fail("unshare (util-linux) and ip (iproute2) are needed: scripts/bootstrap.sh")
     probe = subprocess.run(["unshare", "--net", "true"], capture_output=True, text=True,
                            timeout=30)
     if probe.returncode != 0:
@@ -40,8 +41,8 @@ def namespace_problem() -> str | None:
 def run_in_netns(module: str, args: Sequence[str] = (), *, timeout: float = 300,
                  env: dict[str, str] | None = None) -> dict[str, Any]:
     """``python -m module args`` in a new network namespace (cwd: the repository); its JSON
-    report. Skips the test, saying why, only when the namespace cannot be made; a script
-    that fails or prints no report fails the test with its output."""
+    report. Skips the test, saying why, only when this user may not make the namespace; a
+    script that fails or prints no report fails the test with its output."""
     problem = namespace_problem()
     if problem is not None:
         pytest.skip(problem)
