@@ -25,6 +25,14 @@ from civic.text import Text
 
 #: a terminal shows a hall's ``updated_at`` when the figures are older than this
 STALE_AFTER: Final = dt.timedelta(minutes=5)
+#: the halls keep China Standard Time: slot times are shown in it, whatever zone the
+#: terminal's own clock is set to (a hall's "09:00" is the hall's)
+HALL_ZONE: Final = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def hall_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as the halls' clocks show it (:data:`HALL_ZONE`)."""
+    return moment.astimezone(HALL_ZONE)
 
 
 @dataclass(frozen=True)

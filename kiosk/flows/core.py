@@ -25,6 +25,7 @@ from kiosk.flows.states import PrefillOutcome, PrefillState, PrintState, Step, T
 if TYPE_CHECKING:
     from civic.catalog.model import Catalog, Item
     from civic.identity import Identity
+    from kiosk.flows.ahead_service import AheadService
     from kiosk.flows.face_check import FaceService
     from kiosk.flows.services import (
         PrefillClient,
@@ -110,6 +111,7 @@ class FlowCore:
     def __init__(self, catalog: Catalog, outbox: SubmissionQueue, prefill: PrefillClient,
                  printer: PrinterService, *, settings: FlowSettings | None = None,
                  prefs: Prefs | None = None, faces: FaceService | None = None,
+                 ahead: AheadService | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone()
                  ) -> None:
@@ -120,6 +122,8 @@ class FlowCore:
         # compares faces for items that need the person checked (None: no face engine
         # and no platform comparison here, so such items cannot be completed)
         self.faces = faces
+        # "For you", halls and booking (None: this terminal does not offer them)
+        self.ahead = ahead
         self.settings = settings or FlowSettings()
         self.prefs = prefs or Prefs(self.settings.language, self.settings.volume)
         self.clock, self.now = clock, now

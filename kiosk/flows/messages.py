@@ -12,6 +12,7 @@ import string
 from typing import Final
 
 from civic.text import Text
+from kiosk.flows.messages_ahead import AHEAD_MESSAGES
 
 LANGUAGES: Final = ("zh", "en")
 
@@ -360,6 +361,7 @@ _M: dict[str, tuple[str, str]] = {
     "keypad.clear": ("清除", "Clear"),
 }
 
+_M.update(AHEAD_MESSAGES)       # "For you", halls and booking (kiosk.flows.messages_ahead)
 MESSAGES: Final[dict[str, Text]] = {key: Text(zh, en) for key, (zh, en) in _M.items()}
 
 

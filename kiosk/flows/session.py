@@ -11,6 +11,8 @@ citizen.
 :class:`~kiosk.flows.core.FlowCore` (the session's state, subscribers, steps and wipe):
 
 * :mod:`.cards` — a card read, refused or taken away;
+* :mod:`.for_you` — "For you": what this resident can apply for now, read after consent;
+* :mod:`.halls` — where to go for an item that needs a visit, booking a slot, its slip;
 * :mod:`.face_steps` — the face check of items that need one (after consent, again before
   Submit); built on
 * :mod:`.form` — choosing an item, consent and prefill, the form and its checks; built on
@@ -25,13 +27,15 @@ from __future__ import annotations
 from kiosk.flows.cards import CardSteps
 from kiosk.flows.core import FlowSettings, guarded
 from kiosk.flows.face_steps import FaceSteps
+from kiosk.flows.for_you import ForYouSteps
+from kiosk.flows.halls import HallSteps
 from kiosk.flows.idle import IdlePhase
 from kiosk.flows.states import Step, Topic
 
 __all__ = ["CitizenFlow", "FlowSettings"]
 
 
-class CitizenFlow(CardSteps, FaceSteps):
+class CitizenFlow(CardSteps, ForYouSteps, HallSteps, FaceSteps):
     @guarded
     def tick(self) -> None:
         """About once a second: idle expiry, the wait for a case number, goodbye."""

@@ -5,6 +5,7 @@
     ATTRACT → IDENTIFY → CHOOSE → ITEM → CONSENT → [FACE_CHECK] → FORM → REVIEW → SIGN → SUBMIT
        ▲         │          │       │        (face items)            │                     │
        │      REFUSED       │   AGENT_ONLY (explanation)             └→ PROOF (query_print) │
+       │                    │       └→ HALLS (where to go; book a slot; also from FACE_CHECK)
        │                    │                                              │             RECEIPT
        └───────────────────────────── wipe ◀──────────────────────────── GOODBYE ◀──────┘
 
@@ -25,6 +26,7 @@ class Step(StrEnum):
     CHOOSE = "choose"          # departments, life events, "one thing", popular, search
     ITEM = "item"              # what the item is, time limit, fee, materials
     AGENT_ONLY = "agent_only"  # where and how it is done; the village agent can help
+    HALLS = "halls"            # where to go: the halls' live queues, booking a slot (issue 19)
     CONSENT = "consent"        # authorise the use of shared data (or not)
     FACE_CHECK = "face_check"  # a face item: the person checked against the card (人证核验)
     FORM = "form"              # prefilled form with inline validation
@@ -97,3 +99,4 @@ class Topic(StrEnum):
     CASE_NUMBER = "case_number"    # the platform's case number arrived
     PRINT = "print"                # the receipt's or proof's printing moved on
     FACE = "face"                  # the face check moved on (comparing, retry, refused)
+    AHEAD = "ahead"                # "For you", the halls or a booking moved on (issue 19)

@@ -64,7 +64,7 @@ def id_cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, IdCard]:
     with IdCardEmulator(load_idcard_profiles(RESIDENTS), link_path=link, pacing=False,
                         seed=1) as emulator, connect(emulator.device_path,
                                                      timeouts=FAST) as reader:
-        for ref in ("R001", "R002", "R021"):
+        for ref in ("R001", "R002", "R013", "R021"):
             emulator.place(ref)
             assert reader.find_card()
             cards[ref] = reader.read_found_card()
