@@ -27,13 +27,15 @@ from aiortc import (
     MediaStreamTrack,
     RTCConfiguration,
     RTCDataChannel,
+    RTCIceServer,
     RTCPeerConnection,
     RTCSessionDescription,
 )
 from aiortc.mediastreams import AudioStreamTrack
+from aiortc.rtcconfiguration import RTCIceTransportPolicy
 
 from assist.frames import TestPattern
-from civic.assist import Bye, CallMessage, Chat, decode, encode
+from civic.assist import Bye, CallMessage, Chat, IceServer, decode, encode
 from civic.errors import CallMessageInvalid
 
 
@@ -66,8 +68,16 @@ class PatternTrack(MediaStreamTrack):
 class ClerkPeer:
     """The clerk's browser, in aiortc: answers one offer, echoes chat, records the rest."""
 
-    def __init__(self, *, echo: bool = True) -> None:
+    def __init__(self, *, echo: bool = True, ice_servers: tuple[IceServer, ...] = (),
+                 relay_only: bool = False) -> None:
+        """``relay_only``: the clerk offers relayed candidates only (a TURN server among
+        ``ice_servers``), so the media must pass through the relay."""
         self.echo = echo
+        self._configuration = RTCConfiguration(
+            iceServers=[RTCIceServer(urls=list(s.urls), username=s.username,
+                                     credential=s.credential) for s in ice_servers],
+            iceTransportPolicy=RTCIceTransportPolicy.RELAY if relay_only
+            else RTCIceTransportPolicy.ALL)
         self.frames_received = 0
         self.audio_frames = 0
         self.messages: list[CallMessage] = []
@@ -130,7 +140,7 @@ class ClerkPeer:
 
     # -- on the clerk's loop -------------------------------------------------------------------
     async def _answer(self, offer_sdp: str) -> str:
-        pc = self._pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        pc = self._pc = RTCPeerConnection(self._configuration)
         pc.on("datachannel", self._datachannel)
         pc.on("track", lambda track: self._tasks.append(
             asyncio.ensure_future(self._consume(track))))

@@ -35,6 +35,7 @@ class DirectSignalling:
         self.peer, self.answer_after_s, self.fail_place = peer, answer_after_s, fail_place
         self.fail_status = fail_status
         self.hung_up: list[str] = []
+        self.offers: list[str] = []
         self.polls = 0
         self._changed = threading.Condition()
         self._offer: str | None = None
@@ -50,6 +51,7 @@ class DirectSignalling:
         if self.fail_place is not None:
             raise SignallingError(self.fail_place, "as the test asked", retry_after_s=30)
         self._offer, self._placed_at = offer_sdp, time.monotonic()
+        self.offers.append(offer_sdp)
         return PlacedCall(CALL_ID, 1)
 
     def status(self, call_id: str, wait_s: int) -> CallStatus:

@@ -15,6 +15,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +33,15 @@ from assist.events import (
 )
 from assist.frames import TestPattern
 from assist.snapshots import fit_jpeg
-from civic.assist import Bye, Chat, EndReason, OpenItem, Snapshot, SnapshotRequest
+from civic.assist import (
+    Bye,
+    Chat,
+    EndReason,
+    IceServer,
+    OpenItem,
+    Snapshot,
+    SnapshotRequest,
+)
 from tests.assist.clerk_peer import ClerkPeer
 from tests.assist.direct import DirectSignalling
 
@@ -108,10 +117,11 @@ def _threads() -> set[threading.Thread]:
 
 def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
         fail_status: EndReason | None = None, microphone: str | None = None,
+        ice_servers: tuple[IceServer, ...] = (), clerk_relay_only: bool = False,
         during: Callable[[CallEngine, ClerkPeer, DirectSignalling, Recorder], None]
         ) -> dict[str, Any]:
     baseline = _threads()
-    peer = ClerkPeer() if answer else None
+    peer = ClerkPeer(ice_servers=ice_servers, relay_only=clerk_relay_only) if answer else None
     signalling = DirectSignalling(peer, fail_place=fail_place, fail_status=fail_status)
     recorder = Recorder()
     recorder.baseline = baseline  # type: ignore[attr-defined]
@@ -119,7 +129,7 @@ def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
                         media_timeout_s=MEDIA_TIMEOUT_S)
     recorder.engine = engine
     started = time.monotonic()
-    engine.start("zh", "330000000001", None, ())
+    engine.start("zh", "330000000001", None, ice_servers)
     during(engine, peer, signalling, recorder)  # type: ignore[arg-type]
     ended_at = recorder.wait_for(Ended, timeout=40)
     joined = engine.join(30)
@@ -151,7 +161,11 @@ def run(name: str, *, answer: bool = True, fail_place: EndReason | None = None,
             else [],
             "clerk_snapshot_bytes": [len(m.data) for m in peer.messages
                                      if isinstance(m, Snapshot)] if peer else [],
-            "hung_up_on_platform": signalling.hung_up, "polls": signalling.polls}
+            "hung_up_on_platform": signalling.hung_up, "polls": signalling.polls,
+            "offer_candidate_types": sorted({line.split(" typ ")[1].split()[0]
+                                             for offer in signalling.offers
+                                             for line in offer.splitlines()
+                                             if line.startswith("a=candidate:")})}
 
 
 def _full_call(engine: CallEngine, peer: ClerkPeer, signalling: DirectSignalling,
@@ -269,6 +283,48 @@ def _rss_kib() -> int:
     return 0
 
 
+TURN_USER, TURN_PASSWORD = "kiosk", "relay-secret"
+
+
+def through_turn() -> dict[str, Any]:
+    """A call relayed by coturn on 127.0.0.3, the way a county's TURN server carries calls
+    that cannot go direct: the engine is given the server (as GET /v1/assist/config names
+    it, with long-term credentials) and gathers a relayed candidate; the clerk offers only
+    relayed ones, so every packet passes through the relay."""
+    import shutil
+
+    if shutil.which("turnserver") is None:
+        return {"skipped": "coturn (turnserver) is not installed"}
+    subprocess.run(["ip", "addr", "add", "127.0.0.3/32", "dev", "lo"], check=True)
+    state = tempfile.mkdtemp(prefix="coturn-")     # its user database, not /var/lib/turn's
+    turn = subprocess.Popen(
+        ["turnserver", "-n", "--listening-ip=127.0.0.3", "--relay-ip=127.0.0.3",
+         "--listening-port=3478", "--lt-cred-mech", f"--user={TURN_USER}:{TURN_PASSWORD}",
+         "--realm=kiosk.test", "--no-tls", "--no-dtls", "--allow-loopback-peers",
+         "--no-cli", "--log-file=stdout", "--simple-log", "-v",
+         f"--userdb={state}/turndb"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(1.0)        # coturn binds its sockets within a few hundred ms
+        server = IceServer(("turn:127.0.0.3:3478?transport=udp",), TURN_USER, TURN_PASSWORD)
+        report = run("turn", ice_servers=(server,), clerk_relay_only=True,
+                     during=_talk_briefly)
+    finally:
+        turn.terminate()
+        try:
+            output, _ = turn.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            turn.kill()
+            output, _ = turn.communicate()
+    shutil.rmtree(state, ignore_errors=True)
+    # coturn logs each relayed session's allocation: evidence the media went through it
+    report["turn_allocations"] = output.count("ALLOCATE processed, success")
+    # aioice relays through channels: a bound channel is the relay carrying the peer's data
+    report["turn_channel_binds"] = output.count("CHANNEL_BIND processed, success")
+    report["credential_in_log"] = TURN_PASSWORD in output
+    return report
+
+
 def soak(calls: int = 16) -> dict[str, Any]:
     """Calls one after another in one process, as a kiosk makes them all day: the thread
     count is back to where it was after each, and memory does not grow call by call."""
@@ -315,6 +371,8 @@ def main(name: str) -> dict[str, Any]:
                    during=_nothing)
     if name == "soak":
         return soak()
+    if name == "turn":
+        return through_turn()
     if name == "no_clerks":
         return run(name, answer=False, fail_place=EndReason.NO_CLERKS, during=_nothing)
     raise SystemExit(f"unknown scenario {name}")

@@ -67,6 +67,22 @@ def test_a_microphone_that_cannot_be_opened_leaves_a_silent_track() -> None:
     assert_clean_end(report)
 
 
+def test_a_call_relayed_by_a_turn_server() -> None:
+    """With the platform's TURN server (coturn on loopback, long-term credentials) the
+    engine offers a relayed candidate besides its host one; a clerk that may only use the
+    relay still connects and frames flow, and coturn records the allocations and the
+    channels bound to carry them. The credential never reaches the log."""
+    report = scenario("turn")
+    if "skipped" in report:
+        pytest.skip(report["skipped"])
+    assert report["offer_candidate_types"] == ["host", "relay"]
+    assert report["connected"] and report["ended"] == "hung_up"
+    assert report["frames_received"] >= 10 and report["clerk_frames"] >= 10
+    assert report["turn_allocations"] >= 2 and report["turn_channel_binds"] >= 1
+    assert report["credential_in_log"] is False
+    assert_clean_end(report)
+
+
 def test_the_clerks_bye_ends_the_call() -> None:
     """A bye on the channel ends the call as CLERK_HUNG_UP, with nothing left running."""
     report = scenario("clerk_bye")
