@@ -102,10 +102,12 @@ class CallEngine:
 
     def join(self, timeout: float) -> bool:
         """Wait up to ``timeout`` s for the call's thread to end; True when it has (or never
-        started)."""
+        started). From the observer (the call's own thread) it returns False at once."""
         thread = self._thread
         if thread is None:
             return True
+        if thread is threading.current_thread():
+            return False    # asked by the observer, on the call's own thread: never wait
         thread.join(timeout)
         return not thread.is_alive()
 

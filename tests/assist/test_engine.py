@@ -129,3 +129,21 @@ def test_stats_start_empty() -> None:
     assert (stats.answered, stats.connected, stats.frames_sent, stats.frames_received,
             stats.messages_received, stats.answer_to_first_frame_s) == \
         (False, False, 0, 0, (), None)
+
+
+def test_join_from_the_observer_does_not_deadlock() -> None:
+    """An observer that joins the engine on Ended (its own thread) gets False at once
+    instead of a RuntimeError or a hang; join from elsewhere then returns True."""
+    answers: list[bool] = []
+    holder: list[CallEngine] = []
+
+    def observer(event: CallEvent) -> None:
+        if isinstance(event, Ended):
+            answers.append(holder[0].join(5))
+
+    engine = CallEngine(DirectSignalling(None, fail_place=EndReason.NO_CLERKS),
+                        PushedFrames(), observer)
+    holder.append(engine)
+    engine.start("zh", None, None, ())
+    assert engine.join(20)
+    assert answers == [False]
