@@ -3,7 +3,14 @@
 :class:`CallEngine` runs the call (:mod:`assist.webrtc`) on the thread ``assist-call``
 with its own asyncio loop, as the issue and the verified facts ask: aiortc's loop must
 never be the GUI's, and a blocking signalling call (a long poll) must never hold the
-loop, so those run on the engine's own executor (threads ``assist-signalling``).
+loop, so those run on the engine's own executor. The threads of one call:
+
+* ``assist-call``: the loop (aiortc's peer connection, ICE, DTLS, SCTP, the observer);
+* ``assist-signalling_N`` (at most 2): the long poll, placing and hanging up;
+* ``assist-media_N``: the loop's default executor, where aiortc encodes each frame;
+* ``video-decoder``, ``audio-decoder``: aiortc's decoders, one per remote track;
+* a microphone's MediaPlayer thread, when one is configured and opens; a
+  :class:`~assist.frames.CameraFrames` source's ``assist-camera``.
 
 Every entry point but the constructor is thread-safe. The observer receives the events of
 :mod:`assist.events` on the engine's thread, exactly one :class:`~assist.events.Ended`
