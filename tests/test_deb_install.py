@@ -313,6 +313,13 @@ def test_install_upgrade_with_a_queue_and_refused_downgrade(
     assert migrations() == applied                     # the same migrations, applied once
     assert (DATA / LAST_VERSION_FILE).read_text() == f"{n1}\n"
 
+    # -- video help's media stack is in the package: an offer made with its aiortc and
+    # PyAV, the platform reached; nobody is on duty on this sandbox, so nobody answers
+    dialled = sh(*as_kiosk("kiosk", "assist", "dial", "--wait", "5", "--json"), check=False,
+                 timeout=120)
+    assert dialled.returncode == 2, dialled.stdout + dialled.stderr
+    assert json.loads(dialled.stdout)["answered"] is False
+
     # -- back to N: the app refuses the data dir N+1 used, with the unit's no-restart status
     apt_install(debs[n], "--allow-downgrades")
     refused = sh(*as_kiosk("kiosk", "run", "--quit-after-ready", x=True), timeout=300,
