@@ -9,7 +9,7 @@ loop, so those run on the engine's own executor. The threads of one call:
 * ``assist-signalling_N`` (at most 2): the long poll, placing and hanging up;
 * ``assist-media_N``: the loop's default executor, where aiortc encodes each frame;
 * ``video-decoder``, ``audio-decoder``: aiortc's decoders, one per remote track;
-* a microphone's MediaPlayer thread, when one is configured and opens; a
+* ``media-player``: aiortc's reader of a configured microphone, when it opens; a
   :class:`~assist.frames.CameraFrames` source's ``assist-camera``.
 
 Every entry point but the constructor is thread-safe. The observer receives the events of
