@@ -134,8 +134,12 @@ class KioskApp(TerminalApp):
             source=self.wiring.face_source, camera=self.config.devices.face_camera,
             document_camera=self.config.devices.document_camera)
         self.closers.append(faces.close)
+        from kiosk.flows.ahead_service import PlatformAhead
+
+        # "For you", halls and booking run on the card sessions' worker (issue 19)
         self.flow = flow = CitizenFlow(self.load_catalog(), self.outbox, prefill, printer,
-                                       settings=settings, prefs=self.prefs, faces=faces)
+                                       settings=settings, prefs=self.prefs, faces=faces,
+                                       ahead=PlatformAhead(prefill))
         self.window.bind(flow, face_pipeline=faces.pipeline)
         self._open_video_help(flow, prefill_client, faces)
         self.wiper = wipe.Wiper(flow, self.window, self.keyboard, self.speaker)

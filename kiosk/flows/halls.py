@@ -379,3 +379,13 @@ class HallSteps(FlowCore):
         self.idle.activity()
         self._drop_halls()
         self._go(self._halls_return)
+
+    @guarded
+    def finish_halls(self) -> None:
+        """Done here: the card session ends, then goodbye (take the card and the slip)."""
+        self._need("finish_halls", Step.HALLS)
+        self._end_card_session()
+        if not self.card_present:
+            self.wipe("finished")
+            return
+        self._go(Step.GOODBYE)

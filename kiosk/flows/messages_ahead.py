@@ -9,7 +9,7 @@ from typing import Final
 
 AHEAD_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     # -- "For you" on the choose screen ---------------------------------------------------
-    "foryou.tab": ("为您推荐", "For you"),
+    "choose.for_you": ("为您推荐", "For you"),
     "foryou.ask_title": ("为您推荐：您现在可以办理的事项", "For you: what you can apply for now"),
     "foryou.ask_body": ("需要您同意：本机将在本次办理中向平台读取您的共享数据，"
                         "找出您现在可以办理的事项。您离开后本机不保留任何内容。",
@@ -63,7 +63,8 @@ AHEAD_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "halls.confirm_title": ("请确认预约", "Please confirm your booking"),
     "halls.item": ("事项：{item}", "Service: {item}"),
     "halls.hall": ("大厅：{hall}", "Hall: {hall}"),
-    "halls.when": ("时间：{date} {start}–{end}", "Time: {date} {start}–{end}"),
+    "halls.when": ("时间：{date}（{weekday}）{start}–{end}",
+                   "Time: {date} ({weekday}) {start}–{end}"),
     "halls.confirm": ("确认预约", "Confirm booking"),
     "halls.other_time": ("换个时间", "Other times"),
     "halls.booking": ("正在预约…", "Booking…"),

@@ -65,6 +65,25 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "item": ("选择这个事项", "Choose this service"),
     "group": ("打开这一类事项", "Open this group of services"),
     "continue": ("继续办理，重新计时", "Continue; the time starts again"),
+    # "For you", the halls and booking (issue 19)
+    "mode_for_you": ("显示您现在可以办理的事项", "Show what you can apply for now"),
+    "for_you_agree": ("同意本次读取您的共享数据，显示为您推荐的事项",
+                      "Agree to read your shared data for this visit and show what you can "
+                      "apply for"),
+    "for_you_item": ("选择这个为您推荐的事项", "Choose this suggested service"),
+    "find_halls": ("查看办理此事项的服务大厅、排队情况，并预约", "See the halls for this "
+                   "service with their queues, and book a time"),
+    "hall_book": ("查看这个大厅的可预约时段", "See this hall's free times"),
+    "prev_day": ("查看前一天的时段", "Show the day before"),
+    "next_day": ("查看后一天的时段", "Show the day after"),
+    "slot": ("选择这个时段", "Choose this time"),
+    "other_halls": ("回到大厅列表", "Back to the list of halls"),
+    "other_times": ("换一个时段", "Choose another time"),
+    "confirm_booking": ("确认预约这个时段，并打印预约单", "Book this time and print the "
+                        "appointment slip"),
+    "cancel_booking": ("取消这个预约", "Cancel this booking"),
+    "reprint_slip": ("重新打印预约单", "Print the appointment slip again"),
+    "halls_back": ("离开大厅列表，返回上一步", "Leave the halls and go back one step"),
     # the form's inputs (their name is the field's label)
     "field": ("填写此项", "Fill in this answer"),
     "field_required": ("必填项", "Required"),

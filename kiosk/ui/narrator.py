@@ -18,6 +18,7 @@ PROMPTS: dict[Step, tuple[str, ...]] = {
     Step.CHOOSE: ("choose.search",),
     Step.ITEM: ("item.materials",),
     Step.AGENT_ONLY: ("agent.title", "agent.helper"),
+    Step.HALLS: ("halls.title", "halls.sorted"),
     Step.CONSENT: ("consent.title", "consent.body"),
     Step.FACE_CHECK: ("face.title",),
     Step.FORM: ("form.title",),
@@ -50,6 +51,11 @@ class Narrator:
             # what the face check asks now (look straight, turn left...): said at once
             self.speaker.stop()
             self.speaker.say(tr(self.flow.face_prompt_key, lang), lang)
+        elif topic is Topic.AHEAD and self.flow.step is Step.CHOOSE:
+            # "For you" arrived (or will not): its items, reasons and dates read out
+            self.speaker.stop()
+            for text in self.flow.for_you_spoken():
+                self.speaker.say(text, lang)
         elif topic is Topic.IDLE:
             status = self.flow.idle_status()
             if status.phase is IdlePhase.WARNING and not self._warned:

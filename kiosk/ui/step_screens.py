@@ -23,6 +23,7 @@ from kiosk.ui.screens.error import ErrorScreen
 from kiosk.ui.screens.face_check import FaceCheckScreen, PipelineFactory
 from kiosk.ui.screens.form import FormScreen, PhotoTaker
 from kiosk.ui.screens.goodbye import GoodbyeScreen
+from kiosk.ui.screens.halls import HallsScreen
 from kiosk.ui.screens.identify import IdentifyScreen
 from kiosk.ui.screens.item import ItemScreen
 from kiosk.ui.screens.proof import ProofScreen
@@ -36,7 +37,8 @@ from kiosk.ui.theme import theme_for
 #: the screen of each step but the attract screen (built before any session can exist)
 SCREENS: dict[Step, type[Screen]] = {
     Step.IDENTIFY: IdentifyScreen, Step.REFUSED: RefusedScreen, Step.CHOOSE: ChooseScreen,
-    Step.ITEM: ItemScreen, Step.AGENT_ONLY: AgentOnlyScreen, Step.CONSENT: ConsentScreen,
+    Step.ITEM: ItemScreen, Step.AGENT_ONLY: AgentOnlyScreen, Step.HALLS: HallsScreen,
+    Step.CONSENT: ConsentScreen,
     Step.FACE_CHECK: FaceCheckScreen,
     Step.FORM: FormScreen, Step.REVIEW: ReviewScreen, Step.SIGN: SignScreen,
     Step.SUBMIT: SubmitScreen, Step.RECEIPT: ReceiptScreen, Step.PROOF: ProofScreen,

@@ -21,12 +21,14 @@ class AgentOnlyScreen(Screen):
         self.why = self.label("muted")
         self.helper = self.label("good")
         self.back = self.button(self.flow.back, name="back")
+        # where to go: the halls' live queues and a booking (issue 19), where offered
+        self.halls = self.button(self.flow.find_halls, name="find_halls")
         self.done = self.button(self.flow.finish, primary=True, name="finish")
         for widget in (self.title, self.item_name, self.where, self.steps, self.why,
                        self.helper):
             self.root.addWidget(widget)
         self.root.addStretch(1)
-        self.root.addLayout(self.row(self.back, self.done, stretch_first=True))
+        self.root.addLayout(self.row(self.back, self.halls, self.done, stretch_first=True))
 
     def refresh(self) -> None:
         item = self.flow.item
@@ -45,3 +47,5 @@ class AgentOnlyScreen(Screen):
         self.helper.setVisible(bool(handling and handling.agent_can_handle))
         self.back.setText(self.t("nav.back"))
         self.done.setText(self.t("nav.home"))
+        self.halls.setText(self.t("halls.find"))
+        self.halls.setVisible(self.flow.offers_halls)

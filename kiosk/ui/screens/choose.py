@@ -2,6 +2,8 @@
 
 Elder mode shows one column and four choices at a time; normal mode a 3×3 grid. Search
 takes Chinese, full pinyin or initials (``catalog.search``) from the on-screen keyboard.
+Where the terminal offers it, the screen opens on "For you" (``for_you_panel``): the
+consent first, then what this resident can apply for now.
 """
 
 from __future__ import annotations
@@ -14,30 +16,35 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLineEdit, QPushButton, QScrollArea, QWidget
 
 from kiosk.flows import CitizenFlow, Step
+from kiosk.flows.states import Topic
 from kiosk.ui.accessible import describe
 from kiosk.ui.accessible_texts import description
 from kiosk.ui.screens.base import Screen, clear_layout
+from kiosk.ui.screens.for_you_panel import ForYouPanel
 from kiosk.ui.widgets import ChoiceButton
 
 if TYPE_CHECKING:
     from civic.catalog.model import Bundle, Department, LifeEvent
 
-MODES = ("popular", "departments", "life_events", "bundles")
+MODES = ("for_you", "popular", "departments", "life_events", "bundles")
 SENSITIVE = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
 
 
 class ChooseScreen(Screen):
     step = Step.CHOOSE
+    topics = frozenset({Topic.AHEAD})          # "For you" arrived (or will not)
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
-        self.mode = "popular"
+        self.mode = self.first_mode()
         self.group: str | None = None          # the department / life event / bundle open
         self.page = 0
         self.hits: list[str] | None = None     # item codes found by the last search
         self.greeting = self.label("title")
         self.mode_buttons: dict[str, QPushButton] = {}
         for mode in MODES:
+            if mode == "for_you" and not flow.offers_for_you:
+                continue
             button = self.button(partial(self.set_mode, mode), name=f"mode_{mode}")
             button.setCheckable(True)
             self.mode_buttons[mode] = button
@@ -61,6 +68,8 @@ class ChooseScreen(Screen):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(self.choices)
         self.empty = self.label("notice")
+        self.for_you = ForYouPanel(flow, self)
+        self.for_you.hide()        # until refresh decides: shown unsized, it grows the window
         self.prev = self.button(lambda: self.turn(-1), name="prev")
         self.next = self.button(lambda: self.turn(1), name="next")
         self.up = self.button(self.close_group, name="up")
@@ -73,6 +82,15 @@ class ChooseScreen(Screen):
         self.root.addLayout(search_row)
         self.root.addWidget(self.empty)
         self.root.addWidget(self.scroll_area, 1)
+        self.root.addWidget(self.for_you, 1)
+
+    def first_mode(self) -> str:
+        """What a new session opens on: "For you" where it is offered."""
+        return "for_you" if self.flow.offers_for_you else "popular"
+
+    @property
+    def showing_for_you(self) -> bool:
+        return self.mode == "for_you" and self.hits is None
 
     # -- actions -----------------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
@@ -110,6 +128,8 @@ class ChooseScreen(Screen):
         assert catalog is not None              # a session is here: its card was read
         if self.hits is not None:
             return [(c, catalog.get(c).name.get(lang), True) for c in self.hits]
+        if self.mode == "for_you":             # the panel shows it, not the grid
+            return []
         if self.mode == "popular":
             items = catalog.popular(24)
         elif self.group is None:
@@ -156,10 +176,15 @@ class ChooseScreen(Screen):
             self.grid.addWidget(button, i // columns, i % columns)
             button.show()
         self.scroll_area.verticalScrollBar().setValue(0)
+        for_you = self.showing_for_you
+        self.for_you.setVisible(for_you)
+        self.scroll_area.setVisible(not for_you)
+        if for_you:
+            self.for_you.refresh(self.theme)
         self.empty.setText(self.t("choose.no_hits"))
         self.empty.setVisible(self.hits is not None and not entries)
-        self.prev.setEnabled(self.page > 0)
-        self.next.setEnabled(self.page < pages - 1)
+        self.prev.setEnabled(self.page > 0 and not for_you)
+        self.next.setEnabled(self.page < pages - 1 and not for_you)
         self.up.setVisible(self.group is not None or self.hits is not None)
 
     def item_buttons(self) -> list[ChoiceButton]:
@@ -168,5 +193,6 @@ class ChooseScreen(Screen):
     def clear(self) -> None:
         self.greeting.clear()
         self.search.clear()
-        self.mode, self.group, self.page, self.hits = "popular", None, 0, None
+        self.mode, self.group, self.page, self.hits = self.first_mode(), None, 0, None
         clear_layout(self.grid)
+        self.for_you.clear()

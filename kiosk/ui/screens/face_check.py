@@ -66,6 +66,8 @@ class FaceCheckScreen(Screen):
         self.retry = self.button(self.flow.face_retry, primary=True, name="face_retry")
         self.attest = self.button(self.flow.attest_identity, primary=True, name="face_attest")
         self.finish = self.button(self.flow.restart, primary=True, name="face_finish")
+        # sent to a hall: which one, how long its queue is, and a booking (issue 19)
+        self.halls = self.button(self.flow.find_halls, name="find_halls")
         middle = QHBoxLayout()
         middle.setSpacing(24)
         middle.addWidget(self.guide, 3)
@@ -76,7 +78,7 @@ class FaceCheckScreen(Screen):
         for widget in (self.prompt, self.progress, self.notice):
             self.root.addWidget(widget)
         self.root.addLayout(self.row(self.back, self.cannot, self.retry, self.attest,
-                                     self.finish, stretch_first=True))
+                                     self.halls, self.finish, stretch_first=True))
         self._prompt_key = "face.straight"
 
     # -- life cycle -------------------------------------------------------------------------
@@ -217,6 +219,8 @@ class FaceCheckScreen(Screen):
         self.retry.setVisible(camera and phase is FacePhase.RETRY)
         self.attest.setVisible(route is FaceRoute.AGENT)
         self.finish.setVisible(ended)
+        self.halls.setVisible(ended and flow.offers_halls and route is not FaceRoute.AGENT)
+        self.halls.setText(self.t("halls.find"))
         self.back.setText(self.t("nav.back"))
         self.cannot.setText(self.t("face.cannot"))
         self.retry.setText(self.t("face.retry"))
