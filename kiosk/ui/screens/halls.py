@@ -43,6 +43,20 @@ WAITING = {HallsPhase.LOADING: "halls.loading", HallsPhase.SLOTS_LOADING: "halls
            HallsPhase.BOOKING: "halls.booking", HallsPhase.CANCELLING: "halls.cancelling"}
 
 
+def show_items(layout: QLayout) -> None:
+    """Show what was just added to ``layout`` (and its rows): a child added to a shown
+    widget stays hidden until shown, where a layout would only show it a turn later."""
+    for index in range(layout.count()):
+        entry = layout.itemAt(index)
+        if entry is None:
+            continue
+        widget, sub = entry.widget(), entry.layout()
+        if widget is not None:
+            widget.show()
+        elif sub is not None:
+            show_items(sub)
+
+
 class HallsScreen(Screen):
     step = Step.HALLS
     topics = frozenset({Topic.AHEAD})
@@ -106,6 +120,7 @@ class HallsScreen(Screen):
         elif phase is HallsPhase.CANCELLED:
             self._action("other_halls", "halls.other_halls", flow.other_halls)
         self.body.addStretch(1)
+        show_items(self.body)
         shown = phase is HallsPhase.BOOKED and bool(flow.slip_preview)
         self.preview.set_png(flow.slip_preview if shown else b"")
         self.preview.setVisible(shown)

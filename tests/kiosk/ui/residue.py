@@ -1,5 +1,6 @@
 """Looking everywhere a previous citizen's name or ID number, their card session's id, their
-certified record, or a frame of their face could still be."""
+certified record, a frame of their face, or what the platform said they can apply for or
+booked ("For you", an appointment) could still be."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
 )
 
+from civic.ahead import Appointment, Eligible, EligibleItem
 from civic.identity import Identity
 from civic.records import Record
 from faces.frame import Frame
@@ -70,6 +72,7 @@ def residue(secrets: list[str], flow: Any, keyboard: Any) -> list[str]:
     found += [f"a certified record is still alive: {o!r}" for o in gc.get_objects()
               if isinstance(o, Record)]
     found += face_residue(flow)
+    found += ahead_residue(flow)
     for path in keyboard.learned_files():
         data = path.read_bytes()
         for secret in secrets:
@@ -97,3 +100,21 @@ def face_residue(flow: Any) -> list[str]:
     if getattr(flow, "identity_check", None) is not None:
         found.append("the flow still holds the identity check")
     return found
+
+
+def ahead_residue(flow: Any) -> list[str]:
+    """Where "For you" or a booking could outlive the session: the flow's list, halls or
+    appointment, or the platform's answers alive in memory."""
+    found: list[str] = []
+    if getattr(flow, "for_you", ()):
+        found.append("the flow still holds 'For you'")
+    for name in ("appointment", "hall", "slot"):
+        if getattr(flow, name, None) is not None:
+            found.append(f"the flow still holds its {name}")
+    if getattr(flow, "slip_preview", b""):
+        found.append("the flow still holds the appointment slip's picture")
+    gc.collect()
+    found += [f"a {type(o).__name__} is still alive" for o in gc.get_objects()
+              if isinstance(o, Eligible | EligibleItem | Appointment)]
+    return found
+
