@@ -32,6 +32,7 @@ from kiosk.app.catalog_swap import CatalogSwap
 from kiosk.app.terminal import TerminalApp
 from kiosk.closing import close_in_reverse
 from kiosk.config import Config
+from kiosk.flows.ahead_service import PlatformAhead
 from kiosk.flows.session import CitizenFlow, FlowSettings
 from kiosk.ui.agent.tasks import Tasks
 from kiosk.ui.agent.window import AgentWindow
@@ -104,12 +105,15 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
     dashboard = QueueDashboard(outbox, auth, trigger=worker.trigger if worker else lambda: None,
                                progress=engine.progress if engine else None)
     closers.append(dashboard.close)
+    ahead = None
     if prefill is None:
         # the agent's sessions are opened with the signed-in agent's token (platform API)
         bridge = PrefillBridge(invoker, parts.prefill_client(creds, config),
                                agent_token=auth.token)
         closers.append(bridge.close)
         prefill = bridge
+        # "For you" and booking for the resident at the door, on the same worker (issue 19)
+        ahead = PlatformAhead(bridge, agent_token=auth.token)
     if printer is None:                 # the portable printer of the agent's kit, if any
         printer = parts.printer_bridge(invoker, config)
         closers.append(printer.close)
@@ -124,7 +128,7 @@ def build_agent_mode(*, data_dir: Path, config: Config, outbox: Outbox, catalog:
         online_wait_s=3.0)
     settings = dataclasses.replace(settings, **(flow_settings or {}))
     queue = VisitQueue(AgentOutbox(outbox, auth), dashboard)
-    flow = CitizenFlow(catalog, queue, prefill, printer, settings=settings)
+    flow = CitizenFlow(catalog, queue, prefill, printer, settings=settings, ahead=ahead)
     visit = AgentVisit(auth, book, dashboard, flow, queue)
     closers.append(visit.close)
     tasks = Tasks(invoker, "agent")

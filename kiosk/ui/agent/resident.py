@@ -3,6 +3,11 @@ the platform's reason; a tap starts that application on the citizen flow's scree
 
 A resident not on the list can still be helped (any item of the catalog); a card that
 cannot identify its holder (expired...) shows why, in the flow's own words.
+
+With the resident's consent and a network, the page also offers the platform's live "For
+you" (read in the resident's card session, as at the kiosk: ``kiosk.flows.for_you``), each
+item with its reason and due date; a tap starts it, and an item that needs a visit offers
+the halls and a booking on the resident's behalf from its item screen.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.agent.visit import AgentVisit
 from kiosk.flows import Step
+from kiosk.flows.for_you import ForYouState
+from kiosk.flows.messages import tr
 from kiosk.ui.agent.page import PageWidget
 from kiosk.ui.agent.texts import TEXTS
 from kiosk.ui.screens.base import clear_layout
@@ -36,6 +43,8 @@ class ResidentPage(PageWidget):
         self.root.addWidget(self.village)
         self.root.addWidget(self.notice)
         self.root.addWidget(self.heading)
+        self.live = self.button(visit.flow.show_for_you, name="for_you_agree")
+        self.root.addWidget(self.live)
         area, self.column = self.scroll_list()
         self.root.addWidget(area, 1)
         self.all_items = self.button(lambda: visit.start(None), name="all_items")
@@ -67,6 +76,11 @@ class ResidentPage(PageWidget):
         self.end.setText(self.t("res.end"))
         clear_layout(self.column)
         self.items = []
+        live = identified and flow.offers_for_you
+        self.live.setText(self.t("res.for_you_ask"))
+        self.live.setVisible(live and flow.for_you_state is ForYouState.ASK)
+        if live and flow.for_you_state is not ForYouState.ASK:
+            self._for_you()
         if resident is not None and identified:
             catalog = flow.catalog
             for entry in resident.eligible:
@@ -85,6 +99,28 @@ class ResidentPage(PageWidget):
                 empty.setText(self.t("res.none"))
                 self.column.addWidget(empty)
         self.column.addStretch(1)
+
+    def _for_you(self) -> None:
+        """The platform's live list (or why there is none), above the work list's."""
+        flow, lang = self.visit.flow, self.language()
+        heading = self.label("big")
+        heading.setText(self.t("res.for_you"))
+        self.column.addWidget(heading)
+        notice = flow.for_you_notice
+        if notice is not None:
+            line = self.label("notice")
+            line.setText(notice.get(lang))
+            self.column.addWidget(line)
+        for entry in flow.for_you if flow.for_you_state is ForYouState.READY else ():
+            lines = [flow.catalog.get(entry.item_code).name.get(lang),
+                     self.t("res.reason", reason=entry.reason.get(lang))]
+            if entry.due_by is not None:
+                lines.append(tr("foryou.due", lang, date=entry.due_by.isoformat()))
+            button = ChoiceButton("\n".join(lines), partial(self.visit.start, entry.item_code),
+                                  key=entry.item_code, min_height=88, parent=self)
+            button.setProperty("role", "for_you_item")
+            self.column.addWidget(button)
+            self.items.append(button)
 
     def clear(self) -> None:
         clear_layout(self.column)

@@ -59,6 +59,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "res.none": ("清单上暂无可申请事项。", "Nothing to apply for on the list right now."),
     "res.reason": ("理由：{reason}", "Why: {reason}"),
     "res.all_items": ("全部事项", "All items"),
+    "res.for_you_ask": ("居民同意后，查看平台实时推荐", "With the resident's consent: what the "
+                        "platform suggests now"),
+    "res.for_you": ("平台实时推荐（可申请事项）", "Suggested by the platform now"),
     "res.end": ("结束走访", "End visit"),
     "res.submitted": ("本次已提交 {count} 件", "{count} submitted on this visit"),
     # queue

@@ -152,6 +152,8 @@ class AgentWindow(QMainWindow):
             self.refresh_current()
 
     def _on_flow(self, topic: Topic) -> None:
+        if topic is Topic.AHEAD and self.visit.page is Page.RESIDENT:
+            self.page_widget().refresh()      # the platform's "For you" for the resident
         if topic is Topic.WIPED:
             self.wipe_widgets()
         if topic in (Topic.PREFS, Topic.WIPED):

@@ -25,11 +25,14 @@ class ItemScreen(Screen):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         self.back = self.button(self.flow.back, name="back")
+        # an item that needs a visit (or, on an agent's laptop, one only a hall or an agent
+        # finishes): where to go and a booking (issue 19)
+        self.halls = self.button(self.flow.find_halls, name="find_halls")
         self.start = self.button(self.flow.start_item, primary=True, name="start")
         for widget in (self.title, self.facts, self.materials_title):
             self.root.addWidget(widget)
         self.root.addWidget(scroll, 1)
-        self.root.addLayout(self.row(self.back, self.start, stretch_first=True))
+        self.root.addLayout(self.row(self.back, self.halls, self.start, stretch_first=True))
 
     def refresh(self) -> None:
         item = self.flow.item
@@ -61,6 +64,9 @@ class ItemScreen(Screen):
             widget.show()
         self.materials.addStretch(1)
         self.back.setText(self.t("nav.back"))
+        self.halls.setText(self.t("halls.find"))
+        self.halls.setVisible(self.flow.offers_halls and (
+            item.visits_required > 0 or item.mode is Mode.AGENT_ONLY))
         self.start.setText(self.t("item.start_print" if item.mode is Mode.QUERY_PRINT
                                   else "item.start"))
 
