@@ -289,3 +289,20 @@ def test_the_wipe_leaves_nothing_of_for_you_or_the_booking(
     assert (ahead_flow.for_you, ahead_flow.halls, ahead_flow.slots, ahead_flow.hall,
             ahead_flow.appointment, ahead_flow.slip_preview) == ((), (), (), None, None, b"")
     assert ahead_flow.for_you_state is ForYouState.ASK and ahead_flow.card_session_id is None
+
+
+def test_a_face_check_that_sends_the_citizen_to_a_hall_offers_the_halls(
+        ahead_flow: CitizenFlow, id_cards: dict[str, IdCard]) -> None:
+    """The elderly allowance needs the person checked; where this terminal cannot check
+    (no face engine here) the citizen is sent to a hall: the halls that handle it are one
+    tap away, and leaving them returns to the check's explanation."""
+    ahead_flow.card_placed(id_cards["R001"])
+    ahead_flow.choose(ELDERLY_ALLOWANCE)
+    ahead_flow.start_item()
+    ahead_flow.give_consent(True)
+    assert ahead_flow.step is Step.FACE_CHECK
+    ahead_flow.find_halls()
+    assert ahead_flow.step is Step.HALLS and ahead_flow.halls_phase is HallsPhase.LIST
+    assert {h.hall_id for h in ahead_flow.halls} == {"H01", "H02", "H03", "H06"}
+    ahead_flow.leave_halls()
+    assert ahead_flow.step is Step.FACE_CHECK
