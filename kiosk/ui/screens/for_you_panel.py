@@ -11,10 +11,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.flows.for_you import ForYouState
 from kiosk.flows.messages import tr
+from kiosk.ui.accessible import focus_first
 from kiosk.ui.screens.base import clear_layout
 from kiosk.ui.widgets import ChoiceButton, text_label, touch_button
 
@@ -29,6 +30,7 @@ class ForYouPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("for_you")
         self.flow = flow
+        self._focus_pending = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
@@ -69,6 +71,10 @@ class ForYouPanel(QWidget):
     def refresh(self, theme: Theme) -> None:
         flow, lang = self.flow, self.flow.language
         state = flow.for_you_state
+        focused = QApplication.focusWidget()
+        # a keypad user pressed "Agree and show" (hidden now) or an entry (replaced); while
+        # the list loads there is nothing to focus, so the move waits for it
+        had_focus = self._focus_pending or (focused is not None and self.isAncestorOf(focused))
         self.ask.setVisible(state is ForYouState.ASK)
         self.ask_title.setText(tr("foryou.ask_title", lang))
         self.ask_body.setText(tr("foryou.ask_body", lang))
@@ -87,6 +93,8 @@ class ForYouPanel(QWidget):
         self.list.addStretch(1)
         self.scroller.setVisible(state is ForYouState.READY and bool(flow.for_you))
         self.scroller.verticalScrollBar().setValue(0)
+        if had_focus and (self._focus_pending or focused is None or not focused.isVisible()):
+            self._focus_pending = not focus_first(self.entries if self.buttons() else self)
 
     def caption(self, entry: EligibleItem) -> str:
         """The item's name, then why and by when, on lines of their own."""
@@ -102,3 +110,4 @@ class ForYouPanel(QWidget):
 
     def clear(self) -> None:
         clear_layout(self.list)
+        self._focus_pending = False

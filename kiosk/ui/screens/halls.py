@@ -13,6 +13,7 @@ from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLayout,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.flows import CitizenFlow, PrintState, Step
 from kiosk.flows.halls import HallsPhase
 from kiosk.flows.states import Topic
-from kiosk.ui.accessible import describe
+from kiosk.ui.accessible import describe, focus_first
 from kiosk.ui.screens.base import Screen, clear_layout
 from kiosk.ui.screens.hall_cards import (
     HallCard,
@@ -63,6 +64,7 @@ class HallsScreen(Screen):
 
     def __init__(self, flow: CitizenFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
+        self._focus_pending = False
         self.title = self.label("title")
         self.item_name = self.label("subtitle")
         self.notice = self.label("notice")
@@ -106,6 +108,11 @@ class HallsScreen(Screen):
         busy = WAITING.get(phase)
         self.progress.setVisible(busy is not None)
         describe(self.progress, self.t(busy) if busy else "")
+        focused = QApplication.focusWidget()
+        # a keypad user's focus was on a control this redraw replaces: it moves to the new
+        # content's first control (after a wait, which has none, once the content comes)
+        had_focus = self._focus_pending or (focused is not None
+                                            and self.content.isAncestorOf(focused))
         clear_layout(self.body)
         if busy is not None:
             self._line("notice", self.t(busy))
@@ -121,6 +128,8 @@ class HallsScreen(Screen):
             self._action("other_halls", "halls.other_halls", flow.other_halls)
         self.body.addStretch(1)
         show_items(self.body)
+        if had_focus:
+            self._focus_pending = not focus_first(self.content)
         shown = phase is HallsPhase.BOOKED and bool(flow.slip_preview)
         self.preview.set_png(flow.slip_preview if shown else b"")
         self.preview.setVisible(shown)
@@ -211,7 +220,12 @@ class HallsScreen(Screen):
             self._action("reprint_slip", "halls.reprint", flow.print_slip)
         self._action("cancel_booking", "halls.cancel", flow.cancel_appointment, danger=True)
 
+    def leave(self) -> None:
+        self._focus_pending = False
+        super().leave()
+
     def clear(self) -> None:
+        self._focus_pending = False
         clear_layout(self.body)
         self.preview.clear_image()
         self.item_name.clear()

@@ -224,3 +224,34 @@ def test_booking_offline_is_said_in_words(qtbot, demo, kiosk) -> None:  # noqa: 
     qtbot.waitUntil(lambda: kiosk.flow.halls_notice is not None, timeout=WAIT)
     assert kiosk.flow.halls_phase is HallsPhase.CONFIRM
     assert tr("halls.book_offline", "zh") in texts(current(kiosk.window))
+
+
+def test_a_keypad_user_keeps_focus_through_for_you_and_the_halls(
+        qtbot, demo, kiosk) -> None:  # noqa: F811
+    """"Agree and show" pressed by key hides itself: focus moves to the first item of the
+    list; "Book" pressed by key rebuilds the halls screen: focus moves to the day's first
+    control; every control on the way is named and described."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    identify(qtbot, demo, kiosk)
+    agree = role(kiosk.window, "for_you_agree")
+    assert agree.accessibleDescription()
+    agree.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(agree, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: kiosk.flow.for_you_state is ForYouState.READY, timeout=WAIT)
+    focused = QApplication.focusWidget()
+    assert focused is current(kiosk.window).for_you.buttons()[0]
+    assert focused.property("role") == "for_you_item" and focused.accessibleDescription()
+    choose_by_search(qtbot, kiosk.window, "失能评估", ASSESSMENT)
+    tap(qtbot, role(kiosk.window, "find_halls"))
+    qtbot.waitUntil(lambda: kiosk.flow.halls_phase is HallsPhase.LIST, timeout=WAIT)
+    book = hall_cards(kiosk)[0].book
+    assert book.accessibleDescription()
+    book.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(book, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: kiosk.flow.halls_phase is HallsPhase.SLOTS, timeout=WAIT)
+    focused = QApplication.focusWidget()
+    assert focused is not None and current(kiosk.window).content.isAncestorOf(focused)
+    assert focused.property("role") in ("prev_day", "next_day", "slot")
+    assert focused.accessibleDescription()
