@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from kiosk.flows.ahead_service import AheadOutcome, BookingRequest
 from kiosk.flows.core import FlowCore, guarded, log
-from kiosk.flows.messages import MESSAGES
+from kiosk.flows.messages import MESSAGES, tr
+from kiosk.flows.messages_ahead import WEEKDAYS
 from kiosk.flows.states import PrefillOutcome, PrintState, Step, Topic
 
 if TYPE_CHECKING:
@@ -52,6 +53,16 @@ _BOOKING_WORDS = {AheadOutcome.OFFLINE: "halls.book_offline",
 #: a card session that did not open, told as the booking's outcome
 _NOT_OPENED = {PrefillOutcome.OFFLINE: AheadOutcome.OFFLINE,
                PrefillOutcome.NO_SESSION: AheadOutcome.NO_SESSION}
+
+
+def when_words(start: dt.datetime, end: dt.datetime, language: str) -> str:
+    """A slot's day and time as the halls' clocks show them, in words."""
+    from civic.ahead import hall_time
+
+    start, end = hall_time(start), hall_time(end)
+    return tr("halls.when", language, date=start.date().isoformat(),
+              weekday=WEEKDAYS[language][start.weekday()], start=f"{start:%H:%M}",
+              end=f"{end:%H:%M}")
 
 
 class HallSteps(FlowCore):
@@ -370,6 +381,21 @@ class HallSteps(FlowCore):
             self.halls_phase, self.halls_notice = HallsPhase.BOOKED, \
                 MESSAGES["halls.cancel_failed"]
         self._changed(Topic.AHEAD)
+
+    def halls_spoken(self) -> list[str]:
+        """What is read out now (elder mode, a headphone, the keypad): a refusal or what is
+        missing, and a booking's ticket, time and hall (never a name or ID number)."""
+        lang = self.language
+        said = [self.halls_notice.get(lang)] if self.halls_notice is not None else []
+        booked = self.appointment
+        if self.halls_phase is HallsPhase.BOOKED and booked is not None:
+            said += [tr("halls.existing_title" if self.appointment_existing
+                        else "halls.booked_title", lang),
+                     tr("halls.ticket", lang, ticket=booked.ticket),
+                     when_words(booked.slot_start, booked.slot_end, lang)]
+            if self.hall is not None:
+                said.append(tr("halls.hall", lang, hall=self.hall.name.get(lang)))
+        return said
 
     # -- leaving ----------------------------------------------------------------------------
     @guarded

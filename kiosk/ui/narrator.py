@@ -36,6 +36,7 @@ class Narrator:
     def __init__(self, flow: CitizenFlow, speaker: Speaker) -> None:
         self.flow, self.speaker = flow, speaker
         self._warned = False
+        self._halls_said: list[str] = []
         self._unsubscribe = flow.subscribe(self._on_topic)
 
     def _on_topic(self, topic: Topic) -> None:
@@ -44,6 +45,7 @@ class Narrator:
         lang = self.flow.language
         if topic in (Topic.STEP, Topic.PREFS):
             self._warned = False
+            self._halls_said = []
             self.speaker.stop()
             for key in PROMPTS.get(self.flow.step, ()):
                 self.speaker.say(tr(key, lang), lang)
@@ -56,6 +58,14 @@ class Narrator:
             self.speaker.stop()
             for text in self.flow.for_you_spoken():
                 self.speaker.say(text, lang)
+        elif topic is Topic.AHEAD and self.flow.step is Step.HALLS:
+            # a refusal in words, or the booking's ticket, time and hall: said once each
+            said = self.flow.halls_spoken()
+            if said and said != self._halls_said:
+                self._halls_said = said
+                self.speaker.stop()
+                for text in said:
+                    self.speaker.say(text, lang)
         elif topic is Topic.IDLE:
             status = self.flow.idle_status()
             if status.phase is IdlePhase.WARNING and not self._warned:

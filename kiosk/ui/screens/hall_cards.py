@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from civic.ahead import hall_time
+from kiosk.flows.halls import when_words
 from kiosk.flows.messages import tr
 from kiosk.flows.messages_ahead import WEEKDAYS
 from kiosk.ui.widgets import ChoiceButton, text_label, touch_button
@@ -47,10 +48,7 @@ def day_text(day: dt.date, language: str) -> str:
 
 
 def when_text(start: dt.datetime, end: dt.datetime, language: str) -> str:
-    start, end = hall_time(start), hall_time(end)
-    return tr("halls.when", language, date=start.date().isoformat(),
-              weekday=WEEKDAYS[language][start.weekday()], start=f"{start:%H:%M}",
-              end=f"{end:%H:%M}")
+    return when_words(start, end, language)
 
 
 def stale_text(hall: Hall, now: dt.datetime, language: str) -> str:

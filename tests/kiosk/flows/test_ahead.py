@@ -218,6 +218,8 @@ def test_halls_by_wait_booked_with_a_slip_and_cancelled(
                      for e in slip.elements)
     assert booked.ticket in texts and "良渚" in texts
     assert f"{slot.start.astimezone(dt.timezone(dt.timedelta(hours=8))):%H:%M}" in texts
+    spoken = " ".join(ahead_flow.halls_spoken())         # read out: ticket, time, hall
+    assert booked.ticket in spoken and "良渚" in spoken and R001 not in spoken
     ahead_flow.cancel_appointment()
     assert ahead_flow.halls_phase is HallsPhase.CANCELLED and ahead_flow.appointment is None
     assert ahead_flow.halls_notice == MESSAGES["halls.cancelled"]
@@ -243,6 +245,7 @@ def test_a_full_slot_and_a_second_booking_are_refused_in_words(
     ahead_flow.confirm_booking()
     assert ahead_flow.halls_phase is HallsPhase.SLOTS
     assert ahead_flow.halls_notice == MESSAGES["halls.slot_full"]
+    assert ahead_flow.halls_spoken() == [MESSAGES["halls.slot_full"].zh]
     assert next(s for s in ahead_flow.slots if s.start == slot.start).free == 0
 
     elder = Personal(R001, "id_number")
