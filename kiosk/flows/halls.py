@@ -170,6 +170,13 @@ class HallSteps(FlowCore):
         self._read_slots(max(self.slots_day + dt.timedelta(days=days),
                              hall_time(self.now()).date()))
 
+    @property
+    def can_go_earlier(self) -> bool:
+        """Whether "Day before" leads anywhere (never before today, in the halls' time)."""
+        from civic.ahead import hall_time
+
+        return self.slots_day is not None and self.slots_day > hall_time(self.now()).date()
+
     def _read_slots(self, day: dt.date | None) -> None:
         assert self.ahead is not None and self.item is not None and self.hall is not None
         self.halls_phase, self.slot, self.halls_notice = HallsPhase.SLOTS_LOADING, None, None

@@ -172,6 +172,7 @@ class HallsScreen(Screen):
             earlier = self.button(lambda: flow.other_day(-1), name="prev_day")
             later = self.button(lambda: flow.other_day(1), name="next_day")
             earlier.setText(self.t("halls.prev_day"))
+            earlier.setEnabled(flow.can_go_earlier)
             later.setText(self.t("halls.next_day"))
             label = self.label("big")
             label.setText(day_text(flow.slots_day, lang))

@@ -309,3 +309,20 @@ def test_a_face_check_that_sends_the_citizen_to_a_hall_offers_the_halls(
     assert {h.hall_id for h in ahead_flow.halls} == {"H01", "H02", "H03", "H06"}
     ahead_flow.leave_halls()
     assert ahead_flow.step is Step.FACE_CHECK
+
+
+def test_days_go_forward_and_back_but_never_before_today(
+        ahead_flow: CitizenFlow, id_cards: dict[str, IdCard]) -> None:
+    """H02 on Monday 10:00 offers today's later slots; the day after, then back to today,
+    and no further back."""
+    open_halls(ahead_flow, id_cards["R001"])
+    ahead_flow.choose_hall("H02")
+    today = ahead_flow.slots_day
+    assert today == next_monday_10().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    assert not ahead_flow.can_go_earlier
+    ahead_flow.other_day(1)
+    assert ahead_flow.slots_day == today + dt.timedelta(days=1) and ahead_flow.can_go_earlier
+    assert ahead_flow.slots and all(s.start.date() >= ahead_flow.slots_day for s in
+                                    ahead_flow.slots)
+    ahead_flow.other_day(-5)
+    assert ahead_flow.slots_day == today

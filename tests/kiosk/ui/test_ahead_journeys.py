@@ -255,3 +255,28 @@ def test_a_keypad_user_keeps_focus_through_for_you_and_the_halls(
     assert focused is not None and current(kiosk.window).content.isAncestorOf(focused)
     assert focused.property("role") in ("prev_day", "next_day", "slot")
     assert focused.accessibleDescription()
+
+
+def test_a_slip_that_does_not_print_leaves_the_booking_standing(
+        qtbot, demo, kiosk) -> None:  # noqa: F811
+    """Out of paper: the booking is made and shown with its ticket, the screen says the slip
+    did not print and that the booking stands, and "Print again" prints it once paper is
+    back."""
+    from devices.printer import PrinterState
+
+    to_halls(qtbot, demo, kiosk)
+    flow = kiosk.flow
+    book_at(qtbot, kiosk, "H01")
+    demo.set_paper(PrinterState.PAPER_OUT)
+    tap(qtbot, role(kiosk.window, "confirm_booking"))
+    qtbot.waitUntil(lambda: flow.slip_state is PrintState.FAILED, timeout=WAIT)
+    assert flow.appointment is not None
+    shown = texts(current(kiosk.window))
+    assert flow.appointment.ticket in shown and "预约仍然有效" in shown
+    slips = len(demo.decoded_slips)
+    demo.set_paper(PrinterState.OK)
+    tap(qtbot, role(kiosk.window, "reprint_slip"))
+    qtbot.waitUntil(lambda: flow.slip_state is PrintState.PRINTED, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(demo.decoded_slips) == slips + 1, timeout=WAIT)
+    tap(qtbot, role(kiosk.window, "cancel_booking"))
+    qtbot.waitUntil(lambda: flow.halls_phase is HallsPhase.CANCELLED, timeout=WAIT)
