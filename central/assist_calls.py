@@ -191,13 +191,19 @@ class CallBoard:
                     for c in waiting]
 
     def accept(self, call_id: str, clerk: Caller, now: dt.datetime) -> str:
-        """Take a waiting call: its offer. ``409 taken`` or ``409 ended``."""
+        """Take a waiting call: its offer (again, to the clerk who took it and has not
+        answered yet). ``409 taken`` or ``409 ended``."""
         with self._changed:
             self._expire(now)
             call = self._visible(call_id, clerk)
             if call.status is CallPhase.ENDED:
                 raise Conflict("ended", "this call has ended")
             if call.clerk is not None:
+                if call.clerk.key == clerk.key and call.answer_sdp is None:
+                    # the same clerk again before answering: a browser that lost the first
+                    # answer (a stale keep-alive connection after a network blip) retries
+                    # the POST; taken "by another clerk" would strand the call
+                    return call.placement.offer_sdp
                 raise Conflict("taken", "another clerk took this call")
             call.clerk, call.accepted_at = clerk, now
             self._requeue()

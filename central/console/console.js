@@ -13,8 +13,10 @@
 
 (function () {
   const QUEUE_EVERY_MS = 3000;
+  const REQUEST_LIMIT_MS = 10000;   // a request (beyond a long poll's wait) ends by then
   const LONG_POLL_S = 25;
   const GATHER_LIMIT_MS = 8000;     // past this, answer with the candidates gathered so far
+  const DISCONNECTED_LIMIT_MS = 8000;  // a connection "disconnected" this long has ended
   const CHANNEL_LABEL = "assist";
 
   const TEXT = {
@@ -104,15 +106,21 @@
     const headers = {};
     if (state.token) headers.Authorization = "Bearer " + state.token;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    // Every request ends: one stuck on a dead connection (a network blip) would otherwise
+    // stop the queue's polling for good, and the clerk would look at a stale list.
+    const abort = new AbortController();
+    const wait = /[?&]wait=(\d+)/.exec(path);
+    const timer = setTimeout(() => abort.abort(),
+      (wait ? Number(wait[1]) * 1000 : 0) + REQUEST_LIMIT_MS);
     return fetch(path, {
-      method, headers, cache: "no-store",
+      method, headers, cache: "no-store", signal: abort.signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(async (response) => {
       let doc = null;
       const text = await response.text();
       if (text) { try { doc = JSON.parse(text); } catch (e) { doc = null; } }
       return { status: response.status, doc };
-    });
+    }).finally(() => clearTimeout(timer));
   }
 
   // --- signing in ---------------------------------------------------------------------
@@ -294,8 +302,19 @@
     };
     pc.onconnectionstatechange = () => {
       if (call.ended) return;
+      clearTimeout(call.lostTimer);
       if (pc.connectionState === "connected") setState("connected");
       else if (pc.connectionState === "failed") endCall("clerk_hung_up", true, "mediaFailed");
+      else if (pc.connectionState === "disconnected") {
+        // The citizen's terminal stopped answering (its network dropped, it lost power):
+        // the browser says "failed" only after ~30 s, and the terminal itself gives up
+        // after 10 s of silence; the clerk should not sit in front of a frozen picture.
+        call.lostTimer = setTimeout(() => {
+          if (!call.ended && pc.connectionState !== "connected") {
+            endCall("clerk_hung_up", true, "mediaFailed");
+          }
+        }, DISCONNECTED_LIMIT_MS);
+      }
     };
     await pc.setRemoteDescription(offer);
     try {
@@ -406,6 +425,7 @@
       send({ type: "bye" });
       api("DELETE", "/v1/assist/calls/" + encodeURIComponent(call.id)).catch(() => {});
     }
+    clearTimeout(call.lostTimer);
     if (call.stream) for (const track of call.stream.getTracks()) track.stop();
     if (call.pc) {
       for (const sender of call.pc.getSenders()) if (sender.track) sender.track.stop();

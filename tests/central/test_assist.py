@@ -187,8 +187,8 @@ def test_only_clerks_read_the_queue_and_take_calls(sandbox: SandboxServer, enrol
 
 
 def test_accept_gives_the_offer_once(enrol: Enrol, clerk: Clerk) -> None:
-    """The first clerk to accept gets the offer and the ICE servers; another is 409 taken;
-    after the citizen hung up, 409 ended."""
+    """The first clerk to accept gets the offer and the ICE servers (again if it asks again
+    before answering); another is 409 taken; after the citizen hung up, 409 ended."""
     first, second = clerk(), clerk()
     kiosk = enrol()
     sent = offer("accept")
@@ -198,6 +198,9 @@ def test_accept_gives_the_offer_once(enrol: Enrol, clerk: Clerk) -> None:
     assert taken.json()["offer"] == sent
     assert taken.json()["ice_servers"] == [{"urls": ["stun:stun.sandbox.invalid:3478"]}]
     assert call_id not in str(first.get("/v1/assist/queue").json())
+    # the same clerk's browser retrying a POST whose answer it lost: the offer again
+    retried = first.post(f"/v1/assist/calls/{call_id}/accept")
+    assert retried.status_code == 200 and retried.json()["offer"] == sent
     again = second.post(f"/v1/assist/calls/{call_id}/accept")
     assert again.status_code == 409 and again.json()["code"] == "taken"
     other = placed(enrol())

@@ -51,7 +51,8 @@ def test_video_help_end_to_end_in_a_network_namespace(tmp_path: Path) -> None:
     result, figures = run_in_namespace(tmp_path)
     tail = (result.stdout + result.stderr)[-6000:]
     assert result.returncode == 0, tail
-    assert "2 passed" in result.stdout, tail
+    assert "3 passed" in result.stdout, tail
     print("video help figures:", json.dumps(figures))
     assert figures["kiosk_accept_to_first_frame_ms"] > 0
     assert figures["leak_check"]["new_threads"] == []
+    assert figures["dial"]["frames_received"] > 0

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
+from selenium.webdriver.common.by import By
 
 from faces import samples
 from kiosk import config as cfg
@@ -66,15 +68,12 @@ def teardown_module() -> None:
 class Console:
     def __init__(self, driver: Any, url: str) -> None:
         self.driver, self.url = driver, url
+        self.accepted: set[str] = set()
 
     def find(self, css: str) -> Any:
-        from selenium.webdriver.common.by import By
-
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
     def all(self, css: str) -> list[Any]:
-        from selenium.webdriver.common.by import By
-
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def stats(self) -> dict[str, Any]:
@@ -90,9 +89,15 @@ class Console:
         self.find("#sign-in").click()
 
     def accept_first(self) -> float:
-        """Accept the call waiting; the monotonic time of the click."""
-        until(lambda: self.all("#queue li[data-call-id] button.accept"), "a call listed")
-        button = self.all("#queue li[data-call-id] button.accept")[0]
+        """Accept the first call listed that this console has not accepted before (the
+        list refreshes every few seconds); the monotonic time of the click."""
+        def fresh() -> list[Any]:
+            return [item for item in self.all("#queue li[data-call-id]")
+                    if item.get_attribute("data-call-id") not in self.accepted]
+        until(fresh, "a new call listed")
+        item = fresh()[0]
+        self.accepted.add(str(item.get_attribute("data-call-id")))
+        button = item.find_element(By.CSS_SELECTOR, "button.accept")
         started = time.monotonic()
         button.click()
         return started
@@ -229,6 +234,18 @@ def shoot(name: str, app: KioskApp | None = None, console: Console | None = None
         console.driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+def shoot_four(name: str, app: KioskApp) -> None:
+    """``name`` in standard and elder mode, Chinese and English; back to standard Chinese."""
+    if SHOTS is None:
+        return
+    flow = app.flow
+    for elder, language in ((False, "zh"), (False, "en"), (True, "en"), (True, "zh")):
+        flow.set_elder(elder)
+        flow.set_language(language)
+        shoot(f"{name}-{'elder-' if elder else ''}{language}", app)
+    flow.set_elder(False)
+
+
 def alive() -> tuple[int, set[str]]:
     """The soak's counts: widgets alive, and the threads by name."""
     import gc
@@ -249,7 +266,7 @@ def test_a_call_from_the_kiosk_to_the_clerks_console(qtbot, demo, console, kiosk
     identify(qtbot, demo, app, "R001")
     place_call(qtbot, app)
     assert flow.idle.paused                              # no logout while waiting
-    shoot("video-help-waiting-zh", app)
+    shoot_four("video-help-waiting", app)
 
     clicked = console.accept_first()
     qtbot.waitUntil(lambda: dock.desk.stage is CallStage.CONNECTED, timeout=CALL_WAIT)
@@ -272,13 +289,8 @@ def test_a_call_from_the_kiosk_to_the_clerks_console(qtbot, demo, console, kiosk
     time.sleep(1)
     assert console.stats()["framesReceived"] > seen      # still flowing to the clerk
     assert panel.mark.isVisible() and "通话中" in panel.mark.text()
-    shoot("video-help-call-zh", app)
+    shoot_four("video-help-call", app)
     shoot("clerk-console-call", console=console)
-    for elder, language in ((False, "en"), (True, "en"), (True, "zh"), (False, "zh")):
-        flow.set_elder(elder)
-        flow.set_language(language)
-        if elder or language == "en":
-            shoot(f"video-help-call-{'elder-' if elder else ''}{language}", app)
 
     # a message each way; the citizen types on the panel
     panel.chat_text.setText("我不知道这一项怎么填")
@@ -364,6 +376,10 @@ def test_the_network_drops_mid_call(qtbot, demo, console, kiosk) -> None:
         assert "网络中断" in dock.desk.end_words().zh
         assert "网络中断" in dock.panel.status.text()
         assert flow.step is Step.CHOOSE and not flow.idle.paused
+        # the clerk's side ends too, without any word from the kiosk (its line is down)
+        until(lambda: console.state() == "ended", "the console to see the line drop",
+              timeout_s=45)
+        REPORT["network_drop_to_console_ended_s"] = round(time.monotonic() - dropped, 1)
         tap(qtbot, panel_role(app, "assist_back"))
         qtbot.waitUntil(lambda: app.call_bridge.calls_alive == 0, timeout=WAIT)
         widgets_after, threads_after = alive()
@@ -374,3 +390,33 @@ def test_the_network_drops_mid_call(qtbot, demo, console, kiosk) -> None:
     finally:
         demo.cut_network(False)
         subprocess.run(["ip", "addr", "add", "127.0.0.2/32", "dev", "lo"], check=False)
+
+
+def test_kiosk_assist_dial_reaches_the_console(qtbot, demo, console, tmp_path) -> None:
+    """A technician's ``kiosk assist dial`` (test pattern, no Qt) answered in the console:
+    it connects, frames flow both ways, its message reaches the clerk and the clerk's
+    reaches it, and it hangs up after its seconds, which the console sees."""
+    data = tmp_path / "dial"
+    data.mkdir(mode=0o700)
+    demo.enrol(data)
+    dial = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli.main", "assist", "dial", "--seconds", "4",
+         "--message", "你好，这是测试呼叫", "--wait", "30", "--json", "--data-dir", str(data)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        console.accept_first()
+        until(lambda: console.state() == "connected", "the dialled call connected")
+        console.chat("收到")
+        out, err = dial.communicate(timeout=90)
+    finally:
+        if dial.poll() is None:
+            dial.kill()
+    assert dial.returncode == 0, out + err
+    report = json.loads(out)
+    REPORT["dial"] = {k: report[k] for k in ("frames_sent", "frames_received",
+                                             "answer_to_first_frame_ms")}
+    assert report["connected"] and report["frames_sent"] > 0 and report["frames_received"] > 0
+    assert {"type": "chat", "text": "收到"} in report["messages_received"]
+    assert "你好，这是测试呼叫" in " ".join(console.citizen_lines())
+    until(lambda: console.state() == "ended", "the console to see the dial hang up")
+    assert console.stats()["framesReceived"] > 0
