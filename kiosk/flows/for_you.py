@@ -13,10 +13,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from kiosk.flows.ahead_service import AheadOutcome
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES, tr
 from kiosk.flows.states import PrefillOutcome, Step, Topic
+from kiosk.lazy import lazy
+
+# loaded before the first frame (kiosk.flows.session); the service's types at the first read
+if TYPE_CHECKING:
+    from kiosk.flows import ahead_service as svc
+else:
+    svc = lazy("kiosk.flows.ahead_service")
 
 if TYPE_CHECKING:
     from civic.ahead import Eligible, EligibleItem
@@ -93,14 +99,14 @@ class ForYouSteps(FlowCore):
                       ) -> None:
         if not self._current(session) or not self._awaiting_for_you():
             return                          # a previous citizen's answer: never shown
-        if result.outcome is AheadOutcome.NO_SESSION:
+        if result.outcome is svc.AheadOutcome.NO_SESSION:
             self._card_session_lost(session, retried=retried, wanted=self._awaiting_for_you,
                                     retry=lambda: self._read_for_you(session, retried=True),
                                     give_up=self._for_you_failed)
             return
         if not result.ok or result.value is None:
             self._for_you_failed(PrefillOutcome.OFFLINE if result.outcome
-                                 is AheadOutcome.OFFLINE else PrefillOutcome.ERROR)
+                                 is svc.AheadOutcome.OFFLINE else PrefillOutcome.ERROR)
             return
         # the platform's order (most pressing first); an item this terminal's catalog does
         # not hold (a newer catalog on the platform) cannot be opened here, so is left out

@@ -13,20 +13,26 @@ the item (shown, with its cancel), offline. A retry after a lost answer reuses t
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from kiosk.flows.ahead_service import AheadOutcome, BookingRequest
 from kiosk.flows.core import FlowCore, guarded, log
 from kiosk.flows.messages import MESSAGES, tr
 from kiosk.flows.messages_ahead import WEEKDAYS
 from kiosk.flows.states import PrefillOutcome, PrintState, Step, Topic
+from kiosk.lazy import lazy
+
+# The session module loads before the first frame; the service's types only once a hall is
+# looked for (kiosk.lazy)
+if TYPE_CHECKING:
+    from kiosk.flows import ahead_service as svc
+else:
+    svc = lazy("kiosk.flows.ahead_service")
 
 if TYPE_CHECKING:
     from civic.ahead import Appointment, DaySlots, Hall, Slot
     from civic.text import Text
-    from kiosk.flows.ahead_service import AheadResult
+    from kiosk.flows.ahead_service import AheadResult, BookingRequest
     from kiosk.flows.services import PrintOutcome
 
 #: the steps "where to go" opens from (and returns to)
@@ -48,11 +54,10 @@ class HallsPhase(StrEnum):
 
 
 #: what a booking that was not made says (messages.py keys), by why; else book_failed
-_BOOKING_WORDS = {AheadOutcome.OFFLINE: "halls.book_offline",
-                  AheadOutcome.NO_SESSION: "halls.no_card"}
+# (keyed by the AheadOutcome values: a StrEnum member finds its value's entry)
+_BOOKING_WORDS = {"offline": "halls.book_offline", "no_session": "halls.no_card"}
 #: a card session that did not open, told as the booking's outcome
-_NOT_OPENED = {PrefillOutcome.OFFLINE: AheadOutcome.OFFLINE,
-               PrefillOutcome.NO_SESSION: AheadOutcome.NO_SESSION}
+_NOT_OPENED = {PrefillOutcome.OFFLINE: "offline", PrefillOutcome.NO_SESSION: "no_session"}
 
 
 def when_words(start: dt.datetime, end: dt.datetime, language: str) -> str:
@@ -141,7 +146,7 @@ class HallSteps(FlowCore):
         else:
             self.halls = ()
             self.halls_notice = MESSAGES["halls.offline" if result.outcome
-                                         is AheadOutcome.OFFLINE else "halls.failed"]
+                                         is svc.AheadOutcome.OFFLINE else "halls.failed"]
         self._changed(Topic.AHEAD)
 
     def hall_is_stale(self, hall: Hall) -> bool:
@@ -201,7 +206,7 @@ class HallSteps(FlowCore):
         else:
             self.slots = ()
             self.halls_notice = MESSAGES["halls.offline" if result.outcome
-                                         is AheadOutcome.OFFLINE else "halls.failed"]
+                                         is svc.AheadOutcome.OFFLINE else "halls.failed"]
         self._changed(Topic.AHEAD)
 
     @guarded
@@ -233,8 +238,10 @@ class HallSteps(FlowCore):
             self._changed(Topic.AHEAD)
             return
         # the same slot confirmed again after a lost answer keeps its key: never two bookings
+        import uuid  # here: the session module loads before the first frame
+
         if self._booking is None or self._booking.slot_start != self.slot.start_text:
-            self._booking = BookingRequest(str(uuid.uuid4()), self.hall.hall_id,
+            self._booking = svc.BookingRequest(str(uuid.uuid4()), self.hall.hall_id,
                                            self.item.code, self.slot.start_text)
         self.halls_phase, self.halls_notice = HallsPhase.BOOKING, None
         self._changed(Topic.AHEAD)
@@ -258,7 +265,7 @@ class HallSteps(FlowCore):
     def _booking_not_sent(self, outcome: PrefillOutcome) -> None:
         self.halls_phase = HallsPhase.CONFIRM
         self.halls_notice = MESSAGES[_BOOKING_WORDS.get(
-            _NOT_OPENED.get(outcome, AheadOutcome.ERROR), "halls.book_failed")]
+            _NOT_OPENED.get(outcome, "error"), "halls.book_failed")]
         self._changed(Topic.AHEAD)
 
     @guarded
@@ -266,7 +273,7 @@ class HallSteps(FlowCore):
         if not self._current(session) or not self._awaiting_booking():
             return
         outcome = result.outcome
-        if outcome is AheadOutcome.NO_SESSION:
+        if outcome is svc.AheadOutcome.NO_SESSION:
             self._card_session_lost(session, retried=retried, wanted=self._awaiting_booking,
                                     retry=lambda: self._send_booking(session, retried=True),
                                     give_up=self._booking_not_sent)
@@ -275,7 +282,7 @@ class HallSteps(FlowCore):
         if result.ok and result.value is not None:
             self._booking = None
             self._show_appointment(result.value, existing=False)
-        elif outcome is AheadOutcome.ALREADY_BOOKED:
+        elif outcome is svc.AheadOutcome.ALREADY_BOOKED:
             self._booking = None
             if result.existing is not None:
                 self._show_appointment(result.existing, existing=True)
@@ -283,7 +290,7 @@ class HallSteps(FlowCore):
                 self.halls_phase = HallsPhase.CONFIRM
             self.halls_notice = MESSAGES["halls.already_booked"]
             self._changed(Topic.AHEAD)
-        elif outcome is AheadOutcome.SLOT_FULL:
+        elif outcome is svc.AheadOutcome.SLOT_FULL:
             self._booking = None
             self._read_slots(self.slots_day)          # the day as it is now
             self.halls_notice = MESSAGES["halls.slot_full"]
@@ -374,7 +381,7 @@ class HallSteps(FlowCore):
     def _cancelled(self, session: int, result: AheadResult[bool], retried: bool) -> None:
         if not self._current(session) or not self._awaiting_cancel():
             return
-        if result.outcome is AheadOutcome.NO_SESSION:
+        if result.outcome is svc.AheadOutcome.NO_SESSION:
             self._card_session_lost(session, retried=retried, wanted=self._awaiting_cancel,
                                     retry=lambda: self._send_cancel(session, retried=True),
                                     give_up=self._cancel_not_sent)
