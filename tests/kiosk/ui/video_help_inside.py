@@ -193,7 +193,8 @@ def kiosk(qtbot, demo: Demo, data_dir: Path, catalog) -> Iterator[KioskApp]:
         portrait = samples.GRACE_HOPPER
         wiring.face_source = lambda: SyntheticFrames(SyntheticCamera(portrait.read()), fps=15)
     app = KioskApp(data_dir, cfg.Config(), wiring, catalog=catalog).open(show=False)
-    app.window.resize(1280, 800)
+    # the kiosk's panel for the documentation's pictures, as scripts/screenshots.py
+    app.window.resize(*((1920, 1080) if SHOTS is not None else (1280, 800)))
     app.window.show()
     app.start_background()
     yield app
@@ -227,9 +228,22 @@ def shoot(name: str, app: KioskApp | None = None, console: Console | None = None
     if SHOTS is None:
         return
     SHOTS.mkdir(parents=True, exist_ok=True)
-    if app is not None:
+    if app is not None:               # as scripts/screenshots.py: 1920×1080 shown at 1280×720
+        import io
+
+        from PIL import Image
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
         QApplication.processEvents()
-        app.window.grab().save(str(SHOTS / f"{name}.png"))
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        app.window.grab().toImage().save(buffer, "PNG")
+        buffer.close()
+        picture = Image.open(io.BytesIO(bytes(data.data()))).convert("RGB")
+        picture = picture.resize((1280, 720), Image.Resampling.LANCZOS)
+        picture.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(
+            SHOTS / f"{name}.png", "PNG", optimize=True)
     if console is not None:
         console.driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
