@@ -33,7 +33,7 @@ from kiosk.flows.services import (
     open_card_session,
 )
 from kiosk.flows.states import PrintState
-from offline_queue import Outbox
+from offline_queue import Outbox, credentials
 from offline_queue.platform import PlatformClient
 from offline_queue.tls import ClientSettings
 from tests.central.ahead_helpers import (
@@ -326,3 +326,36 @@ def test_days_go_forward_and_back_but_never_before_today(
                                     ahead_flow.slots)
     ahead_flow.other_day(-5)
     assert ahead_flow.slots_day == today
+
+
+def test_an_item_applied_for_here_is_not_offered_again_while_open(
+        ahead_flow: CitizenFlow, outbox: Outbox, sandbox: SandboxServer, data_dir: Path,
+        id_cards: dict[str, IdCard]) -> None:
+    """R001 applies at this kiosk for an item "For you" offered (one without a face check),
+    the outbox delivers it; the next visit's list leaves it out while the case is open."""
+    from civic.catalog.vocab import IdentityAssurance, Mode
+    from offline_queue.sync import SyncEngine
+    from tests.kiosk.flows.helpers import SIGNATURE_PNG, fill_remaining
+
+    ahead_flow.card_placed(id_cards["R001"])
+    ahead_flow.show_for_you()
+    code = next(i.item_code for i in ahead_flow.for_you
+                if ahead_flow.catalog.get(i.item_code).mode is Mode.APPLY
+                and ahead_flow.catalog.get(i.item_code).identity_assurance
+                is IdentityAssurance.CARD)
+    ahead_flow.choose(code)
+    ahead_flow.start_item()
+    ahead_flow.give_consent(True)
+    fill_remaining(ahead_flow)
+    ahead_flow.to_review()
+    ahead_flow.confirm_review()
+    ahead_flow.sign(SIGNATURE_PNG)
+    assert ahead_flow.submission_id is not None, ahead_flow.errors
+    with SyncEngine(outbox, credentials.load(data_dir), connect_timeout_s=5,
+                    read_timeout_s=15) as engine:
+        assert engine.sync_once().sent == 1
+    ahead_flow.wipe("next visit")
+    ahead_flow.card_placed(id_cards["R001"])
+    ahead_flow.show_for_you()
+    assert ahead_flow.for_you_state is ForYouState.READY
+    assert code not in [i.item_code for i in ahead_flow.for_you]
