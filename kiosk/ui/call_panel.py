@@ -28,6 +28,7 @@ from civic.text import Text
 from kiosk.flows.assist import Ask, AssistDesk, CallStage, DeskTopic
 from kiosk.flows.messages import tr
 from kiosk.ui.accessible import describe, label_controls
+from kiosk.ui.fields import SENSITIVE
 from kiosk.ui.video_view import VideoView
 from kiosk.ui.widgets import ImageView, text_label, touch_button
 
@@ -111,6 +112,9 @@ class CallPanel(QFrame):
         self.chat_log.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
         self.chat_text = QLineEdit(inner)
         self.chat_text.setMaxLength(200)
+        # typed on the on-screen keyboard like a form field, and like one never learned by
+        # it: what a citizen tells a clerk may be personal
+        self.chat_text.setInputMethodHints(SENSITIVE)
         self.chat_text.returnPressed.connect(self._say)
         self.chat_send = touch_button(inner, self._say, name="chat_send")
         self.back_button = touch_button(inner, desk.dismiss, primary=True, name="assist_back")
