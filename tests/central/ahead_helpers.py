@@ -13,7 +13,7 @@ from central.clock import utc_now
 from central.halls import LOCAL
 from central.platform import SandboxServer, SandboxSettings
 from central.workflow import WorkflowSchedule
-from tests.central.builders import open_session
+from tests.central.builders import MovableClock, open_session
 
 R001 = "330110194610230210"         # 张建国, 80, draws a resident pension (荀山村)
 R008 = "330110197411020353"         # 孙志强, 52, unemployed: a working-age list
@@ -29,20 +29,7 @@ def next_monday_10() -> dt.datetime:
     return dt.datetime.combine(monday, dt.time(10), LOCAL).astimezone(dt.UTC)
 
 
-class StoppedClock:
-    """The sandbox's clock: it moves only when a test moves it."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.start = self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def reset(self) -> None:
-        self.now = self.start
-
-
-def serve(data_dir: Path, clock: StoppedClock) -> Iterator[SandboxServer]:
+def serve(data_dir: Path, clock: MovableClock) -> Iterator[SandboxServer]:
     settings = SandboxSettings(data_dir, workflow=WorkflowSchedule(step_s=0))
     with SandboxServer(settings, clock=clock) as server:
         yield server

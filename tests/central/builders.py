@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from central.clock import utc_now
 from civic.catalog.forms import Field, Form
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n-signature-of-a-test-citizen"
@@ -105,3 +106,20 @@ def open_session(client: httpx.Client, id_number: str, *, identified_by: str = "
     headers = {"X-Agent-Token": agent_token} if agent_token else {}
     return client.post("/v1/sessions", headers=headers, json={
         "id_number": id_number, "identified_by": identified_by, "card_digest": card_digest})
+
+
+class MovableClock:
+    """The sandbox's clock, stopped: it moves only when a test moves it (``advance``), from
+    ``start`` (default now, in whole seconds: the platform's times are whole ms)."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.start = self.now = start or utc_now().replace(microsecond=0)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+    def reset(self) -> None:
+        self.now = self.start

@@ -21,7 +21,7 @@ from tests.central.ahead_helpers import (
     PENSION_CERTIFICATION,
     R001,
     R008,
-    StoppedClock,
+    MovableClock,
     next_monday_10,
     serve,
     session,
@@ -34,18 +34,18 @@ R011 = "330110193608140406"         # 郑淑珍, 90, draws a resident pension
 
 
 @pytest.fixture(scope="module")
-def clock() -> StoppedClock:
-    return StoppedClock(next_monday_10())
+def clock() -> MovableClock:
+    return MovableClock(next_monday_10())
 
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory,
-            clock: StoppedClock) -> Iterator[SandboxServer]:
+            clock: MovableClock) -> Iterator[SandboxServer]:
     yield from serve(tmp_path_factory.mktemp("central"), clock)
 
 
 @pytest.fixture(autouse=True)
-def _clock_back(clock: StoppedClock) -> Iterator[None]:
+def _clock_back(clock: MovableClock) -> Iterator[None]:
     yield
     clock.reset()
 
@@ -58,7 +58,7 @@ def eligible(client: httpx.Client, id_number: str) -> list[dict[str, object]]:
 
 
 def test_an_80_year_old_sees_the_pension_certification_and_elderly_allowance_first(
-        enrol: Enrol, clock: StoppedClock) -> None:
+        enrol: Enrol, clock: MovableClock) -> None:
     """R001 (80, draws a pension): the certification, due by the year's end, then the
     elderly allowance, each with a reason addressed to the citizen in both languages."""
     offers = eligible(enrol(), R001)
@@ -140,7 +140,7 @@ def _local(stamp: str) -> dt.datetime:
 
 
 def test_halls_for_an_item_are_ordered_by_expected_wait_closed_ones_last(
-        enrol: Enrol, clock: StoppedClock) -> None:
+        enrol: Enrol, clock: MovableClock) -> None:
     """The elderly allowance (civil affairs) is done at four halls; on Monday at 10:00 all
     are open, ordered by expected wait; on Tuesday the village point is closed, so last."""
     kiosk = enrol()
@@ -170,7 +170,7 @@ def test_halls_without_an_item_are_all_of_them_and_an_unknown_item_is_404(
 
 
 def test_a_frozen_feed_makes_a_halls_figures_old(
-        enrol: Enrol, control: httpx.Client, clock: StoppedClock) -> None:
+        enrol: Enrol, control: httpx.Client, clock: MovableClock) -> None:
     """The stale_halls_min fault: H02's figures are 7 minutes old, the others current."""
     kiosk = enrol()
     control.patch("/v1/_sandbox/faults", json={"stale_halls_min": 7, "stale_halls": ["H02"]})
@@ -185,7 +185,7 @@ def test_a_frozen_feed_makes_a_halls_figures_old(
                >= dt.timedelta(minutes=7) for h in halls.values())
 
 
-def test_the_queue_moves_with_the_platforms_clock(enrol: Enrol, clock: StoppedClock) -> None:
+def test_the_queue_moves_with_the_platforms_clock(enrol: Enrol, clock: MovableClock) -> None:
     """Figures are those of the platform's minute: the district centre's queue at noon is
     longer than at 10:00 (the morning rush: in a thousand simulated Mondays by at least 3
     people), and gone at 19:00 (it has drained by 18:30 in each of them)."""
@@ -204,7 +204,7 @@ def test_the_queue_moves_with_the_platforms_clock(enrol: Enrol, clock: StoppedCl
     assert evening["waiting"] == 0 and evening["open_now"] is False
 
 
-def test_slots_of_the_next_opening_day_and_of_a_date(enrol: Enrol, clock: StoppedClock) -> None:
+def test_slots_of_the_next_opening_day_and_of_a_date(enrol: Enrol, clock: MovableClock) -> None:
     """Without a date: today's slots still to come (10:30 onwards at 10:00); a Sunday has
     none at H02; a bad date is 400; unknown halls and items not handled are 404."""
     kiosk = enrol()

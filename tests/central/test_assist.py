@@ -11,7 +11,6 @@ real time.
 from __future__ import annotations
 
 import concurrent.futures
-import datetime as dt
 import logging
 import threading
 import time
@@ -25,9 +24,9 @@ import pytest
 
 from central import admin
 from central.assist_desk import AssistSettings, parse_ice_server
-from central.clock import utc_now
 from central.platform import SandboxServer, SandboxSettings
 from central.workflow import WorkflowSchedule
+from tests.central.builders import MovableClock
 from tests.central.conftest import Enrol
 from tests.conftest import run_kiosk
 
@@ -36,17 +35,6 @@ PIN = "246810"
 SECRET_SDP = "v=0\r\nc=IN IP4 192.0.2.77\r\na=marker-{}\r\n"
 
 
-class MovableClock:
-    """The sandbox's clock, stopped: it moves only when a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = utc_now().replace(microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture(scope="module")

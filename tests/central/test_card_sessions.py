@@ -25,10 +25,9 @@ import pytest
 
 from central import admin
 from central.card_sessions import SessionLimits
-from central.clock import utc_now
 from central.platform import SandboxServer, SandboxSettings
 from central.workflow import WorkflowSchedule
-from tests.central.builders import open_session
+from tests.central.builders import MovableClock, open_session
 from tests.central.conftest import Enrol
 from tests.conftest import REPO, free_port, run_kiosk
 
@@ -37,17 +36,6 @@ PIN = "135790"
 STRANGER = "11010519491231002X"     # valid, but no resident of the sandbox
 
 
-class MovableClock:
-    """The sandbox's clock, stopped: it moves only when a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = utc_now().replace(microsecond=0)    # the platform's times are whole ms
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture(scope="module")

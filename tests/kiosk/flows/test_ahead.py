@@ -40,7 +40,7 @@ from tests.central.ahead_helpers import (
     ELDERLY_ALLOWANCE,
     PENSION_CERTIFICATION,
     R001,
-    StoppedClock,
+    MovableClock,
     next_monday_10,
     serve,
 )
@@ -54,7 +54,7 @@ ASSESSMENT = "1133011000250201204005000020000"
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    yield from serve(tmp_path_factory.mktemp("central"), StoppedClock(next_monday_10()))
+    yield from serve(tmp_path_factory.mktemp("central"), MovableClock(next_monday_10()))
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ holds is read from its database: a session closed there is closed, not assumed.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 
 from central.card_sessions import SessionLimits
-from central.clock import utc_now
 from central.platform import SandboxServer, SandboxSettings
 from central.workflow import WorkflowSchedule
 from civic.catalog import Catalog
@@ -39,6 +37,7 @@ from offline_queue import Outbox
 from offline_queue.credentials import Credentials
 from offline_queue.platform import PlatformClient
 from offline_queue.tls import ClientSettings
+from tests.central.builders import MovableClock
 from tests.conftest import free_port
 from tests.kiosk.flows.conftest import NOW, PENSION, FakeClock, RecordingPrinter, ssc_of
 from tests.kiosk.flows.helpers import SIGNATURE_PNG, fill_remaining
@@ -47,17 +46,6 @@ from tests.offline_queue.conftest import TIMEOUTS, enrolled, session_for
 PREFILL_ROUTE = "/v1/residents/{id_number}/prefill"
 
 
-class MovableClock:
-    """The sandbox's clock, stopped; it moves when a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = utc_now().replace(microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture(scope="module")
