@@ -26,7 +26,7 @@ from tests.central.ahead_helpers import (
     ELDERLY_ALLOWANCE,
     R001,
     R008,
-    StoppedClock,
+    MovableClock,
     next_monday_10,
     serve,
     session,
@@ -46,7 +46,7 @@ def operator_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def sandbox(operator_dir: Path) -> Iterator[SandboxServer]:
-    yield from serve(operator_dir / "central", StoppedClock(next_monday_10()))
+    yield from serve(operator_dir / "central", MovableClock(next_monday_10()))
 
 
 def residents(sandbox: SandboxServer, count: int) -> list[str]:

@@ -33,7 +33,7 @@ from tests.central.ahead_helpers import (
     PENSION_CERTIFICATION,
     R001,
     R008,
-    StoppedClock,
+    MovableClock,
     next_monday_10,
     serve,
 )
@@ -44,7 +44,7 @@ VILLAGE_POINT = "H06"        # one place a slot
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    yield from serve(tmp_path_factory.mktemp("central"), StoppedClock(next_monday_10()))
+    yield from serve(tmp_path_factory.mktemp("central"), MovableClock(next_monday_10()))
 
 
 @pytest.fixture
