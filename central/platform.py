@@ -30,6 +30,7 @@ from central.reference_photos import ReferencePhotos
 from central.signing import load_or_create
 from central.submissions import SubmissionDesk
 from central.workflow import Workflow, WorkflowSchedule
+from civic.extensions import Extension
 from faces import scoring
 from faces.worker import FaceWorker
 from faces.worker_main import DEFAULT_ENGINE
@@ -61,6 +62,9 @@ class SandboxSettings:
     queue_seed: int = DEFAULT_QUEUE_SEED   # the halls' simulated queues (central.hall_queues)
     # video help: the clerks' hours and the ICE servers terminals and consoles are given
     assist: AssistSettings = field(default_factory=AssistSettings)
+    # the extensions GET /v1/health names (all of them; fewer to stand for an older
+    # platform: the endpoints stay, a terminal must not use what is not named)
+    extensions: tuple[Extension, ...] = tuple(Extension)
 
 
 class SandboxPlatform:

@@ -68,6 +68,7 @@ from civic.assist import (
     status_of,
 )
 from civic.errors import AheadAnswerInvalid, CallMessageInvalid, MalformedRecord
+from civic.extensions import Extension, extensions_of
 from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from civic.records import PublicKey, Record, parse_keys, parse_record
@@ -114,6 +115,7 @@ AGENT_SIGN_IN: Final = "POST /v1/agents/sign-in"
 WORKLIST: Final = "GET /v1/worklist"
 RECORDS: Final = "GET /v1/residents/{id_number}/records"
 KEYS: Final = "GET /v1/keys"
+HEALTH: Final = "GET /v1/health"
 ASSIST_CONFIG: Final = "GET /v1/assist/config"
 PLACE_CALL: Final = "POST /v1/assist/calls"
 CALL_STATUS: Final = "GET /v1/assist/calls/{call_id}"
@@ -382,6 +384,14 @@ class PlatformClient:
         return self._object(WORKLIST, answer)
 
     # -- a video call to a clerk ----------------------------------------------------------
+    def extensions(self) -> frozenset[Extension]:
+        """The December 2026 extensions the platform names in ``GET /v1/health``: a feature
+        whose extension is not named is not used (never inferred from an endpoint's 404)."""
+        answer = self._call("GET", HEALTH, "/v1/health")
+        doc = self._object(HEALTH, answer)
+        names = doc.get("extensions")
+        return extensions_of(names if isinstance(names, list) else ())
+
     # None of these feeds the outbox's back-off: this client never touches the queue, and a
     # 503 no_clerks is NoClerks, not PlatformUnavailable (a limit of that call alone).
     def assist_config(self) -> AssistConfig:

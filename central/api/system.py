@@ -16,10 +16,11 @@ def register(router: Router, platform: SandboxPlatform) -> None:
     from central.platform import PLATFORM_VERSION
 
     def health(request: Request) -> Response:
-        # The December 2026 extensions this sandbox offers (platform-api.md).
+        # The December 2026 extensions this sandbox offers (platform-api.md); a sandbox can
+        # stand for an older platform by offering fewer (SandboxSettings.extensions)
         return Response.json(200, {"status": "ok", "version": PLATFORM_VERSION,
-                                   "extensions": ["sessions", "identity", "records", "assist",
-                                                  "ahead"]})
+                                   "extensions": [str(e) for e in
+                                                  platform.settings.extensions]})
 
     def openapi(request: Request) -> Response:
         return Response.json(200, openapi_document(platform.public_url))

@@ -186,6 +186,22 @@ class TechnicianConsole:
         return self._run("platform.enroll", {"platform_url": platform_url, "kind": kind}, work,
                          lambda r: {"device_id": r["device_id"]})
 
+    def platform_extensions(self) -> dict[str, list[str]]:
+        """Which December 2026 extensions the enrolled platform names in its health answer
+        (``offered``) and which it lacks (``missing``): this terminal works without those
+        features, and the platform page says which and what that means."""
+        def work() -> dict[str, list[str]]:
+            from civic.extensions import Extension
+            from offline_queue.platform import PlatformClient
+
+            creds = credentials.load(self.data_dir)
+            with PlatformClient.build(creds, self.config().platform.client_settings()) \
+                    as client:
+                offered = client.extensions()
+            return {"offered": [str(e) for e in Extension if e in offered],
+                    "missing": [str(e) for e in Extension if e not in offered]}
+        return self._run("platform.extensions", {}, work, lambda r: {"missing": r["missing"]})
+
     def settings(self) -> dict[str, dict[str, Any]]:
         """Every setting's value (secrets shown as "(set)"), for the editing screen."""
         return kiosk_config.as_dict(self.config())

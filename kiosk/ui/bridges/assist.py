@@ -164,6 +164,8 @@ class AssistBridge:
         self.media = CallMedia()
         self._config: AssistConfig | None = None
         self._calls: list[QtCall] = []
+        #: whether the platform names the "assist" extension (None: not known yet)
+        self._offered: bool | None = None
 
     def _signalling(self) -> Signalling:
         from kiosk.assist_link import PlatformSignalling
@@ -180,7 +182,20 @@ class AssistBridge:
 
     def _ask_config(self) -> AssistConfig | None:
         from assist.errors import SignallingError
+        from civic.extensions import Extension
+        from offline_queue.errors import PlatformError
 
+        if self._offered is None:          # asked once the platform answers, then kept
+            assert self._client is not None
+            try:
+                self._offered = Extension.ASSIST in self._client.extensions()
+            except PlatformError as exc:
+                log.info("assist.health_unavailable", extra={"ctx": {"error": type(exc).__name__}})
+                return None
+            if not self._offered:          # an older platform: no button (the technician's
+                log.warning("assist.not_offered", extra={"ctx": {}})   # page says why)
+        if not self._offered:
+            return None
         try:
             return self._signalling().config()
         except SignallingError as exc:

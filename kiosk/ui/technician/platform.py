@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QWidget
 
+from civic.extensions import WITHOUT, Extension
 from kiosk.technician.console import TechnicianConsole
 from kiosk.ui.agent.tasks import Tasks
 from kiosk.ui.technician.page import TechPage
@@ -31,6 +32,7 @@ class PlatformPage(TechPage):
         self.kind = QComboBox(self)
         self.kind.setProperty("role", "kind")
         self.go = self.button(self.enrol, primary=True, name="enrol")
+        self.features = self.button(self.check_features, name="platform_features")
         self.root.addWidget(self.current)
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -41,6 +43,7 @@ class PlatformPage(TechPage):
             grid.addWidget(label, i, 0)
             grid.addWidget(field, i, 1)
         grid.addWidget(self.go, 2, 2)
+        grid.addWidget(self.features, 3, 2)
         grid.setColumnStretch(1, 1)
         self.root.addLayout(grid)
         self.add_message()
@@ -67,6 +70,7 @@ class PlatformPage(TechPage):
         self.kind.addItems([self.t(f"kind.{k}") for k in KINDS])
         self.kind.setCurrentIndex(max(chosen, 0))
         self.go.setText(self.t("plat.go"))
+        self.features.setText(self.t("plat.features"))
 
     def enrol(self) -> None:
         url, code = self.url.text().strip(), self.code.text().strip()
@@ -78,3 +82,21 @@ class PlatformPage(TechPage):
             self.on_enrolled()
             return self.t("plat.ok", device=result["device_id"])
         self.act(lambda c: c.enroll(url, code, kind), done)
+
+    def check_features(self) -> None:
+        """The December 2026 extensions the platform names, and what this terminal does
+        without each one it lacks (civic.extensions)."""
+        def done(result: dict[str, list[str]]) -> str:
+            lang = self.language()
+            sep = "；" if lang == "zh" else "; "
+            if not result["missing"]:
+                names = ("、" if lang == "zh" else ", ").join(
+                    WITHOUT[Extension(e)][0].get(lang) for e in result["offered"])
+                return self.t("plat.features_all", names=names)
+            missing = sep.join(f"{WITHOUT[Extension(e)][0].get(lang)}"
+                               f"（{WITHOUT[Extension(e)][1].get(lang)}）" if lang == "zh" else
+                               f"{WITHOUT[Extension(e)][0].get(lang)} "
+                               f"({WITHOUT[Extension(e)][1].get(lang)})"
+                               for e in result["missing"])
+            return self.t("plat.features_missing", missing=missing)
+        self.act(lambda c: c.platform_extensions(), done)

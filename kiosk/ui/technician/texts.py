@@ -68,6 +68,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plat.kind": ("终端类型", "Terminal kind"),
     "plat.go": ("登记", "Enrol"),
     "plat.ok": ("登记成功：{device}", "Enrolled: {device}"),
+    "plat.features": ("检查平台功能", "Check the platform's features"),
+    "plat.features_all": ("平台提供全部扩展功能：{names}", "The platform offers every extension: "
+                          "{names}"),
+    "plat.features_missing": ("平台未提供：{missing}。本机照常工作，只是不使用这些功能。",
+                              "The platform does not offer: {missing}. This terminal works "
+                              "on without them."),
     "kind.kiosk": ("自助终端", "kiosk"),
     "kind.agent": ("代办终端", "agent"),
     # settings

@@ -191,3 +191,28 @@ def test_leaving_kiosk_mode_tells_systemd(data_dir: Path, audit: AuditLog,
     Path(path).unlink()
     Path(directory).rmdir()
     assert actions(audit) == [("kiosk.leave", "ok")] and audit.verify() == []
+
+
+def test_the_platforms_extensions_and_an_older_platform(
+        console: TechnicianConsole, audit: AuditLog, sandbox: SandboxServer,
+        tmp_path: Path) -> None:
+    """The enrolled platform's health answer names its extensions: the sandbox offers all
+    five; a platform standing for an older one (sessions, identity and records only) lacks
+    video help and thinking ahead, which the console names (audited)."""
+    from central import admin
+    from central.platform import SandboxServer, SandboxSettings
+    from civic.extensions import Extension
+
+    code = admin.issue_enrollment_code(sandbox.platform.settings.data_dir, "kiosk")
+    console.enroll(sandbox.url, code, "kiosk")
+    assert console.platform_extensions() == {"offered": [str(e) for e in Extension],
+                                             "missing": []}
+    older = SandboxSettings(tmp_path / "older", extensions=(
+        Extension.SESSIONS, Extension.IDENTITY, Extension.RECORDS))
+    with SandboxServer(older) as server:
+        code = admin.issue_enrollment_code(older.data_dir, "kiosk")
+        console.enroll(server.url, code, "kiosk")
+        found = console.platform_extensions()
+    assert found == {"offered": ["sessions", "identity", "records"],
+                     "missing": ["assist", "ahead"]}
+    assert actions(audit)[-1] == ("platform.extensions", "ok")
