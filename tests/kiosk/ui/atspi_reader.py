@@ -189,6 +189,8 @@ def journey(frame: Any, simulator: Any, texts: dict[str, str], internal: set[str
     steps.append("card placed (simulator button, AT-SPI action)")
     wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
     audits["choose"] = audit(frame, internal)
+    for_you(frame, texts, internal, report)
+    to_common(frame, texts, steps)
     press(frame, texts["item"], steps)
     wait_for("the item screen", lambda: has_label(frame, texts["item"]))
     audits["item_elder"] = audit(frame, internal)
@@ -307,6 +309,28 @@ def video_help(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     steps.append("video help: asked, waited, hung up, back on the choose screen")
 
 
+def for_you(frame: Any, texts: dict[str, str], internal: set[str],
+            report: dict[str, Any]) -> None:
+    """The choose screen opens on "For you": its consent card audited, agreed by keypad;
+    the list (the pension certification first for R001) audited."""
+    steps: list[str] = report["steps"]
+    audits: dict[str, Any] = report["audits"]
+    audits["for_you_ask"] = audit(frame, internal)
+    press(frame, texts["for_you_agree"], steps)
+    wait_for("the For you list", lambda: any(
+        n.getRole() in ACTIONABLE and n.name.startswith(texts["face_item"])
+        for n in showing(frame)), timeout=90)
+    audits["for_you"] = audit(frame, internal)
+    steps.append("For you: agreed, the list shown")
+
+
+def to_common(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
+    """From "For you", where the choose screen opens, to the common items."""
+    press(frame, texts["common"], steps, with_key="space")
+    wait_for("the common items", lambda: not named(frame, texts["for_you_agree"])
+             and has_label(frame, texts["choose"]))
+
+
 def card_again(simulator: Any, place: Any, steps: list[str], ref: str | None = None) -> None:
     """Take the card away, choose another demo resident if asked, and place it again."""
     remove = next(n for n in showing(simulator) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
@@ -349,6 +373,7 @@ def certified_proof(frame: Any, simulator: Any, place: Any, texts: dict[str, str
     audits: dict[str, Any] = report["audits"]
     card_again(simulator, place, steps)
     wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    to_common(frame, texts, steps)
     press(frame, texts["proof_item"], steps)
     wait_for("the proof item", lambda: has_label(frame, texts["proof_item"]))
     press(frame, texts["start_print"], steps)
@@ -402,6 +427,7 @@ def face_passed(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     audits: dict[str, Any] = report["audits"]
     card_again(simulator, place, steps, ref="R002")
     wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    to_common(frame, texts, steps)
     press(frame, texts["face_item"], steps)
     wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
     press(frame, texts["start"], steps)
@@ -461,6 +487,7 @@ def face_check(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     audits: dict[str, Any] = report["audits"]
     card_again(simulator, place, steps)
     wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    to_common(frame, texts, steps)
     press(frame, texts["face_item"], steps)
     wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
     press(frame, texts["start"], steps)

@@ -10,6 +10,9 @@ received application is done with key presses (XTest through the
 AT-SPI registry) and AT-SPI actions only, confirming on the keypad at the sign step. The
 demo's sandbox on 127.0.0.1 then holds the case, its consent method recorded.
 
+The choose screen opens on "For you" (issue #19): its consent card and, agreed by keypad,
+R001's list are audited before the journey moves to the common items.
+
 One run of the demo (the module's fixture) walks every journey; each test checks one:
 the application above (and the face check's "not here" for R001, who has no registry
 photo); R001's certified insurance proof, verified, audited and printed by keypad; and
@@ -119,7 +122,9 @@ def plan(data_dir: Path) -> dict[str, Any]:
              "assist_start": zh["assist.start"],
              "assist_waiting": tr("assist.waiting_next", "zh"),
              "assist_hang_up": zh["assist.hang_up"], "assist_ended": zh["assist.ended"],
-             "assist_back": zh["assist.back"]}
+             "assist_back": zh["assist.back"],
+             # thinking ahead (issue #19): the choose screen opens on "For you"
+             "common": zh["choose.popular"], "for_you_agree": zh["foryou.ask_button"]}
     return {"app": [str(KIOSK), "run", "--demo", "--data-dir", str(data_dir)],
             "texts": texts, "internal": internal_words(), "data_dir": str(data_dir),
             "clerk": {"number": DEMO_CLERK_NUMBER, "pin": DEMO_CLERK_PIN}}
@@ -192,10 +197,11 @@ def test_citizen_window_is_named_focusable_and_usable_by_keypad_alone(
     assert set(audits) == {"attract", "attract_elder", "choose", "item_elder", "item",
                            "item_en", "consent", "form", "review", "sign", "receipt",
                            "face_not_here", "proof", "proof_printed", "face_check",
-                           "face_form", "assist_confirm", "assist_waiting", "assist_ended"}
+                           "face_form", "assist_confirm", "assist_waiting", "assist_ended",
+                           "for_you_ask", "for_you"}
     assert_audited(audits, {"attract", "attract_elder", "choose", "item_elder", "item",
                             "item_en", "consent", "form", "review", "sign", "receipt",
-                            "face_not_here"})
+                            "face_not_here", "for_you_ask", "for_you"})
     assert submissions(data_dir)[0] == (PENSION, "kiosk", "keypad_confirmation", None)
 
 
