@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from faces import samples
@@ -89,18 +90,28 @@ class Console:
         self.find("#sign-in").click()
 
     def accept_first(self) -> float:
-        """Accept the first call listed that this console has not accepted before (the
-        list refreshes every few seconds); the monotonic time of the click."""
-        def fresh() -> list[Any]:
-            return [item for item in self.all("#queue li[data-call-id]")
-                    if item.get_attribute("data-call-id") not in self.accepted]
-        until(fresh, "a new call listed")
-        item = fresh()[0]
-        self.accepted.add(str(item.get_attribute("data-call-id")))
-        button = item.find_element(By.CSS_SELECTOR, "button.accept")
-        started = time.monotonic()
-        button.click()
-        return started
+        """Accept the first call listed that this console has not accepted before; the
+        monotonic time of the click. Found and clicked in one script: the console redraws
+        its list every few seconds, so an element found by one command may be gone by the
+        next."""
+        deadline = time.monotonic() + CALL_WAIT / 1000
+        while time.monotonic() < deadline:
+            QApplication.processEvents()
+            started = time.monotonic()
+            call_id = self.driver.execute_script("""
+                const skip = new Set(arguments[0]);
+                for (const item of document.querySelectorAll("#queue li[data-call-id]")) {
+                  const button = item.querySelector("button.accept");
+                  if (skip.has(item.dataset.callId) || !button || button.disabled) continue;
+                  button.click();
+                  return item.dataset.callId;
+                }
+                return null;""", sorted(self.accepted))
+            if call_id:
+                self.accepted.add(str(call_id))
+                return started
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for a new call listed")
 
     def chat(self, text: str) -> None:
         self.find("#chat-text").send_keys(text)
@@ -115,7 +126,10 @@ def until(check: Callable[[], Any], what: str, timeout_s: float = CALL_WAIT / 10
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        value = check()
+        try:
+            value = check()
+        except StaleElementReferenceException:   # the console redrew what was read: again
+            value = None
         if value:
             return value
         time.sleep(0.05)
