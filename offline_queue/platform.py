@@ -27,7 +27,9 @@ typed method per call:
   :meth:`~PlatformClient.call_status` (a long poll), :meth:`~PlatformClient.hang_up_call` —
   a video call to a clerk (``/v1/assist/...``), answered as ``civic.assist`` types.
 
-It is built on the one HTTP client factory (:func:`offline_queue.wire.build_client`: base
+Each group of calls lives in its own module over one request
+(``offline_queue.platform_http``); this module holds the core and the whole client. It is
+built on the one HTTP client factory (:func:`offline_queue.wire.build_client`: base
 URL, device token, connection as ``ClientSettings`` say). Every answer is classified by one
 table, ``civic.answers.CALL_ANSWERS``: a 2xx is read into the method's result, anything
 else raises the :class:`~offline_queue.errors.PlatformError` its meaning names, and httpx's
@@ -37,73 +39,29 @@ errors (refused, time-out, a body cut short, a certificate refused) become
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType, TracebackType
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
-import httpx
-
-from civic.ahead import (
-    Appointment,
-    DaySlots,
-    Eligible,
-    Hall,
-    appointment_of,
-    eligible_of,
-    halls_of,
-    slots_of,
-)
-from civic.answers import CallMeaning, call_meaning
-from civic.assist import (
-    MAX_WAIT_S,
-    AssistConfig,
-    CallStatus,
-    PlacedCall,
-    config_of,
-    placed_of,
-    status_of,
-)
-from civic.errors import AheadAnswerInvalid, CallMessageInvalid, MalformedRecord
+from civic.errors import MalformedRecord
 from civic.extensions import Extension, extensions_of
 from civic.identity import IdentifiedBy
 from civic.pii import Personal
 from civic.records import PublicKey, Record, parse_keys, parse_record
-from offline_queue.credentials import Credentials
-from offline_queue.errors import (
-    AlreadyBooked,
-    BadAnswer,
-    CallForbidden,
-    CallRejected,
-    CredentialsRefused,
-    DeviceRefused,
-    NoCardSession,
-    NoClerks,
-    OutsideArea,
-    PlatformError,
-    PlatformNotFound,
-    PlatformThrottled,
-    PlatformUnavailable,
-    SessionRateLimited,
-    SessionRefused,
-    SlotFull,
+from offline_queue.errors import BadAnswer, PlatformNotFound
+from offline_queue.platform_ahead import AheadCalls
+from offline_queue.platform_assist import AssistCalls
+from offline_queue.platform_http import (  # re-exported: the terminal's one client module
+    AGENT_TOKEN_HEADER,
+    ERRORS,
+    SESSION_HEADER,
+    error_for,
 )
-from offline_queue.retry import parse_retry_after
-from offline_queue.tls import ClientSettings, connect_problem
-from offline_queue.wire import build_client
 
-T = TypeVar("T")
-
-__all__ = ["AGENT_TOKEN_HEADER", "SESSION_HEADER", "AgentGrant", "CardSession",
+__all__ = ["AGENT_TOKEN_HEADER", "ERRORS", "SESSION_HEADER", "AgentGrant", "CardSession",
            "FaceCheck", "HeartbeatReply", "PlatformClient", "Prefill", "error_for"]
 
-#: the header that carries the signed-in agent's session (platform API, agent sign-in)
-AGENT_TOKEN_HEADER: Final = "X-Agent-Token"
-#: the header that names the card session on every read of shared data
-SESSION_HEADER: Final = "X-Session-Id"
 
 OPEN_SESSION: Final = "POST /v1/sessions"
 CLOSE_SESSION: Final = "DELETE /v1/sessions/{session_id}"
@@ -116,34 +74,6 @@ WORKLIST: Final = "GET /v1/worklist"
 RECORDS: Final = "GET /v1/residents/{id_number}/records"
 KEYS: Final = "GET /v1/keys"
 HEALTH: Final = "GET /v1/health"
-ASSIST_CONFIG: Final = "GET /v1/assist/config"
-PLACE_CALL: Final = "POST /v1/assist/calls"
-CALL_STATUS: Final = "GET /v1/assist/calls/{call_id}"
-HANG_UP_CALL: Final = "DELETE /v1/assist/calls/{call_id}"
-ELIGIBLE: Final = "GET /v1/residents/{id_number}/eligible"
-HALLS: Final = "GET /v1/halls"
-SLOTS: Final = "GET /v1/halls/{hall_id}/slots"
-BOOK: Final = "POST /v1/appointments"
-CANCEL_APPOINTMENT: Final = "DELETE /v1/appointments/{appointment_id}"
-#: a long poll's read time-out is its wait plus this (platform-api.md)
-LONG_POLL_MARGIN_S: Final = 10.0
-
-#: the error each meaning but OK raises
-ERRORS: Final[Mapping[CallMeaning, type[PlatformError]]] = MappingProxyType({
-    cls.meaning: cls for cls in (PlatformUnavailable, PlatformThrottled, DeviceRefused,
-                                 CredentialsRefused, SessionRefused, CallForbidden,
-                                 NoCardSession, OutsideArea, SessionRateLimited, NoClerks,
-                                 PlatformNotFound, CallRejected, BadAnswer, SlotFull,
-                                 AlreadyBooked)})
-
-
-def error_for(call: str, status: int, code: str = "", *,
-              retry_after_s: float | None = None) -> PlatformError | None:
-    """The error the answer ``status`` (problem ``code``) to ``call`` means; None for a 2xx."""
-    meaning = call_meaning(status, code or None)
-    if meaning is CallMeaning.OK:
-        return None
-    return ERRORS[meaning](call, status, code, retry_after_s=retry_after_s)
 
 
 @dataclass(frozen=True)
@@ -210,33 +140,13 @@ class AgentGrant:
     offline_days: float = 0.0
 
 
-class PlatformClient:
-    """The terminal's calls to the platform, answered in types (see the module docstring).
-
-    ``http`` is an httpx client whose base URL and ``Authorization`` are the platform's
-    (:meth:`build` makes one from the credentials); the platform client owns it and closes
-    it. ``clock`` reads an HTTP-date ``Retry-After``. Blocking: call it from a worker thread.
+class PlatformClient(AssistCalls, AheadCalls):
+    """The terminal's calls to the platform, answered in types (see the module docstring):
+    card sessions, shared data, records, heartbeats and agents here, video help
+    (:class:`~offline_queue.platform_assist.AssistCalls`) and thinking ahead
+    (:class:`~offline_queue.platform_ahead.AheadCalls`) in their own modules, one request
+    (:class:`~offline_queue.platform_http.PlatformHttp`) under all of them.
     """
-
-    def __init__(self, http: httpx.Client, *, clock: Callable[[], float] = time.time) -> None:
-        self.http, self._clock = http, clock
-
-    @classmethod
-    def build(cls, creds: Credentials, settings: ClientSettings | None = None,
-              transport: httpx.BaseTransport | None = None) -> PlatformClient:
-        """A client to the platform of ``creds`` as ``settings`` say (time-outs, proxy, trust
-        store, pins); ``transport`` replaces the connection (tests)."""
-        return cls(build_client(creds, transport, settings))
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> PlatformClient:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
     # -- the calls ------------------------------------------------------------------------
     def open_session(self, id_number: Personal, identified_by: IdentifiedBy,
@@ -383,7 +293,7 @@ class PlatformClient:
         answer = self._call("GET", WORKLIST, "/v1/worklist", agent_token=agent_token)
         return self._object(WORKLIST, answer)
 
-    # -- a video call to a clerk ----------------------------------------------------------
+    # -- what the platform offers ---------------------------------------------------------
     def extensions(self) -> frozenset[Extension]:
         """The December 2026 extensions the platform names in ``GET /v1/health``: a feature
         whose extension is not named is not used (never inferred from an endpoint's 404)."""
@@ -391,167 +301,3 @@ class PlatformClient:
         doc = self._object(HEALTH, answer)
         names = doc.get("extensions")
         return extensions_of(names if isinstance(names, list) else ())
-
-    # None of these feeds the outbox's back-off: this client never touches the queue, and a
-    # 503 no_clerks is NoClerks, not PlatformUnavailable (a limit of that call alone).
-    def assist_config(self) -> AssistConfig:
-        """Whether a clerk is on duty, the hours to show otherwise, the ICE servers."""
-        answer = self._call("GET", ASSIST_CONFIG, "/v1/assist/config")
-        return self._read(ASSIST_CONFIG, answer, config_of)
-
-    def place_call(self, offer_sdp: str, language: str, item_code: str | None = None,
-                   session_id: str | None = None) -> PlacedCall:
-        """Queue a call with a complete offer (no trickle ICE); nobody on duty raises
-        :class:`~offline_queue.errors.NoClerks` (``retry_after_s`` as the platform says). A
-        new call ends this device's previous one on the platform."""
-        answer = self._call("POST", PLACE_CALL, "/v1/assist/calls", json={
-            "offer": {"type": "offer", "sdp": offer_sdp}, "language": language,
-            "item_code": item_code, "session_id": session_id})
-        return self._read(PLACE_CALL, answer, placed_of)
-
-    def call_status(self, call_id: str, wait_s: int) -> CallStatus:
-        """The call's status once it changes or after ``wait_s`` seconds (a long poll, at
-        most :data:`~civic.assist.MAX_WAIT_S`); read time-out ``wait_s`` + 10 s."""
-        wait_s = max(0, min(int(wait_s), MAX_WAIT_S))
-        configured = self.http.timeout
-        timeout = httpx.Timeout(connect=configured.connect, write=configured.write,
-                                pool=configured.pool, read=wait_s + LONG_POLL_MARGIN_S)
-        answer = self._call("GET", CALL_STATUS, f"/v1/assist/calls/{call_id}",
-                            params={"wait": wait_s}, timeout=timeout)
-        return self._read(CALL_STATUS, answer, status_of)
-
-    def hang_up_call(self, call_id: str, *, timeout_s: float | None = None) -> None:
-        """End the call on the platform (either side may); a call it no longer has (404)
-        is ended already. ``timeout_s`` bounds the whole exchange (a best-effort hang-up
-        must not hold a closing call)."""
-        kwargs: dict[str, Any] = {} if timeout_s is None else {"timeout": timeout_s}
-        answer = self._send("DELETE", HANG_UP_CALL, f"/v1/assist/calls/{call_id}", **kwargs)
-        error = self._error(HANG_UP_CALL, answer)
-        if error is not None and not isinstance(error, PlatformNotFound):
-            raise error
-
-    # -- thinking ahead for the citizen ---------------------------------------------------
-    # Per-citizen answers: a refused booking is that booking's alone (never a back-off), and
-    # eligibility and appointments are read and made only inside the resident's card session.
-    def eligible(self, id_number: Personal, session_id: str, *,
-                 agent_token: str | None = None) -> Eligible:
-        """What the resident can apply for now, most pressing first ("For you"); only inside
-        the card session ``session_id`` (else :class:`~offline_queue.errors.NoCardSession`)."""
-        answer = self._call("GET", ELIGIBLE, f"/v1/residents/{id_number.reveal()}/eligible",
-                            agent_token=agent_token, session_id=session_id)
-        return self._read(ELIGIBLE, answer, eligible_of)
-
-    def halls(self, item_code: str | None = None) -> tuple[Hall, ...]:
-        """The service halls (that handle ``item_code``) with their live queues, in the
-        platform's order (open ones by expected wait, closed ones last)."""
-        params = {"item_code": item_code} if item_code else None
-        answer = self._call("GET", HALLS, "/v1/halls", params=params)
-        return self._read(HALLS, answer, halls_of)
-
-    def slots(self, hall_id: str, item_code: str, day: dt.date | None = None) -> DaySlots:
-        """A hall's appointment slots for the item on ``day`` (None: the next day the hall
-        opens); a hall that does not handle the item is
-        :class:`~offline_queue.errors.PlatformNotFound`."""
-        params = {"item_code": item_code}
-        if day is not None:
-            params["date"] = day.isoformat()
-        answer = self._call("GET", SLOTS, f"/v1/halls/{hall_id}/slots", params=params)
-        return self._read(SLOTS, answer, lambda doc: slots_of(doc, hall_id))
-
-    def book(self, session_id: str, idempotency_key: str, hall_id: str, item_code: str,
-             slot_start: str, *, agent_token: str | None = None) -> Appointment:
-        """Book a slot for the resident of the card session. The same ``idempotency_key``
-        again (after a lost answer) returns the same appointment. Refusals:
-        :class:`~offline_queue.errors.SlotFull`, :class:`~offline_queue.errors.
-        AlreadyBooked` (``existing``: the open appointment, when the answer names it)."""
-        answer = self._send("POST", BOOK, "/v1/appointments", agent_token=agent_token,
-                            session_id=session_id,
-                            headers={"Idempotency-Key": idempotency_key},
-                            json={"hall_id": hall_id, "item_code": item_code,
-                                  "slot_start": slot_start})
-        error = self._error(BOOK, answer)
-        if isinstance(error, AlreadyBooked):
-            try:
-                doc = answer.json()
-                error.existing = appointment_of(doc["appointment"])
-            except (ValueError, KeyError, TypeError, AheadAnswerInvalid):
-                error.existing = None        # refused all the same; only the details lack
-        if error is not None:
-            raise error
-        return self._read(BOOK, answer, appointment_of)
-
-    def cancel_appointment(self, appointment_id: str, session_id: str, *,
-                           agent_token: str | None = None) -> bool:
-        """Cancel the resident's appointment; False when the platform has no open one with
-        this id for this resident (404: unknown or cancelled already)."""
-        answer = self._send("DELETE", CANCEL_APPOINTMENT, f"/v1/appointments/{appointment_id}",
-                            agent_token=agent_token, session_id=session_id)
-        error = self._error(CANCEL_APPOINTMENT, answer)
-        if isinstance(error, PlatformNotFound):
-            return False
-        if error is not None:
-            raise error
-        return True
-
-    # -- one request ----------------------------------------------------------------------
-    def _call(self, method: str, call: str, path: str, *, agent_token: str | None = None,
-              **kwargs: Any) -> httpx.Response:
-        """Send and read: the 2xx answer, or the error the answer means."""
-        answer = self._send(method, call, path, agent_token=agent_token, **kwargs)
-        error = self._error(call, answer)
-        if error is not None:
-            raise error
-        return answer
-
-    def _send(self, method: str, call: str, path: str, *, agent_token: str | None = None,
-              session_id: str | None = None, **kwargs: Any) -> httpx.Response:
-        """Send and read fully; no answer at all is :class:`PlatformUnavailable`."""
-        headers: dict[str, str] = dict(kwargs.pop("headers", None) or {})
-        if agent_token:
-            headers[AGENT_TOKEN_HEADER] = agent_token
-        if session_id:
-            headers[SESSION_HEADER] = session_id
-        try:
-            return self.http.request(method, path, headers=headers, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise PlatformUnavailable(call, detail=f"time-out ({type(exc).__name__})") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            # refused, reset, a body cut short, or the platform's certificate refused
-            why = connect_problem(exc) or f"connection failed ({type(exc).__name__})"
-            raise PlatformUnavailable(call, detail=why) from exc
-
-    def _error(self, call: str, answer: httpx.Response) -> PlatformError | None:
-        if answer.is_success:
-            return None
-        after = parse_retry_after(answer.headers.get("Retry-After"), self._clock())
-        return error_for(call, answer.status_code, _problem_code(answer), retry_after_s=after)
-
-    def _read(self, call: str, answer: httpx.Response,
-              parse: Callable[[Mapping[str, Any]], T]) -> T:
-        """The answer's JSON object read by ``parse`` (a ``civic`` reader), or
-        :class:`BadAnswer`."""
-        try:
-            return parse(self._object(call, answer))
-        except (CallMessageInvalid, AheadAnswerInvalid) as exc:
-            raise BadAnswer(call, answer.status_code, detail=str(exc)) from exc
-
-    @staticmethod
-    def _object(call: str, answer: httpx.Response) -> dict[str, Any]:
-        """The answer's body as a JSON object, or :class:`BadAnswer`."""
-        try:
-            doc = answer.json()
-        except ValueError as exc:
-            raise BadAnswer(call, answer.status_code, detail="the body is not JSON") from exc
-        if not isinstance(doc, dict):
-            raise BadAnswer(call, answer.status_code, detail="the body is not a JSON object")
-        return doc
-
-
-def _problem_code(answer: httpx.Response) -> str:
-    """The ``code`` of a problem+json answer, or "" when it has none or is unreadable."""
-    try:
-        doc = answer.json()
-    except ValueError:
-        return ""
-    code = doc.get("code") if isinstance(doc, dict) else None
-    return code if isinstance(code, str) else ""
