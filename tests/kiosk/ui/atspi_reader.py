@@ -324,6 +324,23 @@ def for_you(frame: Any, texts: dict[str, str], internal: set[str],
     steps.append("For you: agreed, the list shown")
 
 
+def agreed_to(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
+              steps: list[str], item: str, start: str, ref: str | None = None) -> None:
+    """The card placed again (``ref``'s, when given), the common item ``texts[item]``
+    chosen and started with ``texts[start]``, and the use of shared data agreed: all by
+    keypad."""
+    card_again(simulator, place, steps, ref=ref)
+    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
+    to_common(frame, texts, steps)
+    press(frame, texts[item], steps)
+    wait_for(f"the item {item}", lambda: has_label(frame, texts[item]))
+    press(frame, texts[start], steps)
+    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
+    arrow_to(frame, texts["agree"], steps)
+    key("Return")
+    steps.append(f"Return on {texts['agree']!r}")
+
+
 def to_common(frame: Any, texts: dict[str, str], steps: list[str]) -> None:
     """From "For you", where the choose screen opens, to the common items."""
     press(frame, texts["common"], steps, with_key="space")
@@ -371,16 +388,7 @@ def certified_proof(frame: Any, simulator: Any, place: Any, texts: dict[str, str
     keypad; the simulator's count of printed slips goes up by one."""
     steps: list[str] = report["steps"]
     audits: dict[str, Any] = report["audits"]
-    card_again(simulator, place, steps)
-    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
-    to_common(frame, texts, steps)
-    press(frame, texts["proof_item"], steps)
-    wait_for("the proof item", lambda: has_label(frame, texts["proof_item"]))
-    press(frame, texts["start_print"], steps)
-    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
-    arrow_to(frame, texts["agree"], steps)
-    key("Return")
-    steps.append(f"Return on {texts['agree']!r}")
+    agreed_to(frame, simulator, place, texts, steps, "proof_item", "start_print")
     wait_for("the form", lambda: has_label(frame, texts["form"]))
     wait_for("the prefill", lambda: not has_label(frame, texts["loading"]))
     fill_form(frame, texts, steps, until=texts["proof"])
@@ -425,16 +433,7 @@ def face_passed(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     screen after the check), then review, keypad confirmation and the receipt."""
     steps: list[str] = report["steps"]
     audits: dict[str, Any] = report["audits"]
-    card_again(simulator, place, steps, ref="R002")
-    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
-    to_common(frame, texts, steps)
-    press(frame, texts["face_item"], steps)
-    wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
-    press(frame, texts["start"], steps)
-    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
-    arrow_to(frame, texts["agree"], steps)
-    key("Return")
-    steps.append(f"Return on {texts['agree']!r}")
+    agreed_to(frame, simulator, place, texts, steps, "face_item", "start", ref="R002")
     # the capture's prompts first; "comparing" (guide still shown) when the synthetic
     # citizen's straight look and turn passed between two reads of the tree
     asked = (texts["face_straight"], texts["face_left"], texts["face_right"],
@@ -485,16 +484,7 @@ def face_check(frame: Any, simulator: Any, place: Any, texts: dict[str, str],
     be completed here and where it can: that screen is audited and left by keypad."""
     steps: list[str] = report["steps"]
     audits: dict[str, Any] = report["audits"]
-    card_again(simulator, place, steps)
-    wait_for("the choose screen", lambda: has_label(frame, texts["choose"]))
-    to_common(frame, texts, steps)
-    press(frame, texts["face_item"], steps)
-    wait_for("the certification", lambda: has_label(frame, texts["face_item"]))
-    press(frame, texts["start"], steps)
-    wait_for("the consent screen", lambda: has_label(frame, texts["consent"]))
-    arrow_to(frame, texts["agree"], steps)
-    key("Return")
-    steps.append(f"Return on {texts['agree']!r}")
+    agreed_to(frame, simulator, place, texts, steps, "face_item", "start")
     wait_for("the face check, then 'not here'", lambda: has_label(frame,
                                                                   texts["face_not_here"]))
     steps.append("the face check: not here, and where to go")
